@@ -1,0 +1,43 @@
+package io.netconverge.cli;
+
+import io.netconverge.core.engine.Mode;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "apply",
+    description = "Converge the host to the file: read, diff, apply, verify; restore on failure.")
+final class ApplyCommand implements Callable<Integer> {
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "A HostState file.")
+  Path file;
+
+  @Mixin TargetOptions target = new TargetOptions();
+
+  @Mixin ReportOptions report = new ReportOptions();
+
+  @Option(
+      names = "--sandbox",
+      description =
+          "Converge a throw-away network namespace with the interfaces the file names, show a"
+              + " second plan with zero changes, then remove it. Touches nothing else.")
+  boolean sandbox;
+
+  @Override
+  public Integer call() {
+    if (sandbox && target.netns != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--sandbox and --netns cannot be used together");
+    }
+    return new Converge(spec.commandLine().getOut(), spec.commandLine().getErr(), report)
+        .run(Mode.APPLY, file, target, sandbox);
+  }
+}

@@ -1,0 +1,124 @@
+package io.netconverge.cli;
+
+import io.netconverge.Netconverge;
+import io.netconverge.core.engine.HostReport;
+import io.netconverge.core.engine.Mode;
+import io.netconverge.core.engine.Progress;
+import io.netconverge.core.engine.Target;
+import io.netconverge.core.exec.ExecException;
+import io.netconverge.core.exec.LocalExecutor;
+import io.netconverge.core.sandbox.Sandbox;
+import io.netconverge.core.spec.InvalidSpecException;
+import io.netconverge.hoststate.HostState;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What plan and apply share: load, pick the target, run, print, map the outcome to an exit code.
+ */
+final class Converge {
+
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final ReportOptions report;
+
+  Converge(PrintWriter out, PrintWriter err, ReportOptions report) {
+    this.out = out;
+    this.err = err;
+    this.report = report;
+  }
+
+  int run(Mode mode, Path file, TargetOptions where, boolean sandbox) {
+    HostState state;
+    try {
+      state = Netconverge.load(file);
+    } catch (InvalidSpecException e) {
+      err.println(e.getMessage());
+      err.println("converge: " + file + " is not valid; nothing was run");
+      return ExitCodes.INVALID_FILE;
+    }
+    if (sandbox) {
+      return inSandbox(mode, file, state);
+    }
+    HostReport result = run(mode, state, where.target());
+    print(mode, file, List.of(result));
+    return exitCode(mode, result);
+  }
+
+  private HostReport run(Mode mode, HostState state, Target target) {
+    Progress progress =
+        report.output == OutputFormat.text
+            ? (host, step) -> err.println("[" + host + "] " + step)
+            : Progress.NONE;
+    return mode == Mode.PLAN
+        ? Netconverge.plan(state, target, progress)
+        : Netconverge.apply(state, target, progress);
+  }
+
+  private int inSandbox(Mode mode, Path file, HostState state) {
+    Sandbox box;
+    try {
+      box = Sandbox.create(new LocalExecutor(), state.interfaces());
+    } catch (ExecException e) {
+      err.println("converge: cannot build the sandbox: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
+    Thread cleanup = new Thread(box::close, "sandbox-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    try {
+      err.println(
+          "sandbox: network namespace "
+              + box.namespace()
+              + " with "
+              + (state.interfaces().isEmpty()
+                  ? "no interfaces"
+                  : "interfaces "
+                      + String.join(
+                          ", ", state.interfaces().stream().map(i -> i.name()).toList())));
+      Target target = box.target();
+      HostReport first = run(mode, state, target);
+      print(mode, file, List.of(first));
+      int code = exitCode(mode, first);
+      if (mode == Mode.APPLY && code == ExitCodes.OK && report.output == OutputFormat.text) {
+        HostReport second = run(Mode.PLAN, state, target);
+        out.println();
+        out.println("second plan, to show the run is idempotent:");
+        print(Mode.PLAN, file, List.of(second));
+        if (second.status() != HostReport.Status.OK) {
+          code = ExitCodes.FAILED;
+        }
+      }
+      return code;
+    } finally {
+      box.close();
+      err.println("sandbox: removed " + box.namespace());
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException e) {
+        // Already shutting down: the hook is running or ran, and close() is idempotent.
+      }
+    }
+  }
+
+  private void print(Mode mode, Path file, List<HostReport> results) {
+    if (report.output == OutputFormat.json) {
+      ReportWriter.json(out, mode.name().toLowerCase(Locale.ROOT), file.toString(), results);
+      return;
+    }
+    for (HostReport r : results) {
+      ReportWriter.text(out, r, report.diff);
+    }
+    ReportWriter.recap(out, results);
+  }
+
+  static int exitCode(Mode mode, HostReport result) {
+    return switch (result.status()) {
+      case OK -> ExitCodes.OK;
+      case CHANGED -> mode == Mode.PLAN ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
+      case FAILED -> ExitCodes.FAILED;
+      case LOCKED -> ExitCodes.LOCKED;
+    };
+  }
+}

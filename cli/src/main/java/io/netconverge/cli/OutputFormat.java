@@ -1,0 +1,6 @@
+package io.netconverge.cli;
+
+public enum OutputFormat {
+  text,
+  json
+}

@@ -1,0 +1,137 @@
+package io.netconverge.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netconverge.core.engine.Action;
+import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.FieldChange;
+import io.netconverge.core.engine.HostReport;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+
+/** Prints host reports as text (changes, then an Ansible-like recap) or as one JSON document. */
+final class ReportWriter {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private ReportWriter() {}
+
+  static void text(PrintWriter out, HostReport report, boolean diff) {
+    out.println(report.mode().name().toLowerCase(Locale.ROOT) + " " + report.host());
+    for (Change c : report.pending()) {
+      out.println("  " + symbol(c.action()) + " " + c.resource() + inline(c));
+      if (diff) {
+        for (FieldChange f : c.fields()) {
+          out.println("      " + f.field() + ":");
+          if (f.before() != null) {
+            f.before().lines().forEach(l -> out.println("        - " + l));
+          }
+          if (f.after() != null) {
+            f.after().lines().forEach(l -> out.println("        + " + l));
+          }
+        }
+      }
+    }
+    if (report.error() != null) {
+      out.println("  FAILED: " + report.error());
+      if (report.mode() == io.netconverge.core.engine.Mode.APPLY
+          && report.status() == HostReport.Status.FAILED
+          && !report.pending().isEmpty()) {
+        out.println(
+            report.restored()
+                ? "  the state read before apply was restored"
+                : "  the state could NOT be fully restored");
+      }
+    }
+  }
+
+  static void recap(PrintWriter out, List<HostReport> reports) {
+    for (HostReport r : reports) {
+      out.printf(
+          Locale.ROOT,
+          "%s : ok=%d changed=%d failed=%d%s%n",
+          r.host(),
+          r.ok(),
+          r.changed(),
+          r.failed(),
+          r.status() == HostReport.Status.LOCKED ? " locked" : "");
+    }
+  }
+
+  /** A one-line value change reads best next to its name: {@code: 0 -> 1}. */
+  private static String inline(Change c) {
+    if (c.fields().size() == 1) {
+      FieldChange f = c.fields().get(0);
+      boolean oneLine =
+          (f.before() == null || !f.before().contains("\n"))
+              && (f.after() == null || !f.after().contains("\n"));
+      if (oneLine && f.field().equals("value")) {
+        return ": " + orAbsent(f.before()) + " -> " + orAbsent(f.after());
+      }
+    }
+    long added = c.fields().stream().filter(f -> f.before() == null).count();
+    long removed = c.fields().stream().filter(f -> f.after() == null).count();
+    long changed = c.fields().size() - added - removed;
+    if (c.fields().isEmpty()) {
+      return "";
+    }
+    return " (" + added + " added, " + changed + " changed, " + removed + " removed)";
+  }
+
+  private static String orAbsent(String value) {
+    return value == null ? "(absent)" : value;
+  }
+
+  private static char symbol(Action action) {
+    return switch (action) {
+      case CREATE -> '+';
+      case UPDATE -> '~';
+      case DELETE -> '-';
+      case OK -> '=';
+    };
+  }
+
+  static void json(PrintWriter out, String command, String file, List<HostReport> reports) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("command", command);
+    root.put("file", file);
+    ArrayNode hosts = root.putArray("hosts");
+    for (HostReport r : reports) {
+      ObjectNode h = hosts.addObject();
+      h.put("host", r.host());
+      h.put("status", r.status().name().toLowerCase(Locale.ROOT));
+      h.put("ok", r.ok());
+      h.put("changed", r.changed());
+      h.put("failed", r.failed());
+      if (r.error() != null) {
+        h.put("error", r.error());
+        h.put("restored", r.restored());
+      }
+      ArrayNode changes = h.putArray("changes");
+      for (Change c : r.pending()) {
+        ObjectNode o = changes.addObject();
+        o.put("resource", c.resource());
+        o.put("action", c.action().name().toLowerCase(Locale.ROOT));
+        o.put("before", c.before());
+        o.put("after", c.after());
+        ArrayNode fields = o.putArray("fields");
+        for (FieldChange f : c.fields()) {
+          fields
+              .addObject()
+              .put("field", f.field())
+              .put("before", f.before())
+              .put("after", f.after());
+        }
+      }
+    }
+    try {
+      out.println(JSON.writeValueAsString(root));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the JSON report", e);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.netconverge.core.sandbox;
+
+import io.netconverge.core.engine.LocalTarget;
+import io.netconverge.core.engine.NamespaceLock;
+import io.netconverge.core.exec.Command;
+import io.netconverge.core.exec.ExecException;
+import io.netconverge.core.exec.Executor;
+import io.netconverge.core.exec.NetnsExecutor;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A throw-away network namespace with the interfaces a host state names: each one is a veth whose
+ * far end sits in a second namespace ("upstream") and answers at the gateway addresses, so routes
+ * via those gateways are accepted. Closing removes both namespaces; closing twice is harmless, so a
+ * shutdown hook may close it too.
+ */
+public final class Sandbox implements AutoCloseable {
+
+  private final Executor host;
+  private final String name;
+  private final String upstream;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Sandbox(Executor host, String name) {
+    this.host = host;
+    this.name = name;
+    this.upstream = name + "-up";
+  }
+
+  /** Builds the sandbox; on any failure removes what was made and rethrows. */
+  public static Sandbox create(Executor host, List<SandboxInterface> interfaces)
+      throws ExecException {
+    byte[] id = new byte[3];
+    new SecureRandom().nextBytes(id);
+    Sandbox sandbox = new Sandbox(host, "nc-sandbox-" + HexFormat.of().formatHex(id));
+    try {
+      sandbox.build(interfaces);
+      return sandbox;
+    } catch (ExecException | RuntimeException e) {
+      sandbox.close();
+      throw e;
+    }
+  }
+
+  private void build(List<SandboxInterface> interfaces) throws ExecException {
+    host.check("ip", "netns", "add", name);
+    host.check("ip", "netns", "add", upstream);
+    List<String> links = new ArrayList<>();
+    List<String> inside = new ArrayList<>(List.of("link set lo up"));
+    List<String> outside = new ArrayList<>(List.of("link set lo up"));
+    int n = 0;
+    for (SandboxInterface itf : interfaces) {
+      String peer = "up" + n++;
+      links.add(
+          "link add "
+              + itf.name()
+              + " netns "
+              + name
+              + " type veth peer name "
+              + peer
+              + " netns "
+              + upstream);
+      for (String address : itf.addresses()) {
+        inside.add("addr add " + address + " dev " + itf.name() + nodad(address));
+      }
+      inside.add("link set " + itf.name() + " up");
+      for (String gateway : itf.gateways()) {
+        String cidr = gateway.contains("/") ? gateway : gateway + "/" + prefixFor(gateway, itf);
+        outside.add("addr add " + cidr + " dev " + peer + nodad(cidr));
+      }
+      outside.add("link set " + peer + " up");
+    }
+    batch(List.of(), links);
+    batch(List.of("-n", name), inside);
+    batch(List.of("-n", upstream), outside);
+  }
+
+  private void batch(List<String> netns, List<String> lines) throws ExecException {
+    if (lines.isEmpty()) {
+      return;
+    }
+    List<String> argv = new ArrayList<>(List.of("ip"));
+    argv.addAll(netns);
+    argv.addAll(List.of("-batch", "-"));
+    host.check(Command.of(argv).withStdin(String.join("\n", lines) + "\n"));
+  }
+
+  private static String nodad(String address) {
+    return address.contains(":") ? " nodad" : "";
+  }
+
+  /** The gateway shares the subnet of the interface's address of its family. */
+  private static String prefixFor(String gateway, SandboxInterface itf) {
+    boolean v6 = gateway.contains(":");
+    for (String address : itf.addresses()) {
+      if (address.contains(":") == v6 && address.contains("/")) {
+        return address.substring(address.indexOf('/') + 1);
+      }
+    }
+    return v6 ? "128" : "32";
+  }
+
+  public String namespace() {
+    return name;
+  }
+
+  public Executor executor() {
+    return new NetnsExecutor(name, host);
+  }
+
+  public LocalTarget target(Path lockDirectory) {
+    return new LocalTarget("sandbox:" + name, executor(), new NamespaceLock(lockDirectory));
+  }
+
+  public LocalTarget target() {
+    return new LocalTarget("sandbox:" + name, executor(), NamespaceLock.standard());
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (String ns : List.of(name, upstream)) {
+      try {
+        host.run(Command.of("ip", "netns", "del", ns));
+      } catch (ExecException e) {
+        System.err.println(
+            "warning: could not remove network namespace " + ns + ": " + e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.netconverge.core.sandbox;
+
+import java.util.List;
+
+/**
+ * An interface a host state names, as the sandbox must build it.
+ *
+ * @param name the interface name inside the sandbox
+ * @param addresses CIDR addresses to give it (e.g. {@code 198.51.100.2/24})
+ * @param gateways addresses the far end answers at, so routes via them are accepted
+ */
+public record SandboxInterface(String name, List<String> addresses, List<String> gateways) {
+
+  public SandboxInterface {
+    addresses = List.copyOf(addresses);
+    gateways = List.copyOf(gateways);
+  }
+
+  public static SandboxInterface bare(String name) {
+    return new SandboxInterface(name, List.of(), List.of());
+  }
+
+  /** Merges what two parts of a host state say about the same interface. */
+  public SandboxInterface merge(SandboxInterface other) {
+    return new SandboxInterface(
+        name,
+        java.util.stream.Stream.concat(addresses.stream(), other.addresses.stream())
+            .distinct()
+            .toList(),
+        java.util.stream.Stream.concat(gateways.stream(), other.gateways.stream())
+            .distinct()
+            .toList());
+  }
+}

@@ -1,0 +1,356 @@
+package io.netconverge.core.spec;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/**
+ * Loads {@code apiVersion: netconverge/v1} files strictly: unknown keys, duplicate keys, wrong
+ * types and values the spec classes reject are errors that name the file, line, column and field
+ * path. The file form (a {@code *Spec} class) is bound by Jackson; checks that span fields run in
+ * {@link Validated#validate()} and are located in the source afterwards.
+ */
+public final class SpecLoader {
+
+  public static final String API_VERSION = "netconverge/v1";
+
+  private static final ObjectMapper YAML =
+      YAMLMapper.builder(YAMLFactory.builder().build())
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .build();
+
+  private final Map<String, Class<?>> kinds;
+
+  /**
+   * @param kinds the {@code kind:} values this loader accepts, each with its spec class
+   */
+  public SpecLoader(Map<String, Class<?>> kinds) {
+    this.kinds = new LinkedHashMap<>(kinds);
+  }
+
+  /** A JSON mapper for the tools' own output ({@code ip -j}, {@code nft -j}). */
+  public static ObjectMapper json() {
+    return JsonMapper.builder().build();
+  }
+
+  public Object load(Path file) throws InvalidSpecException {
+    return parse(read(file), file.toString());
+  }
+
+  public <T> T load(Path file, Class<T> expected) throws InvalidSpecException {
+    return as(load(file), expected, file.toString());
+  }
+
+  public <T> T parse(String text, String source, Class<T> expected) throws InvalidSpecException {
+    return as(parse(text, source), expected, source);
+  }
+
+  /** Binds a file of any accepted kind. */
+  public Object parse(String text, String source) throws InvalidSpecException {
+    SourceMap map = new SourceMap(compose(text, source));
+    String kind = header(map, source);
+    return bind(text, source, map, kinds.get(kind), "");
+  }
+
+  /**
+   * Binds an already located part of a file (e.g. a host state inline in an inventory) as {@code
+   * type}, with errors reported against the whole file.
+   */
+  public <T> T bindPart(String text, String source, String path, Class<T> type)
+      throws InvalidSpecException {
+    SourceMap map = new SourceMap(compose(text, source));
+    return bind(text, source, map, type, path);
+  }
+
+  private static String read(Path file) throws InvalidSpecException {
+    try {
+      return Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new InvalidSpecException(new SpecProblem(file.toString(), 0, 0, "", "no such file"));
+    } catch (MalformedInputException e) {
+      throw new InvalidSpecException(new SpecProblem(file.toString(), 0, 0, "", "not UTF-8 text"));
+    } catch (IOException e) {
+      throw new InvalidSpecException(
+          new SpecProblem(file.toString(), 0, 0, "", "cannot read: " + e.getMessage()));
+    }
+  }
+
+  private static Node compose(String text, String source) throws InvalidSpecException {
+    try {
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(false);
+      Iterable<Node> docs = new Yaml(options).composeAll(new StringReader(text));
+      List<Node> all = new ArrayList<>();
+      docs.forEach(all::add);
+      if (all.size() > 1) {
+        Mark at = all.get(1).getStartMark();
+        throw new InvalidSpecException(
+            new SpecProblem(
+                source,
+                at.getLine() + 1,
+                at.getColumn() + 1,
+                "",
+                "one document per file; a second one starts here"));
+      }
+      if (all.isEmpty()) {
+        throw new InvalidSpecException(new SpecProblem(source, 0, 0, "", "the file is empty"));
+      }
+      return all.get(0);
+    } catch (MarkedYAMLException e) {
+      Mark at = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      String what =
+          e.getProblem() == null ? e.getMessage() : e.getProblem().replaceAll("\\s+", " ").strip();
+      if (e.getContext() != null) {
+        what = e.getContext().replaceAll("\\s+", " ").strip() + ": " + what;
+      }
+      throw new InvalidSpecException(
+          new SpecProblem(
+              source,
+              at == null ? 0 : at.getLine() + 1,
+              at == null ? 0 : at.getColumn() + 1,
+              "",
+              "not valid YAML: " + what));
+    } catch (org.yaml.snakeyaml.error.YAMLException e) {
+      throw new InvalidSpecException(
+          new SpecProblem(source, 0, 0, "", "not valid YAML: " + e.getMessage()));
+    }
+  }
+
+  private String header(SourceMap map, String source) throws InvalidSpecException {
+    Node root = map.locate("").orElseThrow();
+    if (!(root instanceof MappingNode mapping)) {
+      throw problemAt(root, source, "", "expected a mapping with apiVersion and kind");
+    }
+    String apiVersion = scalar(mapping, "apiVersion");
+    if (apiVersion == null) {
+      throw problemAt(root, source, "apiVersion", "missing; expected " + API_VERSION);
+    }
+    if (!apiVersion.equals(API_VERSION)) {
+      throw problemAt(
+          map.locate("apiVersion").orElse(root),
+          source,
+          "apiVersion",
+          "'" + apiVersion + "' is not supported; expected " + API_VERSION);
+    }
+    String kind = scalar(mapping, "kind");
+    if (kind == null) {
+      throw problemAt(root, source, "kind", "missing; expected one of " + kinds.keySet());
+    }
+    if (!kinds.containsKey(kind)) {
+      throw problemAt(
+          map.locate("kind").orElse(root),
+          source,
+          "kind",
+          "'" + kind + "' is not known; expected one of " + kinds.keySet());
+    }
+    return kind;
+  }
+
+  private static String scalar(MappingNode mapping, String key) {
+    for (NodeTuple t : mapping.getValue()) {
+      if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+        return t.getValueNode() instanceof ScalarNode v ? v.getValue() : "";
+      }
+    }
+    return null;
+  }
+
+  private static <T> T bind(String text, String source, SourceMap map, Class<T> type, String path)
+      throws InvalidSpecException {
+    T spec;
+    try {
+      var node = YAML.readTree(text);
+      for (String step : SourceMap.steps(path)) {
+        node = node.isArray() ? node.path(Integer.parseInt(step)) : node.path(step);
+      }
+      spec = YAML.readerFor(type).readValue(YAML.treeAsTokens(node));
+    } catch (JsonMappingException e) {
+      String fieldPath = path + pathOf(e.getPath());
+      boolean aboutKey = e instanceof UnrecognizedPropertyException;
+      if (e instanceof InvalidFormatException f
+          && f.getOriginalMessage().startsWith("Cannot deserialize Map key")
+          && f.getValue() != null) {
+        fieldPath += SourceMap.step(f.getValue().toString());
+        aboutKey = true;
+      }
+      Optional<Node> at = aboutKey ? map.locateKey(fieldPath) : map.locate(fieldPath);
+      JsonLocation loc = e.getLocation();
+      // Positions of a re-read subtree are not the file's: prefer the source map's.
+      int line = at.map(n -> n.getStartMark().getLine() + 1).orElse(lineOf(loc));
+      int col = at.map(n -> n.getStartMark().getColumn() + 1).orElse(columnOf(loc));
+      throw new InvalidSpecException(
+          new SpecProblem(source, line, col, clean(fieldPath), explain(e)));
+    } catch (JsonProcessingException e) {
+      JsonLocation loc = e.getLocation();
+      String msg =
+          e.getOriginalMessage().replaceAll("^Duplicate field '(.*)'$", "duplicate key '$1'");
+      throw new InvalidSpecException(new SpecProblem(source, lineOf(loc), columnOf(loc), "", msg));
+    } catch (IOException e) {
+      throw new InvalidSpecException(new SpecProblem(source, 0, 0, "", e.getMessage()));
+    }
+    if (spec instanceof Validated v) {
+      try {
+        v.validate();
+      } catch (SpecViolation violation) {
+        String fieldPath = path + violation.path();
+        Node at = map.locate(fieldPath).orElse(null);
+        throw problemAt(at, source, clean(fieldPath), violation.getMessage());
+      }
+    }
+    return spec;
+  }
+
+  private static int lineOf(JsonLocation loc) {
+    return loc == null ? 0 : Math.max(0, loc.getLineNr());
+  }
+
+  private static int columnOf(JsonLocation loc) {
+    return loc == null ? 0 : Math.max(0, loc.getColumnNr());
+  }
+
+  private static String clean(String path) {
+    return path.startsWith(".") ? path.substring(1) : path;
+  }
+
+  private static String pathOf(List<JsonMappingException.Reference> refs) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference ref : refs) {
+      if (ref.getFieldName() != null) {
+        sb.append(SourceMap.step(ref.getFieldName()));
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Jackson's messages name Java types; the user wrote YAML. Say it in their terms. */
+  private static String explain(JsonMappingException e) {
+    if (System.getenv("NC_DEBUG") != null) {
+      e.printStackTrace();
+    }
+    if (e instanceof UnrecognizedPropertyException u) {
+      Collection<Object> known = u.getKnownPropertyIds();
+      String list =
+          known == null
+              ? ""
+              : " (known keys: "
+                  + known.stream().map(Object::toString).sorted().collect(Collectors.joining(", "))
+                  + ")";
+      return "unknown key '" + u.getPropertyName() + "'" + list;
+    }
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof IllegalArgumentException || t instanceof SpecViolation) {
+        return t.getMessage();
+      }
+    }
+    String msg = e.getOriginalMessage();
+    int why = msg.indexOf("problem: ");
+    if (msg.startsWith("Cannot deserialize Map key") && why >= 0) {
+      return msg.substring(why + "problem: ".length()).replaceFirst("^\\([\\w.$]+\\) ", "");
+    }
+    if (msg.startsWith("Missing required creator property")) {
+      return "missing required key " + msg.replaceAll(".*property '([^']*)'.*", "'$1'");
+    }
+    if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+      return "expected " + describe(m.getTargetType()) + shortReason(msg);
+    }
+    return msg.replaceAll("\\s*\\(for .*", "").replace("`", "");
+  }
+
+  private static String shortReason(String msg) {
+    if (msg.contains("from Array value")) {
+      return ", not a list";
+    }
+    if (msg.contains("from Object value")) {
+      return ", not a mapping";
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("from String \"([^\"]*)\"").matcher(msg);
+    if (m.find()) {
+      return ", not '" + m.group(1) + "'";
+    }
+    return "";
+  }
+
+  private static String describe(Class<?> type) {
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "a whole number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class) {
+      return "a single value";
+    }
+    if (List.class.isAssignableFrom(type) || Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+      return "a mapping";
+    }
+    if (type.isEnum()) {
+      return "one of "
+          + java.util.Arrays.stream(type.getEnumConstants())
+              .map(Object::toString)
+              .collect(Collectors.joining(", "));
+    }
+    return "a " + type.getSimpleName();
+  }
+
+  private static InvalidSpecException problemAt(
+      Node node, String source, String path, String message) {
+    int line = node == null ? 0 : node.getStartMark().getLine() + 1;
+    int col = node == null ? 0 : node.getStartMark().getColumn() + 1;
+    return new InvalidSpecException(new SpecProblem(source, line, col, path, message));
+  }
+
+  private static <T> T as(Object spec, Class<T> expected, String source)
+      throws InvalidSpecException {
+    if (!expected.isInstance(spec)) {
+      throw new InvalidSpecException(
+          new SpecProblem(
+              source,
+              0,
+              0,
+              "kind",
+              "expected kind " + expected.getSimpleName().replace("Spec", "")));
+    }
+    return expected.cast(spec);
+  }
+}

@@ -1,0 +1,156 @@
+package io.netconverge.core.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.netconverge.core.net.InterfaceName;
+import io.netconverge.core.net.Mark;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SpecLoaderTest {
+
+  record Key(String name) {
+    @JsonCreator
+    static Key of(String name) {
+      if (name.contains("..")) {
+        throw new IllegalArgumentException("'" + name + "' is path-like");
+      }
+      return new Key(name);
+    }
+  }
+
+  record Wan(
+      @JsonProperty(required = true) String name,
+      InterfaceName interfaceName,
+      Mark mark,
+      Integer table) {}
+
+  record Doc(String apiVersion, String kind, Map<Key, String> values, List<Wan> wans)
+      implements Validated {
+    @Override
+    public void validate() {
+      if (wans != null) {
+        for (int i = 0; i < wans.size(); i++) {
+          if (wans.get(i).table() != null && wans.get(i).table() == 0) {
+            throw new SpecViolation("wans[" + i + "].table", "table 0 is reserved");
+          }
+        }
+      }
+    }
+  }
+
+  private final SpecLoader loader = new SpecLoader(Map.of("Doc", Doc.class));
+
+  private SpecProblem problem(String yaml) {
+    try {
+      loader.parse(yaml, "f.yaml");
+    } catch (InvalidSpecException e) {
+      assertThat(e.problems()).hasSize(1);
+      return e.problems().get(0);
+    }
+    throw new AssertionError("expected the file to be rejected");
+  }
+
+  private static final String HEAD = "apiVersion: netconverge/v1\nkind: Doc\n";
+
+  @Test
+  void bindsAValidFile() throws Exception {
+    Doc doc =
+        loader.parse(
+            HEAD
+                + "values:\n  a.b: 1\nwans:\n  - { name: isp1, interfaceName: wan0, mark: 0xa/0xff }\n",
+            "f.yaml",
+            Doc.class);
+    assertThat(doc.values()).containsEntry(new Key("a.b"), "1");
+    assertThat(doc.wans().get(0).mark()).isEqualTo(new Mark(10, 0xff));
+  }
+
+  @Test
+  void anUnknownKeyIsReportedAtTheKeyWithTheKnownOnes() {
+    SpecProblem p = problem(HEAD + "values:\n  a.b: 1\nvalue:\n  x: 1\n");
+    assertThat(p.line()).isEqualTo(5);
+    assertThat(p.column()).isEqualTo(1);
+    assertThat(p.path()).isEqualTo("value");
+    assertThat(p.message())
+        .isEqualTo("unknown key 'value' (known keys: apiVersion, kind, values, wans)");
+  }
+
+  @Test
+  void anUnknownKeyDeepInsideIsReportedWithItsPath() {
+    SpecProblem p = problem(HEAD + "wans:\n  - name: isp1\n    mark: 1\n    gatway: 1.2.3.4\n");
+    assertThat(p.toString()).startsWith("f.yaml:6:5: wans[0].gatway: unknown key 'gatway'");
+  }
+
+  @Test
+  void aRejectedMapKeyIsReportedAtThatKey() {
+    SpecProblem p = problem(HEAD + "values:\n  a.b: 1\n  a..b: 2\n");
+    assertThat(p.line()).isEqualTo(5);
+    assertThat(p.path()).isEqualTo("values[\"a..b\"]");
+    assertThat(p.message()).isEqualTo("'a..b' is path-like");
+  }
+
+  @Test
+  void aValueTheTypeRejectsIsReportedWithItsMessage() {
+    SpecProblem p = problem(HEAD + "wans:\n  - name: isp1\n    mark: 0x1ffffffff\n");
+    assertThat(p.line()).isEqualTo(5);
+    assertThat(p.path()).isEqualTo("wans[0].mark");
+    assertThat(p.message()).contains("out of range");
+  }
+
+  @Test
+  void aLongInterfaceNameIsRejected() {
+    SpecProblem p =
+        problem(HEAD + "wans:\n  - name: isp1\n    interfaceName: averyveryverylongname\n");
+    assertThat(p.toString())
+        .isEqualTo(
+            "f.yaml:5:20: wans[0].interfaceName: interface name 'averyveryverylongname' is 21"
+                + " characters; Linux allows at most 15");
+  }
+
+  @Test
+  void aWrongTypeSaysWhatWasExpected() {
+    SpecProblem p = problem(HEAD + "wans:\n  - name: isp1\n    table: [1, 2]\n");
+    assertThat(p.path()).isEqualTo("wans[0].table");
+    assertThat(p.message()).isEqualTo("expected a whole number, not a list");
+  }
+
+  @Test
+  void aMissingRequiredKeyIsNamed() {
+    SpecProblem p = problem(HEAD + "wans:\n  - mark: 1\n");
+    assertThat(p.line()).isEqualTo(4);
+    assertThat(p.message()).isEqualTo("missing required key 'name'");
+  }
+
+  @Test
+  void crossFieldChecksAreLocated() {
+    SpecProblem p = problem(HEAD + "wans:\n  - name: a\n  - name: b\n    table: 0\n");
+    assertThat(p.toString()).isEqualTo("f.yaml:6:12: wans[1].table: table 0 is reserved");
+  }
+
+  @Test
+  void duplicateKeysAreErrors() {
+    SpecProblem p = problem(HEAD + "values:\n  a.b: 1\n  a.b: 2\n");
+    assertThat(p.line()).isEqualTo(5);
+    assertThat(p.message()).isEqualTo("duplicate key 'a.b'");
+  }
+
+  @Test
+  void brokenYamlNamesTheLine() {
+    SpecProblem p = problem(HEAD + "values:\n  a.b: [1\n");
+    assertThat(p.line()).isGreaterThanOrEqualTo(4);
+    assertThat(p.message()).startsWith("not valid YAML");
+  }
+
+  @Test
+  void theHeaderIsChecked() {
+    assertThat(problem("apiVersion: v2\nkind: Doc\n").message())
+        .isEqualTo("'v2' is not supported; expected netconverge/v1");
+    assertThat(problem("apiVersion: netconverge/v1\nkind: Other\n").message())
+        .isEqualTo("'Other' is not known; expected one of [Doc]");
+    assertThat(problem("kind: Doc\n").path()).isEqualTo("apiVersion");
+    assertThat(problem("").message()).isEqualTo("the file is empty");
+  }
+}

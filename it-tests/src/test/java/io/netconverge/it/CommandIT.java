@@ -1,0 +1,98 @@
+package io.netconverge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netconverge.core.engine.HostLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(NetnsExtension.class)
+class CommandIT {
+
+  @Test
+  void planChangesNothing(TestNamespace ns) {
+    String before = ns.dump();
+    Cli plan = Cli.run("plan", "--netns", ns.name(), "--diff", Cli.example("sysctl-basics.yaml"));
+    assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
+    assertThat(ns.dump()).isEqualTo(before);
+  }
+
+  @Test
+  void aFileWithAnUnknownKeyExits65NamingItsLineAndChangesNothing(
+      TestNamespace ns, @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("typo.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n  net.ipv4.ip_forward: 1\n"
+            + "sysctls:\n  net.ipv4.conf.all.rp_filter: 2\n");
+    String before = ns.dump();
+    Cli apply = Cli.run("apply", "--netns", ns.name(), file.toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(65);
+    assertThat(apply.err()).contains(file + ":5:1: sysctls: unknown key 'sysctls'");
+    assertThat(ns.dump()).isEqualTo(before);
+  }
+
+  @Test
+  void aPathLikeSysctlKeyExits65AndChangesNothing(TestNamespace ns, @TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("path.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n  net.ipv4.ip_forward: 1\n"
+            + "  net.ipv4.conf.x/../../kernel.hostname: evil\n");
+    String before = ns.dump();
+    Cli apply = Cli.run("apply", "--netns", ns.name(), file.toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(65);
+    assertThat(apply.err()).contains(file + ":5:").contains("is not a sysctl name");
+    assertThat(ns.dump()).isEqualTo(before);
+  }
+
+  @Test
+  void jsonOutputListsCountsAndChanges(TestNamespace ns) throws Exception {
+    Cli plan =
+        Cli.run(
+            "plan", "--netns", ns.name(), "--output", "json", Cli.example("sysctl-basics.yaml"));
+    assertThat(plan.exitCode()).isEqualTo(2);
+    JsonNode doc = new ObjectMapper().readTree(plan.out());
+    JsonNode host = doc.path("hosts").path(0);
+    assertThat(host.path("host").asText()).isEqualTo("netns:" + ns.name());
+    assertThat(host.path("ok").asInt()).isEqualTo(1);
+    assertThat(host.path("changed").asInt()).isEqualTo(7);
+    assertThat(host.path("failed").asInt()).isZero();
+    JsonNode first = host.path("changes").path(0);
+    assertThat(first.path("resource").asText()).isEqualTo("sysctl net.ipv4.ip_forward");
+    assertThat(first.path("action").asText()).isEqualTo("update");
+    assertThat(first.path("before").asText()).isEqualTo("0");
+    assertThat(first.path("after").asText()).isEqualTo("1");
+  }
+
+  @Test
+  void aConvergeOfALockedNamespaceExits75(TestNamespace ns) throws Exception {
+    String before = ns.dump();
+    try (HostLock held = ns.target().lock()) {
+      Cli apply = Cli.run("apply", "--netns", ns.name(), Cli.example("sysctl-basics.yaml"));
+      assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(75);
+      assertThat(apply.out()).contains("locked");
+    }
+    assertThat(ns.dump()).isEqualTo(before);
+    assertThat(Cli.run("apply", "--netns", ns.name(), Cli.example("sysctl-basics.yaml")).exitCode())
+        .isZero();
+  }
+
+  @Test
+  void factsDescribeTheNamespace(TestNamespace ns) throws Exception {
+    ns.addVethPair("wan0", "wan0p");
+    Cli facts = Cli.run("facts", "--netns", ns.name(), "--output", "json");
+    assertThat(facts.exitCode()).as(facts.toString()).isZero();
+    JsonNode doc = new ObjectMapper().readTree(facts.out());
+    assertThat(doc.path("interfaces").has("wan0")).isTrue();
+    assertThat(doc.path("tools").path("nft").asText()).startsWith("nftables");
+    assertThat(doc.path("netnsInode").asText())
+        .isEqualTo(ns.run("stat", "-L", "-c", "%i", "/proc/self/ns/net").strip());
+  }
+}

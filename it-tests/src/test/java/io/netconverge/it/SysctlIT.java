@@ -1,0 +1,126 @@
+package io.netconverge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netconverge.Netconverge;
+import io.netconverge.core.engine.Action;
+import io.netconverge.core.engine.HostReport;
+import io.netconverge.core.engine.Progress;
+import io.netconverge.hoststate.HostState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(NetnsExtension.class)
+class SysctlIT {
+
+  @Test
+  void applyThenPlanAgainFindsNothing(TestNamespace ns) {
+    Cli first = Cli.run("apply", "--netns", ns.name(), Cli.example("sysctl-basics.yaml"));
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(first.out()).contains("changed=7");
+    assertThat(ns.run("cat", "/proc/sys/net/ipv4/ip_forward").strip()).isEqualTo("1");
+    assertThat(ns.run("cat", "/proc/sys/net/ipv4/conf/all/rp_filter").strip()).isEqualTo("2");
+
+    Cli again = Cli.run("plan", "--netns", ns.name(), Cli.example("sysctl-basics.yaml"));
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.out()).contains("ok=8 changed=0 failed=0");
+
+    Cli applyAgain = Cli.run("apply", "--netns", ns.name(), Cli.example("sysctl-basics.yaml"));
+    assertThat(applyAgain.exitCode()).isZero();
+    assertThat(applyAgain.out()).contains("changed=0");
+  }
+
+  @Test
+  void driftIsPlannedWithBeforeAndAfter(TestNamespace ns) {
+    assertThat(Cli.run("apply", "--netns", ns.name(), Cli.example("sysctl-basics.yaml")).exitCode())
+        .isZero();
+    ns.run("sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
+
+    Cli plan = Cli.run("plan", "--netns", ns.name(), Cli.example("sysctl-basics.yaml"));
+    assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
+    assertThat(plan.out()).contains("~ sysctl net.ipv4.ip_forward: 0 -> 1");
+    assertThat(plan.out()).contains("ok=7 changed=1 failed=0");
+    assertThat(ns.run("cat", "/proc/sys/net/ipv4/ip_forward").strip()).isEqualTo("0");
+  }
+
+  @Test
+  void valuesAreComparedAsTheKernelPrintsThem(TestNamespace ns, @TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("ports.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: netconverge/v1\nkind: HostState\n"
+            + "sysctl:\n  net.ipv4.ip_local_port_range: \"20000   40000\"\n");
+    assertThat(Cli.run("apply", "--netns", ns.name(), file.toString()).exitCode()).isZero();
+    // The kernel prints it with a tab.
+    assertThat(ns.run("cat", "/proc/sys/net/ipv4/ip_local_port_range")).isEqualTo("20000\t40000\n");
+    Cli plan = Cli.run("plan", "--netns", ns.name(), file.toString());
+    assertThat(plan.exitCode()).as(plan.toString()).isZero();
+  }
+
+  @Test
+  void aKeyOfAMissingInterfaceIsAClearErrorAndNothingChanges(TestNamespace ns, @TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("wan9.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n"
+            + "  net.ipv4.ip_forward: 1\n  net.ipv4.conf.wan9.rp_filter: 2\n");
+    String before = ns.dump();
+    Cli apply = Cli.run("apply", "--netns", ns.name(), file.toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
+    assertThat(apply.out())
+        .contains("net.ipv4.conf.wan9.rp_filter does not exist (is interface wan9 there?)");
+    assertThat(ns.dump()).isEqualTo(before);
+  }
+
+  @Test
+  void vlanInterfaceKeysUseTheSlashForm(TestNamespace ns, @TempDir Path dir) throws Exception {
+    // This kernel has no vlan driver; a veth named like a VLAN tests the same key spelling.
+    ns.addVethPair("lan0.100", "lan0p");
+    Path file = dir.resolve("vlan.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n"
+            + "  net.ipv4.conf.lan0/100.rp_filter: 2\n");
+    Cli apply = Cli.run("apply", "--netns", ns.name(), file.toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(ns.run("cat", "/proc/sys/net/ipv4/conf/lan0.100/rp_filter").strip()).isEqualTo("2");
+    assertThat(Cli.run("plan", "--netns", ns.name(), file.toString()).exitCode()).isZero();
+  }
+
+  @Test
+  void aRejectedValueFailsAndRestoresWhatWasWritten(TestNamespace ns, @TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("bad-value.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n"
+            + "  net.ipv4.ip_forward: 1\n  net.ipv4.ip_default_ttl: 0\n");
+    String before = ns.dump();
+    Cli apply = Cli.run("apply", "--netns", ns.name(), file.toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
+    assertThat(apply.out()).contains("restored");
+    assertThat(ns.dump()).isEqualTo(before);
+  }
+
+  @Test
+  void theJavaApiGivesTheSameResultAsTheCli(TestNamespace ns) throws Exception {
+    HostState state = Netconverge.load(Path.of(Cli.example("sysctl-basics.yaml")));
+    HostReport viaApi = Netconverge.apply(state, ns.target(), Progress.NONE);
+    assertThat(viaApi.status()).isEqualTo(HostReport.Status.CHANGED);
+    assertThat(viaApi.changed()).isEqualTo(7);
+    assertThat(viaApi.pending()).allMatch(c -> c.action() == Action.UPDATE);
+    String afterApi = ns.dump();
+
+    ns.run("sysctl", "-q", "-w", "net.ipv4.ip_forward=0", "net.ipv4.fwmark_reflect=0");
+    Cli viaCli = Cli.run("apply", "--netns", ns.name(), Cli.example("sysctl-basics.yaml"));
+    assertThat(viaCli.exitCode()).isZero();
+    assertThat(ns.dump()).isEqualTo(afterApi);
+    assertThat(Netconverge.plan(state, ns.target(), Progress.NONE).status())
+        .isEqualTo(HostReport.Status.OK);
+  }
+}

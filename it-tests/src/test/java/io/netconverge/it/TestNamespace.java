@@ -1,0 +1,127 @@
+package io.netconverge.it;
+
+import io.netconverge.core.engine.LocalTarget;
+import io.netconverge.core.engine.NamespaceLock;
+import io.netconverge.core.exec.Command;
+import io.netconverge.core.exec.ExecException;
+import io.netconverge.core.exec.ExecResult;
+import io.netconverge.core.exec.Executor;
+import io.netconverge.core.exec.LocalExecutor;
+import io.netconverge.core.exec.NetnsExecutor;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A fresh network namespace made for one test (see {@link NetnsExtension}). */
+public final class TestNamespace {
+
+  private static final Executor HOST = new LocalExecutor();
+
+  private final String name;
+  private final Executor executor;
+
+  TestNamespace(String name) {
+    this.name = name;
+    this.executor = new NetnsExecutor(name, HOST);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Executor executor() {
+    return executor;
+  }
+
+  public LocalTarget target() {
+    return new LocalTarget("netns:" + name, executor, NamespaceLock.standard());
+  }
+
+  /** Runs a command inside the namespace; fails the test when it fails. */
+  public String run(String... argv) {
+    try {
+      return executor.check(argv).stdout();
+    } catch (ExecException e) {
+      throw new AssertionError(e.getMessage(), e);
+    }
+  }
+
+  /** Runs a command inside the namespace, with stdin; fails the test when it fails. */
+  public String runWithStdin(String stdin, String... argv) {
+    try {
+      return executor.check(Command.of(argv).withStdin(stdin)).stdout();
+    } catch (ExecException e) {
+      throw new AssertionError(e.getMessage(), e);
+    }
+  }
+
+  /** Runs a command and returns whatever it did, for tests that expect failures. */
+  public ExecResult attempt(String... argv) {
+    try {
+      return executor.run(Command.of(argv));
+    } catch (ExecException e) {
+      throw new AssertionError(e.getMessage(), e);
+    }
+  }
+
+  /** Adds a veth pair: {@code name} here, {@code peer} in the namespace {@code peerNamespace}. */
+  public void addVeth(String itf, String peer, String peerNamespace) {
+    hostRun(
+        "ip",
+        "link",
+        "add",
+        itf,
+        "netns",
+        name,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        peer,
+        "netns",
+        peerNamespace);
+    run("ip", "link", "set", itf, "up");
+  }
+
+  /** Adds a veth pair with both ends in this namespace, both up: the stand-in for a dummy. */
+  public void addVethPair(String itf, String peer) {
+    run("ip", "link", "add", itf, "type", "veth", "peer", "name", peer);
+    run("ip", "link", "set", itf, "up");
+    run("ip", "link", "set", peer, "up");
+  }
+
+  static void hostRun(String... argv) {
+    try {
+      HOST.check(argv);
+    } catch (ExecException e) {
+      throw new AssertionError(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Everything netconverge could touch, as text: sysctls under net, ip rules and routes of both
+   * families, the nft ruleset, iptables of both families and both backends. Two equal dumps mean
+   * nothing changed.
+   */
+  public String dump() {
+    List<String> parts = new ArrayList<>();
+    parts.add(section("sysctl", "sysctl", "-a", "-r", "^net\\."));
+    parts.add(section("ip rule", "ip", "-d", "rule", "show"));
+    parts.add(section("ip -6 rule", "ip", "-6", "-d", "rule", "show"));
+    parts.add(section("ip route", "ip", "-d", "route", "show", "table", "all"));
+    parts.add(section("ip -6 route", "ip", "-6", "-d", "route", "show", "table", "all"));
+    parts.add(section("ip link", "ip", "-d", "link", "show"));
+    parts.add(section("nft", "nft", "list", "ruleset"));
+    parts.add(section("iptables", "iptables-save"));
+    parts.add(section("ip6tables", "ip6tables-save"));
+    parts.add(section("iptables-legacy", "iptables-legacy-save"));
+    parts.add(section("ip6tables-legacy", "ip6tables-legacy-save"));
+    return String.join("\n", parts);
+  }
+
+  private String section(String title, String... argv) {
+    ExecResult r = attempt(argv);
+    // iptables-save prints the time of the dump in its comments; they are not state.
+    String body = r.stdout().replaceAll("(?m)^#.*\n", "");
+    return "== " + title + " (exit " + r.exitCode() + ")\n" + body + r.stderr();
+  }
+}

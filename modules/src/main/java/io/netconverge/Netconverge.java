@@ -1,0 +1,49 @@
+package io.netconverge;
+
+import io.netconverge.core.engine.HostReport;
+import io.netconverge.core.engine.Progress;
+import io.netconverge.core.engine.Runner;
+import io.netconverge.core.engine.Target;
+import io.netconverge.core.spec.InvalidSpecException;
+import io.netconverge.core.spec.SpecLoader;
+import io.netconverge.hoststate.HostState;
+import io.netconverge.hoststate.HostStateSpec;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The library entry point: load a host state, plan or apply it on a target. No global state, no
+ * {@code System.exit}; every result is a value.
+ *
+ * <pre>{@code
+ * HostState state = Netconverge.load(Path.of("router.yaml"));
+ * HostReport report = Netconverge.apply(state, LocalTarget.netns("edge"), Progress.NONE);
+ * }</pre>
+ */
+public final class Netconverge {
+
+  private Netconverge() {}
+
+  /** The loader for every kind of file this version reads. */
+  public static SpecLoader loader() {
+    return new SpecLoader(Map.of("HostState", HostStateSpec.class));
+  }
+
+  /** Loads and validates a host state file; nothing runs on any host. */
+  public static HostState load(Path file) throws InvalidSpecException {
+    return HostState.from(loader().load(file, HostStateSpec.class));
+  }
+
+  /** Parses host state text; {@code source} names it in error messages. */
+  public static HostState parse(String yaml, String source) throws InvalidSpecException {
+    return HostState.from(loader().parse(yaml, source, HostStateSpec.class));
+  }
+
+  public static HostReport plan(HostState state, Target target, Progress progress) {
+    return new Runner(progress).plan(target, state.declared());
+  }
+
+  public static HostReport apply(HostState state, Target target, Progress progress) {
+    return new Runner(progress).apply(target, state.declared());
+  }
+}

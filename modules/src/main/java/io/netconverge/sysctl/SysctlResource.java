@@ -1,0 +1,129 @@
+package io.netconverge.sysctl;
+
+import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.FieldChange;
+import io.netconverge.core.engine.ResourceModule;
+import io.netconverge.core.exec.Command;
+import io.netconverge.core.exec.ExecException;
+import io.netconverge.core.exec.ExecResult;
+import io.netconverge.core.exec.Executor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kernel parameters under /proc/sys. Read: one {@code grep -H} over every declared file (through
+ * the executor, so it works in a namespace or remotely). Write: one {@code sysctl -w} with every
+ * changed key, in declared order.
+ */
+public final class SysctlResource implements ResourceModule<SysctlState> {
+
+  @Override
+  public String kind() {
+    return "sysctl";
+  }
+
+  @Override
+  public SysctlState read(Executor executor, SysctlState declared) throws ExecException {
+    if (declared.values().isEmpty()) {
+      return declared;
+    }
+    List<String> argv = new ArrayList<>(List.of("grep", "-H", "-a", "--", ""));
+    Map<String, SysctlKey> byPath = new HashMap<>();
+    for (SysctlKey key : declared.values().keySet()) {
+      argv.add(key.procPath());
+      byPath.put(key.procPath(), key);
+    }
+    ExecResult result = executor.run(Command.of(argv));
+    List<String> problems = new ArrayList<>();
+    for (String line : result.stderr().split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      problems.add(explain(line, byPath));
+    }
+    if (!problems.isEmpty() || result.exitCode() > 1) {
+      if (problems.isEmpty()) {
+        problems.add("grep exited " + result.exitCode());
+      }
+      throw new ExecException(
+          "cannot read sysctl on " + executor.describe() + ": " + String.join("; ", problems));
+    }
+    Map<SysctlKey, String> live = new LinkedHashMap<>();
+    Map<SysctlKey, StringBuilder> lines = new HashMap<>();
+    for (String line : result.stdout().split("\n")) {
+      int colon = line.indexOf(':');
+      if (colon < 0) {
+        continue;
+      }
+      SysctlKey key = byPath.get(line.substring(0, colon));
+      if (key != null) {
+        lines
+            .computeIfAbsent(key, k -> new StringBuilder())
+            .append(' ')
+            .append(line.substring(colon + 1));
+      }
+    }
+    for (SysctlKey key : declared.values().keySet()) {
+      // An empty file prints no line at all: its value is empty.
+      StringBuilder value = lines.get(key);
+      live.put(key, value == null ? "" : SysctlState.canonical(value.toString()));
+    }
+    return new SysctlState(live);
+  }
+
+  private static String explain(String grepError, Map<String, SysctlKey> byPath) {
+    for (var e : byPath.entrySet()) {
+      if (grepError.contains(e.getKey() + ":")) {
+        SysctlKey key = e.getValue();
+        if (grepError.contains("No such file")) {
+          return key
+              + " does not exist"
+              + key.interfaceName().map(i -> " (is interface " + i + " there?)").orElse("");
+        }
+        if (grepError.contains("Permission denied")) {
+          return key + " cannot be read (write-only or not permitted)";
+        }
+        return key + ": " + grepError;
+      }
+    }
+    return grepError;
+  }
+
+  @Override
+  public List<Change> diff(SysctlState declared, SysctlState live) {
+    List<Change> changes = new ArrayList<>();
+    for (var e : declared.values().entrySet()) {
+      String resource = "sysctl " + e.getKey();
+      String want = SysctlState.canonical(e.getValue());
+      String have = live.values().get(e.getKey());
+      if (have == null) {
+        changes.add(Change.create(resource, want, List.of(FieldChange.added("value", want))));
+      } else if (SysctlState.canonical(have).equals(want)) {
+        changes.add(Change.ok(resource, have));
+      } else {
+        changes.add(
+            Change.update(resource, have, want, List.of(new FieldChange("value", have, want))));
+      }
+    }
+    return changes;
+  }
+
+  @Override
+  public void apply(Executor executor, SysctlState declared, SysctlState live, List<Change> changes)
+      throws ExecException {
+    List<String> argv = new ArrayList<>(List.of("sysctl", "-q", "-w"));
+    for (var e : declared.values().entrySet()) {
+      String have = live.values().get(e.getKey());
+      String want = SysctlState.canonical(e.getValue());
+      if (have == null || !SysctlState.canonical(have).equals(want)) {
+        argv.add(e.getKey() + "=" + want);
+      }
+    }
+    if (argv.size() > 3) {
+      executor.check(Command.of(argv));
+    }
+  }
+}
