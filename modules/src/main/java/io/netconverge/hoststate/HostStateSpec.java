@@ -1,8 +1,11 @@
 package io.netconverge.hoststate;
 
 import io.netconverge.core.spec.Validated;
+import io.netconverge.nftables.NftTableSpec;
 import io.netconverge.sysctl.SysctlKey;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,12 +15,15 @@ import java.util.Map;
  * @param apiVersion checked by the loader; optional inside an inventory
  * @param kind checked by the loader; optional inside an inventory
  * @param sysctl kernel parameters by dotted name
+ * @param nftables nft tables owned whole, each with its definition in nft syntax
  */
-public record HostStateSpec(String apiVersion, String kind, Map<SysctlKey, String> sysctl)
+public record HostStateSpec(
+    String apiVersion, String kind, Map<SysctlKey, String> sysctl, List<NftTableSpec> nftables)
     implements Validated {
 
   public HostStateSpec {
     sysctl = sysctl == null ? Map.of() : new LinkedHashMap<>(sysctl);
+    nftables = nftables == null ? List.of() : new ArrayList<>(nftables);
   }
 
   @Override
@@ -28,6 +34,7 @@ public record HostStateSpec(String apiVersion, String kind, Map<SysctlKey, Strin
             "sysctl" + pathKey(e.getKey().name()), "a value is required");
       }
     }
+    NftTableSpec.validate(nftables, "nftables");
   }
 
   static String pathKey(String key) {
