@@ -3,8 +3,12 @@ package io.netconverge.hoststate;
 import io.netconverge.core.spec.SpecViolation;
 import io.netconverge.core.spec.Validated;
 import io.netconverge.iprule.IpRuleSpec;
+import io.netconverge.iptables.IptablesChainSpec;
+import io.netconverge.nftables.NftTableSpec;
 import io.netconverge.route.RouteTableSpec;
 import io.netconverge.sysctl.SysctlKey;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +24,10 @@ import java.util.Map;
  *     (and the only foreign-free mark of what it owns); default 77
  * @param routeTables routing tables, each owned whole (unless {@code purge: false})
  * @param ipRules policy routing rules, IPv4 and IPv6
+ * @param nftables nft tables owned whole, each with its definition in nft syntax
+ * @param iptables owned iptables/ip6tables chains; null when the file has no {@code iptables} key
+ *     (then netconverge does not look at iptables at all), empty for {@code iptables: []} (then
+ *     chains it created earlier are removed)
  */
 public record HostStateSpec(
     String apiVersion,
@@ -27,7 +35,9 @@ public record HostStateSpec(
     Map<SysctlKey, String> sysctl,
     Integer protocol,
     List<RouteTableSpec> routeTables,
-    List<IpRuleSpec> ipRules)
+    List<IpRuleSpec> ipRules,
+    List<NftTableSpec> nftables,
+    List<IptablesChainSpec> iptables)
     implements Validated {
 
   /** The protocol number no routing daemon uses, so that what carries it is ours. */
@@ -37,10 +47,12 @@ public record HostStateSpec(
     sysctl = sysctl == null ? Map.of() : new LinkedHashMap<>(sysctl);
     routeTables = routeTables == null ? List.of() : List.copyOf(routeTables);
     ipRules = ipRules == null ? List.of() : List.copyOf(ipRules);
+    nftables = nftables == null ? List.of() : new ArrayList<>(nftables);
+    iptables = iptables == null ? null : List.copyOf(iptables);
   }
 
   public HostStateSpec(String apiVersion, String kind, Map<SysctlKey, String> sysctl) {
-    this(apiVersion, kind, sysctl, null, null, null);
+    this(apiVersion, kind, sysctl, null, null, null, null, null);
   }
 
   /** The protocol number in effect. */
@@ -64,6 +76,23 @@ public record HostStateSpec(
               + " static)");
     }
     RouteTableSpec.validate(routeTables, "routeTables");
+    NftTableSpec.validate(nftables, "nftables");
+    if (iptables != null) {
+      Map<String, Integer> seen = new HashMap<>();
+      for (int i = 0; i < iptables.size(); i++) {
+        IptablesChainSpec chain = iptables.get(i);
+        if (chain == null) {
+          throw new SpecViolation("iptables[" + i + "]", "an empty entry");
+        }
+        chain.validate("iptables[" + i + "]");
+        Integer first = seen.putIfAbsent(chain.key(), i);
+        if (first != null) {
+          throw new SpecViolation(
+              "iptables[" + i + "].chain",
+              chain.key() + " is declared twice (also at iptables[" + first + "])");
+        }
+      }
+    }
   }
 
   static String pathKey(String key) {
