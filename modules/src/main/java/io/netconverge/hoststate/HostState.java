@@ -2,6 +2,7 @@ package io.netconverge.hoststate;
 
 import io.netconverge.core.engine.Declared;
 import io.netconverge.core.sandbox.SandboxInterface;
+import io.netconverge.dualwan.DualWanProfile;
 import io.netconverge.sysctl.SysctlKey;
 import io.netconverge.sysctl.SysctlResource;
 import io.netconverge.sysctl.SysctlState;
@@ -22,9 +23,16 @@ public record HostState(List<Declared<?>> declared, List<SandboxInterface> inter
     interfaces = List.copyOf(interfaces);
   }
 
-  public static HostState from(HostStateSpec spec) {
+  public static HostState from(HostStateSpec file) {
     List<Declared<?>> declared = new ArrayList<>();
     Map<String, SandboxInterface> interfaces = new LinkedHashMap<>();
+    if (file.dualWan() != null) {
+      for (SandboxInterface wan : DualWanProfile.expand(file.dualWan()).interfaces()) {
+        interfaces.merge(wan.name(), wan, SandboxInterface::merge);
+      }
+    }
+    // A profile is only a shorthand: the modules below see the resources it stands for.
+    HostStateSpec spec = file.expanded();
 
     Map<SysctlKey, String> sysctl = new LinkedHashMap<>(spec.sysctl());
     if (!sysctl.isEmpty()) {

@@ -2,6 +2,8 @@ package io.netconverge.hoststate;
 
 import io.netconverge.core.spec.SpecViolation;
 import io.netconverge.core.spec.Validated;
+import io.netconverge.dualwan.DualWanProfile;
+import io.netconverge.dualwan.DualWanSpec;
 import io.netconverge.iprule.IpRuleSpec;
 import io.netconverge.iptables.IptablesChainSpec;
 import io.netconverge.nftables.NftTableSpec;
@@ -28,6 +30,7 @@ import java.util.Map;
  * @param iptables owned iptables/ip6tables chains; null when the file has no {@code iptables} key
  *     (then netconverge does not look at iptables at all), empty for {@code iptables: []} (then
  *     chains it created earlier are removed)
+ * @param dualWan the dual-WAN router profile, expanded into the sections above
  */
 public record HostStateSpec(
     String apiVersion,
@@ -37,7 +40,8 @@ public record HostStateSpec(
     List<RouteTableSpec> routeTables,
     List<IpRuleSpec> ipRules,
     List<NftTableSpec> nftables,
-    List<IptablesChainSpec> iptables)
+    List<IptablesChainSpec> iptables,
+    DualWanSpec dualWan)
     implements Validated {
 
   /** The protocol number no routing daemon uses, so that what carries it is ours. */
@@ -52,7 +56,7 @@ public record HostStateSpec(
   }
 
   public HostStateSpec(String apiVersion, String kind, Map<SysctlKey, String> sysctl) {
-    this(apiVersion, kind, sysctl, null, null, null, null, null);
+    this(apiVersion, kind, sysctl, null, null, null, null, null, null);
   }
 
   /** The protocol number in effect. */
@@ -93,6 +97,46 @@ public record HostStateSpec(
         }
       }
     }
+    if (dualWan != null) {
+      dualWan.validate("dualWan");
+      DualWanProfile.expand(dualWan)
+          .checkAgainst(
+              sysctl, routeTables, ipRules, nftables, iptables == null ? List.of() : iptables);
+    }
+  }
+
+  /**
+   * The same host state with the dualWan profile replaced by the resources it stands for, after
+   * what the file declares itself (a valid spec: see {@link #validate()}).
+   */
+  public HostStateSpec expanded() {
+    if (dualWan == null) {
+      return this;
+    }
+    DualWanProfile.Expansion profile = DualWanProfile.expand(dualWan);
+    Map<SysctlKey, String> allSysctl = new LinkedHashMap<>(sysctl);
+    profile.sysctl().forEach(allSysctl::putIfAbsent);
+    List<IptablesChainSpec> allIptables = iptables;
+    if (!profile.iptables().isEmpty()) {
+      allIptables = new ArrayList<>(iptables == null ? List.of() : iptables);
+      allIptables.addAll(profile.iptables());
+    }
+    return new HostStateSpec(
+        apiVersion,
+        kind,
+        allSysctl,
+        protocol,
+        concat(routeTables, profile.routeTables()),
+        concat(ipRules, profile.ipRules()),
+        concat(nftables, profile.nftables()),
+        allIptables,
+        null);
+  }
+
+  private static <T> List<T> concat(List<T> mine, List<T> more) {
+    List<T> all = new ArrayList<>(mine);
+    all.addAll(more);
+    return all;
   }
 
   static String pathKey(String key) {
