@@ -2,6 +2,7 @@ package io.netconverge.hoststate;
 
 import io.netconverge.core.spec.SpecViolation;
 import io.netconverge.core.spec.Validated;
+import io.netconverge.iprule.IpRule;
 import io.netconverge.iprule.IpRuleSpec;
 import io.netconverge.route.RouteTableSpec;
 import io.netconverge.sysctl.SysctlKey;
@@ -64,6 +65,17 @@ public record HostStateSpec(
               + " static)");
     }
     RouteTableSpec.validate(routeTables, "routeTables");
+    // The kernel refuses the same rule twice, and a rule without priority twice is the duplicate
+    // netconverge promises never to make.
+    Map<IpRule, Integer> rules = new java.util.HashMap<>();
+    for (int i = 0; i < ipRules.size(); i++) {
+      IpRule rule = IpRule.of(ipRules.get(i), routingProtocol());
+      Integer before = rules.putIfAbsent(rule, i);
+      if (before != null) {
+        throw new SpecViolation(
+            "ipRules[" + i + "]", "the same rule as ipRules[" + before + "]: declare it once");
+      }
+    }
   }
 
   static String pathKey(String key) {
