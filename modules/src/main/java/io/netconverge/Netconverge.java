@@ -34,6 +34,15 @@ public final class Netconverge {
     return HostState.from(loader().load(file, HostStateSpec.class));
   }
 
+  /**
+   * Loads a host state whose iproute2 name files (rt_tables.d, rt_protos.d) live in {@code
+   * iproute2Dir} instead of /etc/iproute2: what a sandbox uses so that the host's /etc is
+   * untouched.
+   */
+  public static HostState load(Path file, Path iproute2Dir) throws InvalidSpecException {
+    return HostState.from(loader().load(file, HostStateSpec.class), iproute2Dir);
+  }
+
   /** Parses host state text; {@code source} names it in error messages. */
   public static HostState parse(String yaml, String source) throws InvalidSpecException {
     return HostState.from(loader().parse(yaml, source, HostStateSpec.class));

@@ -10,10 +10,14 @@ import io.netconverge.core.exec.LocalExecutor;
 import io.netconverge.core.sandbox.Sandbox;
 import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.hoststate.HostState;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * What plan and apply share: load, pick the target, run, print, map the outcome to an exit code.
@@ -40,7 +44,7 @@ final class Converge {
       return ExitCodes.INVALID_FILE;
     }
     if (sandbox) {
-      return inSandbox(mode, file, state);
+      return inSandbox(mode, file);
     }
     HostReport result = run(mode, state, where.target());
     print(mode, file, List.of(result));
@@ -55,6 +59,36 @@ final class Converge {
     return mode == Mode.PLAN
         ? Netconverge.plan(state, target, progress)
         : Netconverge.apply(state, target, progress);
+  }
+
+  private int inSandbox(Mode mode, Path file) {
+    // The sandbox shares this machine's /etc: names go to a throw-away iproute2 folder instead.
+    Path names;
+    HostState state;
+    try {
+      names = Files.createTempDirectory("netconverge-sandbox-iproute2");
+      Files.createDirectory(names.resolve("rt_tables.d"));
+      Files.createDirectory(names.resolve("rt_protos.d"));
+      state = Netconverge.load(file, names);
+    } catch (IOException | InvalidSpecException e) {
+      err.println("converge: cannot prepare the sandbox: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
+    try {
+      return inSandbox(mode, file, state);
+    } finally {
+      deleteTree(names);
+    }
+  }
+
+  private void deleteTree(Path dir) {
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      err.println("warning: could not remove " + dir + ": " + e.getMessage());
+    }
   }
 
   private int inSandbox(Mode mode, Path file, HostState state) {

@@ -4,6 +4,7 @@ import io.netconverge.core.spec.SpecViolation;
 import io.netconverge.core.spec.Validated;
 import io.netconverge.dualwan.DualWanProfile;
 import io.netconverge.dualwan.DualWanSpec;
+import io.netconverge.iprule.IpRule;
 import io.netconverge.iprule.IpRuleSpec;
 import io.netconverge.iptables.IptablesChainSpec;
 import io.netconverge.nftables.NftTableSpec;
@@ -80,6 +81,17 @@ public record HostStateSpec(
               + " static)");
     }
     RouteTableSpec.validate(routeTables, "routeTables");
+    // The kernel refuses the same rule twice, and a rule without priority twice is the duplicate
+    // netconverge promises never to make.
+    Map<IpRule, Integer> rules = new HashMap<>();
+    for (int i = 0; i < ipRules.size(); i++) {
+      IpRule rule = IpRule.of(ipRules.get(i), routingProtocol());
+      Integer before = rules.putIfAbsent(rule, i);
+      if (before != null) {
+        throw new SpecViolation(
+            "ipRules[" + i + "]", "the same rule as ipRules[" + before + "]: declare it once");
+      }
+    }
     NftTableSpec.validate(nftables, "nftables");
     if (iptables != null) {
       Map<String, Integer> seen = new HashMap<>();

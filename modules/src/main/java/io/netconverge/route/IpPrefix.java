@@ -81,6 +81,22 @@ public record IpPrefix(Family family, String address, int length) {
     return new IpPrefix(bytes.length == 4 ? Family.IPV4 : Family.IPV6, format(bytes), length);
   }
 
+  /** Whether {@code other} (an address or a prefix) lies inside this prefix. */
+  public boolean contains(IpPrefix other) {
+    if (other.family != family || other.length < length) {
+      return false;
+    }
+    byte[] a = literal(address, address);
+    byte[] b = literal(other.address, other.address);
+    for (int bit = 0; bit < length; bit++) {
+      int mask = 0x80 >> (bit % 8);
+      if ((a[bit / 8] & mask) != (b[bit / 8] & mask)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public boolean isHost() {
     return length == (family == Family.IPV4 ? 32 : 128);
   }
