@@ -2,6 +2,9 @@ package io.netconverge.hoststate;
 
 import io.netconverge.core.engine.Declared;
 import io.netconverge.core.sandbox.SandboxInterface;
+import io.netconverge.core.spec.SpecSource;
+import io.netconverge.nftables.NftState;
+import io.netconverge.nftables.NftablesResource;
 import io.netconverge.sysctl.SysctlKey;
 import io.netconverge.sysctl.SysctlResource;
 import io.netconverge.sysctl.SysctlState;
@@ -23,6 +26,14 @@ public record HostState(List<Declared<?>> declared, List<SandboxInterface> inter
   }
 
   public static HostState from(HostStateSpec spec) {
+    return from(spec, SpecSource.none());
+  }
+
+  /**
+   * @param source the file the spec was loaded from, to name the user's line when a tool on the
+   *     target rejects a declaration
+   */
+  public static HostState from(HostStateSpec spec, SpecSource source) {
     List<Declared<?>> declared = new ArrayList<>();
     Map<String, SandboxInterface> interfaces = new LinkedHashMap<>();
 
@@ -33,6 +44,10 @@ public record HostState(List<Declared<?>> declared, List<SandboxInterface> inter
     for (SysctlKey key : sysctl.keySet()) {
       key.interfaceName()
           .ifPresent(i -> interfaces.merge(i, SandboxInterface.bare(i), SandboxInterface::merge));
+    }
+    if (!spec.nftables().isEmpty()) {
+      declared.add(
+          new Declared<>(new NftablesResource(), NftState.declared(spec.nftables(), source)));
     }
     return new HostState(declared, new ArrayList<>(interfaces.values()));
   }
