@@ -89,7 +89,8 @@ final class NftDiff {
   /**
    * The rules of one chain, aligned by their longest common subsequence: what is outside it was
    * moved (the same rule elsewhere), changed (a rule replaced in the same place), added or removed.
-   * Positions are 1-based: declared positions for added and changed rules, live ones for removed.
+   * Positions are 1-based: declared positions for added and changed rules, live ones ("live rule
+   * N") for removed rules.
    */
   static List<FieldChange> rules(
       String chain, List<TableForm.Rule> want, List<TableForm.Rule> have) {
@@ -165,7 +166,7 @@ final class NftDiff {
       }
       for (int k = paired; k < d.size(); k++) {
         fields.add(
-            FieldChange.removed(chain + " rule " + (d.get(k) + 1), have.get(d.get(k)).text()));
+            FieldChange.removed(chain + " live rule " + (d.get(k) + 1), have.get(d.get(k)).text()));
       }
       for (int k = paired; k < a.size(); k++) {
         fields.add(FieldChange.added(chain + " rule " + (a.get(k) + 1), want.get(a.get(k)).text()));

@@ -79,7 +79,7 @@ class NftablesResourceTest {
         .containsExactly(
             new FieldChange("chain c rule moved 1 -> 2", "B", "B"),
             new FieldChange("chain c rule 4", "X", "D"),
-            FieldChange.removed("chain c rule 5", "E"));
+            FieldChange.removed("chain c live rule 5", "E"));
     assertThat(NftDiff.rules("chain c", want, want)).isEmpty();
     assertThat(NftDiff.rules("chain c", rules("A"), rules()))
         .containsExactly(FieldChange.added("chain c rule 1", "A"));
