@@ -48,6 +48,7 @@ final class Converge {
     }
     HostReport result = run(mode, state, where.target());
     print(mode, file, List.of(result));
+    explainInvalid(file, result);
     return exitCode(mode, result);
   }
 
@@ -114,6 +115,7 @@ final class Converge {
       Target target = box.target();
       HostReport first = run(mode, state, target);
       print(mode, file, List.of(first));
+      explainInvalid(file, first);
       int code = exitCode(mode, first);
       if (mode == Mode.APPLY && code == ExitCodes.OK && report.output == OutputFormat.text) {
         HostReport second = run(Mode.PLAN, state, target);
@@ -136,6 +138,14 @@ final class Converge {
     }
   }
 
+  /** A declaration the target's tools rejected is an invalid file, said where the user looks. */
+  private void explainInvalid(Path file, HostReport result) {
+    if (result.status() == HostReport.Status.INVALID) {
+      err.println(result.error());
+      err.println("converge: " + file + " is not valid; nothing was changed");
+    }
+  }
+
   private void print(Mode mode, Path file, List<HostReport> results) {
     if (report.output == OutputFormat.json) {
       ReportWriter.json(out, mode.name().toLowerCase(Locale.ROOT), file.toString(), results);
@@ -153,6 +163,7 @@ final class Converge {
       case CHANGED -> mode == Mode.PLAN ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
       case FAILED -> ExitCodes.FAILED;
       case LOCKED -> ExitCodes.LOCKED;
+      case INVALID -> ExitCodes.INVALID_FILE;
     };
   }
 }

@@ -2,10 +2,13 @@ package io.netconverge.hoststate;
 
 import io.netconverge.core.engine.Declared;
 import io.netconverge.core.sandbox.SandboxInterface;
+import io.netconverge.core.spec.SpecSource;
 import io.netconverge.dualwan.DualWanProfile;
 import io.netconverge.iprule.IpRule;
 import io.netconverge.iprule.IpRulesResource;
 import io.netconverge.iprule.IpRulesState;
+import io.netconverge.nftables.NftState;
+import io.netconverge.nftables.NftablesResource;
 import io.netconverge.route.Iproute2Files;
 import io.netconverge.route.Nexthop;
 import io.netconverge.route.Route;
@@ -41,10 +44,26 @@ public record HostState(List<Declared<?>> declared, List<SandboxInterface> inter
   }
 
   public static HostState from(HostStateSpec spec) {
-    return from(spec, Path.of(System.getProperty(IPROUTE2_DIR_PROPERTY, "/etc/iproute2")));
+    return from(spec, SpecSource.none(), defaultIproute2Dir());
   }
 
-  public static HostState from(HostStateSpec file, Path iproute2Dir) {
+  public static HostState from(HostStateSpec spec, Path iproute2Dir) {
+    return from(spec, SpecSource.none(), iproute2Dir);
+  }
+
+  /**
+   * @param source the file the spec was loaded from, to name the user's line when a tool on the
+   *     target rejects a declaration
+   */
+  public static HostState from(HostStateSpec spec, SpecSource source) {
+    return from(spec, source, defaultIproute2Dir());
+  }
+
+  private static Path defaultIproute2Dir() {
+    return Path.of(System.getProperty(IPROUTE2_DIR_PROPERTY, "/etc/iproute2"));
+  }
+
+  public static HostState from(HostStateSpec file, SpecSource source, Path iproute2Dir) {
     List<Declared<?>> declared = new ArrayList<>();
     Map<String, SandboxInterface> interfaces = new LinkedHashMap<>();
     if (file.dualWan() != null) {
@@ -85,6 +104,11 @@ public record HostState(List<Declared<?>> declared, List<SandboxInterface> inter
           new Declared<>(
               new IpRulesResource(protocol, iproute2Dir), new IpRulesState(rules, names)));
       sandboxInterfaces(tables, rules, interfaces);
+    }
+
+    if (!spec.nftables().isEmpty()) {
+      declared.add(
+          new Declared<>(new NftablesResource(), NftState.declared(spec.nftables(), source)));
     }
     return new HostState(declared, new ArrayList<>(interfaces.values()));
   }
