@@ -31,12 +31,15 @@ public final class Netconverge {
 
   /** Loads and validates a host state file; nothing runs on any host. */
   public static HostState load(Path file) throws InvalidSpecException {
-    return HostState.from(loader().load(file, HostStateSpec.class));
+    SpecLoader loader = loader();
+    return HostState.from(loader.load(file, HostStateSpec.class), loader.locator(file));
   }
 
   /** Parses host state text; {@code source} names it in error messages. */
   public static HostState parse(String yaml, String source) throws InvalidSpecException {
-    return HostState.from(loader().parse(yaml, source, HostStateSpec.class));
+    SpecLoader loader = loader();
+    return HostState.from(
+        loader.parse(yaml, source, HostStateSpec.class), loader.locator(yaml, source));
   }
 
   public static HostReport plan(HostState state, Target target, Progress progress) {

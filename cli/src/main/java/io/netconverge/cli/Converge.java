@@ -44,6 +44,11 @@ final class Converge {
     }
     HostReport result = run(mode, state, where.target());
     print(mode, file, List.of(result));
+    if (result.status() == HostReport.Status.INVALID) {
+      err.println(result.error());
+      err.println(
+          "converge: " + file + " is not valid for " + result.host() + "; nothing was changed");
+    }
     return exitCode(mode, result);
   }
 
@@ -119,6 +124,7 @@ final class Converge {
       case CHANGED -> mode == Mode.PLAN ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
       case FAILED -> ExitCodes.FAILED;
       case LOCKED -> ExitCodes.LOCKED;
+      case INVALID -> ExitCodes.INVALID_FILE;
     };
   }
 }

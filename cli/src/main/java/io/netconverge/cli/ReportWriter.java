@@ -37,7 +37,9 @@ final class ReportWriter {
       }
     }
     if (report.error() != null) {
-      out.println("  FAILED: " + report.error());
+      out.println(
+          (report.status() == HostReport.Status.INVALID ? "  INVALID: " : "  FAILED: ")
+              + report.error());
       if (report.mode() == io.netconverge.core.engine.Mode.APPLY
           && report.status() == HostReport.Status.FAILED
           && !report.pending().isEmpty()) {

@@ -2,6 +2,10 @@ package io.netconverge.hoststate;
 
 import io.netconverge.core.engine.Declared;
 import io.netconverge.core.sandbox.SandboxInterface;
+import io.netconverge.core.spec.SpecLocator;
+import io.netconverge.iptables.IptablesChain;
+import io.netconverge.iptables.IptablesResource;
+import io.netconverge.iptables.IptablesState;
 import io.netconverge.sysctl.SysctlKey;
 import io.netconverge.sysctl.SysctlResource;
 import io.netconverge.sysctl.SysctlState;
@@ -23,6 +27,14 @@ public record HostState(List<Declared<?>> declared, List<SandboxInterface> inter
   }
 
   public static HostState from(HostStateSpec spec) {
+    return from(spec, SpecLocator.NONE);
+  }
+
+  /**
+   * @param locator where the spec's field paths stand in its file, for definitions the target's own
+   *     tools reject during the plan
+   */
+  public static HostState from(HostStateSpec spec, SpecLocator locator) {
     List<Declared<?>> declared = new ArrayList<>();
     Map<String, SandboxInterface> interfaces = new LinkedHashMap<>();
 
@@ -33,6 +45,13 @@ public record HostState(List<Declared<?>> declared, List<SandboxInterface> inter
     for (SysctlKey key : sysctl.keySet()) {
       key.interfaceName()
           .ifPresent(i -> interfaces.merge(i, SandboxInterface.bare(i), SandboxInterface::merge));
+    }
+    if (spec.iptables() != null) {
+      List<IptablesChain> chains = new ArrayList<>();
+      for (int i = 0; i < spec.iptables().size(); i++) {
+        chains.add(IptablesChain.from(spec.iptables().get(i), "iptables[" + i + "]"));
+      }
+      declared.add(new Declared<>(new IptablesResource(locator), IptablesState.declared(chains)));
     }
     return new HostState(declared, new ArrayList<>(interfaces.values()));
   }
