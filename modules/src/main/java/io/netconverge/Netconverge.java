@@ -32,7 +32,7 @@ public final class Netconverge {
   /** Loads and validates a host state file; nothing runs on any host. */
   public static HostState load(Path file) throws InvalidSpecException {
     SpecLoader.Loaded<HostStateSpec> loaded = loader().loadWithSource(file, HostStateSpec.class);
-    return HostState.from(loaded.spec(), loaded.source());
+    return HostState.from(loaded.spec(), loaded.source(), loader().locator(file));
   }
 
   /**
@@ -41,14 +41,15 @@ public final class Netconverge {
    * untouched.
    */
   public static HostState load(Path file, Path iproute2Dir) throws InvalidSpecException {
-    return HostState.from(loader().load(file, HostStateSpec.class), iproute2Dir);
+    SpecLoader.Loaded<HostStateSpec> loaded = loader().loadWithSource(file, HostStateSpec.class);
+    return HostState.from(loaded.spec(), loaded.source(), loader().locator(file), iproute2Dir);
   }
 
   /** Parses host state text; {@code source} names it in error messages. */
   public static HostState parse(String yaml, String source) throws InvalidSpecException {
     SpecLoader.Loaded<HostStateSpec> loaded =
         loader().parseWithSource(yaml, source, HostStateSpec.class);
-    return HostState.from(loaded.spec(), loaded.source());
+    return HostState.from(loaded.spec(), loaded.source(), loader().locator(yaml, source));
   }
 
   public static HostReport plan(HostState state, Target target, Progress progress) {
