@@ -1,5 +1,7 @@
 package io.netconverge.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netconverge.core.exec.Command;
@@ -11,7 +13,9 @@ import io.netconverge.core.exec.NetnsExecutor;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -255,6 +259,11 @@ public final class DualIspNetwork implements AutoCloseable {
     batch(client, clientLines);
 
     in(r, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
+    // A handshake that failed dies quietly: no SYN-ACK is sent again after the client gave up,
+    // so the ISPs' counters during a later connection count that connection only.
+    for (String ns : List.of(r, lan)) {
+      in(ns, "sysctl", "-q", "-w", "net.ipv4.tcp_synack_retries=0");
+    }
     // The port forward is the router owner's own configuration, not netconverge's: a foreign
     // table that every converge must leave alone.
     inWithStdin(
@@ -360,6 +369,37 @@ public final class DualIspNetwork implements AutoCloseable {
       return new Counters(fromCustomer, spoofed);
     } catch (IOException e) {
       throw new AssertionError("cannot parse nft counters: " + json, e);
+    }
+  }
+
+  /** Every service, through every ISP, in both families answers, and only through that ISP. */
+  public void assertEachReplyLeavesThroughItsWan() {
+    for (Family family : Family.values()) {
+      for (Service service : Service.values()) {
+        for (Isp isp : Isp.values()) {
+          Map<Isp, Counters> before = new EnumMap<>(Isp.class);
+          for (Isp each : Isp.values()) {
+            before.put(each, counters(each));
+          }
+          Attempt attempt = connect(isp, service, family);
+          assertThat(attempt.answered())
+              .as("%s %s through %s: %s", family, service, isp, attempt)
+              .isTrue();
+          for (Isp each : Isp.values()) {
+            Counters seen = counters(each).minus(before.get(each));
+            assertThat(seen.spoofed()).as("%s dropped spoofed packets", each).isZero();
+            if (each == isp) {
+              assertThat(seen.fromCustomer())
+                  .as("%s %s replies through %s", family, service, each)
+                  .isPositive();
+            } else {
+              assertThat(seen.fromCustomer())
+                  .as("%s %s replies through the other ISP %s", family, service, each)
+                  .isZero();
+            }
+          }
+        }
+      }
     }
   }
 
