@@ -28,6 +28,10 @@ public final class IpRuleJson {
       return rules;
     }
     for (JsonNode n : JSON.readTree(json)) {
+      if (n.has("goto")) {
+        // No file declares a goto rule, so none is ever ours to match (nor to remove).
+        continue;
+      }
       int actionNumber = n.has("action") ? Integer.parseInt(n.get("action").asText()) : TO_TABLE;
       RuleAction action = null;
       for (RuleAction a : RuleAction.values()) {

@@ -92,6 +92,33 @@ public record Route(
         protocol);
   }
 
+  /**
+   * Whether the live route {@code have} is this declared one. A gateway declared without a device
+   * leaves the device to the kernel, so whatever device it picked matches.
+   */
+  public boolean satisfiedBy(Route have) {
+    return equals(have) || equals(have.asDeclaredBy(this));
+  }
+
+  /** {@code have} with what {@code want} leaves to the kernel taken from {@code want}. */
+  private Route asDeclaredBy(Route want) {
+    String device = want.dev == null && want.via != null ? null : dev;
+    List<Nexthop> paths = nexthops;
+    if (want.nexthops.size() == nexthops.size()) {
+      List<Nexthop> adjusted = new ArrayList<>();
+      for (int i = 0; i < nexthops.size(); i++) {
+        Nexthop h = nexthops.get(i);
+        Nexthop w = want.nexthops.get(i);
+        adjusted.add(
+            w.dev() == null && w.via() != null
+                ? new Nexthop(h.via(), null, h.weight(), h.onlink())
+                : h);
+      }
+      paths = adjusted;
+    }
+    return new Route(family, type, to, metric, via, device, src, scope, onlink, paths, protocol);
+  }
+
   /** The kernel's key within a table. */
   public Key key() {
     return new Key(family, to, metric);

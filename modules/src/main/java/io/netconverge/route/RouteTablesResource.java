@@ -336,10 +336,10 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
         pending.add(want);
         continue;
       }
-      Route have = same.stream().filter(want::equals).findFirst().orElse(same.get(0));
+      Route have = same.stream().filter(want::satisfiedBy).findFirst().orElse(same.get(0));
       same.remove(have);
       String resource = label + want.key();
-      if (have.equals(want)) {
+      if (want.satisfiedBy(have)) {
         ops.add(new OkOp(Change.ok(resource, have.toString())));
       } else {
         ops.add(
