@@ -60,6 +60,17 @@ public record HostStateSpec(
     this(apiVersion, kind, sysctl, null, null, null, null, null, null);
   }
 
+  /** Routing only: what code that builds tables and rules (not a file) needs. */
+  public HostStateSpec(
+      String apiVersion,
+      String kind,
+      Map<SysctlKey, String> sysctl,
+      Integer protocol,
+      List<RouteTableSpec> routeTables,
+      List<IpRuleSpec> ipRules) {
+    this(apiVersion, kind, sysctl, protocol, routeTables, ipRules, null, null, null);
+  }
+
   /** The protocol number in effect. */
   public int routingProtocol() {
     return protocol == null ? DEFAULT_PROTOCOL : protocol;
