@@ -39,7 +39,8 @@ final class ReportWriter {
     if (report.error() != null) {
       if (report.status() == HostReport.Status.INVALID) {
         // The located problems go to stderr in full, as for any invalid file.
-        out.println("  INVALID (nothing was changed): " + report.error().lines().findFirst().orElse(""));
+        out.println(
+            "  INVALID (nothing was changed): " + report.error().lines().findFirst().orElse(""));
       } else {
         out.println("  FAILED: " + report.error());
       }

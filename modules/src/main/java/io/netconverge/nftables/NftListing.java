@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,14 +45,28 @@ public final class NftListing {
 
   /** Splits the output of {@link #LIST_BOTH}. */
   public static Map<NftTableName, TableForm> parse(String stdout) throws NftListingException {
+    return parse(stdout, t -> true);
+  }
+
+  /**
+   * Splits the output of {@link #LIST_BOTH}, keeping only the tables {@code keep} accepts: a
+   * foreign table (iptables-nft's, with xt matches nft only half prints) is never interpreted.
+   */
+  public static Map<NftTableName, TableForm> parse(String stdout, Predicate<NftTableName> keep)
+      throws NftListingException {
     int newline = stdout.indexOf('\n');
     String json = newline < 0 ? stdout : stdout.substring(0, newline);
     String text = newline < 0 ? "" : stdout.substring(newline + 1);
-    return parse(json, text);
+    return parse(json, text, keep);
   }
 
   public static Map<NftTableName, TableForm> parse(String json, String text)
       throws NftListingException {
+    return parse(json, text, t -> true);
+  }
+
+  public static Map<NftTableName, TableForm> parse(
+      String json, String text, Predicate<NftTableName> keep) throws NftListingException {
     JsonNode root;
     try {
       root = JSON.readTree(json);
@@ -77,6 +92,9 @@ public final class NftListing {
       if (kind.equals("table")) {
         NftTableName name =
             new NftTableName(body.path("family").asText(), body.path("name").asText());
+        if (!keep.test(name)) {
+          continue;
+        }
         TextTable t = texts.get(name);
         if (t == null) {
           throw new NftListingException("table " + name + " is in nft's JSON but not its text");
@@ -87,6 +105,9 @@ public final class NftListing {
       NftTableName owner =
           new NftTableName(body.path("family").asText(), body.path("table").asText());
       Builder table = tables.get(owner);
+      if (table == null && !keep.test(owner)) {
+        continue;
+      }
       if (table == null) {
         throw new NftListingException(kind + " of unknown table " + owner);
       }

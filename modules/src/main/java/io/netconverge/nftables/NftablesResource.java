@@ -51,9 +51,11 @@ public final class NftablesResource implements ResourceModule<NftState> {
   public NftState read(Executor executor, NftState declared) throws ExecException {
     Map<NftTableName, TableForm> declaredForms = canonicalize(executor, declared);
     ExecResult live = executor.check(Command.of(READ_LIVE));
+    Set<NftTableName> owned = new java.util.HashSet<>();
+    declared.tables().forEach(t -> owned.add(t.name()));
     Map<NftTableName, TableForm> all;
     try {
-      all = NftListing.parse(live.stdout());
+      all = NftListing.parse(live.stdout(), owned::contains);
     } catch (NftListingException e) {
       throw new ExecException(
           "cannot read nft's listing on " + executor.describe() + ": " + e.getMessage());

@@ -54,6 +54,18 @@ class NftListingTest {
   }
 
   @Test
+  void tablesOfIptablesNftNextToOursAreLeftUninterpreted() throws Exception {
+    String stdout = Fixtures.text("live-with-iptables-nft.txt");
+    Map<NftTableName, TableForm> owned = NftListing.parse(stdout, DUALWAN::equals);
+    assertThat(owned.keySet()).containsExactly(DUALWAN);
+    TableForm declared = Fixtures.forms("declared-as-nft-prints-it.txt").get(DUALWAN);
+    assertThat(owned.get(DUALWAN).items()).isEqualTo(declared.items());
+    // Read whole, they are tables like any other: nothing in them breaks the listing.
+    assertThat(NftListing.parse(stdout).keySet())
+        .containsExactly(NftTableName.parse("ip mangle"), NftTableName.parse("ip filter"), DUALWAN);
+  }
+
+  @Test
   void setElementsAreComparedAsASet() {
     String a =
         "{\"nftables\": [{\"table\": {\"family\": \"ip\", \"name\": \"t\", \"handle\": 1}},"
