@@ -63,6 +63,18 @@ class NftTableSpecTest {
   }
 
   @Test
+  void aDefinitionThatRepeatsTheTableLineIsExplained() {
+    SpecProblem p =
+        problem(
+            HEAD
+                + "  - table: inet a\n    definition: |\n      table inet a {\n"
+                + "        chain c { }\n      }\n");
+    assertThat(p.toString())
+        .startsWith("f.yaml:5:17: nftables[0].definition: the definition is the content of table")
+        .endsWith("leave out its 'table ... {' line and the closing brace");
+  }
+
+  @Test
   void theDeclaredStateKeepsWhereEachDefinitionStands() throws Exception {
     HostState state =
         Netconverge.parse(

@@ -253,6 +253,32 @@ class NftablesResourceTest {
   }
 
   @Test
+  void anInterfaceMatchedByIndexGetsAHint() {
+    String stderr =
+        "/dev/stdin:3:7-12: Error: Interface does not exist\n  iif \"wan0\" accept\n      ^^^^^^\n";
+    FakeExecutor fake =
+        new FakeExecutor().on(NftablesResource.CANONICALIZE, c -> new ExecResult(1, "", stderr));
+    NftState declared =
+        NftState.of(List.of(NftTable.present(DUALWAN, "chain c {\n  iif \"wan0\" accept\n}")));
+    assertThatThrownBy(() -> module.read(fake, declared))
+        .isInstanceOf(DeclarationRejectedException.class)
+        .hasMessageContaining("line 2: nft: Interface does not exist")
+        .hasMessageContaining("match interfaces by name, with iifname/oifname");
+  }
+
+  @Test
+  void aFailureThatIsNotAboutTheDefinitionIsAnOrdinaryError() {
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(
+                NftablesResource.CANONICALIZE,
+                c -> new ExecResult(1, "", "unshare: unshare failed: Operation not permitted\n"));
+    assertThatThrownBy(() -> module.read(fake, declared()))
+        .isNotInstanceOf(DeclarationRejectedException.class)
+        .hasMessageContaining("Operation not permitted");
+  }
+
+  @Test
   void aDefinitionThatClosesItsTableCannotDeclareAnother() {
     FakeExecutor fake =
         new FakeExecutor()
