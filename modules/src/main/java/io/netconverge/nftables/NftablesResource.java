@@ -35,6 +35,14 @@ public final class NftablesResource implements ResourceModule<NftState> {
   static final List<String> CANONICALIZE =
       List.of("unshare", "-n", "sh", "-c", "nft -f - && " + NftListing.LIST_BOTH);
 
+  /**
+   * The same in a new user namespace as well, for targets that may not create a network namespace
+   * directly (a container without CAP_SYS_ADMIN, whose default seccomp profile still allows {@code
+   * unshare --user}). Only a fallback: in a user namespace the kernel loads no modules on demand.
+   */
+  static final List<String> CANONICALIZE_IN_USER_NAMESPACE =
+      List.of("unshare", "-rn", "sh", "-c", "nft -f - && " + NftListing.LIST_BOTH);
+
   static final List<String> READ_LIVE = List.of("sh", "-c", NftListing.LIST_BOTH);
 
   static final List<String> APPLY = List.of("nft", "-f", "-");
@@ -81,12 +89,16 @@ public final class NftablesResource implements ResourceModule<NftState> {
     if (input.isEmpty()) {
       return Map.of();
     }
-    ExecResult result =
-        executor.run(new Command(CANONICALIZE, input.text(), Executor.DEFAULT_TIMEOUT));
+    List<String> argv = CANONICALIZE;
+    ExecResult result = executor.run(new Command(argv, input.text(), Executor.DEFAULT_TIMEOUT));
+    if (!result.ok() && result.stderr().contains("unshare failed")) {
+      argv = CANONICALIZE_IN_USER_NAMESPACE;
+      result = executor.run(new Command(argv, input.text(), Executor.DEFAULT_TIMEOUT));
+    }
     if (!result.ok()) {
       List<SpecProblem> problems = input.problems(result.stderr());
       if (problems.isEmpty()) {
-        throw ExecException.failed(executor, Command.of(CANONICALIZE), result);
+        throw ExecException.failed(executor, Command.of(argv), result);
       }
       throw new DeclarationRejectedException(problems);
     }

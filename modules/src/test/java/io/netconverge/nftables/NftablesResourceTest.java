@@ -267,15 +267,37 @@ class NftablesResourceTest {
   }
 
   @Test
-  void aFailureThatIsNotAboutTheDefinitionIsAnOrdinaryError() {
+  void aTargetThatMayNotCreateANetworkNamespaceCanonicalizesInAUserNamespace() throws Exception {
+    ExecResult denied = new ExecResult(1, "", "unshare: unshare failed: Operation not permitted\n");
     FakeExecutor fake =
         new FakeExecutor()
+            .on(NftablesResource.CANONICALIZE, c -> denied)
             .on(
-                NftablesResource.CANONICALIZE,
-                c -> new ExecResult(1, "", "unshare: unshare failed: Operation not permitted\n"));
+                NftablesResource.CANONICALIZE_IN_USER_NAMESPACE,
+                Fixtures.text("declared-as-nft-prints-it.txt"))
+            .on(NftablesResource.READ_LIVE, Fixtures.text("live-same-other-spellings.txt"));
+    NftState state = module.read(fake, declared());
+    assertThat(fake.argvs())
+        .containsExactly(
+            NftablesResource.CANONICALIZE,
+            NftablesResource.CANONICALIZE_IN_USER_NAMESPACE,
+            NftablesResource.READ_LIVE);
+    assertThat(fake.commands().get(1).stdin()).isEqualTo(fake.commands().get(0).stdin());
+    assertThat(module.diff(declared(), state).get(0).action()).isEqualTo(Action.OK);
+  }
+
+  @Test
+  void aFailureThatIsNotAboutTheDefinitionIsAnOrdinaryError() {
+    ExecResult denied = new ExecResult(1, "", "unshare: unshare failed: Operation not permitted\n");
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(NftablesResource.CANONICALIZE, c -> denied)
+            .on(NftablesResource.CANONICALIZE_IN_USER_NAMESPACE, c -> denied);
     assertThatThrownBy(() -> module.read(fake, declared()))
         .isNotInstanceOf(DeclarationRejectedException.class)
+        .hasMessageStartingWith("'unshare -rn sh -c")
         .hasMessageContaining("Operation not permitted");
+    assertThat(fake.argvs()).hasSize(2);
   }
 
   @Test
