@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -245,6 +246,31 @@ public final class NftListing {
       return new TableForm(
           name, canonical(table) + "\n" + text.attributes, text.attributes, items, text.definition);
     }
+  }
+
+  /**
+   * The elements of a set's or map's text as nft printed them, e.g. {@code 192.0.2.9, 192.0.2.10},
+   * ready for {@code add element ... { }}; empty when it has none.
+   */
+  static Optional<String> elementsOf(String block) {
+    StringBuilder sb = new StringBuilder();
+    boolean inElements = false;
+    for (String line : block.split("\n", -1)) {
+      String l = line.strip();
+      if (!inElements && l.startsWith("elements = {")) {
+        inElements = true;
+        l = l.substring("elements = {".length());
+      } else if (!inElements) {
+        continue;
+      }
+      boolean last = l.endsWith("}");
+      sb.append(' ').append(last ? l.substring(0, l.length() - 1) : l);
+      if (last) {
+        break;
+      }
+    }
+    String elements = sb.toString().strip();
+    return elements.isEmpty() ? Optional.empty() : Optional.of(elements);
   }
 
   /** A set's or map's text without its {@code elements = { ... }} lines. */

@@ -190,17 +190,49 @@ public final class NftablesResource implements ResourceModule<NftState> {
       }
       TableForm have = live.liveForms().get(table.name());
       TableForm want = live.declaredForms().get(table.name());
-      if (have != null && want != null && NftDiff.onlyRulesDiffer(want, have)) {
+      boolean inPlace = have != null && want != null && NftDiff.onlyRulesDiffer(want, have);
+      if (inPlace) {
         script.append("flush table ").append(id).append('\n');
       } else {
         script.append("table ").append(id).append('\n');
         script.append("delete table ").append(id).append('\n');
       }
       script.append("table ").append(id).append(" {\n").append(body.get()).append("\n}\n");
+      if (!inPlace && have != null && want != null) {
+        script.append(runtimeElements(id, want, have));
+      }
     }
     if (!script.isEmpty()) {
       executor.check(new Command(APPLY, script.toString(), Executor.DEFAULT_TIMEOUT));
     }
+  }
+
+  /**
+   * When the table is replaced, elements the datapath added to its dynamic sets would go with it:
+   * put them back in the same transaction, into each such set that keeps its shape. (Their
+   * remaining time restarts: nft's stateless listing does not say how much was left.)
+   */
+  private static String runtimeElements(String id, TableForm want, TableForm have) {
+    StringBuilder sb = new StringBuilder();
+    for (TableForm.Item w : want.items()) {
+      if (!w.runtimeFilled() || w.declaresElements()) {
+        continue;
+      }
+      Optional<TableForm.Item> h = have.item(w.kind(), w.name());
+      if (h.isPresent() && NftDiff.sameItem(w, h.get())) {
+        NftListing.elementsOf(h.get().text())
+            .ifPresent(
+                e ->
+                    sb.append("add element ")
+                        .append(id)
+                        .append(' ')
+                        .append(w.name())
+                        .append(" { ")
+                        .append(e)
+                        .append(" }\n"));
+      }
+    }
+    return sb.toString();
   }
 
   /**

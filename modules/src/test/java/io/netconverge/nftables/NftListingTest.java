@@ -82,6 +82,17 @@ class NftListingTest {
   }
 
   @Test
+  void elementsAreTakenAsNftPrintedThem() {
+    assertThat(
+            NftListing.elementsOf(
+                "set wans {\n\ttype ifname\n\telements = { \"wan0\",\n\t\t     \"wan1\" }\n}"))
+        .contains("\"wan0\", \"wan1\"");
+    assertThat(NftListing.elementsOf("set s {\n\ttype ipv4_addr\n\telements = { 10.0.0.1 }\n}"))
+        .contains("10.0.0.1");
+    assertThat(NftListing.elementsOf("set s {\n\ttype ipv4_addr\n}")).isEmpty();
+  }
+
+  @Test
   void jsonAndTextThatDisagreeAreAnError() {
     String json =
         "{\"nftables\": [{\"table\": {\"family\": \"ip\", \"name\": \"t\", \"handle\": 1}},"

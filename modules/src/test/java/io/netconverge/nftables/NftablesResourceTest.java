@@ -191,6 +191,35 @@ class NftablesResourceTest {
   }
 
   @Test
+  void elementsTheDatapathAddedAreNotDriftAndSurviveAReplacedTable() throws Exception {
+    NftTableName seen = NftTableName.parse("inet seen");
+    String all = Fixtures.text("inputs/dynamic-declared.nft");
+    String body = all.substring(all.indexOf('\n') + 1, all.lastIndexOf('}'));
+    NftState declared = NftState.of(List.of(NftTable.present(seen, body)));
+    TableForm want = Fixtures.forms("dynamic-declared-as-nft-prints-it.txt").get(seen);
+    TableForm have = Fixtures.forms("dynamic-live-with-elements.txt").get(seen);
+    NftState live =
+        new NftState(
+            List.of(NftTable.present(seen, have.definition())),
+            Map.of(seen, want),
+            Map.of(seen, have));
+
+    List<Change> changes = module.diff(declared, live);
+    // Only the missing chain differs: the set's elements are the datapath's.
+    assertThat(changes.get(0).fields())
+        .extracting(FieldChange::field)
+        .containsExactly("chain forward");
+
+    FakeExecutor fake = new FakeExecutor().on(NftablesResource.APPLY, "");
+    module.apply(fake, declared, live, changes);
+    assertThat(fake.commands().get(0).stdin())
+        .isEqualTo(
+            "table inet seen\ndelete table inet seen\ntable inet seen {\n"
+                + body.stripTrailing()
+                + "\n}\nadd element inet seen recent { 192.0.2.9, 192.0.2.10 timeout 5m }\n");
+  }
+
+  @Test
   void nothingToChangeRunsNothing() throws Exception {
     NftState live = read("live-same-other-spellings.txt");
     FakeExecutor fake = new FakeExecutor();
