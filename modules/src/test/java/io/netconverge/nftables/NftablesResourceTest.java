@@ -210,6 +210,18 @@ class NftablesResourceTest {
         .extracting(FieldChange::field)
         .containsExactly("chain forward");
 
+    // The other way round, the live table has a chain too many, and declared elements to drop.
+    List<FieldChange> reverse = NftDiff.fields(have, want);
+    assertThat(reverse)
+        .extracting(FieldChange::field)
+        .containsExactly("set recent", "chain forward");
+    assertThat(reverse.get(0).before()).doesNotContain("elements");
+    assertThat(reverse.get(0).after()).contains("elements = { 192.0.2.9, 192.0.2.10 timeout 5m }");
+    assertThat(reverse.get(1).after()).isNull();
+    assertThat(reverse.get(1).before())
+        .isEqualTo(
+            "chain forward {\n\ttype filter hook forward priority filter; policy accept;\n}");
+
     FakeExecutor fake = new FakeExecutor().on(NftablesResource.APPLY, "");
     module.apply(fake, declared, live, changes);
     assertThat(fake.commands().get(0).stdin())
