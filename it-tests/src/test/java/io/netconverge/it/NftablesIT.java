@@ -222,6 +222,32 @@ class NftablesIT {
   }
 
   @Test
+  void aSetTheDatapathFillsKeepsItsElementsWhenTheTableIsReplaced(
+      TestNamespace ns, @TempDir Path dir) throws Exception {
+    String yaml =
+        "apiVersion: netconverge/v1\nkind: HostState\nnftables:\n"
+            + "  - table: inet seen\n"
+            + "    definition: |\n"
+            + "      set recent { type ipv4_addr; flags dynamic,timeout; timeout 1h; }\n"
+            + "      chain input {\n"
+            + "        type filter hook input priority 0; policy accept;\n"
+            + "        ct state new update @recent { ip saddr }\n"
+            + "      }\n";
+    Path file = write(dir, yaml);
+    assertThat(Cli.run("apply", "--netns", ns.name(), file.toString()).exitCode()).isZero();
+    ns.run("nft", "add", "element", "inet", "seen", "recent", "{ 192.0.2.9, 192.0.2.10 }");
+    // A new chain is not a rule change: the table is replaced, in one transaction.
+    Path changed =
+        write(dir, yaml + "      chain forward { type filter hook forward priority 0; }\n");
+    Cli apply = Cli.run("apply", "--netns", ns.name(), changed.toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(ns.run("nft", "list", "set", "inet", "seen", "recent"))
+        .contains("192.0.2.9")
+        .contains("192.0.2.10");
+    assertThat(ns.run("nft", "list", "chain", "inet", "seen", "forward")).contains("hook forward");
+  }
+
+  @Test
   void aSnapshotRestoresTheTableAsItWas(TestNamespace ns) throws Exception {
     ns.runWithStdin(
         "table inet dualwan {\n chain prerouting {\n  type filter hook prerouting priority 0;\n"

@@ -14,8 +14,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,14 +46,28 @@ public final class NftListing {
 
   /** Splits the output of {@link #LIST_BOTH}. */
   public static Map<NftTableName, TableForm> parse(String stdout) throws NftListingException {
+    return parse(stdout, t -> true);
+  }
+
+  /**
+   * Splits the output of {@link #LIST_BOTH}, keeping only the tables {@code keep} accepts: a
+   * foreign table (iptables-nft's, with xt matches nft only half prints) is never interpreted.
+   */
+  public static Map<NftTableName, TableForm> parse(String stdout, Predicate<NftTableName> keep)
+      throws NftListingException {
     int newline = stdout.indexOf('\n');
     String json = newline < 0 ? stdout : stdout.substring(0, newline);
     String text = newline < 0 ? "" : stdout.substring(newline + 1);
-    return parse(json, text);
+    return parse(json, text, keep);
   }
 
   public static Map<NftTableName, TableForm> parse(String json, String text)
       throws NftListingException {
+    return parse(json, text, t -> true);
+  }
+
+  public static Map<NftTableName, TableForm> parse(
+      String json, String text, Predicate<NftTableName> keep) throws NftListingException {
     JsonNode root;
     try {
       root = JSON.readTree(json);
@@ -77,6 +93,9 @@ public final class NftListing {
       if (kind.equals("table")) {
         NftTableName name =
             new NftTableName(body.path("family").asText(), body.path("name").asText());
+        if (!keep.test(name)) {
+          continue;
+        }
         TextTable t = texts.get(name);
         if (t == null) {
           throw new NftListingException("table " + name + " is in nft's JSON but not its text");
@@ -87,6 +106,9 @@ public final class NftListing {
       NftTableName owner =
           new NftTableName(body.path("family").asText(), body.path("table").asText());
       Builder table = tables.get(owner);
+      if (table == null && !keep.test(owner)) {
+        continue;
+      }
       if (table == null) {
         throw new NftListingException(kind + " of unknown table " + owner);
       }
@@ -224,6 +246,31 @@ public final class NftListing {
       return new TableForm(
           name, canonical(table) + "\n" + text.attributes, text.attributes, items, text.definition);
     }
+  }
+
+  /**
+   * The elements of a set's or map's text as nft printed them, e.g. {@code 192.0.2.9, 192.0.2.10},
+   * ready for {@code add element ... { }}; empty when it has none.
+   */
+  static Optional<String> elementsOf(String block) {
+    StringBuilder sb = new StringBuilder();
+    boolean inElements = false;
+    for (String line : block.split("\n", -1)) {
+      String l = line.strip();
+      if (!inElements && l.startsWith("elements = {")) {
+        inElements = true;
+        l = l.substring("elements = {".length());
+      } else if (!inElements) {
+        continue;
+      }
+      boolean last = l.endsWith("}");
+      sb.append(' ').append(last ? l.substring(0, l.length() - 1) : l);
+      if (last) {
+        break;
+      }
+    }
+    String elements = sb.toString().strip();
+    return elements.isEmpty() ? Optional.empty() : Optional.of(elements);
   }
 
   /** A set's or map's text without its {@code elements = { ... }} lines. */

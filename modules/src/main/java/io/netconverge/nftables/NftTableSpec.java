@@ -50,6 +50,13 @@ public record NftTableSpec(NftTableName table, String definition) {
             "a definition is required: the content of the table in nft syntax (\"\" for an empty"
                 + " table)");
       }
+      if (t.definition().strip().matches("(?s)table\\s.*\\{.*")) {
+        throw new SpecViolation(
+            at + ".definition",
+            "the definition is the content of table "
+                + t.table()
+                + ": leave out its 'table ... {' line and the closing brace");
+      }
       Integer first = seen.putIfAbsent(t.table(), i);
       if (first != null) {
         throw new SpecViolation(

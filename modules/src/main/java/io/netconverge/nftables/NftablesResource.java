@@ -35,6 +35,14 @@ public final class NftablesResource implements ResourceModule<NftState> {
   static final List<String> CANONICALIZE =
       List.of("unshare", "-n", "sh", "-c", "nft -f - && " + NftListing.LIST_BOTH);
 
+  /**
+   * The same in a new user namespace as well, for targets that may not create a network namespace
+   * directly (a container without CAP_SYS_ADMIN, whose default seccomp profile still allows {@code
+   * unshare --user}). Only a fallback: in a user namespace the kernel loads no modules on demand.
+   */
+  static final List<String> CANONICALIZE_IN_USER_NAMESPACE =
+      List.of("unshare", "-rn", "sh", "-c", "nft -f - && " + NftListing.LIST_BOTH);
+
   static final List<String> READ_LIVE = List.of("sh", "-c", NftListing.LIST_BOTH);
 
   static final List<String> APPLY = List.of("nft", "-f", "-");
@@ -51,9 +59,11 @@ public final class NftablesResource implements ResourceModule<NftState> {
   public NftState read(Executor executor, NftState declared) throws ExecException {
     Map<NftTableName, TableForm> declaredForms = canonicalize(executor, declared);
     ExecResult live = executor.check(Command.of(READ_LIVE));
+    Set<NftTableName> owned = new java.util.HashSet<>();
+    declared.tables().forEach(t -> owned.add(t.name()));
     Map<NftTableName, TableForm> all;
     try {
-      all = NftListing.parse(live.stdout());
+      all = NftListing.parse(live.stdout(), owned::contains);
     } catch (NftListingException e) {
       throw new ExecException(
           "cannot read nft's listing on " + executor.describe() + ": " + e.getMessage());
@@ -79,12 +89,16 @@ public final class NftablesResource implements ResourceModule<NftState> {
     if (input.isEmpty()) {
       return Map.of();
     }
-    ExecResult result =
-        executor.run(new Command(CANONICALIZE, input.text(), Executor.DEFAULT_TIMEOUT));
+    List<String> argv = CANONICALIZE;
+    ExecResult result = executor.run(new Command(argv, input.text(), Executor.DEFAULT_TIMEOUT));
+    if (!result.ok() && result.stderr().contains("unshare failed")) {
+      argv = CANONICALIZE_IN_USER_NAMESPACE;
+      result = executor.run(new Command(argv, input.text(), Executor.DEFAULT_TIMEOUT));
+    }
     if (!result.ok()) {
       List<SpecProblem> problems = input.problems(result.stderr());
       if (problems.isEmpty()) {
-        throw ExecException.failed(executor, Command.of(CANONICALIZE), result);
+        throw ExecException.failed(executor, Command.of(argv), result);
       }
       throw new DeclarationRejectedException(problems);
     }
@@ -176,17 +190,49 @@ public final class NftablesResource implements ResourceModule<NftState> {
       }
       TableForm have = live.liveForms().get(table.name());
       TableForm want = live.declaredForms().get(table.name());
-      if (have != null && want != null && NftDiff.onlyRulesDiffer(want, have)) {
+      boolean inPlace = have != null && want != null && NftDiff.onlyRulesDiffer(want, have);
+      if (inPlace) {
         script.append("flush table ").append(id).append('\n');
       } else {
         script.append("table ").append(id).append('\n');
         script.append("delete table ").append(id).append('\n');
       }
       script.append("table ").append(id).append(" {\n").append(body.get()).append("\n}\n");
+      if (!inPlace && have != null && want != null) {
+        script.append(runtimeElements(id, want, have));
+      }
     }
     if (!script.isEmpty()) {
       executor.check(new Command(APPLY, script.toString(), Executor.DEFAULT_TIMEOUT));
     }
+  }
+
+  /**
+   * When the table is replaced, elements the datapath added to its dynamic sets would go with it:
+   * put them back in the same transaction, into each such set that keeps its shape. (Their
+   * remaining time restarts: nft's stateless listing does not say how much was left.)
+   */
+  private static String runtimeElements(String id, TableForm want, TableForm have) {
+    StringBuilder sb = new StringBuilder();
+    for (TableForm.Item w : want.items()) {
+      if (!w.runtimeFilled() || w.declaresElements()) {
+        continue;
+      }
+      Optional<TableForm.Item> h = have.item(w.kind(), w.name());
+      if (h.isPresent() && NftDiff.sameItem(w, h.get())) {
+        NftListing.elementsOf(h.get().text())
+            .ifPresent(
+                e ->
+                    sb.append("add element ")
+                        .append(id)
+                        .append(' ')
+                        .append(w.name())
+                        .append(" { ")
+                        .append(e)
+                        .append(" }\n"));
+      }
+    }
+    return sb.toString();
   }
 
   /**

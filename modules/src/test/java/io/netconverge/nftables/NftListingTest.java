@@ -54,6 +54,18 @@ class NftListingTest {
   }
 
   @Test
+  void tablesOfIptablesNftNextToOursAreLeftUninterpreted() throws Exception {
+    String stdout = Fixtures.text("live-with-iptables-nft.txt");
+    Map<NftTableName, TableForm> owned = NftListing.parse(stdout, DUALWAN::equals);
+    assertThat(owned.keySet()).containsExactly(DUALWAN);
+    TableForm declared = Fixtures.forms("declared-as-nft-prints-it.txt").get(DUALWAN);
+    assertThat(owned.get(DUALWAN).items()).isEqualTo(declared.items());
+    // Read whole, they are tables like any other: nothing in them breaks the listing.
+    assertThat(NftListing.parse(stdout).keySet())
+        .containsExactly(NftTableName.parse("ip mangle"), NftTableName.parse("ip filter"), DUALWAN);
+  }
+
+  @Test
   void setElementsAreComparedAsASet() {
     String a =
         "{\"nftables\": [{\"table\": {\"family\": \"ip\", \"name\": \"t\", \"handle\": 1}},"
@@ -67,6 +79,17 @@ class NftListingTest {
     TableForm.Item two = forms(b, text).item("set", "s").orElseThrow();
     assertThat(one.key()).isEqualTo(two.key());
     assertThat(one.keyWithoutElements()).doesNotContain("10.0.0.1");
+  }
+
+  @Test
+  void elementsAreTakenAsNftPrintedThem() {
+    assertThat(
+            NftListing.elementsOf(
+                "set wans {\n\ttype ifname\n\telements = { \"wan0\",\n\t\t     \"wan1\" }\n}"))
+        .contains("\"wan0\", \"wan1\"");
+    assertThat(NftListing.elementsOf("set s {\n\ttype ipv4_addr\n\telements = { 10.0.0.1 }\n}"))
+        .contains("10.0.0.1");
+    assertThat(NftListing.elementsOf("set s {\n\ttype ipv4_addr\n}")).isEmpty();
   }
 
   @Test

@@ -191,6 +191,47 @@ class NftablesResourceTest {
   }
 
   @Test
+  void elementsTheDatapathAddedAreNotDriftAndSurviveAReplacedTable() throws Exception {
+    NftTableName seen = NftTableName.parse("inet seen");
+    String all = Fixtures.text("inputs/dynamic-declared.nft");
+    String body = all.substring(all.indexOf('\n') + 1, all.lastIndexOf('}'));
+    NftState declared = NftState.of(List.of(NftTable.present(seen, body)));
+    TableForm want = Fixtures.forms("dynamic-declared-as-nft-prints-it.txt").get(seen);
+    TableForm have = Fixtures.forms("dynamic-live-with-elements.txt").get(seen);
+    NftState live =
+        new NftState(
+            List.of(NftTable.present(seen, have.definition())),
+            Map.of(seen, want),
+            Map.of(seen, have));
+
+    List<Change> changes = module.diff(declared, live);
+    // Only the missing chain differs: the set's elements are the datapath's.
+    assertThat(changes.get(0).fields())
+        .extracting(FieldChange::field)
+        .containsExactly("chain forward");
+
+    // The other way round, the live table has a chain too many, and declared elements to drop.
+    List<FieldChange> reverse = NftDiff.fields(have, want);
+    assertThat(reverse)
+        .extracting(FieldChange::field)
+        .containsExactly("set recent", "chain forward");
+    assertThat(reverse.get(0).before()).doesNotContain("elements");
+    assertThat(reverse.get(0).after()).contains("elements = { 192.0.2.9, 192.0.2.10 timeout 5m }");
+    assertThat(reverse.get(1).after()).isNull();
+    assertThat(reverse.get(1).before())
+        .isEqualTo(
+            "chain forward {\n\ttype filter hook forward priority filter; policy accept;\n}");
+
+    FakeExecutor fake = new FakeExecutor().on(NftablesResource.APPLY, "");
+    module.apply(fake, declared, live, changes);
+    assertThat(fake.commands().get(0).stdin())
+        .isEqualTo(
+            "table inet seen\ndelete table inet seen\ntable inet seen {\n"
+                + body.stripTrailing()
+                + "\n}\nadd element inet seen recent { 192.0.2.9, 192.0.2.10 timeout 5m }\n");
+  }
+
+  @Test
   void nothingToChangeRunsNothing() throws Exception {
     NftState live = read("live-same-other-spellings.txt");
     FakeExecutor fake = new FakeExecutor();
@@ -250,6 +291,54 @@ class NftablesResourceTest {
     assertThat(fake.commands().get(0).stdin())
         .isEqualTo(
             "table inet keep {\n\n}\ntable inet dualwan {\nchain c {\n  meta mark set 0x5 foo\n}\n}\n");
+  }
+
+  @Test
+  void anInterfaceMatchedByIndexGetsAHint() {
+    String stderr =
+        "/dev/stdin:3:7-12: Error: Interface does not exist\n  iif \"wan0\" accept\n      ^^^^^^\n";
+    FakeExecutor fake =
+        new FakeExecutor().on(NftablesResource.CANONICALIZE, c -> new ExecResult(1, "", stderr));
+    NftState declared =
+        NftState.of(List.of(NftTable.present(DUALWAN, "chain c {\n  iif \"wan0\" accept\n}")));
+    assertThatThrownBy(() -> module.read(fake, declared))
+        .isInstanceOf(DeclarationRejectedException.class)
+        .hasMessageContaining("line 2: nft: Interface does not exist")
+        .hasMessageContaining("match interfaces by name, with iifname/oifname");
+  }
+
+  @Test
+  void aTargetThatMayNotCreateANetworkNamespaceCanonicalizesInAUserNamespace() throws Exception {
+    ExecResult denied = new ExecResult(1, "", "unshare: unshare failed: Operation not permitted\n");
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(NftablesResource.CANONICALIZE, c -> denied)
+            .on(
+                NftablesResource.CANONICALIZE_IN_USER_NAMESPACE,
+                Fixtures.text("declared-as-nft-prints-it.txt"))
+            .on(NftablesResource.READ_LIVE, Fixtures.text("live-same-other-spellings.txt"));
+    NftState state = module.read(fake, declared());
+    assertThat(fake.argvs())
+        .containsExactly(
+            NftablesResource.CANONICALIZE,
+            NftablesResource.CANONICALIZE_IN_USER_NAMESPACE,
+            NftablesResource.READ_LIVE);
+    assertThat(fake.commands().get(1).stdin()).isEqualTo(fake.commands().get(0).stdin());
+    assertThat(module.diff(declared(), state).get(0).action()).isEqualTo(Action.OK);
+  }
+
+  @Test
+  void aFailureThatIsNotAboutTheDefinitionIsAnOrdinaryError() {
+    ExecResult denied = new ExecResult(1, "", "unshare: unshare failed: Operation not permitted\n");
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(NftablesResource.CANONICALIZE, c -> denied)
+            .on(NftablesResource.CANONICALIZE_IN_USER_NAMESPACE, c -> denied);
+    assertThatThrownBy(() -> module.read(fake, declared()))
+        .isNotInstanceOf(DeclarationRejectedException.class)
+        .hasMessageStartingWith("'unshare -rn sh -c")
+        .hasMessageContaining("Operation not permitted");
+    assertThat(fake.argvs()).hasSize(2);
   }
 
   @Test

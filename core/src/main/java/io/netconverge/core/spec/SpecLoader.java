@@ -87,6 +87,11 @@ public final class SpecLoader {
     return new Loaded<>(spec, new SpecSource(source, text, compose(text, source)));
   }
 
+  /** The structure of a file's text, for locating problems found after it was bound. */
+  public static SpecSource source(String text, String source) throws InvalidSpecException {
+    return new SpecSource(source, text, compose(text, source));
+  }
+
   /** Like {@link #parse(String, String, Class)}, and keeps the text's structure. */
   public <T> Loaded<T> parseWithSource(String text, String source, Class<T> expected)
       throws InvalidSpecException {

@@ -14,11 +14,25 @@ public final class SpecSource {
   private final String name;
   private final String[] lines;
   private final SourceMap map;
+  private final String prefix;
 
   SpecSource(String name, String text, Node root) {
+    this(name, text.split("\n", -1), new SourceMap(root), "");
+  }
+
+  private SpecSource(String name, String[] lines, SourceMap map, String prefix) {
     this.name = name;
-    this.lines = text.split("\n", -1);
-    this.map = new SourceMap(root);
+    this.lines = lines;
+    this.map = map;
+    this.prefix = prefix;
+  }
+
+  /**
+   * The same file seen from a part of it, e.g. a host state inline in an inventory at {@code
+   * hosts[2].state}: paths given to {@link #origin} are then relative to that part.
+   */
+  public SpecSource under(String pathPrefix) {
+    return new SpecSource(name, lines, map, prefix + pathPrefix);
   }
 
   /** For declarations built in code: every origin is unknown. */
@@ -31,7 +45,8 @@ public final class SpecSource {
   }
 
   /** Where the text value at {@code path} (relative to the file's root) stands. */
-  public TextOrigin origin(String path) {
+  public TextOrigin origin(String relativePath) {
+    String path = prefix.isEmpty() ? relativePath : prefix + "." + relativePath;
     Optional<Node> node = map.locate(path);
     if (node.isEmpty() || !(node.get() instanceof ScalarNode scalar)) {
       return new TextOrigin(name, path, 0, 0, false);
