@@ -264,6 +264,28 @@ class IptablesIT {
   }
 
   @Test
+  void anOwnedChainAForeignRuleStillUsesFailsTheApplyAndNothingChanges(
+      TestNamespace ns, @TempDir Path dir) throws Exception {
+    ns.runWithStdin(
+        "*mangle\n:NC-OLD - [0:0]\n:FOREIGN - [0:0]\n"
+            + "-A PREROUTING "
+            + JUMP
+            + "NC-OLD\n"
+            + "-A NC-OLD -j RETURN\n"
+            + "-A FOREIGN -j NC-OLD\n"
+            + "COMMIT\n",
+        "iptables-nft-restore");
+    Path f = file(dir, "iptables:\n" + chain("NC-NEW", "PREROUTING", null, "-j RETURN"));
+    String before = ns.dump();
+
+    Cli apply = Cli.run("apply", "--netns", ns.name(), f.toString());
+
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
+    assertThat(apply.out()).contains("chain NC-OLD").contains("was restored");
+    assertThat(ns.dump()).isEqualTo(before);
+  }
+
+  @Test
   void theLegacyBackendIsConvergedWithItsOwnTools(TestNamespace ns) {
     ns.runWithStdin(FOREIGN, "iptables-legacy-restore");
     List<String> foreign = foreignLines(ns.run("iptables-legacy-save"));

@@ -134,9 +134,13 @@ final class IptablesPlan {
       declaredNames.add(chain.name());
       List<String> want = reading.canonical().getOrDefault(chain.key(), chain.rules());
       List<FieldChange> fields = new ArrayList<>();
-      boolean jumpPlaced = placedJumps.contains(chain.jumpFrom() + " " + chain.jumpRule());
       String liveJump = describeLiveJump(live, table, chain.name());
-      String wantJump = chain.jumpFrom() + " " + chain.position();
+      // A chain restored from a snapshot may have had no owned jump: then none is wanted.
+      boolean jumpPlaced =
+          chain.jumpFrom() == null
+              ? liveJump == null
+              : placedJumps.contains(chain.jumpFrom() + " " + chain.jumpRule());
+      String wantJump = chain.jumpFrom() == null ? null : chain.jumpFrom() + " " + chain.position();
       if (!jumpPlaced) {
         fields.add(new FieldChange("jump", liveJump, wantJump));
       }
