@@ -376,7 +376,9 @@ class IptablesResourceTest {
 
     assertThatThrownBy(() -> module.read(host, declared))
         .isNotInstanceOf(RejectedSpecException.class)
-        .hasMessageContaining("Operation not permitted");
+        .hasMessageContaining("cannot make a throw-away network namespace on fake")
+        .hasMessageContaining("Operation not permitted")
+        .hasMessageContaining("CAP_SYS_ADMIN");
   }
 
   @Test
