@@ -264,6 +264,29 @@ class IptablesIT {
   }
 
   @Test
+  void ownedChainsThatJumpToEachOtherGoTogether(TestNamespace ns, @TempDir Path dir)
+      throws Exception {
+    ns.runWithStdin(
+        "*mangle\n:NC-A - [0:0]\n:NC-B - [0:0]\n"
+            + "-A PREROUTING "
+            + JUMP
+            + "NC-B\n"
+            + "-A PREROUTING "
+            + JUMP
+            + "NC-A\n"
+            + "-A NC-A -j NC-B\n"
+            + "-A NC-B -j RETURN\n"
+            + "COMMIT\n",
+        "iptables-nft-restore");
+
+    Cli apply = Cli.run("apply", "--netns", ns.name(), file(dir, "iptables: []\n").toString());
+
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(apply.out()).contains("changed=2");
+    assertThat(ns.run("iptables-nft-save")).doesNotContain("NC-");
+  }
+
+  @Test
   void anOwnedChainAForeignRuleStillUsesFailsTheApplyAndNothingChanges(
       TestNamespace ns, @TempDir Path dir) throws Exception {
     ns.runWithStdin(
