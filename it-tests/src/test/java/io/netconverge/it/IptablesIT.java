@@ -264,6 +264,37 @@ class IptablesIT {
   }
 
   @Test
+  void aDuplicatedOwnedJumpIsLeftOnceAndAMovedPositionIsFollowed(
+      TestNamespace ns, @TempDir Path dir) throws Exception {
+    ns.runWithStdin(
+        "*mangle\n:NC-DUP - [0:0]\n:FOREIGN - [0:0]\n"
+            + "-A PREROUTING "
+            + JUMP
+            + "NC-DUP\n"
+            + "-A PREROUTING -j FOREIGN\n"
+            + "-A PREROUTING "
+            + JUMP
+            + "NC-DUP\n"
+            + "-A NC-DUP -j RETURN\n"
+            + "COMMIT\n",
+        "iptables-nft-restore");
+    Path first = file(dir, "iptables:\n" + chain("NC-DUP", "PREROUTING", "first", "-j RETURN"));
+
+    Cli plan = Cli.run("plan", "--diff", "--netns", ns.name(), first.toString());
+    assertThat(plan.out()).as(plan.toString()).contains("- PREROUTING first, PREROUTING last");
+    assertThat(Cli.run("apply", "--netns", ns.name(), first.toString()).exitCode()).isZero();
+    assertThat(rulesOf(ns.run("iptables-nft-save"), "PREROUTING"))
+        .containsExactly(JUMP + "NC-DUP", "-j FOREIGN");
+
+    Path last = file(dir, "iptables:\n" + chain("NC-DUP", "PREROUTING", "last", "-j RETURN"));
+    Cli moved = Cli.run("apply", "--netns", ns.name(), last.toString());
+    assertThat(moved.out()).as(moved.toString()).contains("changed=1");
+    assertThat(rulesOf(ns.run("iptables-nft-save"), "PREROUTING"))
+        .containsExactly("-j FOREIGN", JUMP + "NC-DUP");
+    assertThat(Cli.run("plan", "--netns", ns.name(), last.toString()).exitCode()).isZero();
+  }
+
+  @Test
   void ownedChainsThatJumpToEachOtherGoTogether(TestNamespace ns, @TempDir Path dir)
       throws Exception {
     ns.runWithStdin(
