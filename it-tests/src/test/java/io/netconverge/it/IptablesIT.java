@@ -264,6 +264,82 @@ class IptablesIT {
   }
 
   @Test
+  void aDuplicatedOwnedJumpIsLeftOnceAndAMovedPositionIsFollowed(
+      TestNamespace ns, @TempDir Path dir) throws Exception {
+    ns.runWithStdin(
+        "*mangle\n:NC-DUP - [0:0]\n:FOREIGN - [0:0]\n"
+            + "-A PREROUTING "
+            + JUMP
+            + "NC-DUP\n"
+            + "-A PREROUTING -j FOREIGN\n"
+            + "-A PREROUTING "
+            + JUMP
+            + "NC-DUP\n"
+            + "-A NC-DUP -j RETURN\n"
+            + "COMMIT\n",
+        "iptables-nft-restore");
+    Path first = file(dir, "iptables:\n" + chain("NC-DUP", "PREROUTING", "first", "-j RETURN"));
+
+    Cli plan = Cli.run("plan", "--diff", "--netns", ns.name(), first.toString());
+    assertThat(plan.out()).as(plan.toString()).contains("- PREROUTING first, PREROUTING last");
+    assertThat(Cli.run("apply", "--netns", ns.name(), first.toString()).exitCode()).isZero();
+    assertThat(rulesOf(ns.run("iptables-nft-save"), "PREROUTING"))
+        .containsExactly(JUMP + "NC-DUP", "-j FOREIGN");
+
+    Path last = file(dir, "iptables:\n" + chain("NC-DUP", "PREROUTING", "last", "-j RETURN"));
+    Cli moved = Cli.run("apply", "--netns", ns.name(), last.toString());
+    assertThat(moved.out()).as(moved.toString()).contains("changed=1");
+    assertThat(rulesOf(ns.run("iptables-nft-save"), "PREROUTING"))
+        .containsExactly("-j FOREIGN", JUMP + "NC-DUP");
+    assertThat(Cli.run("plan", "--netns", ns.name(), last.toString()).exitCode()).isZero();
+  }
+
+  @Test
+  void ownedChainsThatJumpToEachOtherGoTogether(TestNamespace ns, @TempDir Path dir)
+      throws Exception {
+    ns.runWithStdin(
+        "*mangle\n:NC-A - [0:0]\n:NC-B - [0:0]\n"
+            + "-A PREROUTING "
+            + JUMP
+            + "NC-B\n"
+            + "-A PREROUTING "
+            + JUMP
+            + "NC-A\n"
+            + "-A NC-A -j NC-B\n"
+            + "-A NC-B -j RETURN\n"
+            + "COMMIT\n",
+        "iptables-nft-restore");
+
+    Cli apply = Cli.run("apply", "--netns", ns.name(), file(dir, "iptables: []\n").toString());
+
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(apply.out()).contains("changed=2");
+    assertThat(ns.run("iptables-nft-save")).doesNotContain("NC-");
+  }
+
+  @Test
+  void anOwnedChainAForeignRuleStillUsesFailsTheApplyAndNothingChanges(
+      TestNamespace ns, @TempDir Path dir) throws Exception {
+    ns.runWithStdin(
+        "*mangle\n:NC-OLD - [0:0]\n:FOREIGN - [0:0]\n"
+            + "-A PREROUTING "
+            + JUMP
+            + "NC-OLD\n"
+            + "-A NC-OLD -j RETURN\n"
+            + "-A FOREIGN -j NC-OLD\n"
+            + "COMMIT\n",
+        "iptables-nft-restore");
+    Path f = file(dir, "iptables:\n" + chain("NC-NEW", "PREROUTING", null, "-j RETURN"));
+    String before = ns.dump();
+
+    Cli apply = Cli.run("apply", "--netns", ns.name(), f.toString());
+
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
+    assertThat(apply.out()).contains("chain NC-OLD").contains("was restored");
+    assertThat(ns.dump()).isEqualTo(before);
+  }
+
+  @Test
   void theLegacyBackendIsConvergedWithItsOwnTools(TestNamespace ns) {
     ns.runWithStdin(FOREIGN, "iptables-legacy-restore");
     List<String> foreign = foreignLines(ns.run("iptables-legacy-save"));

@@ -80,11 +80,13 @@ final class IptablesPlan {
       List<String> chainHeads,
       List<String> jumpDeletes,
       List<String> ruleAdds,
+      List<String> chainFlushes,
       List<String> chainDeletes,
       List<String> jumpInserts) {
 
     TableBatch() {
       this(
+          new ArrayList<>(),
           new ArrayList<>(),
           new ArrayList<>(),
           new ArrayList<>(),
@@ -96,15 +98,17 @@ final class IptablesPlan {
       return chainHeads.isEmpty()
           && jumpDeletes.isEmpty()
           && ruleAdds.isEmpty()
+          && chainFlushes.isEmpty()
           && chainDeletes.isEmpty()
           && jumpInserts.isEmpty();
     }
 
     void appendTo(StringBuilder sb) {
       // ':' creates a chain, or (with --noflush) flushes an existing one; jumps leave before the
-      // chains they point at are deleted, and enter once their chains are filled.
+      // chains they point at are deleted, and enter once their chains are filled. Every chain that
+      // goes is flushed before any is deleted, as one of them may jump to another.
       for (List<String> lines :
-          List.of(chainHeads, jumpDeletes, ruleAdds, chainDeletes, jumpInserts)) {
+          List.of(chainHeads, jumpDeletes, ruleAdds, chainFlushes, chainDeletes, jumpInserts)) {
         lines.forEach(l -> sb.append(l).append('\n'));
       }
     }
@@ -134,9 +138,13 @@ final class IptablesPlan {
       declaredNames.add(chain.name());
       List<String> want = reading.canonical().getOrDefault(chain.key(), chain.rules());
       List<FieldChange> fields = new ArrayList<>();
-      boolean jumpPlaced = placedJumps.contains(chain.jumpFrom() + " " + chain.jumpRule());
       String liveJump = describeLiveJump(live, table, chain.name());
-      String wantJump = chain.jumpFrom() + " " + chain.position();
+      // A chain restored from a snapshot may have had no owned jump: then none is wanted.
+      boolean jumpPlaced =
+          chain.jumpFrom() == null
+              ? liveJump == null
+              : placedJumps.contains(chain.jumpFrom() + " " + chain.jumpRule());
+      String wantJump = chain.jumpFrom() == null ? null : chain.jumpFrom() + " " + chain.position();
       if (!jumpPlaced) {
         fields.add(new FieldChange("jump", liveJump, wantJump));
       }
@@ -165,7 +173,7 @@ final class IptablesPlan {
         continue;
       }
       // Its jump already goes: no declared chain claims it in any built-in chain.
-      ops.chainDeletes.add("-F " + owned);
+      ops.chainFlushes.add("-F " + owned);
       ops.chainDeletes.add("-X " + owned);
       String liveJump = describeLiveJump(live, table, owned);
       List<FieldChange> fields = new ArrayList<>();

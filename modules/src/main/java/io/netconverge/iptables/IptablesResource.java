@@ -234,6 +234,15 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
         throw rejected(
             family, chains, lines, origins, Integer.parseInt(at.group(1)), result.stderr());
       }
+      if (result.stderr().contains("unshare failed")) {
+        // Docker's default seccomp profile refuses unshare(2) without CAP_SYS_ADMIN.
+        throw new ExecException(
+            "cannot make a throw-away network namespace on "
+                + executor.describe()
+                + " to check the declared iptables rules ("
+                + result.stderr().strip()
+                + "); netconverge needs CAP_SYS_ADMIN there (in a container: --cap-add SYS_ADMIN)");
+      }
       throw ExecException.failed(executor, command, result);
     }
     SavedRuleset canonical;

@@ -59,6 +59,9 @@ class IptablesChainSpecTest {
     assertThat(
             Netconverge.parse(HEAD.replace("iptables:\n", "iptables: []\n"), "f.yaml").declared())
         .anyMatch(d -> d.module() instanceof IptablesResource);
+    // With every entry commented out, the file must say which of the two it means.
+    assertThat(problem(HEAD + "#  - table: mangle\n"))
+        .isEqualTo("f.yaml:3:10: iptables: expected a list");
   }
 
   @Test

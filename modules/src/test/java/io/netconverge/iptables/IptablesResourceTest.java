@@ -376,6 +376,30 @@ class IptablesResourceTest {
 
     assertThatThrownBy(() -> module.read(host, declared))
         .isNotInstanceOf(RejectedSpecException.class)
-        .hasMessageContaining("Operation not permitted");
+        .hasMessageContaining("cannot make a throw-away network namespace on fake")
+        .hasMessageContaining("Operation not permitted")
+        .hasMessageContaining("CAP_SYS_ADMIN");
+  }
+
+  @Test
+  void aChainWithoutAJumpAsASnapshotHadItLosesTheOwnedJump() throws Exception {
+    // What restoring a snapshot declares for a chain that existed before netconverge jumped to it.
+    IptablesChain unjumped =
+        mangle(
+            "NC-MARK",
+            null,
+            null,
+            Fixtures.ruleset("live-nft.stdout").table(IptablesTable.MANGLE).rules("NC-MARK"));
+    IptablesState declared = IptablesState.declared(List.of(unjumped));
+    IptablesState live = liveWith(Map.of(unjumped.key(), unjumped.rules()));
+
+    Change change = module.diff(declared, live).get(0);
+    assertThat(change.action()).isEqualTo(Action.UPDATE);
+    assertThat(change.fields()).containsExactly(new FieldChange("jump", "PREROUTING first", null));
+
+    FakeExecutor host = new FakeExecutor().on(List.of("iptables-nft-restore"), "");
+    module.apply(host, declared, live, List.of(change));
+    assertThat(host.commands().get(0).stdin())
+        .isEqualTo("*mangle\n-D PREROUTING -m comment --comment netconverge -j NC-MARK\nCOMMIT\n");
   }
 }
