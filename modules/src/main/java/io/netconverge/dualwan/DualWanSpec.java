@@ -177,7 +177,10 @@ public record DualWanSpec(
           throw new SpecViolation(
               at + "." + addressKey, "'" + address + "' is not an " + family + " address");
         }
-        if (!address.contains(gw.address())) {
+        // IPv6 ISPs often route through the gateway's link-local address: on every link.
+        boolean linkLocal =
+            family == Family.IPV6 && gw.address().matches("(?i)fe[89ab][0-9a-f]:.*");
+        if (!linkLocal && !address.contains(gw.address())) {
           throw new SpecViolation(
               at + "." + gatewayKey,
               "gateway " + gateway + " is not on the WAN's subnet " + address.subnet());

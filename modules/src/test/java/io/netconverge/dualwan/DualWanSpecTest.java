@@ -106,6 +106,22 @@ class DualWanSpecTest {
   }
 
   @Test
+  void anIpv6GatewayMayBeLinkLocalWhateverTheAddress() throws Exception {
+    String file =
+        TWO_WANS
+            .replace("  wans:", "  families: both\n  wans:")
+            .replace(
+                "address: 198.51.100.2/24",
+                "address: 198.51.100.2/24, gateway6: \"fe80::1\", address6: 2001:db8:1::2/64")
+            .replace("gateway: 203.0.113.1", "gateway: 203.0.113.1, gateway6: 2001:db8:2::1");
+    assertThat(parse(file).dualWan().wans().get(0).gateway6()).isEqualTo("fe80::1");
+    SpecProblem offLink =
+        problem(file.replace("2001:db8:2::1", "2001:db8:2::1, address6: 2001:db8:3::2/64"));
+    assertThat(offLink.path()).isEqualTo("dualWan.wans[1].gateway6");
+    assertThat(offLink.message()).contains("not on the WAN's subnet 2001:db8:3::/64");
+  }
+
+  @Test
   void anAddressWithoutPrefixLengthIsRejected() {
     SpecProblem p = problemWith("address: 198.51.100.2/24", "address: 198.51.100.2");
     assertThat(p.path()).isEqualTo("dualWan.wans[0].address");
