@@ -159,7 +159,11 @@ public final class DualIspNetwork implements AutoCloseable {
       net.startService(net.lan, LAN_PORT, Service.FORWARDED.greeting());
       return net;
     } catch (RuntimeException | Error e) {
-      net.close();
+      try {
+        net.close();
+      } catch (RuntimeException | Error cleanup) {
+        e.addSuppressed(cleanup);
+      }
       throw e;
     }
   }
