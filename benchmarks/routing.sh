@@ -48,6 +48,9 @@ ip -n "$ns" addr add 198.51.100.2/24 dev wan0
 # Per line, as a script: the first `rule del` of a missing rule fails, so each line may fail.
 sed "s/^/ip -n $ns /; s/$/ 2>\/dev\/null || true/" "$work/lines" > "$work/plain.sh"
 
+# The namespace shares this machine's /etc: keep netconverge's iproute2 name files out of it.
+mkdir -p "$work/iproute2"
+export JAVA_TOOL_OPTIONS="-Dnetconverge.iproute2.dir=$work/iproute2"
 "$root/bin/converge" --version >/dev/null 2>&1 || true # builds the jar once, outside the timings
 
 ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N); echo $(((e - s) / 1000000)); }
