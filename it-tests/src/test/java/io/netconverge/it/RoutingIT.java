@@ -281,6 +281,28 @@ class RoutingIT {
   }
 
   @Test
+  void identityIncludesTheTable(TestNamespace ns) throws Exception {
+    uplinks(ns);
+    // The same route in a table the file does not declare neither satisfies nor blocks ours.
+    ns.run(
+        "ip", "route", "add", "10.1.0.0/16", "via", "198.51.100.1", "table", "111", "proto", "77");
+    Path file =
+        file(
+            dir,
+            "routeTables:\n"
+                + "  - { id: 110, routes: [ { to: 10.1.0.0/16, via: 198.51.100.1, dev: wan0 } ] }\n"
+                + "  - { id: 120, routes: [ { to: 10.1.0.0/16, via: 198.51.100.1, dev: wan0 } ] }\n");
+    Cli apply = apply(ns, file);
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(apply.out()).contains("changed=2");
+    for (String table : new String[] {"110", "111", "120"}) {
+      assertThat(ns.run("ip", "-N", "route", "show", "table", table))
+          .isEqualTo("10.1.0.0/16 via 198.51.100.1 dev wan0 proto 77 \n");
+    }
+    assertConverged(ns, file.toString());
+  }
+
+  @Test
   void aRuleWithoutPriorityIsNeverAddedTwice(TestNamespace ns) throws Exception {
     Path file =
         file(

@@ -64,7 +64,13 @@ public final class IpRulesResource implements ResourceModule<IpRulesState> {
     List<IpRule> owned = new ArrayList<>();
     for (Family family : Family.values()) {
       Command command = Command.of("ip", "-N", family.ipOption(), "-j", "-d", "rule", "show");
-      ExecResult result = executor.check(command);
+      ExecResult result = executor.run(command);
+      if (IpBatch.familyMissing(family, result)) {
+        continue;
+      }
+      if (!result.ok()) {
+        throw ExecException.failed(executor, command, result);
+      }
       try {
         for (IpRule r : IpRuleJson.parse(result.stdout(), family)) {
           if (r.protocol() == protocol) {

@@ -23,6 +23,17 @@ public final class IpBatch {
 
   private IpBatch() {}
 
+  /**
+   * Whether a read failed only because the kernel has no IPv6 (booted with ipv6.disable=1): then
+   * there is nothing of that family to own, and declaring any of it fails at apply with the
+   * kernel's own message.
+   */
+  public static boolean familyMissing(Family family, ExecResult result) {
+    return family == Family.IPV6
+        && !result.ok()
+        && result.stderr().contains("Address family not supported");
+  }
+
   public static Command command(Family family, List<String> lines) {
     return Command.of("ip", family.ipOption(), "-batch", "-")
         .withStdin(String.join("\n", lines) + "\n")

@@ -105,7 +105,13 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
       throws ExecException {
     Command command =
         Command.of("ip", "-N", family.ipOption(), "-j", "-d", "route", "show", "table", "all");
-    ExecResult result = executor.check(command);
+    ExecResult result = executor.run(command);
+    if (IpBatch.familyMissing(family, result)) {
+      return List.of();
+    }
+    if (!result.ok()) {
+      throw ExecException.failed(executor, command, result);
+    }
     try {
       return RouteJson.parse(result.stdout(), family);
     } catch (IOException | IllegalArgumentException e) {

@@ -98,7 +98,6 @@ class IpRulesResourceTest {
 
   @Test
   void aDeclaredRuleEqualsWhatTheKernelReportsForIt() throws Exception {
-    IpRule live = IpRuleJson.parse(resource("/iprule/rule-4.json"), Family.IPV4).get(7);
     IpRule declared =
         IpRule.of(
             new IpRuleSpec(
@@ -119,7 +118,6 @@ class IpRulesResourceTest {
                 "80"),
             77);
     assertThat(IpRuleJson.parse(resource("/iprule/rule-4.json"), Family.IPV4)).contains(declared);
-    assertThat(live.priority()).isEqualTo(1301L);
   }
 
   @Test
