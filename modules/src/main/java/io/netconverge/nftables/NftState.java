@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The owned nft tables of a host state. A state read from a host also carries how that host's nft
@@ -41,7 +42,7 @@ public record NftState(
       tables.add(
           new NftTable(
               spec.table(),
-              java.util.Optional.of(spec.definition()),
+              Optional.of(spec.definition()),
               source.origin("nftables[" + i + "].definition")));
     }
     return of(tables);

@@ -10,6 +10,8 @@ import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
 import io.netconverge.core.spec.SpecProblem;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +61,7 @@ public final class NftablesResource implements ResourceModule<NftState> {
   public NftState read(Executor executor, NftState declared) throws ExecException {
     Map<NftTableName, TableForm> declaredForms = canonicalize(executor, declared);
     ExecResult live = executor.check(Command.of(READ_LIVE));
-    Set<NftTableName> owned = new java.util.HashSet<>();
+    Set<NftTableName> owned = new HashSet<>();
     declared.tables().forEach(t -> owned.add(t.name()));
     Map<NftTableName, TableForm> all;
     try {
@@ -112,7 +114,7 @@ public final class NftablesResource implements ResourceModule<NftState> {
               + ": "
               + e.getMessage());
     }
-    Set<NftTableName> extra = new TreeSet<>(java.util.Comparator.comparing(NftTableName::toString));
+    Set<NftTableName> extra = new TreeSet<>(Comparator.comparing(NftTableName::toString));
     extra.addAll(forms.keySet());
     input.tables().forEach(t -> extra.remove(t.name()));
     if (!extra.isEmpty()) {
