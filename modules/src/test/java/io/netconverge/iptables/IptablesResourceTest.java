@@ -364,6 +364,38 @@ class IptablesResourceTest {
   }
 
   @Test
+  void onLegacyTheRejectedLineIsTheRuleItself() throws Exception {
+    String file = BAD_FILE.replace("-j CONNMARK --set-mrak 3", "-j NOPE");
+    LegacyFile legacy = new LegacyFile(file);
+    FakeExecutor host =
+        new FakeExecutor()
+            .on(List.of("iptables-legacy-save"), Fixtures.text("live-nft.stdout"))
+            .on(List.of("ip6tables-legacy-save"), "")
+            .on(
+                List.of("unshare"),
+                c -> new ExecResult(2, "", Fixtures.text("rejected-legacy.stderr")));
+
+    assertThatThrownBy(() -> legacy.module.read(host, legacy.state))
+        .isInstanceOf(RejectedSpecException.class)
+        .hasMessage(
+            "router.yaml:9:9: iptables[0].rules[1]: iptables rejected the rule '-j NOPE' of chain"
+                + " NC-MARK: Couldn't load target `NOPE':No such file or directory");
+    assertThat(host.argvs().get(2)).contains("iptables-legacy-restore", "iptables-legacy-save");
+  }
+
+  /** The chains of a file, read by a module forced onto the legacy backend. */
+  private static final class LegacyFile {
+    final IptablesResource module;
+    final IptablesState state;
+
+    LegacyFile(String yaml) throws Exception {
+      io.netconverge.core.spec.SpecLoader loader = Netconverge.loader();
+      this.module = new IptablesResource(Backend.LEGACY, loader.locator(yaml, "router.yaml"));
+      this.state = (IptablesState) Netconverge.parse(yaml, "router.yaml").declared().get(0).state();
+    }
+  }
+
+  @Test
   void aFailureToRunTheThrowAwayNamespaceIsNotBlamedOnTheFile() {
     FakeExecutor host =
         nftHost("canonical-marks.stdout")
