@@ -31,15 +31,15 @@ public final class Netconverge {
 
   /** Loads and validates a host state file; nothing runs on any host. */
   public static HostState load(Path file) throws InvalidSpecException {
-    SpecLoader loader = loader();
-    return HostState.from(loader.load(file, HostStateSpec.class), loader.locator(file));
+    SpecLoader.Loaded<HostStateSpec> loaded = loader().loadWithSource(file, HostStateSpec.class);
+    return HostState.from(loaded.spec(), loaded.source());
   }
 
   /** Parses host state text; {@code source} names it in error messages. */
   public static HostState parse(String yaml, String source) throws InvalidSpecException {
-    SpecLoader loader = loader();
-    return HostState.from(
-        loader.parse(yaml, source, HostStateSpec.class), loader.locator(yaml, source));
+    SpecLoader.Loaded<HostStateSpec> loaded =
+        loader().parseWithSource(yaml, source, HostStateSpec.class);
+    return HostState.from(loaded.spec(), loaded.source());
   }
 
   public static HostReport plan(HostState state, Target target, Progress progress) {

@@ -44,11 +44,7 @@ final class Converge {
     }
     HostReport result = run(mode, state, where.target());
     print(mode, file, List.of(result));
-    if (result.status() == HostReport.Status.INVALID) {
-      err.println(result.error());
-      err.println(
-          "converge: " + file + " is not valid for " + result.host() + "; nothing was changed");
-    }
+    explainInvalid(file, result);
     return exitCode(mode, result);
   }
 
@@ -85,6 +81,7 @@ final class Converge {
       Target target = box.target();
       HostReport first = run(mode, state, target);
       print(mode, file, List.of(first));
+      explainInvalid(file, first);
       int code = exitCode(mode, first);
       if (mode == Mode.APPLY && code == ExitCodes.OK && report.output == OutputFormat.text) {
         HostReport second = run(Mode.PLAN, state, target);
@@ -104,6 +101,14 @@ final class Converge {
       } catch (IllegalStateException e) {
         // Already shutting down: the hook is running or ran, and close() is idempotent.
       }
+    }
+  }
+
+  /** A declaration the target's tools rejected is an invalid file, said where the user looks. */
+  private void explainInvalid(Path file, HostReport result) {
+    if (result.status() == HostReport.Status.INVALID) {
+      err.println(result.error());
+      err.println("converge: " + file + " is not valid; nothing was changed");
     }
   }
 

@@ -2,7 +2,7 @@ package io.netconverge.hoststate;
 
 import io.netconverge.core.engine.Declared;
 import io.netconverge.core.sandbox.SandboxInterface;
-import io.netconverge.core.spec.SpecLocator;
+import io.netconverge.core.spec.SpecSource;
 import io.netconverge.iptables.IptablesChain;
 import io.netconverge.iptables.IptablesResource;
 import io.netconverge.iptables.IptablesState;
@@ -27,14 +27,14 @@ public record HostState(List<Declared<?>> declared, List<SandboxInterface> inter
   }
 
   public static HostState from(HostStateSpec spec) {
-    return from(spec, SpecLocator.NONE);
+    return from(spec, SpecSource.none());
   }
 
   /**
-   * @param locator where the spec's field paths stand in its file, for definitions the target's own
-   *     tools reject during the plan
+   * @param source the file the spec was loaded from, to name the user's line when a tool on the
+   *     target rejects a declaration
    */
-  public static HostState from(HostStateSpec spec, SpecLocator locator) {
+  public static HostState from(HostStateSpec spec, SpecSource source) {
     List<Declared<?>> declared = new ArrayList<>();
     Map<String, SandboxInterface> interfaces = new LinkedHashMap<>();
 
@@ -51,7 +51,7 @@ public record HostState(List<Declared<?>> declared, List<SandboxInterface> inter
       for (int i = 0; i < spec.iptables().size(); i++) {
         chains.add(IptablesChain.from(spec.iptables().get(i), "iptables[" + i + "]"));
       }
-      declared.add(new Declared<>(new IptablesResource(locator), IptablesState.declared(chains)));
+      declared.add(new Declared<>(new IptablesResource(source), IptablesState.declared(chains)));
     }
     return new HostState(declared, new ArrayList<>(interfaces.values()));
   }

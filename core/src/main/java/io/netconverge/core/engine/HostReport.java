@@ -24,10 +24,7 @@ public record HostReport(
     FAILED,
     /** Another converge holds the host's lock; nothing was read or changed. */
     LOCKED,
-    /**
-     * The target's own tools rejected a definition while it was checked (exit code 65); nothing was
-     * changed.
-     */
+    /** The target's tools rejected the declaration (see the error); nothing was changed. */
     INVALID
   }
 
@@ -40,8 +37,8 @@ public record HostReport(
     return new HostReport(host, mode, Status.FAILED, changes, error, restored);
   }
 
-  public static HostReport invalid(String host, Mode mode, String error) {
-    return new HostReport(host, mode, Status.INVALID, List.of(), error, false);
+  public static HostReport invalid(String host, Mode mode, DeclarationRejectedException e) {
+    return new HostReport(host, mode, Status.INVALID, List.of(), e.getMessage(), false);
   }
 
   public long ok() {

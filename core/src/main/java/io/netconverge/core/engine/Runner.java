@@ -2,7 +2,6 @@ package io.netconverge.core.engine;
 
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.Executor;
-import io.netconverge.core.spec.RejectedSpecException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -39,8 +38,8 @@ public final class Runner {
           changes,
           null,
           false);
-    } catch (RejectedSpecException e) {
-      return HostReport.invalid(target.name(), Mode.PLAN, e.getMessage());
+    } catch (DeclarationRejectedException e) {
+      return HostReport.invalid(target.name(), Mode.PLAN, e);
     } catch (ExecException e) {
       return HostReport.failed(target.name(), Mode.PLAN, List.of(), e.getMessage(), false);
     }
@@ -66,8 +65,8 @@ public final class Runner {
     List<Declared.Live<?>> snapshot;
     try {
       snapshot = readAll(executor, declared);
-    } catch (RejectedSpecException e) {
-      return HostReport.invalid(host, Mode.APPLY, e.getMessage());
+    } catch (DeclarationRejectedException e) {
+      return HostReport.invalid(host, Mode.APPLY, e);
     } catch (ExecException e) {
       return HostReport.failed(host, Mode.APPLY, List.of(), e.getMessage(), false);
     }

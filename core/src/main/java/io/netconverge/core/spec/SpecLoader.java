@@ -76,25 +76,27 @@ public final class SpecLoader {
     return as(load(file), expected, file.toString());
   }
 
-  /** Where the field paths of {@code file} stand, for problems found after loading it. */
-  public SpecLocator locator(Path file) throws InvalidSpecException {
-    return locator(read(file), file.toString());
+  /** A bound file with its source, for locating problems found after loading. */
+  public record Loaded<T>(T spec, SpecSource source) {}
+
+  /** Like {@link #load(Path, Class)}, and keeps the file's structure for later problems. */
+  public <T> Loaded<T> loadWithSource(Path file, Class<T> expected) throws InvalidSpecException {
+    String text = read(file);
+    String source = file.toString();
+    T spec = as(parse(text, source), expected, source);
+    return new Loaded<>(spec, new SpecSource(source, text, compose(text, source)));
   }
 
-  public SpecLocator locator(String text, String source) throws InvalidSpecException {
-    SourceMap map = new SourceMap(compose(text, source));
-    return (path, lineOffset, message) -> {
-      Node at = map.locate(path).orElse(null);
-      if (at == null) {
-        return new SpecProblem(source, 0, 0, path, message);
-      }
-      int line = at.getStartMark().getLine() + 1;
-      if (lineOffset > 0) {
-        // A block scalar's text starts on the line after its indicator ('|').
-        return new SpecProblem(source, line + lineOffset, 0, path, message);
-      }
-      return new SpecProblem(source, line, at.getStartMark().getColumn() + 1, path, message);
-    };
+  /** The structure of a file's text, for locating problems found after it was bound. */
+  public static SpecSource source(String text, String source) throws InvalidSpecException {
+    return new SpecSource(source, text, compose(text, source));
+  }
+
+  /** Like {@link #parse(String, String, Class)}, and keeps the text's structure. */
+  public <T> Loaded<T> parseWithSource(String text, String source, Class<T> expected)
+      throws InvalidSpecException {
+    T spec = parse(text, source, expected);
+    return new Loaded<>(spec, new SpecSource(source, text, compose(text, source)));
   }
 
   public <T> T parse(String text, String source, Class<T> expected) throws InvalidSpecException {
