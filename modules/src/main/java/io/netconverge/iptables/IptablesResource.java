@@ -217,19 +217,15 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
       }
       add(lines, origins, "COMMIT", tableOrigin);
     }
-    Command command =
-        Command.of(
-                "unshare",
-                "-n",
-                "--",
-                "sh",
-                "-c",
-                CANONICALIZE,
-                "netconverge-canonicalize",
-                backend.restore(family),
-                backend.save(family))
-            .withStdin(String.join("\n", lines) + "\n");
+    String input = String.join("\n", lines) + "\n";
+    Command command = canonicalizeCommand("-n", backend, family).withStdin(input);
     ExecResult result = executor.run(command);
+    if (!result.ok() && result.stderr().contains("unshare failed")) {
+      // A target that may not make a network namespace may still make one inside a new user
+      // namespace (where it is root, so iptables works there too).
+      command = canonicalizeCommand("-rn", backend, family).withStdin(input);
+      result = executor.run(command);
+    }
     if (!result.ok()) {
       Matcher at = ERROR_LINE.matcher(result.stderr());
       if (at.find()) {
@@ -237,7 +233,7 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
             family, chains, lines, origins, Integer.parseInt(at.group(1)), result.stderr());
       }
       if (result.stderr().contains("unshare failed")) {
-        // Docker's default seccomp profile refuses unshare(2) without CAP_SYS_ADMIN.
+        // Docker's default seccomp profile refuses both unshare(2)s without CAP_SYS_ADMIN.
         throw new ExecException(
             "cannot make a throw-away network namespace on "
                 + executor.describe()
@@ -264,6 +260,19 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
       byKey.put(chain.key(), canonical.table(chain.table()).rules(chain.name()));
     }
     return byKey;
+  }
+
+  private static Command canonicalizeCommand(String namespaces, Backend backend, IpFamily family) {
+    return Command.of(
+        "unshare",
+        namespaces,
+        "--",
+        "sh",
+        "-c",
+        CANONICALIZE,
+        "netconverge-canonicalize",
+        backend.restore(family),
+        backend.save(family));
   }
 
   /** Which declaration a line of the canonicalization input came from. */

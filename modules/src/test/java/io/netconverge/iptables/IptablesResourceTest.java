@@ -397,6 +397,25 @@ class IptablesResourceTest {
   }
 
   @Test
+  void withoutTheRightToMakeANetworkNamespaceAUserNamespaceIsTried() throws Exception {
+    FakeExecutor host =
+        nftHost("canonical-marks.stdout")
+            .on(
+                List.of("unshare", "-n"),
+                c -> new ExecResult(1, "", "unshare: unshare failed: Operation not permitted"))
+            .on(List.of("unshare", "-rn"), Fixtures.text("canonical-marks.stdout"));
+    IptablesState declared =
+        IptablesState.declared(
+            List.of(mangle("NC-MARK", "PREROUTING", JumpPosition.FIRST, MARK_RULES)));
+
+    IptablesState live = module.read(host, declared);
+
+    assertThat(module.diff(declared, live)).extracting(Change::action).containsExactly(Action.OK);
+    assertThat(host.commands().get(4).argv().subList(0, 3)).containsExactly("unshare", "-rn", "--");
+    assertThat(host.commands().get(4).stdin()).isEqualTo(host.commands().get(3).stdin());
+  }
+
+  @Test
   void aFailureToRunTheThrowAwayNamespaceIsNotBlamedOnTheFile() {
     FakeExecutor host =
         nftHost("canonical-marks.stdout")
