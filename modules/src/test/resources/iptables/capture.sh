@@ -63,6 +63,9 @@ bad() {
 }
 bad '-j CONNMARK --set-mrak 3' | canon > /dev/null 2> rejected-option.stderr || true
 bad '-j NOPE' | canon > /dev/null 2> rejected-at-commit.stderr || true
+# Legacy finds the missing target while parsing, at the rule's own line.
+bad '-j NOPE' | unshare -n sh -c '"$1" && exec "$2"' c iptables-legacy-restore iptables-legacy-save \
+  > /dev/null 2> rejected-legacy.stderr || true
 
 # A host whose rules are all in the legacy tables: nft-save prints no rule, only the warning.
 $x nft flush ruleset

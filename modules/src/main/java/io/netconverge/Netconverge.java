@@ -32,7 +32,7 @@ public final class Netconverge {
   /** Loads and validates a host state file; nothing runs on any host. */
   public static HostState load(Path file) throws InvalidSpecException {
     SpecLoader.Loaded<HostStateSpec> loaded = loader().loadWithSource(file, HostStateSpec.class);
-    return HostState.from(loaded.spec(), loaded.source(), loader().locator(file));
+    return HostState.from(loaded.spec(), loaded.source());
   }
 
   /**
@@ -42,14 +42,14 @@ public final class Netconverge {
    */
   public static HostState load(Path file, Path iproute2Dir) throws InvalidSpecException {
     SpecLoader.Loaded<HostStateSpec> loaded = loader().loadWithSource(file, HostStateSpec.class);
-    return HostState.from(loaded.spec(), loaded.source(), loader().locator(file), iproute2Dir);
+    return HostState.from(loaded.spec(), loaded.source(), iproute2Dir);
   }
 
   /** Parses host state text; {@code source} names it in error messages. */
   public static HostState parse(String yaml, String source) throws InvalidSpecException {
     SpecLoader.Loaded<HostStateSpec> loaded =
         loader().parseWithSource(yaml, source, HostStateSpec.class);
-    return HostState.from(loaded.spec(), loaded.source(), loader().locator(yaml, source));
+    return HostState.from(loaded.spec(), loaded.source());
   }
 
   public static HostReport plan(HostState state, Target target, Progress progress) {

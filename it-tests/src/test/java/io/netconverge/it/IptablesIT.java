@@ -9,7 +9,7 @@ import io.netconverge.core.engine.LocalTarget;
 import io.netconverge.core.engine.NamespaceLock;
 import io.netconverge.core.engine.Progress;
 import io.netconverge.core.exec.CountingExecutor;
-import io.netconverge.core.spec.SpecLocator;
+import io.netconverge.core.spec.SpecSource;
 import io.netconverge.hoststate.HostState;
 import io.netconverge.iptables.Backend;
 import io.netconverge.iptables.IpFamily;
@@ -256,7 +256,7 @@ class IptablesIT {
     assertThat(apply.err())
         .contains(
             f
-                + ":9:9: iptables[0].rules[1]: iptables rejected the rule"
+                + ":9: iptables[0].rules[1]: iptables rejected the rule"
                 + " '-m conntrack --ctstate NEW -j CONNMARK --set-mrak 10' of chain NC-BAD:"
                 + " unknown option \"--set-mrak\"")
         .contains("nothing was changed");
@@ -348,7 +348,7 @@ class IptablesIT {
         new HostState(
             List.of(
                 new Declared<>(
-                    new IptablesResource(Backend.LEGACY, SpecLocator.NONE),
+                    new IptablesResource(Backend.LEGACY, SpecSource.none()),
                     IptablesState.declared(
                         List.of(
                             chain4("NC-PREROUTING", "PREROUTING", "-j MARK --set-mark 10"),
@@ -417,7 +417,7 @@ class IptablesIT {
         new HostState(
             List.of(
                 new Declared<>(
-                    new IptablesResource(SpecLocator.NONE), IptablesState.declared(chains))),
+                    new IptablesResource(SpecSource.none()), IptablesState.declared(chains))),
             List.of());
     CountingExecutor planCount = new CountingExecutor(ns.executor());
     HostReport plan =

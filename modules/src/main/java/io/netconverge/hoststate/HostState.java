@@ -2,7 +2,6 @@ package io.netconverge.hoststate;
 
 import io.netconverge.core.engine.Declared;
 import io.netconverge.core.sandbox.SandboxInterface;
-import io.netconverge.core.spec.SpecLocator;
 import io.netconverge.core.spec.SpecSource;
 import io.netconverge.dualwan.DualWanProfile;
 import io.netconverge.iprule.IpRule;
@@ -48,29 +47,26 @@ public record HostState(List<Declared<?>> declared, List<SandboxInterface> inter
   }
 
   public static HostState from(HostStateSpec spec) {
-    return from(spec, SpecSource.none(), SpecLocator.NONE, defaultIproute2Dir());
+    return from(spec, SpecSource.none(), defaultIproute2Dir());
   }
 
   public static HostState from(HostStateSpec spec, Path iproute2Dir) {
-    return from(spec, SpecSource.none(), SpecLocator.NONE, iproute2Dir);
+    return from(spec, SpecSource.none(), iproute2Dir);
   }
 
   /**
    * @param source the file the spec was loaded from, to name the user's line when a tool on the
    *     target rejects a declaration
-   * @param locator where the spec's field paths stand in its file, for definitions the target's own
-   *     tools reject during the plan
    */
-  public static HostState from(HostStateSpec spec, SpecSource source, SpecLocator locator) {
-    return from(spec, source, locator, defaultIproute2Dir());
+  public static HostState from(HostStateSpec spec, SpecSource source) {
+    return from(spec, source, defaultIproute2Dir());
   }
 
   private static Path defaultIproute2Dir() {
     return Path.of(System.getProperty(IPROUTE2_DIR_PROPERTY, "/etc/iproute2"));
   }
 
-  public static HostState from(
-      HostStateSpec file, SpecSource source, SpecLocator locator, Path iproute2Dir) {
+  public static HostState from(HostStateSpec file, SpecSource source, Path iproute2Dir) {
     List<Declared<?>> declared = new ArrayList<>();
     Map<String, SandboxInterface> interfaces = new LinkedHashMap<>();
     if (file.dualWan() != null) {
@@ -123,7 +119,7 @@ public record HostState(List<Declared<?>> declared, List<SandboxInterface> inter
       for (int i = 0; i < spec.iptables().size(); i++) {
         chains.add(IptablesChain.from(spec.iptables().get(i), "iptables[" + i + "]"));
       }
-      declared.add(new Declared<>(new IptablesResource(locator), IptablesState.declared(chains)));
+      declared.add(new Declared<>(new IptablesResource(source), IptablesState.declared(chains)));
     }
     return new HostState(declared, new ArrayList<>(interfaces.values()));
   }

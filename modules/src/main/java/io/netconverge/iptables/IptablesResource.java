@@ -1,13 +1,15 @@
 package io.netconverge.iptables;
 
 import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.DeclarationRejectedException;
 import io.netconverge.core.engine.ResourceModule;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
-import io.netconverge.core.spec.RejectedSpecException;
-import io.netconverge.core.spec.SpecLocator;
+import io.netconverge.core.spec.SpecProblem;
+import io.netconverge.core.spec.SpecSource;
+import io.netconverge.core.spec.TextOrigin;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -42,19 +44,19 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
   private static final Pattern QUOTED = Pattern.compile("[`'\"]([^`'\"\\s]+)['\"]");
 
   private final Backend forced;
-  private final SpecLocator locator;
+  private final SpecSource source;
 
   /**
    * @param forced the backend to use; null to detect it on each host
-   * @param locator turns a rejected rule's path into a file position
+   * @param source the file the chains were declared in, to name a rejected rule's line
    */
-  public IptablesResource(Backend forced, SpecLocator locator) {
+  public IptablesResource(Backend forced, SpecSource source) {
     this.forced = forced;
-    this.locator = locator;
+    this.source = source;
   }
 
-  public IptablesResource(SpecLocator locator) {
-    this(null, locator);
+  public IptablesResource(SpecSource source) {
+    this(null, source);
   }
 
   @Override
@@ -215,19 +217,15 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
       }
       add(lines, origins, "COMMIT", tableOrigin);
     }
-    Command command =
-        Command.of(
-                "unshare",
-                "-n",
-                "--",
-                "sh",
-                "-c",
-                CANONICALIZE,
-                "netconverge-canonicalize",
-                backend.restore(family),
-                backend.save(family))
-            .withStdin(String.join("\n", lines) + "\n");
+    String input = String.join("\n", lines) + "\n";
+    Command command = canonicalizeCommand("-n", backend, family).withStdin(input);
     ExecResult result = executor.run(command);
+    if (!result.ok() && result.stderr().contains("unshare failed")) {
+      // A target that may not make a network namespace may still make one inside a new user
+      // namespace (where it is root, so iptables works there too).
+      command = canonicalizeCommand("-rn", backend, family).withStdin(input);
+      result = executor.run(command);
+    }
     if (!result.ok()) {
       Matcher at = ERROR_LINE.matcher(result.stderr());
       if (at.find()) {
@@ -235,7 +233,7 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
             family, chains, lines, origins, Integer.parseInt(at.group(1)), result.stderr());
       }
       if (result.stderr().contains("unshare failed")) {
-        // Docker's default seccomp profile refuses unshare(2) without CAP_SYS_ADMIN.
+        // Docker's default seccomp profile refuses both unshare(2)s without CAP_SYS_ADMIN.
         throw new ExecException(
             "cannot make a throw-away network namespace on "
                 + executor.describe()
@@ -264,6 +262,19 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
     return byKey;
   }
 
+  private static Command canonicalizeCommand(String namespaces, Backend backend, IpFamily family) {
+    return Command.of(
+        "unshare",
+        namespaces,
+        "--",
+        "sh",
+        "-c",
+        CANONICALIZE,
+        "netconverge-canonicalize",
+        backend.restore(family),
+        backend.save(family));
+  }
+
   /** Which declaration a line of the canonicalization input came from. */
   private record Origin(IptablesChain chain, int rule) {
     static Origin of(IptablesChain chain) {
@@ -281,7 +292,7 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
    * checks jump targets then) that line is COMMIT, and the rule is the one that names what the
    * message quotes.
    */
-  private RejectedSpecException rejected(
+  private DeclarationRejectedException rejected(
       IpFamily family,
       List<IptablesChain> chains,
       List<String> lines,
@@ -312,35 +323,37 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
       origin = Origin.of(chains.get(0));
     }
     IptablesChain chain = origin.chain();
-    String path = chain.path() == null ? chain.resource() : chain.path();
     if (origin.rule() >= 0) {
       String rule = chain.rules().get(origin.rule());
-      String rulePath =
-          chain.path() == null
-              ? path + " rule " + (origin.rule() + 1)
-              : path + ".rules[" + origin.rule() + "]";
-      return new RejectedSpecException(
-          locator.problem(
-              rulePath,
-              family.tool()
-                  + " rejected the rule '"
-                  + rule
-                  + "' of chain "
-                  + chain.name()
-                  + ": "
-                  + message));
+      return rejectedAt(
+          chain,
+          ".rules[" + origin.rule() + "]",
+          " rule " + (origin.rule() + 1),
+          family.tool()
+              + " rejected the rule '"
+              + rule
+              + "' of chain "
+              + chain.name()
+              + ": "
+              + message);
     }
     String line = lineNumber >= 1 && lineNumber <= lines.size() ? lines.get(lineNumber - 1) : "";
-    return new RejectedSpecException(
-        locator.problem(
-            path,
-            family.tool()
-                + " rejected chain "
-                + chain.name()
-                + " (at '"
-                + line
-                + "'): "
-                + message));
+    return rejectedAt(
+        chain,
+        ".chain",
+        "",
+        family.tool() + " rejected chain " + chain.name() + " (at '" + line + "'): " + message);
+  }
+
+  /** Located in the file when the chain came from one; by its name when it came from a host. */
+  private DeclarationRejectedException rejectedAt(
+      IptablesChain chain, String fieldPath, String liveSuffix, String message) {
+    TextOrigin origin =
+        chain.path() == null
+            ? TextOrigin.unknown(chain.resource() + liveSuffix)
+            : source.origin(chain.path() + fieldPath);
+    SpecProblem problem = origin.problem(0, 0, message);
+    return new DeclarationRejectedException(List.of(problem));
   }
 
   /** The tool's own words, without its name and version and the usage hint. */

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netconverge.Netconverge;
 import io.netconverge.core.engine.Action;
 import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.DeclarationRejectedException;
 import io.netconverge.core.engine.Declared;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecResult;
-import io.netconverge.core.spec.RejectedSpecException;
-import io.netconverge.core.spec.SpecLocator;
+import io.netconverge.core.spec.SpecSource;
 import io.netconverge.core.testing.FakeExecutor;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +34,7 @@ class IptablesResourceTest {
           "iptables-nft-restore",
           "iptables-nft-save");
 
-  private final IptablesResource module = new IptablesResource(SpecLocator.NONE);
+  private final IptablesResource module = new IptablesResource(SpecSource.none());
 
   private static IptablesChain mangle(
       String name, String from, JumpPosition at, List<String> rules) {
@@ -333,9 +333,9 @@ class IptablesResourceTest {
                 c -> new ExecResult(2, "", Fixtures.text("rejected-option.stderr")));
 
     assertThatThrownBy(() -> declared.read(host))
-        .isInstanceOf(RejectedSpecException.class)
+        .isInstanceOf(DeclarationRejectedException.class)
         .hasMessage(
-            "router.yaml:9:9: iptables[0].rules[1]: iptables rejected the rule"
+            "router.yaml:9: iptables[0].rules[1]: iptables rejected the rule"
                 + " '-j CONNMARK --set-mrak 3' of chain NC-MARK: unknown option \"--set-mrak\"");
     assertThat(host.argvs()).noneMatch(a -> a.get(0).endsWith("-restore"));
     // The input the captured error came from (capture.sh): iptables' line 5 is rules[1].
@@ -357,10 +357,62 @@ class IptablesResourceTest {
                 c -> new ExecResult(2, "", Fixtures.text("rejected-at-commit.stderr")));
 
     assertThatThrownBy(() -> declared.read(host))
-        .isInstanceOf(RejectedSpecException.class)
+        .isInstanceOf(DeclarationRejectedException.class)
         .hasMessage(
-            "router.yaml:9:9: iptables[0].rules[1]: iptables rejected the rule '-j NOPE' of chain"
+            "router.yaml:9: iptables[0].rules[1]: iptables rejected the rule '-j NOPE' of chain"
                 + " NC-MARK: Chain 'NOPE' does not exist");
+  }
+
+  @Test
+  void onLegacyTheRejectedLineIsTheRuleItself() throws Exception {
+    String file = BAD_FILE.replace("-j CONNMARK --set-mrak 3", "-j NOPE");
+    LegacyFile legacy = new LegacyFile(file);
+    FakeExecutor host =
+        new FakeExecutor()
+            .on(List.of("iptables-legacy-save"), Fixtures.text("live-nft.stdout"))
+            .on(List.of("ip6tables-legacy-save"), "")
+            .on(
+                List.of("unshare"),
+                c -> new ExecResult(2, "", Fixtures.text("rejected-legacy.stderr")));
+
+    assertThatThrownBy(() -> legacy.module.read(host, legacy.state))
+        .isInstanceOf(DeclarationRejectedException.class)
+        .hasMessage(
+            "router.yaml:9: iptables[0].rules[1]: iptables rejected the rule '-j NOPE' of chain"
+                + " NC-MARK: Couldn't load target `NOPE':No such file or directory");
+    assertThat(host.argvs().get(2)).contains("iptables-legacy-restore", "iptables-legacy-save");
+  }
+
+  /** The chains of a file, read by a module forced onto the legacy backend. */
+  private static final class LegacyFile {
+    final IptablesResource module;
+    final IptablesState state;
+
+    LegacyFile(String yaml) throws Exception {
+      this.module =
+          new IptablesResource(
+              Backend.LEGACY, io.netconverge.core.spec.SpecLoader.source(yaml, "router.yaml"));
+      this.state = (IptablesState) Netconverge.parse(yaml, "router.yaml").declared().get(0).state();
+    }
+  }
+
+  @Test
+  void withoutTheRightToMakeANetworkNamespaceAUserNamespaceIsTried() throws Exception {
+    FakeExecutor host =
+        nftHost("canonical-marks.stdout")
+            .on(
+                List.of("unshare", "-n"),
+                c -> new ExecResult(1, "", "unshare: unshare failed: Operation not permitted"))
+            .on(List.of("unshare", "-rn"), Fixtures.text("canonical-marks.stdout"));
+    IptablesState declared =
+        IptablesState.declared(
+            List.of(mangle("NC-MARK", "PREROUTING", JumpPosition.FIRST, MARK_RULES)));
+
+    IptablesState live = module.read(host, declared);
+
+    assertThat(module.diff(declared, live)).extracting(Change::action).containsExactly(Action.OK);
+    assertThat(host.commands().get(4).argv().subList(0, 3)).containsExactly("unshare", "-rn", "--");
+    assertThat(host.commands().get(4).stdin()).isEqualTo(host.commands().get(3).stdin());
   }
 
   @Test
@@ -375,7 +427,7 @@ class IptablesResourceTest {
             List.of(mangle("NC-MARK", "PREROUTING", JumpPosition.FIRST, MARK_RULES)));
 
     assertThatThrownBy(() -> module.read(host, declared))
-        .isNotInstanceOf(RejectedSpecException.class)
+        .isNotInstanceOf(DeclarationRejectedException.class)
         .hasMessageContaining("cannot make a throw-away network namespace on fake")
         .hasMessageContaining("Operation not permitted")
         .hasMessageContaining("CAP_SYS_ADMIN");

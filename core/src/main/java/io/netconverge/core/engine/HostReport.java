@@ -41,10 +41,6 @@ public record HostReport(
     return new HostReport(host, mode, Status.INVALID, List.of(), e.getMessage(), false);
   }
 
-  public static HostReport invalid(String host, Mode mode, String error) {
-    return new HostReport(host, mode, Status.INVALID, List.of(), error, false);
-  }
-
   public long ok() {
     return changes.stream().filter(c -> !c.changes()).count();
   }

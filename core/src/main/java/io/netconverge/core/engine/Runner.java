@@ -2,7 +2,6 @@ package io.netconverge.core.engine;
 
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.Executor;
-import io.netconverge.core.spec.RejectedSpecException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -41,8 +40,6 @@ public final class Runner {
           false);
     } catch (DeclarationRejectedException e) {
       return HostReport.invalid(target.name(), Mode.PLAN, e);
-    } catch (RejectedSpecException e) {
-      return HostReport.invalid(target.name(), Mode.PLAN, e.getMessage());
     } catch (ExecException e) {
       return HostReport.failed(target.name(), Mode.PLAN, List.of(), e.getMessage(), false);
     }
@@ -70,8 +67,6 @@ public final class Runner {
       snapshot = readAll(executor, declared);
     } catch (DeclarationRejectedException e) {
       return HostReport.invalid(host, Mode.APPLY, e);
-    } catch (RejectedSpecException e) {
-      return HostReport.invalid(host, Mode.APPLY, e.getMessage());
     } catch (ExecException e) {
       return HostReport.failed(host, Mode.APPLY, List.of(), e.getMessage(), false);
     }

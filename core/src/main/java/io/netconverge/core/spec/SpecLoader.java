@@ -99,27 +99,6 @@ public final class SpecLoader {
     return new Loaded<>(spec, new SpecSource(source, text, compose(text, source)));
   }
 
-  /** Where the field paths of {@code file} stand, for problems found after loading it. */
-  public SpecLocator locator(Path file) throws InvalidSpecException {
-    return locator(read(file), file.toString());
-  }
-
-  public SpecLocator locator(String text, String source) throws InvalidSpecException {
-    SourceMap map = new SourceMap(compose(text, source));
-    return (path, lineOffset, message) -> {
-      Node at = map.locate(path).orElse(null);
-      if (at == null) {
-        return new SpecProblem(source, 0, 0, path, message);
-      }
-      int line = at.getStartMark().getLine() + 1;
-      if (lineOffset > 0) {
-        // A block scalar's text starts on the line after its indicator ('|').
-        return new SpecProblem(source, line + lineOffset, 0, path, message);
-      }
-      return new SpecProblem(source, line, at.getStartMark().getColumn() + 1, path, message);
-    };
-  }
-
   public <T> T parse(String text, String source, Class<T> expected) throws InvalidSpecException {
     return as(parse(text, source), expected, source);
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.Executor;
-import io.netconverge.core.spec.RejectedSpecException;
 import io.netconverge.core.spec.SpecProblem;
 import io.netconverge.core.testing.FakeExecutor;
 import java.nio.file.Path;
@@ -26,8 +25,8 @@ class RunnerTest {
 
     @Override
     public String read(Executor executor, String declared) throws ExecException {
-      throw new RejectedSpecException(
-          new SpecProblem("host.yaml", 7, 9, "items[0].rules[1]", "the tool said no"));
+      throw new DeclarationRejectedException(
+          List.of(new SpecProblem("host.yaml", 7, 9, "items[0].rules[1]", "the tool said no")));
     }
 
     @Override
