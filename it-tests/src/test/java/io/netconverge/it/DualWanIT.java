@@ -161,6 +161,31 @@ class DualWanIT {
     return lines;
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"nftables", "iptables"})
+  void anIpv6OnlyProfileConvergesInTheSandbox(String backend, @TempDir Path dir) throws Exception {
+    Path file =
+        write(
+            dir,
+            "v6.yaml",
+            "apiVersion: netconverge/v1\nkind: HostState\ndualWan:\n  backend: "
+                + backend
+                + "\n  markMask: 0xf0\n  families: ipv6\n  wans:\n"
+                + "    - { name: isp1, interface: wan0, mark: 0x10, table: 110,"
+                + " gateway6: \"fe80::1\", address6: \"2001:db8:1::2/64\" }\n"
+                + "    - { name: isp2, interface: wan1, mark: 0x20, table: 120,"
+                + " gateway6: \"2001:db8:2::1\" }\n");
+    Cli run = Cli.run("apply", "--sandbox", "--diff", file.toString());
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out())
+        .contains("ok=0 changed=")
+        .containsPattern("ok=\\d+ changed=0 failed=0")
+        .contains("ip rule -6 20110: from all fwmark 0x10/0xf0 lookup 110")
+        .contains("default via fe80::1 dev wan0")
+        .doesNotContain("rp_filter")
+        .doesNotContain("ip rule 20110");
+  }
+
   @Test
   void anInvalidProfileExits65NamingItsLineAndTouchesNothing(TestNamespace ns, @TempDir Path dir)
       throws Exception {
