@@ -303,6 +303,35 @@ class RoutingIT {
   }
 
   @Test
+  void removingARuleNeverTakesAnotherOfOursThatSaysMore(TestNamespace ns) throws Exception {
+    uplinks(ns);
+    // `ip rule del` with the fields of the second rule would take the first one.
+    ns.run(
+        "ip",
+        "rule",
+        "add",
+        "priority",
+        "100",
+        "from",
+        "10.0.0.0/8",
+        "iif",
+        "wan0",
+        "table",
+        "5",
+        "proto",
+        "77");
+    ns.run(
+        "ip", "rule", "add", "priority", "100", "from", "10.0.0.0/8", "table", "5", "proto", "77");
+    Path file =
+        file(dir, "ipRules:\n  - { priority: 100, from: 10.0.0.0/8, iif: wan0, table: 5 }\n");
+    Cli apply = apply(ns, file);
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(ns.run("ip", "-N", "rule", "show").lines().filter(l -> l.startsWith("100:")))
+        .containsExactly("100:\tfrom 10.0.0.0/8 iif wan0 lookup 5 proto 77");
+    assertConverged(ns, file.toString());
+  }
+
+  @Test
   void aRuleWithoutPriorityIsNeverAddedTwice(TestNamespace ns) throws Exception {
     Path file =
         file(

@@ -139,6 +139,33 @@ public record IpRule(
     return withPriority(null).equals(other.withPriority(null));
   }
 
+  /**
+   * Whether {@code ip rule del} with this rule's words would pick {@code other}: the kernel
+   * compares only the fields a deletion gives, so a rule whose selector says more also matches. The
+   * inversion flag is taken as not compared, which errs on the side of caution.
+   */
+  public boolean deletionWouldMatch(IpRule other) {
+    return family == other.family
+        && Objects.equals(priority, other.priority)
+        && protocol == other.protocol
+        && action == other.action
+        && given(table, other.table)
+        && given(from, other.from)
+        && given(to, other.to)
+        && given(fwmark, other.fwmark)
+        && given(iif, other.iif)
+        && given(oif, other.oif)
+        && given(suppressPrefixLength, other.suppressPrefixLength)
+        && given(uidRange, other.uidRange)
+        && (ipProto == 0 || ipProto == other.ipProto)
+        && given(sport, other.sport)
+        && given(dport, other.dport);
+  }
+
+  private static boolean given(Object mine, Object theirs) {
+    return mine == null || mine.equals(theirs);
+  }
+
   /** The words of {@code ip rule add|del} after the verb. */
   public List<String> words() {
     List<String> w = new ArrayList<>();

@@ -95,23 +95,55 @@ public final class IpRulesResource implements ResourceModule<IpRulesState> {
       Executor executor, IpRulesState declared, IpRulesState live, List<Change> changes)
       throws ExecException {
     Map<Family, List<String>> adds = new EnumMap<>(Family.class);
-    Map<Family, List<String>> deletes = new EnumMap<>(Family.class);
+    List<IpRule> doomed = new ArrayList<>();
     for (Op op : plan(declared, live)) {
       if (op.add() != null) {
         adds.computeIfAbsent(op.add().family(), f -> new ArrayList<>())
             .add("rule add " + String.join(" ", op.add().words()));
       }
       if (op.delete() != null) {
-        deletes
-            .computeIfAbsent(op.delete().family(), f -> new ArrayList<>())
-            .add("rule del " + String.join(" ", op.delete().words()));
+        doomed.add(op.delete());
       }
     }
     for (Family family : Family.values()) {
+      // Additions first: a changed rule never leaves a gap, and a new rule goes after the old
+      // rules of its priority, so it cannot be what a deletion below picks.
       List<String> lines = new ArrayList<>(adds.getOrDefault(family, List.of()));
-      lines.addAll(deletes.getOrDefault(family, List.of()));
+      lines.addAll(deletions(family, live.rules(), doomed));
       IpBatch.run(executor, family, lines);
     }
+  }
+
+  /**
+   * The lines that remove exactly {@code doomed}. {@code ip rule del} takes the first rule, in the
+   * kernel's order, that has every field it is given; when one of ours that stays comes first and
+   * says more, it is removed first and added back after (at the end of its priority).
+   */
+  static List<String> deletions(Family family, List<IpRule> liveInOrder, List<IpRule> doomed) {
+    List<IpRule> current =
+        new ArrayList<>(liveInOrder.stream().filter(r -> r.family() == family).toList());
+    List<String> lines = new ArrayList<>();
+    List<IpRule> readd = new ArrayList<>();
+    for (IpRule x : List.copyOf(current)) {
+      if (!doomed.contains(x) || !current.contains(x)) {
+        continue;
+      }
+      for (IpRule r : List.copyOf(current.subList(0, current.indexOf(x)))) {
+        if (x.deletionWouldMatch(r)) {
+          lines.add("rule del " + String.join(" ", r.words()));
+          current.remove(r);
+          if (!doomed.contains(r)) {
+            readd.add(r);
+          }
+        }
+      }
+      lines.add("rule del " + String.join(" ", x.words()));
+      current.remove(x);
+    }
+    for (IpRule r : readd) {
+      lines.add("rule add " + String.join(" ", r.words()));
+    }
+    return lines;
   }
 
   /**

@@ -19,6 +19,9 @@ public record NexthopSpec(String via, InterfaceName dev, Integer weight, Boolean
     if (via != null) {
       IpPrefix.address(via);
     }
+    if (Boolean.TRUE.equals(onlink) && (via == null || dev == null)) {
+      throw new IllegalArgumentException("a nexthop with onlink needs 'via' and 'dev'");
+    }
     if (weight != null && (weight < 1 || weight > 256)) {
       throw new IllegalArgumentException("weight " + weight + " is out of range 1..256");
     }

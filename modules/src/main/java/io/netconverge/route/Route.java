@@ -82,7 +82,7 @@ public record Route(
         family,
         type.number(),
         spec.destination(),
-        spec.metric() == null ? RouteTableSpec.defaultMetric(family) : spec.metric(),
+        RouteTableSpec.effectiveMetric(family, spec.metric()),
         spec.via() == null ? null : IpPrefix.address(spec.via()),
         spec.dev() == null ? null : spec.dev().name(),
         spec.src() == null ? null : IpPrefix.address(spec.src()),

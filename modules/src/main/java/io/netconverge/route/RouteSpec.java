@@ -90,8 +90,8 @@ public record RouteSpec(
       throw new IllegalArgumentException(
           "route to " + to + ": scope is an IPv4 notion; the kernel ignores it for IPv6");
     }
-    if (Boolean.TRUE.equals(onlink) && via == null) {
-      throw new IllegalArgumentException("route to " + to + ": onlink needs 'via'");
+    if (Boolean.TRUE.equals(onlink) && (via == null || dev == null)) {
+      throw new IllegalArgumentException("route to " + to + ": onlink needs 'via' and 'dev'");
     }
   }
 

@@ -57,6 +57,13 @@ public record RouteTableSpec(String name, Long id, Boolean purge, List<RouteSpec
     return family == Family.IPV4 ? 0 : 1024;
   }
 
+  /** The metric the kernel stores: IPv6 turns 0 into its default, 1024. */
+  public static long effectiveMetric(Family family, Long declared) {
+    return declared == null || (declared == 0 && family == Family.IPV6)
+        ? defaultMetric(family)
+        : declared;
+  }
+
   /**
    * Checks that span tables: each table declared once (by number and by name), each route once in
    * its table (family, destination and metric are the kernel's key).
@@ -88,7 +95,7 @@ public record RouteTableSpec(String name, Long id, Boolean purge, List<RouteSpec
       for (int j = 0; j < t.routes().size(); j++) {
         RouteSpec r = t.routes().get(j);
         Family f = r.resolvedFamily();
-        long metric = r.metric() == null ? defaultMetric(f) : r.metric();
+        long metric = effectiveMetric(f, r.metric());
         String key = f + " " + r.destination() + " metric " + metric;
         Integer before = routes.putIfAbsent(key, j);
         if (before != null) {

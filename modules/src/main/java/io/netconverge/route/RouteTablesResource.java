@@ -83,7 +83,10 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
                   + id);
         }
       }
-      byTable.put(id, new ArrayList<>());
+      if (byTable.put(id, new ArrayList<>()) != null) {
+        throw new ExecException(
+            "table " + t.ref() + " is table " + id + ", which the file already declares");
+      }
     }
     for (Family family : Family.values()) {
       for (RouteJson.InTable r : routes(executor, family)) {

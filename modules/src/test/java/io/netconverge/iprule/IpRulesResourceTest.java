@@ -230,6 +230,45 @@ class IpRulesResourceTest {
   }
 
   @Test
+  void aKeptRuleThatADeletionWouldPickFirstIsTakenOutAndPutBack() {
+    IpRule wider =
+        IpRule.of(
+            new IpRuleSpec(
+                null,
+                100L,
+                null,
+                "10.0.0.0/8",
+                null,
+                null,
+                InterfaceName.of("lan0"),
+                null,
+                TableRef.id(5),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null),
+            77);
+    IpRule narrower = rule(100L, null, "10.0.0.0/8", "5");
+    IpRule other = rule(100L, "0x1", null, "6");
+    assertThat(narrower.deletionWouldMatch(wider)).isTrue();
+    assertThat(wider.deletionWouldMatch(narrower)).isFalse();
+    assertThat(narrower.deletionWouldMatch(other)).isFalse();
+    // The kernel's order: the rule that says more came first.
+    List<String> lines =
+        IpRulesResource.deletions(Family.IPV4, List.of(wider, other, narrower), List.of(narrower));
+    assertThat(lines)
+        .containsExactly(
+            "rule del priority 100 from 10.0.0.0/8 iif lan0 table 5 protocol 77",
+            "rule del priority 100 from 10.0.0.0/8 table 5 protocol 77",
+            "rule add priority 100 from 10.0.0.0/8 iif lan0 table 5 protocol 77");
+    // In the other order nothing stands in the way.
+    assertThat(IpRulesResource.deletions(Family.IPV4, List.of(narrower, wider), List.of(narrower)))
+        .containsExactly("rule del priority 100 from 10.0.0.0/8 table 5 protocol 77");
+  }
+
+  @Test
   void aTableNameOnlyRtTablesKnowsIsReadFromThere() throws Exception {
     FakeExecutor host = host();
     IpRulesState declared = declared(rule(1600L, null, "192.0.2.0/24", "lab"));

@@ -167,6 +167,19 @@ class RouteTablesResourceTest {
   }
 
   @Test
+  void twoDeclarationsOfOneTableAreAnError() {
+    assertThatThrownBy(
+            () ->
+                module.read(
+                    host(),
+                    declared(
+                        new RouteTable(TableRef.id(201), true, List.of()),
+                        new RouteTable(new TableRef(null, "lab"), true, List.of()))))
+        .isInstanceOf(ExecException.class)
+        .hasMessageContaining("table lab is table 201, which the file already declares");
+  }
+
+  @Test
   void aNameTheHostGivesAnotherNumberIsAnError() {
     assertThatThrownBy(
             () ->

@@ -125,6 +125,31 @@ class RoutingSpecTest {
   }
 
   @Test
+  void ipv6MetricZeroIsTheKernelsDefaultAndCollidesWithIt() throws Exception {
+    HostStateSpec spec =
+        parse(
+            "routeTables:\n  - id: 5\n    routes:\n      - { to: \"2001:db8::/32\", dev: a, metric: 0 }\n");
+    assertThat(Route.of(spec.routeTables().get(0).routes().get(0), 77).metric()).isEqualTo(1024);
+    assertThat(
+            problem(
+                    "routeTables:\n  - id: 5\n    routes:\n"
+                        + "      - { to: \"2001:db8::/32\", dev: a, metric: 0 }\n"
+                        + "      - { to: \"2001:db8::/32\", dev: b }\n")
+                .message())
+        .contains("already declared");
+  }
+
+  @Test
+  void onlinkNeedsAGatewayAndADevice() {
+    assertThat(
+            problem(
+                    "routeTables:\n  - id: 5\n    routes:\n"
+                        + "      - { to: 10.0.0.0/8, via: 192.0.2.1, onlink: true }\n")
+                .message())
+        .contains("onlink needs 'via' and 'dev'");
+  }
+
+  @Test
   void theSystemTablesCannotBePurged() {
     assertThat(problem("routeTables:\n  - { name: main, purge: true }\n").message())
         .contains("cannot be purged");
