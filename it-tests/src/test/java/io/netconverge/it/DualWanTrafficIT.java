@@ -8,6 +8,8 @@ import io.netconverge.it.DualIspNetwork.Isp;
 import io.netconverge.it.DualIspNetwork.Service;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,6 +83,10 @@ class DualWanTrafficIT {
       assertThat(apply.exitCode()).as(apply.toString()).isZero();
 
       net.assertEachReplyLeavesThroughItsWan();
+      // IPv6 needed neighbour discovery with the ISPs and the LAN server: it went through both
+      // marking chains and was returned before any mark was set or restored.
+      assertThat(neighbourDiscoveryReturned(ns, backend, "prerouting")).isPositive();
+      assertThat(neighbourDiscoveryReturned(ns, backend, "output")).isPositive();
 
       Cli again = Cli.run("apply", "--netns", ns.name(), file.toString());
       assertThat(again.exitCode()).as(again.toString()).isZero();
@@ -89,5 +95,29 @@ class DualWanTrafficIT {
       // The owner's port forward is a foreign table: it survived, and it still forwards.
       assertThat(ns.run("nft", "list", "tables")).contains("table inet portforward");
     }
+  }
+
+  /** Packets the neighbour discovery rules of a marking chain returned unmarked. */
+  private static long neighbourDiscoveryReturned(TestNamespace ns, String backend, String hook) {
+    long packets = 0;
+    if (backend.equals("nftables")) {
+      Matcher m =
+          Pattern.compile("icmpv6 type \\{[^}]*nd-neighbor-solicit[^}]*} counter packets (\\d+)")
+              .matcher(ns.run("nft", "list", "chain", "inet", "dualwan", hook));
+      while (m.find()) {
+        packets += Long.parseLong(m.group(1));
+      }
+      return packets;
+    }
+    String chain = hook.equals("prerouting") ? "NC-DUALWAN-PRE" : "NC-DUALWAN-OUT";
+    for (String line :
+        ns.run("ip6tables", "-t", "mangle", "-L", chain, "-v", "-x", "-n").split("\n")) {
+      String[] f = line.strip().split("\\s+");
+      // pkts bytes target prot opt in out source destination [match]
+      if (f.length > 3 && f[2].equals("RETURN") && line.contains("ipv6-icmptype 13")) {
+        packets += Long.parseLong(f[0]);
+      }
+    }
+    return packets;
   }
 }

@@ -271,7 +271,8 @@ public final class DualWanProfile {
     List<String> pre = new ArrayList<>();
     List<String> out = new ArrayList<>();
     if (spec.families().has(Family.IPV6)) {
-      String nd = "icmpv6 type { " + ND_TYPES_NFT + " } return";
+      // Counted, so that "neighbour discovery was never marked" can be seen on a live router.
+      String nd = "icmpv6 type { " + ND_TYPES_NFT + " } counter return";
       pre.add(nd);
       out.add(nd);
     }

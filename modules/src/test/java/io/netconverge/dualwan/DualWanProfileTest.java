@@ -126,7 +126,7 @@ class DualWanProfileTest {
     assertThat(e.nftables().get(0).table().toString()).isEqualTo("inet dualwan");
     String nd =
         "  icmpv6 type { nd-router-solicit, nd-router-advert, nd-neighbor-solicit,"
-            + " nd-neighbor-advert, nd-redirect } return";
+            + " nd-neighbor-advert, nd-redirect } counter return";
     String restore1 =
         "  ct mark & 0x000000ff == 0x0000000a meta mark set meta mark & 0xffffff00 | 0x0000000a"
             + " comment \"isp1\"";
