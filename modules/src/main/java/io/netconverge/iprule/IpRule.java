@@ -173,7 +173,7 @@ public record IpRule(
       w.add("priority");
       w.add(Long.toString(priority));
     }
-    w.addAll(selector());
+    w.addAll(selector(true));
     if (action != null) {
       w.add(action.toString());
     } else {
@@ -190,6 +190,14 @@ public record IpRule(
   }
 
   private List<String> selector() {
+    return selector(false);
+  }
+
+  /**
+   * @param numeric the IP protocol by number, as the batch writes it: a minimal system may have no
+   *     /etc/protocols to look names up in
+   */
+  private List<String> selector(boolean numeric) {
     List<String> w = new ArrayList<>();
     if (not) {
       w.add("not");
@@ -218,7 +226,7 @@ public record IpRule(
     }
     if (ipProto != 0) {
       w.add("ipproto");
-      w.add(protocolName(ipProto));
+      w.add(numeric ? Integer.toString(ipProto) : protocolName(ipProto));
     }
     if (sport != null) {
       w.add("sport");
