@@ -68,8 +68,14 @@ final class Converge {
     HostState state;
     try {
       names = Files.createTempDirectory("netconverge-sandbox-iproute2");
-      Files.createDirectory(names.resolve("rt_tables.d"));
-      Files.createDirectory(names.resolve("rt_protos.d"));
+      // Ctrl-C skips the finally below; the JVM deletes these on exit, last registered first.
+      names.toFile().deleteOnExit();
+      for (String folder : List.of("rt_tables.d", "rt_protos.d")) {
+        Path dir = Files.createDirectory(names.resolve(folder));
+        dir.toFile().deleteOnExit();
+        dir.resolve("netconverge.conf").toFile().deleteOnExit();
+        dir.resolve("netconverge.conf.tmp").toFile().deleteOnExit();
+      }
       state = Netconverge.load(file, names);
     } catch (IOException | InvalidSpecException e) {
       err.println("converge: cannot prepare the sandbox: " + e.getMessage());

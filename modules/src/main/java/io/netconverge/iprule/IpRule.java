@@ -173,7 +173,7 @@ public record IpRule(
       w.add("priority");
       w.add(Long.toString(priority));
     }
-    w.addAll(selector());
+    w.addAll(selector(true));
     if (action != null) {
       w.add(action.toString());
     } else {
@@ -190,6 +190,14 @@ public record IpRule(
   }
 
   private List<String> selector() {
+    return selector(false);
+  }
+
+  /**
+   * @param numeric the IP protocol by number, as the batch writes it: a minimal system may have no
+   *     /etc/protocols to look names up in
+   */
+  private List<String> selector(boolean numeric) {
     List<String> w = new ArrayList<>();
     if (not) {
       w.add("not");
@@ -218,7 +226,7 @@ public record IpRule(
     }
     if (ipProto != 0) {
       w.add("ipproto");
-      w.add(protocolName(ipProto));
+      w.add(numeric ? Integer.toString(ipProto) : protocolName(ipProto));
     }
     if (sport != null) {
       w.add("sport");
@@ -243,25 +251,22 @@ public record IpRule(
   /** What differs from {@code other}, field by field. */
   public List<FieldChange> differences(IpRule other) {
     List<FieldChange> d = new ArrayList<>();
-    String[] names = {"selector", "table", "suppressPrefixLength", "type", "protocol"};
-    Object[] mine = {String.join(" ", selector()), table, suppressPrefixLength, action, protocol};
-    Object[] theirs = {
-      String.join(" ", other.selector()),
-      other.table,
-      other.suppressPrefixLength,
-      other.action,
-      other.protocol
-    };
-    for (int i = 0; i < names.length; i++) {
-      if (!Objects.equals(mine[i], theirs[i])) {
-        d.add(
-            new FieldChange(
-                names[i],
-                mine[i] == null ? null : mine[i].toString(),
-                theirs[i] == null ? null : theirs[i].toString()));
-      }
-    }
+    field(d, "selector", String.join(" ", selector()), String.join(" ", other.selector()));
+    field(d, "table", table, other.table);
+    field(d, "suppressPrefixLength", suppressPrefixLength, other.suppressPrefixLength);
+    field(d, "type", action, other.action);
+    field(d, "protocol", protocol, other.protocol);
     return d;
+  }
+
+  private static void field(List<FieldChange> d, String name, Object before, Object after) {
+    if (!Objects.equals(before, after)) {
+      d.add(
+          new FieldChange(
+              name,
+              before == null ? null : before.toString(),
+              after == null ? null : after.toString()));
+    }
   }
 
   /** As {@code ip rule show} prints it, with {@code -6} for IPv6. */

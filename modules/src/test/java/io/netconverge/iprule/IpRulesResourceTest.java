@@ -220,7 +220,7 @@ class IpRulesResourceTest {
         .startsWith("rule add from all fwmark 0x14/0xff table 120 protocol 77\n")
         .contains("rule del priority 1009 from all fwmark 0x8e table 120 protocol 77\n")
         .contains(
-            "rule del priority 1300 from all oif wan1 uidrange 1000-2000 ipproto tcp sport"
+            "rule del priority 1300 from all oif wan1 uidrange 1000-2000 ipproto 6 sport"
                 + " 1000-2000 dport 80 prohibit protocol 77\n")
         .doesNotContain("fwmark 0xa/0xff")
         .doesNotContain("protocol 4");
