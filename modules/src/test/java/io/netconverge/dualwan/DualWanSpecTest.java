@@ -190,6 +190,15 @@ class DualWanSpecTest {
     SpecProblem nft =
         problem("nftables:\n  - { table: inet dualwan, definition: \"\" }\n" + TWO_WANS);
     assertThat(nft.path()).isEqualTo("nftables[0].table");
+
+    SpecProblem chain =
+        problem(
+            "iptables:\n  - { family: ipv4, table: mangle, chain: NC-DUALWAN-PRE,"
+                + " jumpFrom: PREROUTING, rules: [] }\n"
+                + TWO_WANS.replace("backend: nftables", "backend: iptables"));
+    assertThat(chain.path()).isEqualTo("iptables[0].chain");
+    assertThat(chain.line()).isEqualTo(4);
+    assertThat(chain.message()).contains("is dualWan's (backend iptables)");
   }
 
   @Test
