@@ -31,12 +31,25 @@ public final class Netconverge {
 
   /** Loads and validates a host state file; nothing runs on any host. */
   public static HostState load(Path file) throws InvalidSpecException {
-    return HostState.from(loader().load(file, HostStateSpec.class));
+    SpecLoader.Loaded<HostStateSpec> loaded = loader().loadWithSource(file, HostStateSpec.class);
+    return HostState.from(loaded.spec(), loaded.source());
+  }
+
+  /**
+   * Loads a host state whose iproute2 name files (rt_tables.d, rt_protos.d) live in {@code
+   * iproute2Dir} instead of /etc/iproute2: what a sandbox uses so that the host's /etc is
+   * untouched.
+   */
+  public static HostState load(Path file, Path iproute2Dir) throws InvalidSpecException {
+    SpecLoader.Loaded<HostStateSpec> loaded = loader().loadWithSource(file, HostStateSpec.class);
+    return HostState.from(loaded.spec(), loaded.source(), iproute2Dir);
   }
 
   /** Parses host state text; {@code source} names it in error messages. */
   public static HostState parse(String yaml, String source) throws InvalidSpecException {
-    return HostState.from(loader().parse(yaml, source, HostStateSpec.class));
+    SpecLoader.Loaded<HostStateSpec> loaded =
+        loader().parseWithSource(yaml, source, HostStateSpec.class);
+    return HostState.from(loaded.spec(), loaded.source());
   }
 
   public static HostReport plan(HostState state, Target target, Progress progress) {

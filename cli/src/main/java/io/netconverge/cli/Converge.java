@@ -10,10 +10,14 @@ import io.netconverge.core.exec.LocalExecutor;
 import io.netconverge.core.sandbox.Sandbox;
 import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.hoststate.HostState;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * What plan and apply share: load, pick the target, run, print, map the outcome to an exit code.
@@ -40,10 +44,11 @@ final class Converge {
       return ExitCodes.INVALID_FILE;
     }
     if (sandbox) {
-      return inSandbox(mode, file, state);
+      return inSandbox(mode, file);
     }
     HostReport result = run(mode, state, where.target());
     print(mode, file, List.of(result));
+    explainInvalid(file, result);
     return exitCode(mode, result);
   }
 
@@ -55,6 +60,42 @@ final class Converge {
     return mode == Mode.PLAN
         ? Netconverge.plan(state, target, progress)
         : Netconverge.apply(state, target, progress);
+  }
+
+  private int inSandbox(Mode mode, Path file) {
+    // The sandbox shares this machine's /etc: names go to a throw-away iproute2 folder instead.
+    Path names;
+    HostState state;
+    try {
+      names = Files.createTempDirectory("netconverge-sandbox-iproute2");
+      // Ctrl-C skips the finally below; the JVM deletes these on exit, last registered first.
+      names.toFile().deleteOnExit();
+      for (String folder : List.of("rt_tables.d", "rt_protos.d")) {
+        Path dir = Files.createDirectory(names.resolve(folder));
+        dir.toFile().deleteOnExit();
+        dir.resolve("netconverge.conf").toFile().deleteOnExit();
+        dir.resolve("netconverge.conf.tmp").toFile().deleteOnExit();
+      }
+      state = Netconverge.load(file, names);
+    } catch (IOException | InvalidSpecException e) {
+      err.println("converge: cannot prepare the sandbox: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
+    try {
+      return inSandbox(mode, file, state);
+    } finally {
+      deleteTree(names);
+    }
+  }
+
+  private void deleteTree(Path dir) {
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      err.println("warning: could not remove " + dir + ": " + e.getMessage());
+    }
   }
 
   private int inSandbox(Mode mode, Path file, HostState state) {
@@ -80,6 +121,7 @@ final class Converge {
       Target target = box.target();
       HostReport first = run(mode, state, target);
       print(mode, file, List.of(first));
+      explainInvalid(file, first);
       int code = exitCode(mode, first);
       if (mode == Mode.APPLY && code == ExitCodes.OK && report.output == OutputFormat.text) {
         HostReport second = run(Mode.PLAN, state, target);
@@ -102,6 +144,14 @@ final class Converge {
     }
   }
 
+  /** A declaration the target's tools rejected is an invalid file, said where the user looks. */
+  private void explainInvalid(Path file, HostReport result) {
+    if (result.status() == HostReport.Status.INVALID) {
+      err.println(result.error());
+      err.println("converge: " + file + " is not valid; nothing was changed");
+    }
+  }
+
   private void print(Mode mode, Path file, List<HostReport> results) {
     if (report.output == OutputFormat.json) {
       ReportWriter.json(out, mode.name().toLowerCase(Locale.ROOT), file.toString(), results);
@@ -119,6 +169,7 @@ final class Converge {
       case CHANGED -> mode == Mode.PLAN ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
       case FAILED -> ExitCodes.FAILED;
       case LOCKED -> ExitCodes.LOCKED;
+      case INVALID -> ExitCodes.INVALID_FILE;
     };
   }
 }

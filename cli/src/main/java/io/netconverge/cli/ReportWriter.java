@@ -37,7 +37,13 @@ final class ReportWriter {
       }
     }
     if (report.error() != null) {
-      out.println("  FAILED: " + report.error());
+      if (report.status() == HostReport.Status.INVALID) {
+        // The located problems go to stderr in full, as for any invalid file.
+        out.println(
+            "  INVALID (nothing was changed): " + report.error().lines().findFirst().orElse(""));
+      } else {
+        out.println("  FAILED: " + report.error());
+      }
       if (report.mode() == io.netconverge.core.engine.Mode.APPLY
           && report.status() == HostReport.Status.FAILED
           && !report.pending().isEmpty()) {

@@ -1,8 +1,19 @@
 package io.netconverge.hoststate;
 
+import io.netconverge.core.spec.SpecViolation;
 import io.netconverge.core.spec.Validated;
+import io.netconverge.dualwan.DualWanProfile;
+import io.netconverge.dualwan.DualWanSpec;
+import io.netconverge.iprule.IpRule;
+import io.netconverge.iprule.IpRuleSpec;
+import io.netconverge.iptables.IptablesChainSpec;
+import io.netconverge.nftables.NftTableSpec;
+import io.netconverge.route.RouteTableSpec;
 import io.netconverge.sysctl.SysctlKey;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,22 +23,143 @@ import java.util.Map;
  * @param apiVersion checked by the loader; optional inside an inventory
  * @param kind checked by the loader; optional inside an inventory
  * @param sysctl kernel parameters by dotted name
+ * @param protocol the routing protocol number that tags the rules and routes netconverge creates
+ *     (and the only foreign-free mark of what it owns); default 77
+ * @param routeTables routing tables, each owned whole (unless {@code purge: false})
+ * @param ipRules policy routing rules, IPv4 and IPv6
+ * @param nftables nft tables owned whole, each with its definition in nft syntax
+ * @param iptables owned iptables/ip6tables chains; null when the file has no {@code iptables} key
+ *     (then netconverge does not look at iptables at all), empty for {@code iptables: []} (then
+ *     chains it created earlier are removed)
+ * @param dualWan the dual-WAN router profile, expanded into the sections above
  */
-public record HostStateSpec(String apiVersion, String kind, Map<SysctlKey, String> sysctl)
+public record HostStateSpec(
+    String apiVersion,
+    String kind,
+    Map<SysctlKey, String> sysctl,
+    Integer protocol,
+    List<RouteTableSpec> routeTables,
+    List<IpRuleSpec> ipRules,
+    List<NftTableSpec> nftables,
+    List<IptablesChainSpec> iptables,
+    DualWanSpec dualWan)
     implements Validated {
+
+  /** The protocol number no routing daemon uses, so that what carries it is ours. */
+  public static final int DEFAULT_PROTOCOL = 77;
 
   public HostStateSpec {
     sysctl = sysctl == null ? Map.of() : new LinkedHashMap<>(sysctl);
+    routeTables = routeTables == null ? List.of() : List.copyOf(routeTables);
+    ipRules = ipRules == null ? List.of() : List.copyOf(ipRules);
+    nftables = nftables == null ? List.of() : new ArrayList<>(nftables);
+    iptables = iptables == null ? null : List.copyOf(iptables);
+  }
+
+  public HostStateSpec(String apiVersion, String kind, Map<SysctlKey, String> sysctl) {
+    this(apiVersion, kind, sysctl, null, null, null, null, null, null);
+  }
+
+  /** Routing only: what code that builds tables and rules (not a file) needs. */
+  public HostStateSpec(
+      String apiVersion,
+      String kind,
+      Map<SysctlKey, String> sysctl,
+      Integer protocol,
+      List<RouteTableSpec> routeTables,
+      List<IpRuleSpec> ipRules) {
+    this(apiVersion, kind, sysctl, protocol, routeTables, ipRules, null, null, null);
+  }
+
+  /** The protocol number in effect. */
+  public int routingProtocol() {
+    return protocol == null ? DEFAULT_PROTOCOL : protocol;
   }
 
   @Override
   public void validate() {
     for (var e : sysctl.entrySet()) {
       if (e.getValue() == null) {
-        throw new io.netconverge.core.spec.SpecViolation(
-            "sysctl" + pathKey(e.getKey().name()), "a value is required");
+        throw new SpecViolation("sysctl" + pathKey(e.getKey().name()), "a value is required");
       }
     }
+    if (protocol != null && (protocol < 5 || protocol > 255)) {
+      throw new SpecViolation(
+          "protocol",
+          "protocol "
+              + protocol
+              + " is out of range 5..255 (0-4 are the kernel's: unspec, redirect, kernel, boot,"
+              + " static)");
+    }
+    RouteTableSpec.validate(routeTables, "routeTables");
+    // The kernel refuses the same rule twice, and a rule without priority twice is the duplicate
+    // netconverge promises never to make.
+    Map<IpRule, Integer> rules = new HashMap<>();
+    for (int i = 0; i < ipRules.size(); i++) {
+      IpRule rule = IpRule.of(ipRules.get(i), routingProtocol());
+      Integer before = rules.putIfAbsent(rule, i);
+      if (before != null) {
+        throw new SpecViolation(
+            "ipRules[" + i + "]", "the same rule as ipRules[" + before + "]: declare it once");
+      }
+    }
+    NftTableSpec.validate(nftables, "nftables");
+    if (iptables != null) {
+      Map<String, Integer> seen = new HashMap<>();
+      for (int i = 0; i < iptables.size(); i++) {
+        IptablesChainSpec chain = iptables.get(i);
+        if (chain == null) {
+          throw new SpecViolation("iptables[" + i + "]", "an empty entry");
+        }
+        chain.validate("iptables[" + i + "]");
+        Integer first = seen.putIfAbsent(chain.key(), i);
+        if (first != null) {
+          throw new SpecViolation(
+              "iptables[" + i + "].chain",
+              chain.key() + " is declared twice (also at iptables[" + first + "])");
+        }
+      }
+    }
+    if (dualWan != null) {
+      dualWan.validate("dualWan");
+      DualWanProfile.expand(dualWan)
+          .checkAgainst(
+              sysctl, routeTables, ipRules, nftables, iptables == null ? List.of() : iptables);
+    }
+  }
+
+  /**
+   * The same host state with the dualWan profile replaced by the resources it stands for, after
+   * what the file declares itself (a valid spec: see {@link #validate()}).
+   */
+  public HostStateSpec expanded() {
+    if (dualWan == null) {
+      return this;
+    }
+    DualWanProfile.Expansion profile = DualWanProfile.expand(dualWan);
+    Map<SysctlKey, String> allSysctl = new LinkedHashMap<>(sysctl);
+    profile.sysctl().forEach(allSysctl::putIfAbsent);
+    List<IptablesChainSpec> allIptables = iptables;
+    if (!profile.iptables().isEmpty()) {
+      allIptables = new ArrayList<>(iptables == null ? List.of() : iptables);
+      allIptables.addAll(profile.iptables());
+    }
+    return new HostStateSpec(
+        apiVersion,
+        kind,
+        allSysctl,
+        protocol,
+        concat(routeTables, profile.routeTables()),
+        concat(ipRules, profile.ipRules()),
+        concat(nftables, profile.nftables()),
+        allIptables,
+        null);
+  }
+
+  private static <T> List<T> concat(List<T> mine, List<T> more) {
+    List<T> all = new ArrayList<>(mine);
+    all.addAll(more);
+    return all;
   }
 
   static String pathKey(String key) {

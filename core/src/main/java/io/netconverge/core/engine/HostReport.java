@@ -23,7 +23,9 @@ public record HostReport(
     /** A read, an apply or the verification failed. */
     FAILED,
     /** Another converge holds the host's lock; nothing was read or changed. */
-    LOCKED
+    LOCKED,
+    /** The target's tools rejected the declaration (see the error); nothing was changed. */
+    INVALID
   }
 
   public HostReport {
@@ -35,20 +37,24 @@ public record HostReport(
     return new HostReport(host, mode, Status.FAILED, changes, error, restored);
   }
 
+  public static HostReport invalid(String host, Mode mode, DeclarationRejectedException e) {
+    return new HostReport(host, mode, Status.INVALID, List.of(), e.getMessage(), false);
+  }
+
   public long ok() {
     return changes.stream().filter(c -> !c.changes()).count();
   }
 
   /** Resources that changed (apply) or would change (plan); none when the apply failed. */
   public long changed() {
-    return status == Status.FAILED || status == Status.LOCKED
+    return status == Status.FAILED || status == Status.LOCKED || status == Status.INVALID
         ? 0
         : changes.stream().filter(Change::changes).count();
   }
 
   /** Resources that failed to converge: the pending changes of a failed host, at least one. */
   public long failed() {
-    if (status != Status.FAILED && status != Status.LOCKED) {
+    if (status != Status.FAILED && status != Status.LOCKED && status != Status.INVALID) {
       return 0;
     }
     return Math.max(1, changes.stream().filter(Change::changes).count());

@@ -38,6 +38,8 @@ public final class Runner {
           changes,
           null,
           false);
+    } catch (DeclarationRejectedException e) {
+      return HostReport.invalid(target.name(), Mode.PLAN, e);
     } catch (ExecException e) {
       return HostReport.failed(target.name(), Mode.PLAN, List.of(), e.getMessage(), false);
     }
@@ -63,6 +65,8 @@ public final class Runner {
     List<Declared.Live<?>> snapshot;
     try {
       snapshot = readAll(executor, declared);
+    } catch (DeclarationRejectedException e) {
+      return HostReport.invalid(host, Mode.APPLY, e);
     } catch (ExecException e) {
       return HostReport.failed(host, Mode.APPLY, List.of(), e.getMessage(), false);
     }

@@ -71,6 +71,13 @@ public final class Sandbox implements AutoCloseable {
       inside.add("link set " + itf.name() + " up");
       for (String gateway : itf.gateways()) {
         String cidr = gateway.contains("/") ? gateway : gateway + "/" + prefixFor(gateway, itf);
+        if (!gateway.contains("/") && !hasFamily(itf, gateway)) {
+          // No address of the gateway's family on this side: a point-to-point pair (/31, /127)
+          // puts the gateway on the link, so routes via it are accepted.
+          String pair = pointToPointPartner(gateway);
+          cidr = gateway + "/" + pair.substring(pair.indexOf('/') + 1);
+          inside.add(inside.size() - 1, "addr add " + pair + " dev " + itf.name() + nodad(pair));
+        }
         outside.add("addr add " + cidr + " dev " + peer + nodad(cidr));
       }
       outside.add("link set " + peer + " up");
@@ -92,6 +99,27 @@ public final class Sandbox implements AutoCloseable {
 
   private static String nodad(String address) {
     return address.contains(":") ? " nodad" : "";
+  }
+
+  private static boolean hasFamily(SandboxInterface itf, String gateway) {
+    boolean v6 = gateway.contains(":");
+    return itf.addresses().stream().anyMatch(a -> a.contains(":") == v6);
+  }
+
+  /** The other address of the /31 (IPv4) or /127 (IPv6) the gateway is in, with that length. */
+  static String pointToPointPartner(String gateway) {
+    if (!gateway.matches("[0-9A-Fa-f:.]+")) {
+      // Never a resolver lookup: only literals.
+      throw new IllegalArgumentException("gateway '" + gateway + "' is not an address");
+    }
+    try {
+      byte[] bytes = java.net.InetAddress.getByName(gateway).getAddress();
+      bytes[bytes.length - 1] ^= 1;
+      String partner = java.net.InetAddress.getByAddress(bytes).getHostAddress();
+      return partner + (bytes.length == 4 ? "/31" : "/127");
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("gateway '" + gateway + "' is not an address", e);
+    }
   }
 
   /** The gateway shares the subnet of the interface's address of its family. */

@@ -76,6 +76,29 @@ public final class SpecLoader {
     return as(load(file), expected, file.toString());
   }
 
+  /** A bound file with its source, for locating problems found after loading. */
+  public record Loaded<T>(T spec, SpecSource source) {}
+
+  /** Like {@link #load(Path, Class)}, and keeps the file's structure for later problems. */
+  public <T> Loaded<T> loadWithSource(Path file, Class<T> expected) throws InvalidSpecException {
+    String text = read(file);
+    String source = file.toString();
+    T spec = as(parse(text, source), expected, source);
+    return new Loaded<>(spec, new SpecSource(source, text, compose(text, source)));
+  }
+
+  /** The structure of a file's text, for locating problems found after it was bound. */
+  public static SpecSource source(String text, String source) throws InvalidSpecException {
+    return new SpecSource(source, text, compose(text, source));
+  }
+
+  /** Like {@link #parse(String, String, Class)}, and keeps the text's structure. */
+  public <T> Loaded<T> parseWithSource(String text, String source, Class<T> expected)
+      throws InvalidSpecException {
+    T spec = parse(text, source, expected);
+    return new Loaded<>(spec, new SpecSource(source, text, compose(text, source)));
+  }
+
   public <T> T parse(String text, String source, Class<T> expected) throws InvalidSpecException {
     return as(parse(text, source), expected, source);
   }

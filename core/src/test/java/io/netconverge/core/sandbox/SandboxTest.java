@@ -1,0 +1,42 @@
+package io.netconverge.core.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netconverge.core.testing.FakeExecutor;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SandboxTest {
+
+  @Test
+  void aGatewayWithoutAnAddressOfItsFamilyGetsAPointToPointPartner() {
+    assertThat(Sandbox.pointToPointPartner("198.51.100.1")).isEqualTo("198.51.100.0/31");
+    assertThat(Sandbox.pointToPointPartner("203.0.113.254")).isEqualTo("203.0.113.255/31");
+    assertThat(Sandbox.pointToPointPartner("2001:db8:1::1")).isEqualTo("2001:db8:1:0:0:0:0:0/127");
+    assertThatThrownBy(() -> Sandbox.pointToPointPartner("gw.example"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theFarEndAnswersAtEachGatewayOnTheLinkOfTheInterface() throws Exception {
+    FakeExecutor host = new FakeExecutor().on(List.of("ip"), "");
+    List<SandboxInterface> interfaces =
+        List.of(
+            new SandboxInterface("wan0", List.of("198.51.100.2/24"), List.of("198.51.100.1")),
+            new SandboxInterface("wan1", List.of(), List.of("203.0.113.1", "2001:db8:2::1")));
+    try (Sandbox box = Sandbox.create(host, interfaces)) {
+      String inside = host.commands().get(3).stdin();
+      String outside = host.commands().get(4).stdin();
+      assertThat(inside)
+          .contains("addr add 198.51.100.2/24 dev wan0\n")
+          .contains("addr add 203.0.113.0/31 dev wan1\n")
+          .contains("addr add 2001:db8:2:0:0:0:0:0/127 dev wan1 nodad\n");
+      assertThat(outside)
+          .contains("addr add 198.51.100.1/24 dev up0\n")
+          .contains("addr add 203.0.113.1/31 dev up1\n")
+          .contains("addr add 2001:db8:2::1/127 dev up1 nodad\n");
+      assertThat(box.namespace()).startsWith("nc-sandbox-");
+    }
+  }
+}

@@ -1,0 +1,383 @@
+package io.netconverge.dualwan;
+
+import io.netconverge.core.net.Mark;
+import io.netconverge.core.sandbox.SandboxInterface;
+import io.netconverge.core.spec.SpecViolation;
+import io.netconverge.iprule.IpRuleSpec;
+import io.netconverge.iptables.IpFamily;
+import io.netconverge.iptables.IptablesChainSpec;
+import io.netconverge.iptables.IptablesTable;
+import io.netconverge.iptables.JumpPosition;
+import io.netconverge.nftables.NftTableName;
+import io.netconverge.nftables.NftTableSpec;
+import io.netconverge.route.Family;
+import io.netconverge.route.IpPrefix;
+import io.netconverge.route.RouteScope;
+import io.netconverge.route.RouteSpec;
+import io.netconverge.route.RouteTableSpec;
+import io.netconverge.route.TableRef;
+import io.netconverge.sysctl.SysctlKey;
+import io.netconverge.sysctl.SysctlState;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Expands the dualWan profile into the low-level resources that implement the proven recipe:
+ *
+ * <ul>
+ *   <li>each new connection coming in on a WAN gets that WAN's mark in conntrack, in the markMask
+ *       bits only; the mark is put back on the packets of the connection in prerouting (replies
+ *       forwarded from the LAN) and in output (replies of the router itself; in nftables a chain of
+ *       type route, so that the new mark re-routes the packet);
+ *   <li>ICMPv6 neighbour discovery is left alone before any mark is set or restored: it must go out
+ *       of the interface the kernel chose, never through a WAN's table;
+ *   <li>sysctls: {@code tcp_fwmark_accept} (a local service's replies carry the SYN's mark), {@code
+ *       fwmark_reflect} of both families (so do the kernel's own replies: RSTs, ICMP errors), and
+ *       on each IPv4 WAN {@code src_valid_mark=1} and loose {@code rp_filter=2}. The kernel takes
+ *       max(all, interface) for rp_filter, so 2 on the WAN is loose whatever {@code all} says;
+ *       {@code all} is left alone, so LAN interfaces keep the host's (perhaps strict) setting;
+ *   <li>ip rules per WAN and family: {@code fwmark M/mask lookup main suppress_prefixlength 0} (LAN
+ *       and connected destinations still win over the WAN's default route), then {@code fwmark
+ *       M/mask lookup TABLE}; with an address also {@code from ADDRESS lookup main
+ *       suppress_prefixlength 0} and {@code from ADDRESS lookup TABLE} (connections the router
+ *       starts from that address);
+ *   <li>a table per WAN: the connected route, and {@code default via GATEWAY dev INTERFACE}.
+ * </ul>
+ *
+ * <p>Identity is stable: a WAN's resources follow from its own fields, never from its place in the
+ * list. Rule priorities are {@code base + table id} ({@value #SUPPRESS_MARK}, {@value
+ * #SUPPRESS_FROM}, {@value #LOOKUP_MARK}, {@value #LOOKUP_FROM}), which is why a table id is at
+ * most {@value DualWanSpec#MAX_TABLE}: every rule then sits before the main table's (32766). WANs
+ * are emitted in the order of their table ids, so reordering the list changes nothing.
+ */
+public final class DualWanProfile {
+
+  public static final NftTableName NFT_TABLE = new NftTableName("inet", "dualwan");
+  public static final String PREROUTING_CHAIN = "NC-DUALWAN-PRE";
+  public static final String OUTPUT_CHAIN = "NC-DUALWAN-OUT";
+
+  public static final long SUPPRESS_MARK = 10000;
+  public static final long SUPPRESS_FROM = 15000;
+  public static final long LOOKUP_MARK = 20000;
+  public static final long LOOKUP_FROM = 25000;
+
+  private static final String ND_TYPES_NFT =
+      "nd-router-solicit, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert, nd-redirect";
+  private static final List<Integer> ND_TYPES = List.of(133, 134, 135, 136, 137);
+
+  private DualWanProfile() {}
+
+  /** The resources a profile stands for, in the file form of their modules. */
+  public record Expansion(
+      Map<SysctlKey, String> sysctl,
+      List<RouteTableSpec> routeTables,
+      List<IpRuleSpec> ipRules,
+      List<NftTableSpec> nftables,
+      List<IptablesChainSpec> iptables,
+      List<SandboxInterface> interfaces) {
+
+    public Expansion {
+      sysctl = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sysctl));
+      routeTables = List.copyOf(routeTables);
+      ipRules = List.copyOf(ipRules);
+      nftables = List.copyOf(nftables);
+      iptables = List.copyOf(iptables);
+      interfaces = List.copyOf(interfaces);
+    }
+
+    /**
+     * Checks that what the file declares next to the profile does not contradict it; each problem
+     * is located at the explicit declaration.
+     */
+    public void checkAgainst(
+        Map<SysctlKey, String> explicitSysctl,
+        List<RouteTableSpec> explicitTables,
+        List<IpRuleSpec> explicitRules,
+        List<NftTableSpec> explicitNft,
+        List<IptablesChainSpec> explicitIptables) {
+      for (var e : explicitSysctl.entrySet()) {
+        String mine = sysctl.get(e.getKey());
+        if (mine != null
+            && e.getValue() != null
+            && !SysctlState.canonical(mine).equals(SysctlState.canonical(e.getValue()))) {
+          throw new SpecViolation(
+              "sysctl[\"" + e.getKey() + "\"]",
+              "dualWan needs "
+                  + e.getKey()
+                  + " = "
+                  + mine
+                  + "; this says "
+                  + e.getValue()
+                  + " (remove it here, or make it "
+                  + mine
+                  + ")");
+        }
+      }
+      for (int i = 0; i < explicitTables.size(); i++) {
+        RouteTableSpec t = explicitTables.get(i);
+        for (RouteTableSpec mine : routeTables) {
+          boolean sameId = t.ref().id() != null && t.ref().id().equals(mine.id());
+          boolean sameName = t.name() != null && t.name().equals(mine.name());
+          if (sameId || sameName) {
+            throw new SpecViolation(
+                "routeTables[" + i + "]",
+                "table "
+                    + (sameId ? t.ref().id() : t.name())
+                    + " is dualWan's table of "
+                    + mine.name()
+                    + " ("
+                    + mine.id()
+                    + "); declare its routes there, or give this table another id and name");
+          }
+        }
+      }
+      Set<Long> priorities = new TreeSet<>();
+      ipRules.forEach(r -> priorities.add(r.priority()));
+      for (int i = 0; i < explicitRules.size(); i++) {
+        IpRuleSpec r = explicitRules.get(i);
+        if (r.priority() != null && priorities.contains(r.priority())) {
+          throw new SpecViolation(
+              "ipRules[" + i + "].priority",
+              "priority "
+                  + r.priority()
+                  + " is one of dualWan's rules (base + table id: "
+                  + SUPPRESS_MARK
+                  + ", "
+                  + SUPPRESS_FROM
+                  + ", "
+                  + LOOKUP_MARK
+                  + ", "
+                  + LOOKUP_FROM
+                  + "); choose another");
+        }
+      }
+      for (int i = 0; i < explicitNft.size(); i++) {
+        NftTableSpec t = explicitNft.get(i);
+        for (NftTableSpec mine : nftables) {
+          if (mine.table().equals(t.table())) {
+            throw new SpecViolation(
+                "nftables[" + i + "].table",
+                "table " + t.table() + " is dualWan's (backend nftables); name yours differently");
+          }
+        }
+      }
+      for (int i = 0; i < explicitIptables.size(); i++) {
+        IptablesChainSpec c = explicitIptables.get(i);
+        for (IptablesChainSpec mine : iptables) {
+          if (mine.key().equals(c.key())) {
+            throw new SpecViolation(
+                "iptables[" + i + "].chain",
+                "chain " + c.key() + " is dualWan's (backend iptables); name yours differently");
+          }
+        }
+      }
+    }
+  }
+
+  /** Expands a valid profile (see {@link DualWanSpec#validate}). */
+  public static Expansion expand(DualWanSpec spec) {
+    List<WanSpec> wans = new ArrayList<>(spec.wans());
+    wans.sort(Comparator.comparing(WanSpec::table));
+    return new Expansion(
+        sysctl(spec, wans),
+        tables(spec, wans),
+        rules(spec, wans),
+        spec.backend() == Backend.NFTABLES ? List.of(nftTable(spec, wans)) : List.of(),
+        spec.backend() == Backend.IPTABLES ? chains(spec, wans) : List.of(),
+        interfaces(spec));
+  }
+
+  private static Map<SysctlKey, String> sysctl(DualWanSpec spec, List<WanSpec> wans) {
+    Map<SysctlKey, String> values = new LinkedHashMap<>();
+    // Though under net.ipv4, it governs the mark of accepted TCP sockets of both families.
+    values.put(SysctlKey.of("net.ipv4.tcp_fwmark_accept"), "1");
+    if (spec.families().has(Family.IPV4)) {
+      values.put(SysctlKey.of("net.ipv4.fwmark_reflect"), "1");
+    }
+    if (spec.families().has(Family.IPV6)) {
+      values.put(SysctlKey.of("net.ipv6.fwmark_reflect"), "1");
+    }
+    if (spec.families().has(Family.IPV4)) {
+      for (WanSpec wan : wans) {
+        String conf = "net.ipv4.conf." + wan.itf().name().replace('.', '/') + ".";
+        values.put(SysctlKey.of(conf + "src_valid_mark"), "1");
+        values.put(SysctlKey.of(conf + "rp_filter"), "2");
+      }
+    }
+    return values;
+  }
+
+  private static List<RouteTableSpec> tables(DualWanSpec spec, List<WanSpec> wans) {
+    List<RouteTableSpec> tables = new ArrayList<>();
+    for (WanSpec wan : wans) {
+      List<RouteSpec> routes = new ArrayList<>();
+      for (Family family : spec.families().members()) {
+        String gateway = IpPrefix.address(wan.gatewayOf(family)).address();
+        String dev = wan.itf().name();
+        RouteScope scope = family == Family.IPV4 ? RouteScope.of("link") : null;
+        // Without the router's address the subnet is unknown: the gateway alone is on the link.
+        String connected =
+            wan.addressOf(family)
+                .map(a -> a.subnet().toString())
+                .orElse(IpPrefix.address(gateway).toString());
+        routes.add(RouteSpec.dev(family, connected, dev, scope));
+        routes.add(RouteSpec.via("default", gateway, dev));
+      }
+      tables.add(RouteTableSpec.of(wan.name(), wan.table(), routes));
+    }
+    return tables;
+  }
+
+  private static List<IpRuleSpec> rules(DualWanSpec spec, List<WanSpec> wans) {
+    List<IpRuleSpec> rules = new ArrayList<>();
+    TableRef main = TableRef.of("main");
+    for (Family family : spec.families().members()) {
+      for (WanSpec wan : wans) {
+        TableRef table = new TableRef(wan.table(), wan.name());
+        Mark mark = new Mark(wan.mark().value(), spec.markMask().value());
+        rules.add(suppress(family, SUPPRESS_MARK + wan.table(), mark, null, main));
+        rules.add(IpRuleSpec.fwmark(family, LOOKUP_MARK + wan.table(), mark, table));
+        wan.addressOf(family)
+            .ifPresent(
+                a -> {
+                  rules.add(suppress(family, SUPPRESS_FROM + wan.table(), null, a.address(), main));
+                  rules.add(IpRuleSpec.from(LOOKUP_FROM + wan.table(), a.address(), table));
+                });
+      }
+    }
+    return rules;
+  }
+
+  private static IpRuleSpec suppress(
+      Family family, long priority, Mark mark, String from, TableRef main) {
+    return new IpRuleSpec(
+        family, priority, null, from, null, mark, null, null, main, 0, null, null, null, null,
+        null);
+  }
+
+  private static NftTableSpec nftTable(DualWanSpec spec, List<WanSpec> wans) {
+    long mask = spec.markMask().value();
+    String only =
+        switch (spec.families()) {
+          case IPV4 -> "meta nfproto ipv4 ";
+          case IPV6 -> "meta nfproto ipv6 ";
+          case BOTH -> "";
+        };
+    List<String> pre = new ArrayList<>();
+    List<String> out = new ArrayList<>();
+    if (spec.families().has(Family.IPV6)) {
+      // Counted, so that "neighbour discovery was never marked" can be seen on a live router.
+      String nd = "icmpv6 type { " + ND_TYPES_NFT + " } counter return";
+      pre.add(nd);
+      out.add(nd);
+    }
+    for (WanSpec wan : wans) {
+      long m = wan.mark().value();
+      String comment = " comment \"" + wan.name() + "\"";
+      pre.add(
+          only
+              + "ct state new iifname \""
+              + wan.itf().name()
+              + "\" ct mark set "
+              + keepOthers("ct mark", m, mask)
+              + comment);
+    }
+    for (WanSpec wan : wans) {
+      long m = wan.mark().value();
+      String restore =
+          only
+              + "ct mark & "
+              + hex8(mask)
+              + " == "
+              + hex8(m)
+              + " meta mark set "
+              + keepOthers("meta mark", m, mask)
+              + " comment \""
+              + wan.name()
+              + "\"";
+      pre.add(restore);
+      out.add(restore);
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append("chain prerouting {\n")
+        .append("  type filter hook prerouting priority mangle; policy accept;\n");
+    pre.forEach(line -> sb.append("  ").append(line).append('\n'));
+    sb.append("}\n");
+    // Type route: a mark set here makes the kernel route the packet again.
+    sb.append("chain output {\n")
+        .append("  type route hook output priority mangle; policy accept;\n");
+    out.forEach(line -> sb.append("  ").append(line).append('\n'));
+    sb.append("}\n");
+    return new NftTableSpec(NFT_TABLE, sb.toString());
+  }
+
+  /** {@code X & ~mask | M}: only the profile's bits change. */
+  private static String keepOthers(String what, long mark, long mask) {
+    long others = ~mask & Mark.FULL;
+    return others == 0 ? hex8(mark) : what + " & " + hex8(others) + " | " + hex8(mark);
+  }
+
+  private static String hex8(long n) {
+    return String.format("0x%08x", n);
+  }
+
+  private static List<IptablesChainSpec> chains(DualWanSpec spec, List<WanSpec> wans) {
+    String mask = Mark.hex(spec.markMask().value());
+    String restore = "-j CONNMARK --restore-mark --nfmask " + mask + " --ctmask " + mask;
+    List<IptablesChainSpec> chains = new ArrayList<>();
+    for (Family family : spec.families().members()) {
+      IpFamily ipFamily = family == Family.IPV4 ? IpFamily.IPV4 : IpFamily.IPV6;
+      List<String> nd = new ArrayList<>();
+      if (family == Family.IPV6) {
+        for (int type : ND_TYPES) {
+          nd.add("-p ipv6-icmp -m icmp6 --icmpv6-type " + type + " -j RETURN");
+        }
+      }
+      List<String> pre = new ArrayList<>(nd);
+      for (WanSpec wan : wans) {
+        pre.add(
+            "-i "
+                + wan.itf().name()
+                + " -m conntrack --ctstate NEW -j CONNMARK --set-xmark "
+                + Mark.hex(wan.mark().value())
+                + "/"
+                + mask);
+      }
+      pre.add(restore);
+      List<String> out = new ArrayList<>(nd);
+      out.add(restore);
+      chains.add(
+          new IptablesChainSpec(
+              ipFamily,
+              IptablesTable.MANGLE,
+              PREROUTING_CHAIN,
+              "PREROUTING",
+              JumpPosition.FIRST,
+              pre));
+      chains.add(
+          new IptablesChainSpec(
+              ipFamily, IptablesTable.MANGLE, OUTPUT_CHAIN, "OUTPUT", JumpPosition.FIRST, out));
+    }
+    return chains;
+  }
+
+  /** The WAN interfaces as the sandbox builds them: their addresses, a peer at each gateway. */
+  private static List<SandboxInterface> interfaces(DualWanSpec spec) {
+    List<SandboxInterface> interfaces = new ArrayList<>();
+    for (WanSpec wan : spec.wans()) {
+      List<String> addresses = new ArrayList<>();
+      List<String> gateways = new ArrayList<>();
+      for (Family family : spec.families().members()) {
+        wan.addressOf(family).ifPresent(a -> addresses.add(a.toString()));
+        gateways.add(IpPrefix.address(wan.gatewayOf(family)).address());
+      }
+      interfaces.add(new SandboxInterface(wan.itf().name(), addresses, gateways));
+    }
+    return interfaces;
+  }
+}

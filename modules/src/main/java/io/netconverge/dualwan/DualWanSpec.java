@@ -1,0 +1,205 @@
+package io.netconverge.dualwan;
+
+import io.netconverge.core.net.Mark;
+import io.netconverge.core.spec.SpecViolation;
+import io.netconverge.route.Family;
+import io.netconverge.route.IpPrefix;
+import io.netconverge.route.TableRef;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The file form of the dualWan profile: a router with several ISPs, where each connection's replies
+ * leave through the WAN the connection came in on.
+ *
+ * <pre>
+ * dualWan:
+ *   backend: nftables        # nftables | iptables
+ *   markMask: "0xff"         # the mark bits the profile owns
+ *   families: ipv4           # ipv4 | ipv6 | both; default ipv4
+ *   wans:
+ *     - { name: isp1, interface: wan0, mark: 10, table: 110, gateway: 198.51.100.1 }
+ * </pre>
+ *
+ * @param backend what marks connections: nftables or iptables
+ * @param markMask the bits of the mark the profile owns
+ * @param families ipv4, ipv6 or both; null means ipv4
+ * @param wans the uplinks
+ */
+public record DualWanSpec(
+    Backend backend, MarkMask markMask, Families families, List<WanSpec> wans) {
+
+  /**
+   * Tables above this would put the profile's rules after the main table's rule (32766), where they
+   * would never be reached; see {@link DualWanProfile} for how priorities follow tables.
+   */
+  public static final long MAX_TABLE = 4999;
+
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,30}");
+
+  public DualWanSpec {
+    families = families == null ? Families.IPV4 : families;
+    wans = wans == null ? List.of() : List.copyOf(wans);
+  }
+
+  /**
+   * Checks what binding cannot: every field a WAN needs for the families, marks within markMask and
+   * distinct, tables distinct and usable, gateways on the WAN's subnet.
+   *
+   * @param path the profile's field path, {@code dualWan}
+   * @throws SpecViolation naming the first offending field
+   */
+  public void validate(String path) {
+    if (backend == null) {
+      throw new SpecViolation(path, "missing required key 'backend' (nftables or iptables)");
+    }
+    if (markMask == null) {
+      throw new SpecViolation(
+          path, "missing required key 'markMask': the mark bits the profile owns, e.g. \"0xff\"");
+    }
+    if (wans.isEmpty()) {
+      throw new SpecViolation(path, "missing required key 'wans': at least one WAN");
+    }
+    Map<String, Integer> names = new HashMap<>();
+    Map<String, Integer> interfaces = new HashMap<>();
+    Map<Long, Integer> marks = new HashMap<>();
+    Map<Long, Integer> tables = new HashMap<>();
+    for (int i = 0; i < wans.size(); i++) {
+      String at = path + ".wans[" + i + "]";
+      WanSpec wan = wans.get(i);
+      if (wan == null) {
+        throw new SpecViolation(at, "an empty entry; expected name, interface, mark, table");
+      }
+      validateWan(wan, at);
+      unique(names, wan.name(), i, at + ".name", "name " + wan.name(), path);
+      unique(
+          interfaces,
+          wan.itf().name(),
+          i,
+          at + ".interface",
+          "interface " + wan.itf().name(),
+          path);
+      unique(marks, wan.mark().value(), i, at + ".mark", "mark " + wan.mark(), path);
+      unique(tables, wan.table(), i, at + ".table", "table " + wan.table(), path);
+    }
+  }
+
+  private void validateWan(WanSpec wan, String at) {
+    if (wan.name() == null) {
+      throw new SpecViolation(at, "missing required key 'name' (the ISP's name, e.g. isp1)");
+    }
+    if (!NAME.matcher(wan.name()).matches()) {
+      throw new SpecViolation(
+          at + ".name",
+          "'"
+              + wan.name()
+              + "' is not a WAN name: a lower-case letter, then up to 30 of a-z 0-9 _ -"
+              + " (it names the routing table)");
+    }
+    if (TableRef.RESERVED.containsKey(wan.name())) {
+      throw new SpecViolation(
+          at + ".name", "'" + wan.name() + "' is the name of a system table; choose another");
+    }
+    if (wan.itf() == null) {
+      throw new SpecViolation(at, "missing required key 'interface'");
+    }
+    if (wan.mark() == null) {
+      throw new SpecViolation(at, "missing required key 'mark' (e.g. 10 or 0xa)");
+    }
+    Mark mark = wan.mark();
+    if (!mark.fullMask()) {
+      throw new SpecViolation(
+          at + ".mark",
+          "write the mark alone (" + Mark.hex(mark.value()) + "); its mask is markMask");
+    }
+    if (mark.value() == 0) {
+      throw new SpecViolation(at + ".mark", "mark 0 is every unmarked packet; choose another");
+    }
+    if ((mark.value() & ~markMask.value()) != 0) {
+      throw new SpecViolation(
+          at + ".mark",
+          "mark "
+              + Mark.hex(mark.value())
+              + " has bits outside markMask "
+              + markMask
+              + "; other tools own those bits");
+    }
+    if (wan.table() == null) {
+      throw new SpecViolation(at, "missing required key 'table' (the routing table id, e.g. 110)");
+    }
+    long table = wan.table();
+    if (table < 1 || table > MAX_TABLE || TableRef.isReserved(table)) {
+      throw new SpecViolation(
+          at + ".table",
+          "table "
+              + table
+              + " cannot be used: choose 1.."
+              + MAX_TABLE
+              + " except 253-255 (default, main, local)");
+    }
+    for (Family family : Family.values()) {
+      String gatewayKey = family == Family.IPV4 ? "gateway" : "gateway6";
+      String addressKey = family == Family.IPV4 ? "address" : "address6";
+      String gateway = wan.gatewayOf(family);
+      InterfaceAddress address = wan.addressOf(family).orElse(null);
+      if (!families.has(family)) {
+        if (gateway != null || address != null) {
+          throw new SpecViolation(
+              at + "." + (gateway != null ? gatewayKey : addressKey),
+              "families is "
+                  + families
+                  + ": an "
+                  + family
+                  + " "
+                  + (gateway != null ? "gateway" : "address")
+                  + " is not used (set families: both, or remove it)");
+        }
+        continue;
+      }
+      if (gateway == null) {
+        throw new SpecViolation(
+            at, "missing required key '" + gatewayKey + "' (families is " + families + ")");
+      }
+      IpPrefix gw;
+      try {
+        gw = IpPrefix.address(gateway);
+      } catch (IllegalArgumentException e) {
+        throw new SpecViolation(at + "." + gatewayKey, e.getMessage());
+      }
+      if (gw.family() != family) {
+        throw new SpecViolation(
+            at + "." + gatewayKey, "'" + gateway + "' is not an " + family + " address");
+      }
+      if (address != null) {
+        if (address.family() != family) {
+          throw new SpecViolation(
+              at + "." + addressKey, "'" + address + "' is not an " + family + " address");
+        }
+        // IPv6 ISPs often route through the gateway's link-local address: on every link.
+        boolean linkLocal =
+            family == Family.IPV6 && gw.address().matches("(?i)fe[89ab][0-9a-f]:.*");
+        if (!linkLocal && !address.contains(gw.address())) {
+          throw new SpecViolation(
+              at + "." + gatewayKey,
+              "gateway " + gateway + " is not on the WAN's subnet " + address.subnet());
+        }
+        if (address.address().equals(gw.address())) {
+          throw new SpecViolation(
+              at + "." + gatewayKey, "gateway " + gateway + " is the router's own address");
+        }
+      }
+    }
+  }
+
+  private static <K> void unique(
+      Map<K, Integer> seen, K key, int index, String at, String what, String path) {
+    Integer first = seen.putIfAbsent(key, index);
+    if (first != null) {
+      throw new SpecViolation(
+          at,
+          what + " is already used by " + path + ".wans[" + first + "]; each WAN needs its own");
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.netconverge.dualwan;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.netconverge.core.net.InterfaceName;
+import io.netconverge.core.net.Mark;
+import io.netconverge.route.Family;
+import java.util.Optional;
+
+/**
+ * One WAN of the dualWan profile, as the file writes it. Its identity is its own fields, never its
+ * place in the list: the rules, table and chain lines it expands into follow from its mark and
+ * table id alone, so adding or removing another WAN leaves this one's resources as they are.
+ *
+ * @param name the ISP's name: the routing table's name, and a comment in the marking rules
+ * @param itf the interface towards this ISP
+ * @param mark the conntrack mark of connections that came in through it, within markMask
+ * @param table the routing table id for replies to those connections
+ * @param gateway the ISP's IPv4 gateway (families ipv4 or both)
+ * @param address this router's IPv4 address on the WAN, with prefix length; optional
+ * @param gateway6 the ISP's IPv6 gateway (families ipv6 or both)
+ * @param address6 this router's IPv6 address on the WAN, with prefix length; optional
+ */
+public record WanSpec(
+    String name,
+    @JsonProperty("interface") InterfaceName itf,
+    Mark mark,
+    Long table,
+    String gateway,
+    InterfaceAddress address,
+    String gateway6,
+    InterfaceAddress address6) {
+
+  public Optional<InterfaceAddress> addressOf(Family family) {
+    return Optional.ofNullable(family == Family.IPV4 ? address : address6);
+  }
+
+  public String gatewayOf(Family family) {
+    return family == Family.IPV4 ? gateway : gateway6;
+  }
+}

@@ -1,0 +1,317 @@
+package io.netconverge.iptables;
+
+import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.FieldChange;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What converging iptables means, computed without I/O from the declared chains and a reading of
+ * the host: the changes to report and, per family, the one {@code iptables-restore --noflush} input
+ * that makes them. Diff and apply both derive from this one computation, so what plan shows is what
+ * apply does.
+ */
+final class IptablesPlan {
+
+  private static final Pattern OWNED_JUMP =
+      Pattern.compile(
+          Pattern.quote("-m comment --comment " + IptablesChain.OWNER_COMMENT + " -j ") + "(\\S+)");
+
+  private final List<Change> changes = new ArrayList<>();
+  private final Map<IpFamily, String> batches = new EnumMap<>(IpFamily.class);
+
+  private IptablesPlan() {}
+
+  List<Change> changes() {
+    return Collections.unmodifiableList(changes);
+  }
+
+  /** The iptables-restore input per family; a family without changes has none. */
+  Map<IpFamily, String> batches() {
+    return Collections.unmodifiableMap(batches);
+  }
+
+  static IptablesPlan of(IptablesState declared, IptablesState live) {
+    IptablesState.Reading reading = live.reading();
+    if (reading == null) {
+      throw new IllegalArgumentException("the live iptables state has no reading of the host");
+    }
+    IptablesPlan plan = new IptablesPlan();
+    List<Change> deletions = new ArrayList<>();
+    Map<String, Change> byKey = new LinkedHashMap<>();
+    for (IpFamily family : IpFamily.values()) {
+      StringBuilder batch = new StringBuilder();
+      SavedRuleset ruleset = reading.ruleset(family);
+      for (IptablesTable table : IptablesTable.values()) {
+        List<IptablesChain> chains =
+            declared.chains().stream()
+                .filter(c -> c.family() == family && c.table() == table)
+                .toList();
+        TableBatch ops =
+            planTable(family, table, chains, ruleset.table(table), reading, byKey, deletions);
+        if (!ops.isEmpty()) {
+          batch.append('*').append(table).append('\n');
+          ops.appendTo(batch);
+          batch.append("COMMIT\n");
+        }
+      }
+      if (!batch.isEmpty()) {
+        plan.batches.put(family, batch.toString());
+      }
+    }
+    for (IptablesChain chain : declared.chains()) {
+      plan.changes.add(byKey.get(chain.key()));
+    }
+    plan.changes.addAll(deletions);
+    return plan;
+  }
+
+  /** The lines of one table's block, in the order iptables-restore must run them. */
+  private record TableBatch(
+      List<String> chainHeads,
+      List<String> jumpDeletes,
+      List<String> ruleAdds,
+      List<String> chainFlushes,
+      List<String> chainDeletes,
+      List<String> jumpInserts) {
+
+    TableBatch() {
+      this(
+          new ArrayList<>(),
+          new ArrayList<>(),
+          new ArrayList<>(),
+          new ArrayList<>(),
+          new ArrayList<>(),
+          new ArrayList<>());
+    }
+
+    boolean isEmpty() {
+      return chainHeads.isEmpty()
+          && jumpDeletes.isEmpty()
+          && ruleAdds.isEmpty()
+          && chainFlushes.isEmpty()
+          && chainDeletes.isEmpty()
+          && jumpInserts.isEmpty();
+    }
+
+    void appendTo(StringBuilder sb) {
+      // ':' creates a chain, or (with --noflush) flushes an existing one; jumps leave before the
+      // chains they point at are deleted, and enter once their chains are filled. Every chain that
+      // goes is flushed before any is deleted, as one of them may jump to another.
+      for (List<String> lines :
+          List.of(chainHeads, jumpDeletes, ruleAdds, chainFlushes, chainDeletes, jumpInserts)) {
+        lines.forEach(l -> sb.append(l).append('\n'));
+      }
+    }
+  }
+
+  private static TableBatch planTable(
+      IpFamily family,
+      IptablesTable table,
+      List<IptablesChain> declared,
+      SavedRuleset.Table live,
+      IptablesState.Reading reading,
+      Map<String, Change> byKey,
+      List<Change> deletions) {
+    TableBatch ops = new TableBatch();
+    Set<String> placedJumps = new HashSet<>();
+    for (String builtin : table.builtins()) {
+      List<String> first = jumpsOf(declared, builtin, JumpPosition.FIRST);
+      List<String> last = jumpsOf(declared, builtin, JumpPosition.LAST);
+      JumpLayout layout = JumpLayout.of(live.rules(builtin), first, last);
+      layout.placed().forEach(j -> placedJumps.add(builtin + " " + j));
+      layout.deletes().forEach(j -> ops.jumpDeletes.add("-D " + builtin + " " + j));
+      layout.inserts().forEach(i -> ops.jumpInserts.add(i.command(builtin)));
+    }
+
+    Set<String> declaredNames = new HashSet<>();
+    for (IptablesChain chain : declared) {
+      declaredNames.add(chain.name());
+      List<String> want = reading.canonical().getOrDefault(chain.key(), chain.rules());
+      List<FieldChange> fields = new ArrayList<>();
+      String liveJump = describeLiveJump(live, table, chain.name());
+      // A chain restored from a snapshot may have had no owned jump: then none is wanted.
+      boolean jumpPlaced =
+          chain.jumpFrom() == null
+              ? liveJump == null
+              : placedJumps.contains(chain.jumpFrom() + " " + chain.jumpRule());
+      String wantJump = chain.jumpFrom() == null ? null : chain.jumpFrom() + " " + chain.position();
+      if (!jumpPlaced) {
+        fields.add(new FieldChange("jump", liveJump, wantJump));
+      }
+      boolean exists = live.hasChain(chain.name());
+      List<String> have = live.rules(chain.name());
+      if (!exists || !have.equals(want)) {
+        ops.chainHeads.add(":" + chain.name() + " - [0:0]");
+        chain.rules().forEach(r -> ops.ruleAdds.add("-A " + chain.name() + " " + r));
+        fields.addAll(ruleChanges(exists ? have : List.of(), want));
+      }
+      String after = render(chain.name(), wantJump, want);
+      Change change;
+      if (!exists) {
+        change = Change.create(chain.resource(), after, fields);
+      } else if (fields.isEmpty()) {
+        change = Change.ok(chain.resource(), after);
+      } else {
+        change =
+            Change.update(chain.resource(), render(chain.name(), liveJump, have), after, fields);
+      }
+      byKey.put(chain.key(), change);
+    }
+
+    for (String owned : ownedChains(live, table)) {
+      if (declaredNames.contains(owned) || !live.hasChain(owned)) {
+        continue;
+      }
+      // Its jump already goes: no declared chain claims it in any built-in chain.
+      ops.chainFlushes.add("-F " + owned);
+      ops.chainDeletes.add("-X " + owned);
+      String liveJump = describeLiveJump(live, table, owned);
+      List<FieldChange> fields = new ArrayList<>();
+      fields.add(FieldChange.removed("jump", liveJump));
+      fields.addAll(ruleChanges(live.rules(owned), List.of()));
+      deletions.add(
+          Change.delete(
+              family.tool() + " " + table + " " + owned,
+              render(owned, liveJump, live.rules(owned)),
+              fields));
+    }
+    return ops;
+  }
+
+  private static List<String> jumpsOf(
+      List<IptablesChain> declared, String builtin, JumpPosition position) {
+    return declared.stream()
+        .filter(c -> builtin.equals(c.jumpFrom()) && c.position() == position)
+        .map(IptablesChain::jumpRule)
+        .toList();
+  }
+
+  /** Chains an owned jump points at, in the order the jumps appear. */
+  static Set<String> ownedChains(SavedRuleset.Table live, IptablesTable table) {
+    Set<String> owned = new LinkedHashSet<>();
+    for (String builtin : table.builtins()) {
+      for (String rule : live.rules(builtin)) {
+        ownedTarget(rule).ifPresent(owned::add);
+      }
+    }
+    return owned;
+  }
+
+  static java.util.Optional<String> ownedTarget(String rule) {
+    Matcher m = OWNED_JUMP.matcher(rule);
+    return m.matches() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
+  }
+
+  /**
+   * Where the owned jump into {@code chain} is: {@code PREROUTING first}; null when there is none.
+   */
+  static String describeLiveJump(SavedRuleset.Table live, IptablesTable table, String chain) {
+    String jump = IptablesChain.jumpRule(chain);
+    List<String> places = new ArrayList<>();
+    for (String builtin : table.builtins()) {
+      List<String> rules = live.rules(builtin);
+      for (int i = 0; i < rules.size(); i++) {
+        if (rules.get(i).equals(jump)) {
+          places.add(builtin + " " + placeWord(rules, i));
+        }
+      }
+    }
+    return places.isEmpty() ? null : String.join(", ", places);
+  }
+
+  /** The live position as the file would say it; "rule N" when it is between foreign rules. */
+  static String placeWord(List<String> rules, int index) {
+    JumpPosition position = livePosition(rules, index);
+    return position != null ? position.toString() : "rule " + (index + 1);
+  }
+
+  static JumpPosition livePosition(List<String> rules, int index) {
+    boolean onlyOwnedBefore =
+        rules.subList(0, index).stream().allMatch(r -> ownedTarget(r).isPresent());
+    if (onlyOwnedBefore) {
+      return JumpPosition.FIRST;
+    }
+    boolean onlyOwnedAfter =
+        rules.subList(index + 1, rules.size()).stream().allMatch(r -> ownedTarget(r).isPresent());
+    return onlyOwnedAfter ? JumpPosition.LAST : null;
+  }
+
+  private static String render(String chain, String jump, List<String> rules) {
+    StringBuilder sb = new StringBuilder("jump from " + (jump == null ? "nowhere" : jump));
+    for (String rule : rules) {
+      sb.append("\n-A ").append(chain).append(' ').append(rule);
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Rules added, removed and moved, by position: the longest run of rules both lists share in order
+   * stays; a rule outside it that is in both lists moved.
+   */
+  static List<FieldChange> ruleChanges(List<String> before, List<String> after) {
+    int n = before.size();
+    int m = after.size();
+    int[][] lcs = new int[n + 1][m + 1];
+    for (int i = n - 1; i >= 0; i--) {
+      for (int j = m - 1; j >= 0; j--) {
+        lcs[i][j] =
+            before.get(i).equals(after.get(j))
+                ? lcs[i + 1][j + 1] + 1
+                : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+      }
+    }
+    boolean[] keptBefore = new boolean[n];
+    boolean[] keptAfter = new boolean[m];
+    for (int i = 0, j = 0; i < n && j < m; ) {
+      if (before.get(i).equals(after.get(j))) {
+        keptBefore[i++] = true;
+        keptAfter[j++] = true;
+      } else if (lcs[i + 1][j] >= lcs[i][j + 1]) {
+        i++;
+      } else {
+        j++;
+      }
+    }
+    List<Integer> looseBefore = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (!keptBefore[i]) {
+        looseBefore.add(i);
+      }
+    }
+    List<FieldChange> fields = new ArrayList<>();
+    for (int j = 0; j < m; j++) {
+      if (keptAfter[j]) {
+        continue;
+      }
+      String rule = after.get(j);
+      Integer from = null;
+      for (Integer i : looseBefore) {
+        if (before.get(i).equals(rule)) {
+          from = i;
+          break;
+        }
+      }
+      if (from != null) {
+        looseBefore.remove(from);
+        fields.add(
+            new FieldChange("rule " + (j + 1) + " (moved from " + (from + 1) + ")", rule, rule));
+      } else {
+        fields.add(FieldChange.added("rule " + (j + 1), rule));
+      }
+    }
+    for (Integer i : looseBefore) {
+      fields.add(FieldChange.removed("rule " + (i + 1), before.get(i)));
+    }
+    return fields;
+  }
+}

@@ -1,0 +1,389 @@
+package io.netconverge.iptables;
+
+import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.DeclarationRejectedException;
+import io.netconverge.core.engine.ResourceModule;
+import io.netconverge.core.exec.Command;
+import io.netconverge.core.exec.ExecException;
+import io.netconverge.core.exec.ExecResult;
+import io.netconverge.core.exec.Executor;
+import io.netconverge.core.spec.SpecProblem;
+import io.netconverge.core.spec.SpecSource;
+import io.netconverge.core.spec.TextOrigin;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Owned iptables and ip6tables chains, each with one owned jump from a built-in chain.
+ *
+ * <p>Read, in a constant number of processes: {@code iptables --version} (which backend the host
+ * uses), one {@code *-save} per family, and per family with declared chains one throw-away network
+ * namespace ({@code unshare -n}) where the declared chains are loaded with {@code *-restore} and
+ * printed back with {@code *-save}. That printed form is the canonical one: {@code --set-mark 10}
+ * comes back as {@code --set-xmark 0xa/0xffffffff}, {@code -s 10.31.66.9/24} as {@code -s
+ * 10.31.66.0/24}, exactly as the host prints its live rules, so nothing is guessed. A rule the
+ * host's iptables rejects there fails the plan before anything is touched, naming the rule and its
+ * line in the file.
+ *
+ * <p>Write: one {@code *-restore --noflush} per family with changes, all tables in it.
+ */
+public final class IptablesResource implements ResourceModule<IptablesState> {
+
+  /** A fixed script: the data (the rules) only ever travels on stdin. */
+  private static final String CANONICALIZE = "\"$1\" && exec \"$2\"";
+
+  private static final Pattern ERROR_LINE = Pattern.compile("Error occurred at line: (\\d+)");
+  private static final Pattern TOOL_PREFIX = Pattern.compile("^\\S+ v[0-9.]+( \\([^)]*\\))?: ");
+  private static final Pattern QUOTED = Pattern.compile("[`'\"]([^`'\"\\s]+)['\"]");
+
+  private final Backend forced;
+  private final SpecSource source;
+
+  /**
+   * @param forced the backend to use; null to detect it on each host
+   * @param source the file the chains were declared in, to name a rejected rule's line
+   */
+  public IptablesResource(Backend forced, SpecSource source) {
+    this.forced = forced;
+    this.source = source;
+  }
+
+  public IptablesResource(SpecSource source) {
+    this(null, source);
+  }
+
+  @Override
+  public String kind() {
+    return "iptables";
+  }
+
+  @Override
+  public IptablesState read(Executor executor, IptablesState declared) throws ExecException {
+    Backend preferred = forced != null ? forced : detect(executor);
+    Map<IpFamily, Backend> backends = new EnumMap<>(IpFamily.class);
+    Map<IpFamily, SavedRuleset> rulesets = new EnumMap<>(IpFamily.class);
+    for (IpFamily family : IpFamily.values()) {
+      Backend backend = preferred;
+      SavedRuleset ruleset = save(executor, backend, family);
+      if (forced == null
+          && backend == Backend.NFT
+          && ruleset.legacyTablesPresent()
+          && ruleset.ruleCount() == 0) {
+        // As kube's iptables-wrapper decides: iptables points at nft, but every rule this host has
+        // is in the legacy tables, so that is where its firewall lives and ours must go.
+        backend = Backend.LEGACY;
+        ruleset = save(executor, backend, family);
+      }
+      backends.put(family, backend);
+      rulesets.put(family, ruleset);
+    }
+    Map<String, List<String>> canonical = new LinkedHashMap<>();
+    for (IpFamily family : IpFamily.values()) {
+      List<IptablesChain> chains =
+          declared.chains().stream().filter(c -> c.family() == family).toList();
+      if (!chains.isEmpty()) {
+        canonical.putAll(
+            canonicalize(executor, backends.get(family), family, chains, rulesets.get(family)));
+      }
+    }
+    IptablesState.Reading reading = new IptablesState.Reading(backends, rulesets, canonical);
+    return new IptablesState(liveChains(declared, reading), reading);
+  }
+
+  private Backend detect(Executor executor) throws ExecException {
+    ExecResult version = executor.check("iptables", "--version");
+    return Backend.ofVersion(version.stdout() + version.stderr())
+        .orElseThrow(
+            () ->
+                new ExecException(
+                    "cannot tell the iptables backend on "
+                        + executor.describe()
+                        + " from '"
+                        + version.stdout().strip()
+                        + "': netconverge needs iptables 1.8 or later"));
+  }
+
+  private static SavedRuleset save(Executor executor, Backend backend, IpFamily family)
+      throws ExecException {
+    Command command = Command.of(backend.save(family));
+    ExecResult result = executor.check(command);
+    try {
+      return SavedRuleset.parse(result.stdout(), result.stderr());
+    } catch (IllegalArgumentException e) {
+      throw new ExecException(
+          "cannot read the output of '"
+              + command.display()
+              + "' on "
+              + executor.describe()
+              + ": "
+              + e.getMessage());
+    }
+  }
+
+  /** Every declared or owned chain that exists on the host, as the host prints it. */
+  private static List<IptablesChain> liveChains(
+      IptablesState declared, IptablesState.Reading reading) {
+    record Wanted(IpFamily family, IptablesTable table, String name) {}
+    List<Wanted> wanted = new ArrayList<>();
+    for (IptablesChain chain : declared.chains()) {
+      wanted.add(new Wanted(chain.family(), chain.table(), chain.name()));
+    }
+    for (IpFamily family : IpFamily.values()) {
+      for (IptablesTable table : IptablesTable.values()) {
+        for (String owned : IptablesPlan.ownedChains(reading.ruleset(family).table(table), table)) {
+          wanted.add(new Wanted(family, table, owned));
+        }
+      }
+    }
+    Set<Wanted> seen = new LinkedHashSet<>();
+    List<IptablesChain> live = new ArrayList<>();
+    for (Wanted w : wanted) {
+      IpFamily family = w.family();
+      IptablesTable table = w.table();
+      SavedRuleset.Table saved = reading.ruleset(family).table(table);
+      if (!saved.hasChain(w.name()) || !seen.add(w)) {
+        continue;
+      }
+      String jumpFrom = null;
+      JumpPosition position = null;
+      String jump = IptablesChain.jumpRule(w.name());
+      for (String builtin : table.builtins()) {
+        int at = saved.rules(builtin).indexOf(jump);
+        if (at >= 0) {
+          jumpFrom = builtin;
+          position = IptablesPlan.livePosition(saved.rules(builtin), at);
+          position = position == null ? JumpPosition.LAST : position;
+          break;
+        }
+      }
+      live.add(
+          new IptablesChain(
+              family, table, w.name(), jumpFrom, position, saved.rules(w.name()), null));
+    }
+    return live;
+  }
+
+  /**
+   * Loads the declared chains of one family into a throw-away network namespace with the host's own
+   * iptables and reads them back. Foreign user chains of the same tables exist there empty, so that
+   * a declared rule may jump to one of them.
+   */
+  private Map<String, List<String>> canonicalize(
+      Executor executor,
+      Backend backend,
+      IpFamily family,
+      List<IptablesChain> chains,
+      SavedRuleset live)
+      throws ExecException {
+    List<String> lines = new ArrayList<>();
+    List<Origin> origins = new ArrayList<>();
+    for (IptablesTable table : IptablesTable.values()) {
+      List<IptablesChain> inTable = chains.stream().filter(c -> c.table() == table).toList();
+      if (inTable.isEmpty()) {
+        continue;
+      }
+      Origin tableOrigin = Origin.of(inTable.get(0));
+      add(lines, origins, "*" + table, tableOrigin);
+      for (IptablesChain chain : inTable) {
+        add(lines, origins, ":" + chain.name() + " - [0:0]", Origin.of(chain));
+      }
+      Set<String> names = new LinkedHashSet<>();
+      inTable.forEach(c -> names.add(c.name()));
+      for (String foreign : live.table(table).userChains()) {
+        if (names.add(foreign)) {
+          add(lines, origins, ":" + foreign + " - [0:0]", tableOrigin);
+        }
+      }
+      for (IptablesChain chain : inTable) {
+        for (int i = 0; i < chain.rules().size(); i++) {
+          add(
+              lines,
+              origins,
+              "-A " + chain.name() + " " + chain.rules().get(i),
+              new Origin(chain, i));
+        }
+      }
+      for (IptablesChain chain : inTable) {
+        if (chain.jumpFrom() != null) {
+          add(lines, origins, "-A " + chain.jumpFrom() + " " + chain.jumpRule(), Origin.of(chain));
+        }
+      }
+      add(lines, origins, "COMMIT", tableOrigin);
+    }
+    String input = String.join("\n", lines) + "\n";
+    Command command = canonicalizeCommand("-n", backend, family).withStdin(input);
+    ExecResult result = executor.run(command);
+    if (!result.ok() && result.stderr().contains("unshare failed")) {
+      // A target that may not make a network namespace may still make one inside a new user
+      // namespace (where it is root, so iptables works there too).
+      command = canonicalizeCommand("-rn", backend, family).withStdin(input);
+      result = executor.run(command);
+    }
+    if (!result.ok()) {
+      Matcher at = ERROR_LINE.matcher(result.stderr());
+      if (at.find()) {
+        throw rejected(
+            family, chains, lines, origins, Integer.parseInt(at.group(1)), result.stderr());
+      }
+      if (result.stderr().contains("unshare failed")) {
+        // Docker's default seccomp profile refuses both unshare(2)s without CAP_SYS_ADMIN.
+        throw new ExecException(
+            "cannot make a throw-away network namespace on "
+                + executor.describe()
+                + " to check the declared iptables rules ("
+                + result.stderr().strip()
+                + "); netconverge needs CAP_SYS_ADMIN there (in a container: --cap-add SYS_ADMIN)");
+      }
+      throw ExecException.failed(executor, command, result);
+    }
+    SavedRuleset canonical;
+    try {
+      canonical = SavedRuleset.parse(result.stdout(), result.stderr());
+    } catch (IllegalArgumentException e) {
+      throw new ExecException(
+          "cannot read the output of '"
+              + command.display()
+              + "' on "
+              + executor.describe()
+              + ": "
+              + e.getMessage());
+    }
+    Map<String, List<String>> byKey = new LinkedHashMap<>();
+    for (IptablesChain chain : chains) {
+      byKey.put(chain.key(), canonical.table(chain.table()).rules(chain.name()));
+    }
+    return byKey;
+  }
+
+  private static Command canonicalizeCommand(String namespaces, Backend backend, IpFamily family) {
+    return Command.of(
+        "unshare",
+        namespaces,
+        "--",
+        "sh",
+        "-c",
+        CANONICALIZE,
+        "netconverge-canonicalize",
+        backend.restore(family),
+        backend.save(family));
+  }
+
+  /** Which declaration a line of the canonicalization input came from. */
+  private record Origin(IptablesChain chain, int rule) {
+    static Origin of(IptablesChain chain) {
+      return new Origin(chain, -1);
+    }
+  }
+
+  private static void add(List<String> lines, List<Origin> origins, String line, Origin origin) {
+    lines.add(line);
+    origins.add(origin);
+  }
+
+  /**
+   * iptables names the input line it failed at; for errors found when the table is committed (nft
+   * checks jump targets then) that line is COMMIT, and the rule is the one that names what the
+   * message quotes.
+   */
+  private DeclarationRejectedException rejected(
+      IpFamily family,
+      List<IptablesChain> chains,
+      List<String> lines,
+      List<Origin> origins,
+      int lineNumber,
+      String stderr) {
+    String message = explain(stderr);
+    Origin origin =
+        lineNumber >= 1 && lineNumber <= origins.size() ? origins.get(lineNumber - 1) : null;
+    if (origin == null || origin.rule() < 0) {
+      Matcher quoted = QUOTED.matcher(message);
+      if (quoted.find()) {
+        String token = quoted.group(1);
+        for (IptablesChain chain : chains) {
+          for (int i = 0; i < chain.rules().size(); i++) {
+            if ((" " + chain.rules().get(i) + " ").contains(" " + token + " ")) {
+              origin = new Origin(chain, i);
+              break;
+            }
+          }
+          if (origin != null && origin.rule() >= 0) {
+            break;
+          }
+        }
+      }
+    }
+    if (origin == null) {
+      origin = Origin.of(chains.get(0));
+    }
+    IptablesChain chain = origin.chain();
+    if (origin.rule() >= 0) {
+      String rule = chain.rules().get(origin.rule());
+      return rejectedAt(
+          chain,
+          ".rules[" + origin.rule() + "]",
+          " rule " + (origin.rule() + 1),
+          family.tool()
+              + " rejected the rule '"
+              + rule
+              + "' of chain "
+              + chain.name()
+              + ": "
+              + message);
+    }
+    String line = lineNumber >= 1 && lineNumber <= lines.size() ? lines.get(lineNumber - 1) : "";
+    return rejectedAt(
+        chain,
+        ".chain",
+        "",
+        family.tool() + " rejected chain " + chain.name() + " (at '" + line + "'): " + message);
+  }
+
+  /** Located in the file when the chain came from one; by its name when it came from a host. */
+  private DeclarationRejectedException rejectedAt(
+      IptablesChain chain, String fieldPath, String liveSuffix, String message) {
+    TextOrigin origin =
+        chain.path() == null
+            ? TextOrigin.unknown(chain.resource() + liveSuffix)
+            : source.origin(chain.path() + fieldPath);
+    SpecProblem problem = origin.problem(0, 0, message);
+    return new DeclarationRejectedException(List.of(problem));
+  }
+
+  /** The tool's own words, without its name and version and the usage hint. */
+  static String explain(String stderr) {
+    List<String> parts = new ArrayList<>();
+    for (String line : stderr.split("\n")) {
+      String l = line.strip();
+      if (l.isEmpty() || ERROR_LINE.matcher(l).find() || l.startsWith("Try `")) {
+        continue;
+      }
+      parts.add(TOOL_PREFIX.matcher(l).replaceFirst(""));
+    }
+    return parts.isEmpty() ? stderr.strip() : String.join("; ", parts);
+  }
+
+  @Override
+  public List<Change> diff(IptablesState declared, IptablesState live) {
+    return IptablesPlan.of(declared, live).changes();
+  }
+
+  @Override
+  public void apply(
+      Executor executor, IptablesState declared, IptablesState live, List<Change> changes)
+      throws ExecException {
+    IptablesPlan plan = IptablesPlan.of(declared, live);
+    for (var batch : plan.batches().entrySet()) {
+      Backend backend = live.reading().backends().get(batch.getKey());
+      executor.check(
+          Command.of(backend.restore(batch.getKey()), "-w", "--noflush")
+              .withStdin(batch.getValue()));
+    }
+  }
+}

@@ -1,0 +1,319 @@
+package io.netconverge.nftables;
+
+import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.DeclarationRejectedException;
+import io.netconverge.core.engine.FieldChange;
+import io.netconverge.core.engine.ResourceModule;
+import io.netconverge.core.exec.Command;
+import io.netconverge.core.exec.ExecException;
+import io.netconverge.core.exec.ExecResult;
+import io.netconverge.core.exec.Executor;
+import io.netconverge.core.spec.SpecProblem;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * nft tables owned whole. Read: one {@code nft -j -s list ruleset && nft -a -s list ruleset} on the
+ * target for the live side, and one {@code unshare -n} process on the target that loads the
+ * declared definitions into a throw-away network namespace and lists them the same way: both sides
+ * are then in the form the target's own nft prints, so decimal or hex marks, white space and other
+ * spellings of one rule compare equal, and any real difference does not. A definition nft rejects
+ * fails there, before anything on the host changes. Write: one {@code nft -f -} transaction for
+ * every table that differs. Tables the host state does not declare are never read into the diff nor
+ * written.
+ */
+public final class NftablesResource implements ResourceModule<NftState> {
+
+  /** Loads stdin into a fresh network namespace that dies with the process, then lists it. */
+  static final List<String> CANONICALIZE =
+      List.of("unshare", "-n", "sh", "-c", "nft -f - && " + NftListing.LIST_BOTH);
+
+  /**
+   * The same in a new user namespace as well, for targets that may not create a network namespace
+   * directly (a container without CAP_SYS_ADMIN, whose default seccomp profile still allows {@code
+   * unshare --user}). Only a fallback: in a user namespace the kernel loads no modules on demand.
+   */
+  static final List<String> CANONICALIZE_IN_USER_NAMESPACE =
+      List.of("unshare", "-rn", "sh", "-c", "nft -f - && " + NftListing.LIST_BOTH);
+
+  static final List<String> READ_LIVE = List.of("sh", "-c", NftListing.LIST_BOTH);
+
+  static final List<String> APPLY = List.of("nft", "-f", "-");
+
+  private static final Pattern NFT_ERROR =
+      Pattern.compile("^/dev/stdin:(\\d+):(\\d+)(?:-\\d+)?: Error: (.*)$");
+
+  @Override
+  public String kind() {
+    return "nftables";
+  }
+
+  @Override
+  public NftState read(Executor executor, NftState declared) throws ExecException {
+    Map<NftTableName, TableForm> declaredForms = canonicalize(executor, declared);
+    ExecResult live = executor.check(Command.of(READ_LIVE));
+    Set<NftTableName> owned = new HashSet<>();
+    declared.tables().forEach(t -> owned.add(t.name()));
+    Map<NftTableName, TableForm> all;
+    try {
+      all = NftListing.parse(live.stdout(), owned::contains);
+    } catch (NftListingException e) {
+      throw new ExecException(
+          "cannot read nft's listing on " + executor.describe() + ": " + e.getMessage());
+    }
+    List<NftTable> tables = new ArrayList<>();
+    Map<NftTableName, TableForm> liveForms = new LinkedHashMap<>();
+    for (NftTable t : declared.tables()) {
+      TableForm form = all.get(t.name());
+      if (form == null) {
+        tables.add(NftTable.absent(t.name()));
+      } else {
+        tables.add(NftTable.present(t.name(), form.definition()));
+        liveForms.put(t.name(), form);
+      }
+    }
+    return new NftState(tables, declaredForms, liveForms);
+  }
+
+  /** The declared tables as the target's nft prints them, from a throw-away network namespace. */
+  private Map<NftTableName, TableForm> canonicalize(Executor executor, NftState declared)
+      throws ExecException {
+    Transaction input = Transaction.declaring(declared.tables());
+    if (input.isEmpty()) {
+      return Map.of();
+    }
+    List<String> argv = CANONICALIZE;
+    ExecResult result = executor.run(new Command(argv, input.text(), Executor.DEFAULT_TIMEOUT));
+    if (!result.ok() && result.stderr().contains("unshare failed")) {
+      argv = CANONICALIZE_IN_USER_NAMESPACE;
+      result = executor.run(new Command(argv, input.text(), Executor.DEFAULT_TIMEOUT));
+    }
+    if (!result.ok()) {
+      List<SpecProblem> problems = input.problems(result.stderr());
+      if (problems.isEmpty()) {
+        throw ExecException.failed(executor, Command.of(argv), result);
+      }
+      throw new DeclarationRejectedException(problems);
+    }
+    Map<NftTableName, TableForm> forms;
+    try {
+      forms = NftListing.parse(result.stdout());
+    } catch (NftListingException e) {
+      throw new ExecException(
+          "cannot read nft's listing of the declared tables on "
+              + executor.describe()
+              + ": "
+              + e.getMessage());
+    }
+    Set<NftTableName> extra = new TreeSet<>(Comparator.comparing(NftTableName::toString));
+    extra.addAll(forms.keySet());
+    input.tables().forEach(t -> extra.remove(t.name()));
+    if (!extra.isEmpty()) {
+      // A definition that closes its own table's brace could declare another table: refuse.
+      NftTable first = input.tables().get(0);
+      throw new DeclarationRejectedException(
+          List.of(
+              first
+                  .origin()
+                  .problem(
+                      0,
+                      0,
+                      "a definition declares the content of its own table only; these tables"
+                          + " were declared too: "
+                          + extra)));
+    }
+    return forms;
+  }
+
+  @Override
+  public List<Change> diff(NftState declared, NftState live) {
+    List<Change> changes = new ArrayList<>();
+    for (NftTable table : declared.tables()) {
+      String resource = "nftables table " + table.name();
+      Optional<TableForm> have = Optional.ofNullable(live.liveForms().get(table.name()));
+      if (table.definition().isEmpty()) {
+        changes.add(
+            have.map(
+                    h ->
+                        Change.delete(
+                            resource,
+                            h.definition(),
+                            List.of(FieldChange.removed("table", h.definition()))))
+                .orElseGet(() -> Change.ok(resource, null)));
+        continue;
+      }
+      TableForm want = live.declaredForms().get(table.name());
+      if (want == null) {
+        throw new IllegalStateException(
+            "table " + table.name() + " was not read through the target's nft before the diff");
+      }
+      if (have.isEmpty()) {
+        TableForm empty =
+            new TableForm(table.name(), want.attributes(), want.attributesText(), List.of(), "");
+        changes.add(Change.create(resource, want.definition(), NftDiff.fields(want, empty)));
+        continue;
+      }
+      List<FieldChange> fields = NftDiff.fields(want, have.get());
+      changes.add(
+          fields.isEmpty()
+              ? Change.ok(resource, have.get().definition())
+              : Change.update(resource, have.get().definition(), want.definition(), fields));
+    }
+    return changes;
+  }
+
+  @Override
+  public void apply(Executor executor, NftState declared, NftState live, List<Change> changes)
+      throws ExecException {
+    StringBuilder script = new StringBuilder();
+    for (NftTable table : declared.tables()) {
+      String resource = "nftables table " + table.name();
+      boolean changed =
+          changes.stream().anyMatch(c -> c.resource().equals(resource) && c.changes());
+      if (!changed) {
+        continue;
+      }
+      String id = table.name().toString();
+      Optional<String> body = table.body();
+      if (body.isEmpty()) {
+        // "add" first makes the delete valid whether or not the table is still there.
+        script.append("table ").append(id).append('\n');
+        script.append("delete table ").append(id).append('\n');
+        continue;
+      }
+      TableForm have = live.liveForms().get(table.name());
+      TableForm want = live.declaredForms().get(table.name());
+      boolean inPlace = have != null && want != null && NftDiff.onlyRulesDiffer(want, have);
+      if (inPlace) {
+        script.append("flush table ").append(id).append('\n');
+      } else {
+        script.append("table ").append(id).append('\n');
+        script.append("delete table ").append(id).append('\n');
+      }
+      script.append("table ").append(id).append(" {\n").append(body.get()).append("\n}\n");
+      if (!inPlace && have != null && want != null) {
+        script.append(runtimeElements(id, want, have));
+      }
+    }
+    if (!script.isEmpty()) {
+      executor.check(new Command(APPLY, script.toString(), Executor.DEFAULT_TIMEOUT));
+    }
+  }
+
+  /**
+   * When the table is replaced, elements the datapath added to its dynamic sets would go with it:
+   * put them back in the same transaction, into each such set that keeps its shape. (Their
+   * remaining time restarts: nft's stateless listing does not say how much was left.)
+   */
+  private static String runtimeElements(String id, TableForm want, TableForm have) {
+    StringBuilder sb = new StringBuilder();
+    for (TableForm.Item w : want.items()) {
+      if (!w.runtimeFilled() || w.declaresElements()) {
+        continue;
+      }
+      Optional<TableForm.Item> h = have.item(w.kind(), w.name());
+      if (h.isPresent() && NftDiff.sameItem(w, h.get())) {
+        NftListing.elementsOf(h.get().text())
+            .ifPresent(
+                e ->
+                    sb.append("add element ")
+                        .append(id)
+                        .append(' ')
+                        .append(w.name())
+                        .append(" { ")
+                        .append(e)
+                        .append(" }\n"));
+      }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The declared tables as one nft input, remembering which input lines are whose, so that nft's
+   * {@code /dev/stdin:LINE:COL} errors can be named as lines of the user's file.
+   */
+  record Transaction(List<NftTable> tables, List<Integer> firstLines, String text) {
+
+    static Transaction declaring(List<NftTable> all) {
+      List<NftTable> tables = new ArrayList<>();
+      List<Integer> firstLines = new ArrayList<>();
+      StringBuilder sb = new StringBuilder();
+      int line = 1;
+      for (NftTable t : all) {
+        if (t.body().isEmpty()) {
+          continue;
+        }
+        String body = t.body().get();
+        sb.append("table ").append(t.name()).append(" {\n");
+        line++;
+        tables.add(t);
+        firstLines.add(line);
+        sb.append(body).append("\n}\n");
+        line += body.split("\n", -1).length + 1;
+      }
+      return new Transaction(tables, firstLines, sb.toString());
+    }
+
+    boolean isEmpty() {
+      return tables.isEmpty();
+    }
+
+    /** nft's errors, each located in the definition it falls in. */
+    List<SpecProblem> problems(String stderr) {
+      List<SpecProblem> problems = new ArrayList<>();
+      String[] lines = stderr.split("\n");
+      for (int i = 0; i < lines.length; i++) {
+        Matcher m = NFT_ERROR.matcher(lines[i]);
+        if (!m.matches()) {
+          continue;
+        }
+        int inputLine = Integer.parseInt(m.group(1));
+        int column = Integer.parseInt(m.group(2));
+        StringBuilder message = new StringBuilder("nft: ").append(m.group(3));
+        // nft follows each error with the offending line and a marker under the culprit.
+        for (int k = i + 1;
+            k < lines.length && k <= i + 2 && !NFT_ERROR.matcher(lines[k]).matches();
+            k++) {
+          message.append("\n    ").append(lines[k]);
+        }
+        problems.add(locate(inputLine, column, hint(message.toString())));
+      }
+      return problems;
+    }
+
+    private SpecProblem locate(int inputLine, int column, String message) {
+      int index = tables.size() - 1;
+      while (index > 0 && firstLines.get(index) - 1 > inputLine) {
+        index--;
+      }
+      NftTable table = tables.get(index);
+      int count = table.body().orElseThrow().split("\n", -1).length;
+      int inDefinition = inputLine - firstLines.get(index) + 1;
+      if (inDefinition < 1 || inDefinition > count) {
+        // The wrapper's own lines: an unclosed brace shows at the closing one.
+        return table.origin().problem(Math.max(1, Math.min(count, inDefinition)), 0, message);
+      }
+      return table.origin().problem(inDefinition, column, message);
+    }
+
+    private static String hint(String message) {
+      if (message.contains("Interface does not exist")
+          || message.contains("No such device")
+          || message.contains("Could not resolve")) {
+        return message
+            + "\n    (definitions are checked in an empty network namespace: match interfaces by"
+            + " name, with iifname/oifname)";
+      }
+      return message;
+    }
+  }
+}

@@ -1,0 +1,424 @@
+package io.netconverge.route;
+
+import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.FieldChange;
+import io.netconverge.core.engine.ResourceModule;
+import io.netconverge.core.exec.Command;
+import io.netconverge.core.exec.ExecException;
+import io.netconverge.core.exec.ExecResult;
+import io.netconverge.core.exec.Executor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Routing tables owned whole. Read: the iproute2 name files (one {@code sh}), then {@code ip -N -j
+ * -d route show table all} once per family. Write: our name files when they differ (one process
+ * each), then one {@code ip -batch -} per family. Routes of the kernel (proto kernel) are never
+ * read as ours nor removed; tables not declared are never touched.
+ */
+public final class RouteTablesResource implements ResourceModule<RouteTablesState> {
+
+  /**
+   * Prints, in sections, rt_tables and every rt_tables.d/*.conf, whether rt_tables.d and
+   * rt_protos.d exist, and our rt_protos.d file: one process for every name netconverge needs.
+   */
+  static final String READ_FILES =
+      "d=$1; for f in \"$d\"/rt_tables \"$d\"/rt_tables.d/*.conf \"$d\"/rt_protos.d/"
+          + Iproute2Files.FILE
+          + "; do if [ -f \"$f\" ]; then echo \"==> $f\"; cat \"$f\"; echo; fi; done;"
+          + " for s in rt_tables.d rt_protos.d; do if [ -d \"$d/$s\" ]; then echo \"==> dir $s\"; fi;"
+          + " done";
+
+  static final String WRITE_FILE = "cat > \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\"";
+
+  private final int protocol;
+  private final Path iproute2Dir;
+
+  /**
+   * @param protocol the protocol number of the routes netconverge creates
+   * @param iproute2Dir iproute2's configuration folder on the target, normally /etc/iproute2
+   */
+  public RouteTablesResource(int protocol, Path iproute2Dir) {
+    this.protocol = protocol;
+    this.iproute2Dir = iproute2Dir;
+  }
+
+  @Override
+  public String kind() {
+    return "route-tables";
+  }
+
+  public int protocol() {
+    return protocol;
+  }
+
+  @Override
+  public RouteTablesState read(Executor executor, RouteTablesState declared) throws ExecException {
+    Iproute2Files files = readFiles(executor, iproute2Dir);
+    Map<String, Long> names = files.names();
+    List<RouteTable> tables = new ArrayList<>();
+    Map<Long, List<Route>> byTable = new HashMap<>();
+    for (RouteTable t : declared.tables()) {
+      long id = resolve(t.ref(), names, executor);
+      if (t.ref().id() != null && t.ref().name() != null) {
+        Long other = files.known().get(t.ref().name());
+        if (other != null && other != id && !TableRef.RESERVED.containsKey(t.ref().name())) {
+          throw new ExecException(
+              "table name '"
+                  + t.ref().name()
+                  + "' is "
+                  + other
+                  + " in the rt_tables files of "
+                  + executor.describe()
+                  + ", but the file declares it as "
+                  + id);
+        }
+      }
+      if (byTable.put(id, new ArrayList<>()) != null) {
+        throw new ExecException(
+            "table " + t.ref() + " is table " + id + ", which the file already declares");
+      }
+    }
+    for (Family family : Family.values()) {
+      for (RouteJson.InTable r : routes(executor, family)) {
+        List<Route> in = byTable.get(r.table());
+        if (in != null) {
+          in.add(r.route());
+        }
+      }
+    }
+    for (RouteTable t : declared.tables()) {
+      long id = resolve(t.ref(), names, executor);
+      // Read back as a table that purges: declaring a snapshot again restores it exactly.
+      tables.add(new RouteTable(new TableRef(id, t.ref().name()), true, byTable.get(id)));
+    }
+    return new RouteTablesState(tables, files);
+  }
+
+  private static List<RouteJson.InTable> routes(Executor executor, Family family)
+      throws ExecException {
+    Command command =
+        Command.of("ip", "-N", family.ipOption(), "-j", "-d", "route", "show", "table", "all");
+    ExecResult result = executor.run(command);
+    if (IpBatch.familyMissing(family, result)) {
+      return List.of();
+    }
+    if (!result.ok()) {
+      throw ExecException.failed(executor, command, result);
+    }
+    try {
+      return RouteJson.parse(result.stdout(), family);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ExecException(
+          "cannot parse the output of '" + command.display() + "': " + e.getMessage(), result, e);
+    }
+  }
+
+  private static long resolve(TableRef ref, Map<String, Long> names, Executor executor)
+      throws ExecException {
+    Optional<Long> id = ref.resolve(names);
+    if (id.isEmpty()) {
+      throw new ExecException(
+          "table '"
+              + ref.name()
+              + "' has no number: give it an id, or name it in rt_tables on "
+              + executor.describe());
+    }
+    return id.get();
+  }
+
+  /** Reads iproute2's name files on the target (one process). */
+  public static Iproute2Files readFiles(Executor executor, Path dir) throws ExecException {
+    ExecResult result =
+        executor.check(Command.of("sh", "-c", READ_FILES, "netconverge", dir.toString()));
+    String ours = dir.resolve("rt_tables.d").resolve(Iproute2Files.FILE).toString();
+    String ourProtos = dir.resolve("rt_protos.d").resolve(Iproute2Files.FILE).toString();
+    boolean tablesDir = false;
+    boolean protosDir = false;
+    String tablesConf = null;
+    String protosConf = null;
+    Map<String, Long> known = new LinkedHashMap<>();
+    String section = null;
+    StringBuilder body = new StringBuilder();
+    List<String> lines = new ArrayList<>(List.of(result.stdout().split("\n", -1)));
+    lines.add("==> end");
+    for (String line : lines) {
+      if (!line.startsWith("==> ")) {
+        body.append(line).append('\n');
+        continue;
+      }
+      if (section != null) {
+        String text = body.toString();
+        if (section.equals(ours)) {
+          tablesConf = text;
+        } else if (section.equals(ourProtos)) {
+          protosConf = text;
+        } else {
+          known.putAll(Iproute2Files.parse(text));
+        }
+      }
+      body.setLength(0);
+      section = null;
+      String name = line.substring(4);
+      if (name.equals("dir rt_tables.d")) {
+        tablesDir = true;
+      } else if (name.equals("dir rt_protos.d")) {
+        protosDir = true;
+      } else if (!name.equals("end")) {
+        section = name;
+      }
+    }
+    return new Iproute2Files(tablesDir, tablesConf, protosDir, protosConf, known);
+  }
+
+  @Override
+  public List<Change> diff(RouteTablesState declared, RouteTablesState live) {
+    List<Change> changes = new ArrayList<>();
+    for (Op op : plan(declared, live)) {
+      changes.add(op.change());
+    }
+    return changes;
+  }
+
+  @Override
+  public void apply(
+      Executor executor, RouteTablesState declared, RouteTablesState live, List<Change> changes)
+      throws ExecException {
+    Map<Family, List<RouteOp>> adds = new EnumMap<>(Family.class);
+    Map<Family, List<String>> deletes = new EnumMap<>(Family.class);
+    for (Op op : plan(declared, live)) {
+      if (op instanceof FileOp f) {
+        writeFile(executor, f);
+      } else if (op instanceof RouteOp r) {
+        if (r.add() != null) {
+          adds.computeIfAbsent(r.add().family(), k -> new ArrayList<>()).add(r);
+        }
+        if (r.delete() != null) {
+          deletes
+              .computeIfAbsent(r.delete().family(), k -> new ArrayList<>())
+              .add("route del " + String.join(" ", r.delete().deleteWords(r.table())));
+        }
+      }
+    }
+    for (Family family : Family.values()) {
+      List<String> lines = new ArrayList<>();
+      adds.getOrDefault(family, List.of()).stream()
+          .sorted(Comparator.comparingInt(r -> r.add().batchOrder()))
+          .forEach(
+              r ->
+                  lines.add(
+                      "route "
+                          + (r.replace() ? "replace " : "add ")
+                          + String.join(" ", r.add().words(r.table()))));
+      lines.addAll(deletes.getOrDefault(family, List.of()));
+      IpBatch.run(executor, family, lines);
+    }
+  }
+
+  private void writeFile(Executor executor, FileOp f) throws ExecException {
+    Path path = iproute2Dir.resolve(f.folder()).resolve(Iproute2Files.FILE);
+    if (f.content() == null) {
+      executor.check("rm", "-f", "--", path.toString());
+    } else {
+      executor.check(
+          Command.of("sh", "-c", WRITE_FILE, "netconverge", path.toString())
+              .withStdin(f.content()));
+    }
+  }
+
+  /** One step of converging: a change to report and what to run for it. */
+  private sealed interface Op permits RouteOp, FileOp, OkOp {
+    Change change();
+  }
+
+  private record OkOp(Change change) implements Op {}
+
+  /** Write (content) or remove (null) our file in rt_tables.d or rt_protos.d. */
+  private record FileOp(Change change, String folder, String content) implements Op {}
+
+  /**
+   * @param add the route to add or replace, or null
+   * @param replace replace a route with the same key rather than add one
+   * @param delete the route to delete, or null
+   */
+  private record RouteOp(Change change, long table, Route add, boolean replace, Route delete)
+      implements Op {}
+
+  /** Pure: what converging does, in order. diff reports it, apply runs it. */
+  private List<Op> plan(RouteTablesState declared, RouteTablesState live) {
+    List<Op> ops = new ArrayList<>();
+    Iproute2Files want = declared.files();
+    Iproute2Files have = live.files();
+    if (want != null && have != null) {
+      fileOp(ops, "rt_tables.d", have.tablesDir(), want.tablesConf(), have.tablesConf());
+      fileOp(ops, "rt_protos.d", have.protosDir(), want.protosConf(), have.protosConf());
+    }
+    Map<String, Long> names = have == null ? TableRef.RESERVED : have.names();
+    Map<Long, RouteTable> liveById = new HashMap<>();
+    for (RouteTable t : live.tables()) {
+      t.ref().resolve(names).ifPresent(id -> liveById.put(id, t));
+    }
+    for (RouteTable t : declared.tables()) {
+      long id =
+          t.ref()
+              .resolve(names)
+              .orElseThrow(() -> new IllegalStateException("table " + t.ref() + " unresolved"));
+      RouteTable in = liveById.get(id);
+      planTable(ops, t, id, in == null ? List.of() : in.routes());
+    }
+    return ops;
+  }
+
+  private static void fileOp(
+      List<Op> ops, String folder, boolean folderExists, String want, String have) {
+    String resource = "file " + folder + "/" + Iproute2Files.FILE;
+    if (!folderExists) {
+      return;
+    }
+    if (Iproute2Files.sameContent(want, have)) {
+      ops.add(new OkOp(Change.ok(resource, lines(have))));
+    } else if (have == null) {
+      ops.add(
+          new FileOp(
+              Change.create(
+                  resource, lines(want), List.of(FieldChange.added("content", lines(want)))),
+              folder,
+              want));
+    } else if (want == null) {
+      ops.add(
+          new FileOp(
+              Change.delete(
+                  resource, lines(have), List.of(FieldChange.removed("content", lines(have)))),
+              folder,
+              null));
+    } else {
+      ops.add(
+          new FileOp(
+              Change.update(
+                  resource,
+                  lines(have),
+                  lines(want),
+                  List.of(new FieldChange("content", lines(have), lines(want)))),
+              folder,
+              want));
+    }
+  }
+
+  /** The lines that name something, without our header: what a report shows. */
+  private static String lines(String conf) {
+    if (conf == null) {
+      return null;
+    }
+    return String.join(
+        "; ",
+        conf.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList());
+  }
+
+  private void planTable(List<Op> ops, RouteTable table, long id, List<Route> liveRoutes) {
+    String label =
+        "route table "
+            + table.ref()
+            + (table.ref().name() != null
+                    && table.ref().id() != null
+                    && !TableRef.RESERVED.containsKey(table.ref().name())
+                ? "(" + id + ")"
+                : "")
+            + " ";
+    Map<Route.Key, List<Route>> unmatched = new LinkedHashMap<>();
+    for (Route r : liveRoutes) {
+      unmatched.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
+    }
+    List<Route> pending = new ArrayList<>();
+    // First the kernel's key: a route with the declared key is either OK or drifted in place.
+    for (Route want : table.routes()) {
+      List<Route> same = unmatched.get(want.key());
+      if (same == null || same.isEmpty()) {
+        pending.add(want);
+        continue;
+      }
+      Route have = same.stream().filter(want::satisfiedBy).findFirst().orElse(same.get(0));
+      same.remove(have);
+      String resource = label + want.key();
+      if (want.satisfiedBy(have)) {
+        ops.add(new OkOp(Change.ok(resource, have.toString())));
+      } else {
+        ops.add(
+            new RouteOp(
+                Change.update(resource, have.toString(), want.toString(), have.differences(want)),
+                id,
+                want,
+                true,
+                null));
+      }
+    }
+    // A declared route whose metric changed: the route it replaces is a removable one to the same
+    // destination.
+    for (Route want : pending) {
+      Route have = null;
+      for (List<Route> same : unmatched.values()) {
+        for (Iterator<Route> it = same.iterator(); it.hasNext(); ) {
+          Route r = it.next();
+          if (r.family() == want.family() && r.to().equals(want.to()) && removable(table, r)) {
+            have = r;
+            it.remove();
+            break;
+          }
+        }
+        if (have != null) {
+          break;
+        }
+      }
+      String resource = label + want.key();
+      if (have == null) {
+        ops.add(
+            new RouteOp(
+                Change.create(
+                    resource,
+                    want.toString(),
+                    List.of(FieldChange.added("route", want.toString()))),
+                id,
+                want,
+                false,
+                null));
+      } else {
+        ops.add(
+            new RouteOp(
+                Change.update(resource, have.toString(), want.toString(), have.differences(want)),
+                id,
+                want,
+                false,
+                have));
+      }
+    }
+    for (List<Route> rest : unmatched.values()) {
+      for (Route have : rest) {
+        if (removable(table, have)) {
+          ops.add(
+              new RouteOp(
+                  Change.delete(
+                      label + have.key(),
+                      have.toString(),
+                      List.of(FieldChange.removed("route", have.toString()))),
+                  id,
+                  null,
+                  false,
+                  have));
+        }
+      }
+    }
+  }
+
+  /** A route we may remove: any in a table that purges, else only those we created. */
+  private boolean removable(RouteTable table, Route route) {
+    return table.purge() || route.protocol() == protocol;
+  }
+}

@@ -1,0 +1,457 @@
+package io.netconverge.iptables;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netconverge.Netconverge;
+import io.netconverge.core.engine.Action;
+import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.DeclarationRejectedException;
+import io.netconverge.core.engine.Declared;
+import io.netconverge.core.engine.FieldChange;
+import io.netconverge.core.exec.Command;
+import io.netconverge.core.exec.ExecResult;
+import io.netconverge.core.spec.SpecSource;
+import io.netconverge.core.testing.FakeExecutor;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class IptablesResourceTest {
+
+  private static final List<String> MARK_RULES =
+      List.of("-j MARK --set-mark 10", "-s 10.31.66.9/24 -j RETURN", "-d 1.2.3.4 -j RETURN");
+
+  private static final List<String> CANONICALIZE =
+      List.of(
+          "unshare",
+          "-n",
+          "--",
+          "sh",
+          "-c",
+          "\"$1\" && exec \"$2\"",
+          "netconverge-canonicalize",
+          "iptables-nft-restore",
+          "iptables-nft-save");
+
+  private final IptablesResource module = new IptablesResource(SpecSource.none());
+
+  private static IptablesChain mangle(
+      String name, String from, JumpPosition at, List<String> rules) {
+    return new IptablesChain(IpFamily.IPV4, IptablesTable.MANGLE, name, from, at, rules, null);
+  }
+
+  private static FakeExecutor nftHost(String canonicalFixture) {
+    return new FakeExecutor()
+        .on(List.of("iptables-nft-restore"), "")
+        .on(List.of("iptables", "--version"), "iptables v1.8.9 (nf_tables)\n")
+        .on(List.of("iptables-nft-save"), Fixtures.text("live-nft.stdout"))
+        .on(List.of("ip6tables-nft-save"), Fixtures.text("live6-nft.stdout"))
+        .on(List.of("unshare"), Fixtures.text(canonicalFixture));
+  }
+
+  @Test
+  void declaredMarkAndAddressSpellingsEqualTheLiveOnes() throws Exception {
+    FakeExecutor host = nftHost("canonical-marks.stdout");
+    IptablesState declared =
+        IptablesState.declared(
+            List.of(mangle("NC-MARK", "PREROUTING", JumpPosition.FIRST, MARK_RULES)));
+
+    IptablesState live = module.read(host, declared);
+    List<Change> changes = module.diff(declared, live);
+
+    assertThat(changes).hasSize(1);
+    assertThat(changes.get(0).resource()).isEqualTo("iptables mangle NC-MARK");
+    assertThat(changes.get(0).action()).isEqualTo(Action.OK);
+    assertThat(host.argvs())
+        .containsExactly(
+            List.of("iptables", "--version"),
+            List.of("iptables-nft-save"),
+            List.of("ip6tables-nft-save"),
+            CANONICALIZE);
+    // The foreign user chain exists, empty, in the throw-away namespace so jumps to it resolve.
+    assertThat(host.commands().get(3).stdin())
+        .isEqualTo(
+            "*mangle\n"
+                + ":NC-MARK - [0:0]\n"
+                + ":FOREIGN - [0:0]\n"
+                + "-A NC-MARK -j MARK --set-mark 10\n"
+                + "-A NC-MARK -s 10.31.66.9/24 -j RETURN\n"
+                + "-A NC-MARK -d 1.2.3.4 -j RETURN\n"
+                + "-A PREROUTING -m comment --comment netconverge -j NC-MARK\n"
+                + "COMMIT\n");
+    assertThat(live.chains())
+        .containsExactly(
+            mangle(
+                "NC-MARK",
+                "PREROUTING",
+                JumpPosition.FIRST,
+                List.of(
+                    "-j MARK --set-xmark 0xa/0xffffffff",
+                    "-s 10.31.66.0/24 -j RETURN",
+                    "-d 1.2.3.4/32 -j RETURN")));
+  }
+
+  @Test
+  void aNarrowerMaskIsAChangeOfThatRuleOnly() throws Exception {
+    FakeExecutor host = nftHost("canonical-mask.stdout");
+    List<String> rules =
+        List.of("-j MARK --set-xmark 0xa/0xff", MARK_RULES.get(1), MARK_RULES.get(2));
+    IptablesState declared =
+        IptablesState.declared(List.of(mangle("NC-MARK", "PREROUTING", JumpPosition.FIRST, rules)));
+
+    IptablesState live = module.read(host, declared);
+    Change change = module.diff(declared, live).get(0);
+
+    assertThat(change.action()).isEqualTo(Action.UPDATE);
+    assertThat(change.fields())
+        .containsExactly(
+            FieldChange.added("rule 1", "-j MARK --set-xmark 0xa/0xff"),
+            FieldChange.removed("rule 1", "-j MARK --set-xmark 0xa/0xffffffff"));
+
+    module.apply(host, declared, live, List.of(change));
+    Command write = host.commands().get(host.commands().size() - 1);
+    assertThat(write.argv()).containsExactly("iptables-nft-restore", "-w", "--noflush");
+    assertThat(write.stdin())
+        .isEqualTo(
+            "*mangle\n"
+                + ":NC-MARK - [0:0]\n"
+                + "-A NC-MARK -j MARK --set-xmark 0xa/0xff\n"
+                + "-A NC-MARK -s 10.31.66.9/24 -j RETURN\n"
+                + "-A NC-MARK -d 1.2.3.4 -j RETURN\n"
+                + "COMMIT\n");
+  }
+
+  private static IptablesState liveWith(Map<String, List<String>> canonical) {
+    return new IptablesState(
+        List.of(),
+        new IptablesState.Reading(
+            Map.of(IpFamily.IPV4, Backend.NFT, IpFamily.IPV6, Backend.NFT),
+            Map.of(
+                IpFamily.IPV4, Fixtures.ruleset("live-nft.stdout"),
+                IpFamily.IPV6, Fixtures.ruleset("live6-nft.stdout")),
+            canonical));
+  }
+
+  @Test
+  void rulesInAnotherOrderAreDriftAndTheChainIsRewrittenInDeclaredOrder() throws Exception {
+    // Live: [A, B, C] = set-xmark, -s, -d. Declared: [B, A, C].
+    List<String> declaredRules = List.of(MARK_RULES.get(1), MARK_RULES.get(0), MARK_RULES.get(2));
+    IptablesChain chain = mangle("NC-MARK", "PREROUTING", JumpPosition.FIRST, declaredRules);
+    IptablesState declared = IptablesState.declared(List.of(chain));
+    IptablesState live =
+        liveWith(
+            Map.of(
+                chain.key(),
+                List.of(
+                    "-s 10.31.66.0/24 -j RETURN",
+                    "-j MARK --set-xmark 0xa/0xffffffff",
+                    "-d 1.2.3.4/32 -j RETURN")));
+
+    Change change = module.diff(declared, live).get(0);
+    assertThat(change.action()).isEqualTo(Action.UPDATE);
+    assertThat(change.fields())
+        .containsExactly(
+            new FieldChange(
+                "rule 2 (moved from 1)",
+                "-j MARK --set-xmark 0xa/0xffffffff",
+                "-j MARK --set-xmark 0xa/0xffffffff"));
+
+    FakeExecutor host = new FakeExecutor().on(List.of("iptables-nft-restore"), "");
+    module.apply(host, declared, live, List.of(change));
+    assertThat(host.commands()).hasSize(1);
+    assertThat(host.commands().get(0).stdin())
+        .isEqualTo(
+            "*mangle\n"
+                + ":NC-MARK - [0:0]\n"
+                + "-A NC-MARK -s 10.31.66.9/24 -j RETURN\n"
+                + "-A NC-MARK -j MARK --set-mark 10\n"
+                + "-A NC-MARK -d 1.2.3.4 -j RETURN\n"
+                + "COMMIT\n");
+  }
+
+  @Test
+  void aNewChainAndAnUndeclaredOwnedOneTouchNoForeignRule() throws Exception {
+    IptablesChain input =
+        new IptablesChain(
+            IpFamily.IPV4,
+            IptablesTable.FILTER,
+            "NC-INPUT",
+            "INPUT",
+            JumpPosition.FIRST,
+            List.of("-i lo -j ACCEPT"),
+            null);
+    IptablesState declared = IptablesState.declared(List.of(input));
+    IptablesState live = liveWith(Map.of(input.key(), List.of("-i lo -j ACCEPT")));
+
+    List<Change> changes = module.diff(declared, live);
+    assertThat(changes)
+        .extracting(Change::resource, Change::action)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("iptables filter NC-INPUT", Action.CREATE),
+            // NC-MARK carries the owned jump and is declared no more: it goes.
+            org.assertj.core.groups.Tuple.tuple("iptables mangle NC-MARK", Action.DELETE));
+
+    FakeExecutor host = new FakeExecutor().on(List.of("iptables-nft-restore"), "");
+    module.apply(host, declared, live, changes);
+    assertThat(host.argvs()).containsExactly(List.of("iptables-nft-restore", "-w", "--noflush"));
+    String batch = host.commands().get(0).stdin();
+    assertThat(batch)
+        .isEqualTo(
+            "*filter\n"
+                + ":NC-INPUT - [0:0]\n"
+                + "-A NC-INPUT -i lo -j ACCEPT\n"
+                + "-I INPUT 1 -m comment --comment netconverge -j NC-INPUT\n"
+                + "COMMIT\n"
+                + "*mangle\n"
+                + "-D PREROUTING -m comment --comment netconverge -j NC-MARK\n"
+                + "-F NC-MARK\n"
+                + "-X NC-MARK\n"
+                + "COMMIT\n");
+    assertThat(batch).doesNotContain("f2b-sshd").doesNotContain("FOREIGN");
+  }
+
+  @Test
+  void anIpv6ChainIsWrittenWithIp6tablesOnly() throws Exception {
+    IptablesChain v6 =
+        new IptablesChain(
+            IpFamily.IPV6,
+            IptablesTable.MANGLE,
+            "NC-MARK",
+            "PREROUTING",
+            JumpPosition.FIRST,
+            List.of("-j MARK --set-mark 10"),
+            null);
+    IptablesChain v4 = mangle("NC-MARK", "PREROUTING", JumpPosition.FIRST, MARK_RULES);
+    IptablesState declared = IptablesState.declared(List.of(v4, v6));
+    IptablesState live =
+        liveWith(
+            Map.of(
+                v4.key(),
+                Fixtures.ruleset("live-nft.stdout").table(IptablesTable.MANGLE).rules("NC-MARK"),
+                v6.key(),
+                List.of("-j MARK --set-xmark 0xa/0xffffffff")));
+
+    List<Change> changes = module.diff(declared, live);
+    assertThat(changes).extracting(Change::action).containsExactly(Action.OK, Action.CREATE);
+    assertThat(changes.get(1).resource()).isEqualTo("ip6tables mangle NC-MARK");
+
+    FakeExecutor host = new FakeExecutor().on(List.of("ip6tables-nft-restore"), "");
+    module.apply(host, declared, live, changes);
+    assertThat(host.argvs()).containsExactly(List.of("ip6tables-nft-restore", "-w", "--noflush"));
+  }
+
+  @Test
+  void theDetectedBackendsBinariesReadAndWrite() throws Exception {
+    FakeExecutor host =
+        new FakeExecutor()
+            .on(List.of("iptables", "--version"), "iptables v1.8.9 (legacy)\n")
+            .on(List.of("iptables-legacy-save"), Fixtures.text("live-legacy.stdout"))
+            .on(List.of("ip6tables-legacy-save"), "")
+            .on(List.of("iptables-legacy-restore"), "");
+    IptablesState declared = IptablesState.declared(List.of());
+
+    IptablesState live = module.read(host, declared);
+
+    assertThat(live.reading().backends())
+        .containsEntry(IpFamily.IPV4, Backend.LEGACY)
+        .containsEntry(IpFamily.IPV6, Backend.LEGACY);
+    assertThat(host.argvs())
+        .containsExactly(
+            List.of("iptables", "--version"),
+            List.of("iptables-legacy-save"),
+            List.of("ip6tables-legacy-save"));
+    assertThat(module.diff(declared, live)).isEmpty();
+  }
+
+  @Test
+  void whenEveryRuleIsInTheLegacyTablesTheyAreTheOnesManaged() throws Exception {
+    FakeExecutor host =
+        new FakeExecutor()
+            .on(List.of("iptables", "--version"), "iptables v1.8.9 (nf_tables)\n")
+            .on(
+                List.of("iptables-nft-save"),
+                c ->
+                    new ExecResult(
+                        0,
+                        Fixtures.text("only-legacy-nft.stdout"),
+                        Fixtures.text("only-legacy-nft.stderr")))
+            .on(List.of("iptables-legacy-save"), Fixtures.text("only-legacy-legacy.stdout"))
+            .on(List.of("ip6tables-nft-save"), "");
+
+    IptablesState live = module.read(host, IptablesState.declared(List.of()));
+
+    assertThat(live.reading().backends())
+        .containsEntry(IpFamily.IPV4, Backend.LEGACY)
+        .containsEntry(IpFamily.IPV6, Backend.NFT);
+    assertThat(host.argvs())
+        .containsExactly(
+            List.of("iptables", "--version"),
+            List.of("iptables-nft-save"),
+            List.of("iptables-legacy-save"),
+            List.of("ip6tables-nft-save"));
+  }
+
+  @Test
+  void nftRulesNextToLegacyOnesStayOnNft() throws Exception {
+    FakeExecutor host =
+        new FakeExecutor()
+            .on(List.of("iptables", "--version"), "iptables v1.8.9 (nf_tables)\n")
+            .on(
+                List.of("iptables-nft-save"),
+                c ->
+                    new ExecResult(
+                        0,
+                        Fixtures.text("live-nft-legacy-present.stdout"),
+                        Fixtures.text("live-nft-legacy-present.stderr")))
+            .on(List.of("ip6tables-nft-save"), "");
+
+    IptablesState live = module.read(host, IptablesState.declared(List.of()));
+
+    assertThat(live.reading().backends()).containsEntry(IpFamily.IPV4, Backend.NFT);
+    assertThat(host.argvs()).doesNotContain(List.of("iptables-legacy-save"));
+  }
+
+  private static final String BAD_FILE =
+      "apiVersion: netconverge/v1\n"
+          + "kind: HostState\n"
+          + "iptables:\n"
+          + "  - table: mangle\n"
+          + "    chain: NC-MARK\n"
+          + "    jumpFrom: PREROUTING\n"
+          + "    rules:\n"
+          + "      - \"-j RETURN\"\n"
+          + "      - \"-j CONNMARK --set-mrak 3\"\n";
+
+  @Test
+  void aRuleIptablesRejectsNamesItsFileLineAndTheToolsWords() throws Exception {
+    Declared<?> declared = Netconverge.parse(BAD_FILE, "router.yaml").declared().get(0);
+    FakeExecutor host =
+        nftHost("canonical-marks.stdout")
+            .on(
+                List.of("unshare"),
+                c -> new ExecResult(2, "", Fixtures.text("rejected-option.stderr")));
+
+    assertThatThrownBy(() -> declared.read(host))
+        .isInstanceOf(DeclarationRejectedException.class)
+        .hasMessage(
+            "router.yaml:9: iptables[0].rules[1]: iptables rejected the rule"
+                + " '-j CONNMARK --set-mrak 3' of chain NC-MARK: unknown option \"--set-mrak\"");
+    assertThat(host.argvs()).noneMatch(a -> a.get(0).endsWith("-restore"));
+    // The input the captured error came from (capture.sh): iptables' line 5 is rules[1].
+    assertThat(host.commands().get(3).stdin())
+        .isEqualTo(
+            "*mangle\n:NC-MARK - [0:0]\n:FOREIGN - [0:0]\n-A NC-MARK -j RETURN\n"
+                + "-A NC-MARK -j CONNMARK --set-mrak 3\n"
+                + "-A PREROUTING -m comment --comment netconverge -j NC-MARK\nCOMMIT\n");
+  }
+
+  @Test
+  void anErrorNftFindsAtCommitIsTracedToTheRuleThatNamesIt() throws Exception {
+    String file = BAD_FILE.replace("-j CONNMARK --set-mrak 3", "-j NOPE");
+    Declared<?> declared = Netconverge.parse(file, "router.yaml").declared().get(0);
+    FakeExecutor host =
+        nftHost("canonical-marks.stdout")
+            .on(
+                List.of("unshare"),
+                c -> new ExecResult(2, "", Fixtures.text("rejected-at-commit.stderr")));
+
+    assertThatThrownBy(() -> declared.read(host))
+        .isInstanceOf(DeclarationRejectedException.class)
+        .hasMessage(
+            "router.yaml:9: iptables[0].rules[1]: iptables rejected the rule '-j NOPE' of chain"
+                + " NC-MARK: Chain 'NOPE' does not exist");
+  }
+
+  @Test
+  void onLegacyTheRejectedLineIsTheRuleItself() throws Exception {
+    String file = BAD_FILE.replace("-j CONNMARK --set-mrak 3", "-j NOPE");
+    LegacyFile legacy = new LegacyFile(file);
+    FakeExecutor host =
+        new FakeExecutor()
+            .on(List.of("iptables-legacy-save"), Fixtures.text("live-nft.stdout"))
+            .on(List.of("ip6tables-legacy-save"), "")
+            .on(
+                List.of("unshare"),
+                c -> new ExecResult(2, "", Fixtures.text("rejected-legacy.stderr")));
+
+    assertThatThrownBy(() -> legacy.module.read(host, legacy.state))
+        .isInstanceOf(DeclarationRejectedException.class)
+        .hasMessage(
+            "router.yaml:9: iptables[0].rules[1]: iptables rejected the rule '-j NOPE' of chain"
+                + " NC-MARK: Couldn't load target `NOPE':No such file or directory");
+    assertThat(host.argvs().get(2)).contains("iptables-legacy-restore", "iptables-legacy-save");
+  }
+
+  /** The chains of a file, read by a module forced onto the legacy backend. */
+  private static final class LegacyFile {
+    final IptablesResource module;
+    final IptablesState state;
+
+    LegacyFile(String yaml) throws Exception {
+      this.module =
+          new IptablesResource(
+              Backend.LEGACY, io.netconverge.core.spec.SpecLoader.source(yaml, "router.yaml"));
+      this.state = (IptablesState) Netconverge.parse(yaml, "router.yaml").declared().get(0).state();
+    }
+  }
+
+  @Test
+  void withoutTheRightToMakeANetworkNamespaceAUserNamespaceIsTried() throws Exception {
+    FakeExecutor host =
+        nftHost("canonical-marks.stdout")
+            .on(
+                List.of("unshare", "-n"),
+                c -> new ExecResult(1, "", "unshare: unshare failed: Operation not permitted"))
+            .on(List.of("unshare", "-rn"), Fixtures.text("canonical-marks.stdout"));
+    IptablesState declared =
+        IptablesState.declared(
+            List.of(mangle("NC-MARK", "PREROUTING", JumpPosition.FIRST, MARK_RULES)));
+
+    IptablesState live = module.read(host, declared);
+
+    assertThat(module.diff(declared, live)).extracting(Change::action).containsExactly(Action.OK);
+    assertThat(host.commands().get(4).argv().subList(0, 3)).containsExactly("unshare", "-rn", "--");
+    assertThat(host.commands().get(4).stdin()).isEqualTo(host.commands().get(3).stdin());
+  }
+
+  @Test
+  void aFailureToRunTheThrowAwayNamespaceIsNotBlamedOnTheFile() {
+    FakeExecutor host =
+        nftHost("canonical-marks.stdout")
+            .on(
+                List.of("unshare"),
+                c -> new ExecResult(1, "", "unshare: unshare failed: Operation not permitted"));
+    IptablesState declared =
+        IptablesState.declared(
+            List.of(mangle("NC-MARK", "PREROUTING", JumpPosition.FIRST, MARK_RULES)));
+
+    assertThatThrownBy(() -> module.read(host, declared))
+        .isNotInstanceOf(DeclarationRejectedException.class)
+        .hasMessageContaining("cannot make a throw-away network namespace on fake")
+        .hasMessageContaining("Operation not permitted")
+        .hasMessageContaining("CAP_SYS_ADMIN");
+  }
+
+  @Test
+  void aChainWithoutAJumpAsASnapshotHadItLosesTheOwnedJump() throws Exception {
+    // What restoring a snapshot declares for a chain that existed before netconverge jumped to it.
+    IptablesChain unjumped =
+        mangle(
+            "NC-MARK",
+            null,
+            null,
+            Fixtures.ruleset("live-nft.stdout").table(IptablesTable.MANGLE).rules("NC-MARK"));
+    IptablesState declared = IptablesState.declared(List.of(unjumped));
+    IptablesState live = liveWith(Map.of(unjumped.key(), unjumped.rules()));
+
+    Change change = module.diff(declared, live).get(0);
+    assertThat(change.action()).isEqualTo(Action.UPDATE);
+    assertThat(change.fields()).containsExactly(new FieldChange("jump", "PREROUTING first", null));
+
+    FakeExecutor host = new FakeExecutor().on(List.of("iptables-nft-restore"), "");
+    module.apply(host, declared, live, List.of(change));
+    assertThat(host.commands().get(0).stdin())
+        .isEqualTo("*mangle\n-D PREROUTING -m comment --comment netconverge -j NC-MARK\nCOMMIT\n");
+  }
+}

@@ -1,0 +1,357 @@
+package io.netconverge.nftables;
+
+import static io.netconverge.nftables.Fixtures.DUALWAN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netconverge.Netconverge;
+import io.netconverge.core.engine.Action;
+import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.DeclarationRejectedException;
+import io.netconverge.core.engine.Declared;
+import io.netconverge.core.engine.FieldChange;
+import io.netconverge.core.exec.Command;
+import io.netconverge.core.exec.ExecResult;
+import io.netconverge.core.spec.SpecProblem;
+import io.netconverge.core.spec.TextOrigin;
+import io.netconverge.core.testing.FakeExecutor;
+import io.netconverge.hoststate.HostState;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class NftablesResourceTest {
+
+  private final NftablesResource module = new NftablesResource();
+
+  private static NftState declared() {
+    return NftState.of(List.of(NftTable.present(DUALWAN, Fixtures.declaredBody())));
+  }
+
+  /** A state as read() returns it, from saved real output of both sides. */
+  private static NftState read(String liveFixture) {
+    TableForm want = Fixtures.forms("declared-as-nft-prints-it.txt").get(DUALWAN);
+    Map<NftTableName, TableForm> live = Fixtures.forms(liveFixture);
+    live.keySet().retainAll(List.of(DUALWAN));
+    return new NftState(
+        List.of(NftTable.present(DUALWAN, live.get(DUALWAN).definition())),
+        Map.of(DUALWAN, want),
+        live);
+  }
+
+  @Test
+  void decimalMarksOtherWhiteSpaceAndCtStateSpellingsAreNoChange() {
+    List<Change> changes = module.diff(declared(), read("live-same-other-spellings.txt"));
+    assertThat(changes).hasSize(1);
+    assertThat(changes.get(0).action()).as(changes.toString()).isEqualTo(Action.OK);
+    assertThat(changes.get(0).resource()).isEqualTo("nftables table inet dualwan");
+  }
+
+  @Test
+  void oneRealChangeInOneRuleIsADiffOfExactlyThatRule() {
+    List<Change> changes = module.diff(declared(), read("live-one-rule-changed.txt"));
+    assertThat(changes).hasSize(1);
+    assertThat(changes.get(0).action()).isEqualTo(Action.UPDATE);
+    assertThat(changes.get(0).fields())
+        .containsExactly(
+            new FieldChange(
+                "chain prerouting rule 2",
+                "ct state new iifname \"wan1\" meta mark set 0x00000015 ct mark set meta mark",
+                "ct state new iifname \"wan1\" meta mark set 0x00000014 ct mark set meta mark"));
+  }
+
+  @Test
+  void twoSwappedRulesAreOneMove() {
+    List<Change> changes = module.diff(declared(), read("live-reordered.txt"));
+    assertThat(changes.get(0).action()).isEqualTo(Action.UPDATE);
+    List<FieldChange> fields = changes.get(0).fields();
+    assertThat(fields).hasSize(1);
+    assertThat(fields.get(0).field()).startsWith("chain prerouting rule moved ");
+    assertThat(fields.get(0).before()).isEqualTo(fields.get(0).after());
+  }
+
+  @Test
+  void rulesAlignedByTheirLongestCommonRun() {
+    List<TableForm.Rule> want = rules("A", "B", "C", "D");
+    List<TableForm.Rule> have = rules("B", "A", "C", "X", "E");
+    assertThat(NftDiff.rules("chain c", want, have))
+        .containsExactly(
+            new FieldChange("chain c rule moved 1 -> 2", "B", "B"),
+            new FieldChange("chain c rule 4", "X", "D"),
+            FieldChange.removed("chain c live rule 5", "E"));
+    assertThat(NftDiff.rules("chain c", want, want)).isEmpty();
+    assertThat(NftDiff.rules("chain c", rules("A"), rules()))
+        .containsExactly(FieldChange.added("chain c rule 1", "A"));
+  }
+
+  @Test
+  void anAbsentTableIsCreatedWithEveryPartListed() {
+    NftState live =
+        new NftState(
+            List.of(NftTable.absent(DUALWAN)),
+            Map.of(DUALWAN, Fixtures.forms("declared-as-nft-prints-it.txt").get(DUALWAN)),
+            Map.of());
+    Change change = module.diff(declared(), live).get(0);
+    assertThat(change.action()).isEqualTo(Action.CREATE);
+    assertThat(change.fields())
+        .extracting(FieldChange::field)
+        .containsExactly("set wans", "chain prerouting", "chain output");
+    assertThat(change.fields().get(1).after())
+        .isEqualTo(
+            "chain prerouting {\n\ttype filter hook prerouting priority mangle; policy accept;\n"
+                + "\tct state new iifname \"wan0\" meta mark set 0x0000000a ct mark set meta mark\n"
+                + "\tct state new iifname \"wan1\" meta mark set 0x00000014 ct mark set meta mark\n"
+                + "\tct state established,related ct mark != 0x00000000 meta mark set ct mark\n"
+                + "\tiifname @wans counter\n}");
+  }
+
+  @Test
+  void aTableToBeAbsentIsDeletedWhenPresent() {
+    NftState restore = NftState.of(List.of(NftTable.absent(DUALWAN)));
+    NftState live = read("live-same-other-spellings.txt");
+    Change change = module.diff(restore, live).get(0);
+    assertThat(change.action()).isEqualTo(Action.DELETE);
+    assertThat(module.diff(restore, NftState.of(List.of(NftTable.absent(DUALWAN)))).get(0).action())
+        .isEqualTo(Action.OK);
+  }
+
+  @Test
+  void readIsTwoProcessesWhateverTheNumberOfTables() throws Exception {
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(NftablesResource.CANONICALIZE, Fixtures.text("declared-as-nft-prints-it.txt"))
+            .on(NftablesResource.READ_LIVE, Fixtures.text("live-same-other-spellings.txt"));
+    NftState state = module.read(fake, declared());
+    assertThat(fake.argvs())
+        .containsExactly(
+            List.of(
+                "unshare",
+                "-n",
+                "sh",
+                "-c",
+                "nft -f - && nft -j -s list ruleset && nft -a -s list ruleset"),
+            List.of("sh", "-c", "nft -j -s list ruleset && nft -a -s list ruleset"));
+    assertThat(fake.commands().get(0).stdin())
+        .isEqualTo("table inet dualwan {\n" + Fixtures.declaredBody().stripTrailing() + "\n}\n");
+    // Only the owned table is read; the foreign f2b table is not part of the state.
+    assertThat(state.liveForms().keySet()).containsExactly(DUALWAN);
+    assertThat(state.tables()).extracting(NftTable::name).containsExactly(DUALWAN);
+    assertThat(module.diff(declared(), state).get(0).action()).isEqualTo(Action.OK);
+  }
+
+  @Test
+  void aTableMissingLiveIsReadAsAbsent() throws Exception {
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(NftablesResource.CANONICALIZE, Fixtures.text("declared-as-nft-prints-it.txt"))
+            .on(
+                NftablesResource.READ_LIVE,
+                "{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\"}}]}\n");
+    NftState state = module.read(fake, declared());
+    assertThat(state.tables().get(0).definition()).isEmpty();
+    assertThat(module.diff(declared(), state).get(0).action()).isEqualTo(Action.CREATE);
+  }
+
+  @Test
+  void changedRulesOnlyAreAppliedByFlushingTheTableInOneTransaction() throws Exception {
+    NftState live = read("live-one-rule-changed.txt");
+    FakeExecutor fake = new FakeExecutor().on(NftablesResource.APPLY, "");
+    module.apply(fake, declared(), live, module.diff(declared(), live));
+    assertThat(fake.argvs()).containsExactly(List.of("nft", "-f", "-"));
+    assertThat(fake.commands().get(0).stdin())
+        .isEqualTo(
+            "flush table inet dualwan\ntable inet dualwan {\n"
+                + Fixtures.declaredBody().stripTrailing()
+                + "\n}\n");
+  }
+
+  @Test
+  void otherChangesReplaceTheTableAtomically() throws Exception {
+    NftState live =
+        new NftState(
+            List.of(NftTable.absent(DUALWAN)),
+            Map.of(DUALWAN, Fixtures.forms("declared-as-nft-prints-it.txt").get(DUALWAN)),
+            Map.of());
+    NftState restoreToAbsent = NftState.of(List.of(NftTable.absent(NftTableName.parse("ip old"))));
+    FakeExecutor fake = new FakeExecutor().on(NftablesResource.APPLY, "");
+    module.apply(fake, declared(), live, module.diff(declared(), live));
+    module.apply(
+        fake,
+        restoreToAbsent,
+        NftState.of(List.of()),
+        List.of(Change.delete("nftables table ip old", "x", List.of())));
+    assertThat(fake.commands())
+        .extracting(Command::stdin)
+        .containsExactly(
+            "table inet dualwan\ndelete table inet dualwan\ntable inet dualwan {\n"
+                + Fixtures.declaredBody().stripTrailing()
+                + "\n}\n",
+            "table ip old\ndelete table ip old\n");
+  }
+
+  @Test
+  void elementsTheDatapathAddedAreNotDriftAndSurviveAReplacedTable() throws Exception {
+    NftTableName seen = NftTableName.parse("inet seen");
+    String all = Fixtures.text("inputs/dynamic-declared.nft");
+    String body = all.substring(all.indexOf('\n') + 1, all.lastIndexOf('}'));
+    NftState declared = NftState.of(List.of(NftTable.present(seen, body)));
+    TableForm want = Fixtures.forms("dynamic-declared-as-nft-prints-it.txt").get(seen);
+    TableForm have = Fixtures.forms("dynamic-live-with-elements.txt").get(seen);
+    NftState live =
+        new NftState(
+            List.of(NftTable.present(seen, have.definition())),
+            Map.of(seen, want),
+            Map.of(seen, have));
+
+    List<Change> changes = module.diff(declared, live);
+    // Only the missing chain differs: the set's elements are the datapath's.
+    assertThat(changes.get(0).fields())
+        .extracting(FieldChange::field)
+        .containsExactly("chain forward");
+
+    // The other way round, the live table has a chain too many, and declared elements to drop.
+    List<FieldChange> reverse = NftDiff.fields(have, want);
+    assertThat(reverse)
+        .extracting(FieldChange::field)
+        .containsExactly("set recent", "chain forward");
+    assertThat(reverse.get(0).before()).doesNotContain("elements");
+    assertThat(reverse.get(0).after()).contains("elements = { 192.0.2.9, 192.0.2.10 timeout 5m }");
+    assertThat(reverse.get(1).after()).isNull();
+    assertThat(reverse.get(1).before())
+        .isEqualTo(
+            "chain forward {\n\ttype filter hook forward priority filter; policy accept;\n}");
+
+    FakeExecutor fake = new FakeExecutor().on(NftablesResource.APPLY, "");
+    module.apply(fake, declared, live, changes);
+    assertThat(fake.commands().get(0).stdin())
+        .isEqualTo(
+            "table inet seen\ndelete table inet seen\ntable inet seen {\n"
+                + body.stripTrailing()
+                + "\n}\nadd element inet seen recent { 192.0.2.9, 192.0.2.10 timeout 5m }\n");
+  }
+
+  @Test
+  void nothingToChangeRunsNothing() throws Exception {
+    NftState live = read("live-same-other-spellings.txt");
+    FakeExecutor fake = new FakeExecutor();
+    module.apply(fake, declared(), live, module.diff(declared(), live));
+    assertThat(fake.commands()).isEmpty();
+  }
+
+  @Test
+  void aDefinitionNftRejectsIsNamedAtTheUsersLineAndColumn() {
+    String body = "chain c {\n  meta mark set 0x5 foo\n}\n";
+    TextOrigin origin = new TextOrigin("router.yaml", "nftables[0].definition", 10, 6, true);
+    NftState declared = NftState.of(List.of(new NftTable(DUALWAN, Optional.of(body), origin)));
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(
+                NftablesResource.CANONICALIZE,
+                c -> new ExecResult(1, "", Fixtures.text("rejected-stderr.txt")));
+    assertThatThrownBy(() -> module.read(fake, declared))
+        .isInstanceOfSatisfying(
+            DeclarationRejectedException.class,
+            e -> {
+              SpecProblem p = e.problems().get(0);
+              assertThat(p.source()).isEqualTo("router.yaml");
+              assertThat(p.line()).isEqualTo(11);
+              assertThat(p.column()).isEqualTo(30);
+              assertThat(p.path()).isEqualTo("nftables[0].definition");
+              assertThat(p.message())
+                  .startsWith("nft: syntax error, unexpected newline")
+                  .contains("meta mark set 0x5 foo");
+            });
+    // Rejected while reading: nothing was written.
+    assertThat(fake.argvs()).containsExactly(NftablesResource.CANONICALIZE);
+  }
+
+  @Test
+  void aRejectedDefinitionInAFileIsLocatedThroughTheYamlBlock() throws Exception {
+    String yaml =
+        "apiVersion: netconverge/v1\nkind: HostState\nnftables:\n"
+            + "  - table: inet keep\n    definition: \"\"\n"
+            + "  - table: inet dualwan\n"
+            + "    definition: |\n"
+            + "      chain c {\n"
+            + "        meta mark set 0x5 foo\n"
+            + "      }\n";
+    HostState state = Netconverge.parse(yaml, "router.yaml");
+    Declared<?> nft = state.declared().get(0);
+    // Input lines: "table inet keep {", "", "}", "table inet dualwan {", "chain c {", the bad rule.
+    String stderr =
+        "/dev/stdin:6:24-24: Error: syntax error, unexpected newline\n"
+            + "  meta mark set 0x5 foo\n                     ^\n";
+    FakeExecutor fake =
+        new FakeExecutor().on(NftablesResource.CANONICALIZE, c -> new ExecResult(1, "", stderr));
+    assertThatThrownBy(() -> nft.read(fake))
+        .isInstanceOf(DeclarationRejectedException.class)
+        .hasMessageStartingWith(
+            "router.yaml:9:30: nftables[1].definition: nft: syntax error, unexpected newline");
+    assertThat(fake.commands().get(0).stdin())
+        .isEqualTo(
+            "table inet keep {\n\n}\ntable inet dualwan {\nchain c {\n  meta mark set 0x5 foo\n}\n}\n");
+  }
+
+  @Test
+  void anInterfaceMatchedByIndexGetsAHint() {
+    String stderr =
+        "/dev/stdin:3:7-12: Error: Interface does not exist\n  iif \"wan0\" accept\n      ^^^^^^\n";
+    FakeExecutor fake =
+        new FakeExecutor().on(NftablesResource.CANONICALIZE, c -> new ExecResult(1, "", stderr));
+    NftState declared =
+        NftState.of(List.of(NftTable.present(DUALWAN, "chain c {\n  iif \"wan0\" accept\n}")));
+    assertThatThrownBy(() -> module.read(fake, declared))
+        .isInstanceOf(DeclarationRejectedException.class)
+        .hasMessageContaining("line 2: nft: Interface does not exist")
+        .hasMessageContaining("match interfaces by name, with iifname/oifname");
+  }
+
+  @Test
+  void aTargetThatMayNotCreateANetworkNamespaceCanonicalizesInAUserNamespace() throws Exception {
+    ExecResult denied = new ExecResult(1, "", "unshare: unshare failed: Operation not permitted\n");
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(NftablesResource.CANONICALIZE, c -> denied)
+            .on(
+                NftablesResource.CANONICALIZE_IN_USER_NAMESPACE,
+                Fixtures.text("declared-as-nft-prints-it.txt"))
+            .on(NftablesResource.READ_LIVE, Fixtures.text("live-same-other-spellings.txt"));
+    NftState state = module.read(fake, declared());
+    assertThat(fake.argvs())
+        .containsExactly(
+            NftablesResource.CANONICALIZE,
+            NftablesResource.CANONICALIZE_IN_USER_NAMESPACE,
+            NftablesResource.READ_LIVE);
+    assertThat(fake.commands().get(1).stdin()).isEqualTo(fake.commands().get(0).stdin());
+    assertThat(module.diff(declared(), state).get(0).action()).isEqualTo(Action.OK);
+  }
+
+  @Test
+  void aFailureThatIsNotAboutTheDefinitionIsAnOrdinaryError() {
+    ExecResult denied = new ExecResult(1, "", "unshare: unshare failed: Operation not permitted\n");
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(NftablesResource.CANONICALIZE, c -> denied)
+            .on(NftablesResource.CANONICALIZE_IN_USER_NAMESPACE, c -> denied);
+    assertThatThrownBy(() -> module.read(fake, declared()))
+        .isNotInstanceOf(DeclarationRejectedException.class)
+        .hasMessageStartingWith("'unshare -rn sh -c")
+        .hasMessageContaining("Operation not permitted");
+    assertThat(fake.argvs()).hasSize(2);
+  }
+
+  @Test
+  void aDefinitionThatClosesItsTableCannotDeclareAnother() {
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(NftablesResource.CANONICALIZE, Fixtures.text("live-same-other-spellings.txt"));
+    assertThatThrownBy(() -> module.read(fake, declared()))
+        .isInstanceOf(DeclarationRejectedException.class)
+        .hasMessageContaining("ip f2b");
+  }
+
+  private static List<TableForm.Rule> rules(String... keys) {
+    return java.util.Arrays.stream(keys).map(k -> new TableForm.Rule(k, k)).toList();
+  }
+}

@@ -1,0 +1,338 @@
+package io.netconverge.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netconverge.core.engine.Action;
+import io.netconverge.core.engine.Change;
+import io.netconverge.core.exec.Command;
+import io.netconverge.core.exec.ExecException;
+import io.netconverge.core.testing.FakeExecutor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RouteTablesResourceTest {
+
+  /** Where iproute2-files.txt was captured. */
+  private static final Path DIR = Path.of("/tmp/nc-iproute2-capture");
+
+  private static final List<String> READ4 =
+      List.of("ip", "-N", "-4", "-j", "-d", "route", "show", "table", "all");
+  private static final List<String> READ6 =
+      List.of("ip", "-N", "-6", "-j", "-d", "route", "show", "table", "all");
+
+  private final RouteTablesResource module = new RouteTablesResource(77, DIR);
+
+  static String resource(String name) {
+    try (InputStream in = RouteTablesResourceTest.class.getResourceAsStream("/route/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static FakeExecutor host() {
+    return new FakeExecutor()
+        .on(List.of("sh", "-c"), resource("iproute2-files.txt"))
+        .on(READ4, resource("route-4.json"))
+        .on(READ6, resource("route-6.json"));
+  }
+
+  private static Route v4(String to, String via, String dev, long metric) {
+    return Route.of(
+        new RouteSpec(
+            null,
+            to,
+            via,
+            dev == null ? null : io.netconverge.core.net.InterfaceName.of(dev),
+            null,
+            metric,
+            null,
+            null,
+            null,
+            null),
+        77);
+  }
+
+  private static Map<String, Long> names() {
+    Map<String, Long> names = new java.util.LinkedHashMap<>();
+    names.put("isp1", 110L);
+    names.put("isp2", 120L);
+    return names;
+  }
+
+  private static RouteTablesState declared(RouteTable... tables) {
+    return new RouteTablesState(List.of(tables), Iproute2Files.declared(names(), 77));
+  }
+
+  @Test
+  void parsesEveryKindOfRouteFromRealOutputAndSkipsTheKernels() throws Exception {
+    List<RouteJson.InTable> v4 = RouteJson.parse(resource("route-4.json"), Family.IPV4);
+    assertThat(v4).allMatch(r -> r.route().protocol() != RouteJson.KERNEL);
+    assertThat(v4.stream().filter(r -> r.table() == 110).map(r -> r.route().toString()))
+        .containsExactlyInAnyOrder(
+            "default via 198.51.100.1 dev wan0 metric 0 proto 77",
+            "10.1.0.0/16 via 198.51.100.1 dev wan0 metric 50 onlink proto 77",
+            "blackhole 10.2.0.0/16 metric 0 proto 77",
+            "unreachable 10.3.0.0/16 metric 5 proto 77",
+            "prohibit 10.4.0.0/16 metric 0 proto 77",
+            "throw 10.6.0.0/16 metric 0 proto 77",
+            "198.51.100.0/24 dev wan0 src 198.51.100.2 metric 0 scope link proto 77");
+    assertThat(v4.stream().filter(r -> r.table() == 120).map(r -> r.route().toString()))
+        .containsExactlyInAnyOrder(
+            "default via 203.0.113.1 dev wan1 metric 100 proto 3",
+            "10.5.0.0/16 nexthop via 198.51.100.1 dev wan0 weight 2 nexthop via 203.0.113.1 dev"
+                + " wan1 weight 1 metric 0 proto 77",
+            "192.0.2.7 dev wan1 metric 0 scope link proto 77");
+    List<RouteJson.InTable> v6 = RouteJson.parse(resource("route-6.json"), Family.IPV6);
+    assertThat(v6.stream().filter(r -> r.table() == 110).map(r -> r.route().toString()))
+        .containsExactlyInAnyOrder(
+            "2001:db8:1::/64 dev wan0 metric 1024 proto 77",
+            "default via 2001:db8:1::1 dev wan0 metric 1024 proto 77",
+            "2001:db8:5::/48 via 2001:db8:1::1 dev wan0 metric 10 proto 77",
+            // The kernel reports dev lo for an IPv6 blackhole; it is not part of the route.
+            "blackhole 2001:db8:6::/48 metric 1024 proto 77",
+            "2001:db8:7::/48 nexthop via 2001:db8:1::1 dev wan0 weight 3 nexthop via 2001:db8:1::3"
+                + " dev wan0 weight 1 metric 1024 proto 77");
+  }
+
+  @Test
+  void aDeclaredRouteEqualsWhatTheKernelReportsForIt() throws Exception {
+    Route live =
+        RouteJson.parse(resource("route-4.json"), Family.IPV4).stream()
+            .filter(r -> r.table() == 110 && r.route().to().toString().equals("198.51.100.0/24"))
+            .findFirst()
+            .orElseThrow()
+            .route();
+    Route declared =
+        Route.of(
+            new RouteSpec(
+                null,
+                "198.51.100.0/24",
+                null,
+                io.netconverge.core.net.InterfaceName.of("wan0"),
+                "198.51.100.2",
+                null,
+                null,
+                null,
+                null,
+                null),
+            77);
+    // No scope declared: link, as `ip route add` picks for a route without gateway.
+    assertThat(declared).isEqualTo(live);
+  }
+
+  @Test
+  void readsNamesAndBothFamiliesInThreeProcesses() throws Exception {
+    FakeExecutor host = host();
+    RouteTablesState live =
+        module.read(host, declared(RouteTable.of(RouteTableSpec.of("isp1", 110, List.of()), 77)));
+    assertThat(host.argvs())
+        .containsExactly(
+            List.of("sh", "-c", RouteTablesResource.READ_FILES, "netconverge", DIR.toString()),
+            READ4,
+            READ6);
+    assertThat(live.files().tablesDir()).isTrue();
+    assertThat(live.files().known()).containsEntry("main", 254L).containsEntry("vpn", 512L);
+    assertThat(live.files().known()).containsEntry("lab", 201L).doesNotContainKey("isp1");
+    assertThat(live.files().names()).containsEntry("isp1", 110L);
+    assertThat(live.files().protosConf()).isNull();
+    RouteTable t = live.tables().get(0);
+    assertThat(t.ref().id()).isEqualTo(110L);
+    assertThat(t.purge()).isTrue();
+    assertThat(t.routes()).hasSize(12);
+  }
+
+  @Test
+  void aTableDeclaredByNameOnlyTakesItsNumberFromRtTables() throws Exception {
+    RouteTablesState live =
+        module.read(host(), declared(new RouteTable(new TableRef(null, "lab"), true, List.of())));
+    assertThat(live.tables().get(0).ref().id()).isEqualTo(201L);
+  }
+
+  @Test
+  void aNameNoFileKnowsIsAnErrorBeforeAnythingRuns() {
+    assertThatThrownBy(
+            () ->
+                module.read(
+                    host(),
+                    declared(new RouteTable(new TableRef(null, "nowhere"), true, List.of()))))
+        .isInstanceOf(ExecException.class)
+        .hasMessageContaining("table 'nowhere' has no number");
+  }
+
+  @Test
+  void twoDeclarationsOfOneTableAreAnError() {
+    assertThatThrownBy(
+            () ->
+                module.read(
+                    host(),
+                    declared(
+                        new RouteTable(TableRef.id(201), true, List.of()),
+                        new RouteTable(new TableRef(null, "lab"), true, List.of()))))
+        .isInstanceOf(ExecException.class)
+        .hasMessageContaining("table lab is table 201, which the file already declares");
+  }
+
+  @Test
+  void aNameTheHostGivesAnotherNumberIsAnError() {
+    assertThatThrownBy(
+            () ->
+                module.read(
+                    host(), declared(new RouteTable(new TableRef(300L, "vpn"), true, List.of()))))
+        .isInstanceOf(ExecException.class)
+        .hasMessageContaining("table name 'vpn' is 512");
+  }
+
+  @Test
+  void driftIsReplacedInPlaceAndUndeclaredRoutesArePurged() throws Exception {
+    FakeExecutor host = host();
+    RouteTable want =
+        new RouteTable(
+            new TableRef(110L, "isp1"),
+            true,
+            List.of(
+                v4("default", "198.51.100.1", "wan0", 0), // as it is
+                v4("10.1.0.0/16", "198.51.100.9", "wan0", 50), // gateway drifted (and onlink)
+                v4("10.3.0.0/16", "198.51.100.1", "wan0", 7), // metric and type drifted
+                v4("10.9.0.0/16", "198.51.100.1", "wan0", 0))); // new
+    RouteTablesState declared = declared(want);
+    RouteTablesState live = module.read(host, declared);
+    List<Change> changes = module.diff(declared, live);
+
+    assertThat(changes)
+        .extracting(Change::resource, Change::action)
+        .contains(
+            org.assertj.core.groups.Tuple.tuple(
+                "route table isp1(110) default metric 0", Action.OK),
+            org.assertj.core.groups.Tuple.tuple(
+                "route table isp1(110) 10.1.0.0/16 metric 50", Action.UPDATE),
+            org.assertj.core.groups.Tuple.tuple(
+                "route table isp1(110) 10.3.0.0/16 metric 7", Action.UPDATE),
+            org.assertj.core.groups.Tuple.tuple(
+                "route table isp1(110) 10.9.0.0/16 metric 0", Action.CREATE),
+            org.assertj.core.groups.Tuple.tuple(
+                "route table isp1(110) 10.6.0.0/16 metric 0", Action.DELETE),
+            org.assertj.core.groups.Tuple.tuple(
+                "route table isp1(110) default (ipv6) metric 1024", Action.DELETE));
+    Change gateway =
+        changes.stream()
+            .filter(c -> c.resource().endsWith("10.1.0.0/16 metric 50"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(gateway.fields())
+        .extracting(f -> f.field() + ": " + f.before() + " -> " + f.after())
+        .containsExactly("via: 198.51.100.1 -> 198.51.100.9", "onlink: true -> false");
+    // The file exists with the same names: nothing to write; rt_protos.d has none of ours yet.
+    assertThat(changes)
+        .extracting(Change::resource, Change::action)
+        .contains(
+            org.assertj.core.groups.Tuple.tuple("file rt_tables.d/netconverge.conf", Action.OK),
+            org.assertj.core.groups.Tuple.tuple(
+                "file rt_protos.d/netconverge.conf", Action.CREATE));
+
+    FakeExecutor apply = new FakeExecutor().on(List.of("ip"), "").on(List.of("sh"), "");
+    module.apply(apply, declared, live, changes);
+    List<Command> commands = apply.commands();
+    assertThat(commands.get(0).argv())
+        .containsExactly(
+            "sh",
+            "-c",
+            RouteTablesResource.WRITE_FILE,
+            "netconverge",
+            DIR.resolve("rt_protos.d/netconverge.conf").toString());
+    assertThat(commands.get(0).stdin()).isEqualTo(Iproute2Files.HEADER + "77\tnetconverge\n");
+    assertThat(commands.get(1).argv()).containsExactly("ip", "-4", "-batch", "-");
+    assertThat(commands.get(1).stdin())
+        .isEqualTo(
+            "route replace unicast 10.1.0.0/16 table 110 proto 77 metric 50 scope 0 via"
+                + " 198.51.100.9 dev wan0\n"
+                + "route add unicast 10.3.0.0/16 table 110 proto 77 metric 7 scope 0 via"
+                + " 198.51.100.1 dev wan0\n"
+                + "route add unicast 10.9.0.0/16 table 110 proto 77 metric 0 scope 0 via"
+                + " 198.51.100.1 dev wan0\n"
+                + "route del unreachable 10.3.0.0/16 table 110 proto 77 metric 5\n"
+                + "route del blackhole 10.2.0.0/16 table 110 proto 77 metric 0\n"
+                + "route del prohibit 10.4.0.0/16 table 110 proto 77 metric 0\n"
+                + "route del throw 10.6.0.0/16 table 110 proto 77 metric 0\n"
+                + "route del unicast 198.51.100.0/24 table 110 proto 77 metric 0 dev wan0\n");
+    assertThat(commands.get(2).argv()).containsExactly("ip", "-6", "-batch", "-");
+    assertThat(commands.get(2).stdin())
+        .startsWith("route del unicast 2001:db8:1::/64 table 110 proto 77 metric 1024 dev wan0\n")
+        .contains("route del unicast 2001:db8:7::/48 table 110 proto 77 metric 1024\n");
+    assertThat(commands).hasSize(3);
+  }
+
+  @Test
+  void aTableThatDoesNotPurgeKeepsForeignRoutesButNotOurs() throws Exception {
+    FakeExecutor host = host();
+    RouteTablesState declared =
+        declared(new RouteTable(new TableRef(120L, "isp2"), false, List.of()));
+    RouteTablesState live = module.read(host, declared);
+    List<Change> changes = module.diff(declared, live);
+    assertThat(changes.stream().filter(c -> c.resource().startsWith("route")))
+        .extracting(Change::resource, Change::action)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(
+                "route table isp2(120) 10.5.0.0/16 metric 0", Action.DELETE),
+            org.assertj.core.groups.Tuple.tuple(
+                "route table isp2(120) 192.0.2.7 metric 0", Action.DELETE));
+  }
+
+  @Test
+  void aTableThatPurgesRemovesRoutesOfOtherProtocolsToo() throws Exception {
+    RouteTablesState declared =
+        declared(new RouteTable(new TableRef(120L, "isp2"), true, List.of()));
+    List<Change> changes = module.diff(declared, module.read(host(), declared));
+    assertThat(changes.stream().filter(c -> c.resource().startsWith("route")))
+        .extracting(Change::resource, Change::action, Change::before)
+        .contains(
+            org.assertj.core.groups.Tuple.tuple(
+                "route table isp2(120) default metric 100",
+                Action.DELETE,
+                "default via 203.0.113.1 dev wan1 metric 100 proto 3"),
+            org.assertj.core.groups.Tuple.tuple(
+                "route table isp2(120) 2001:db8:8::/48 metric 1024",
+                Action.DELETE,
+                "2001:db8:8::/48 via 2001:db8:1::1 dev wan0 metric 1024 proto 4"))
+        .hasSize(4);
+  }
+
+  @Test
+  void otherTablesAreNeverRead() throws Exception {
+    RouteTablesState declared = declared(new RouteTable(TableRef.id(777), true, List.of()));
+    RouteTablesState live = module.read(host(), declared);
+    assertThat(live.tables().get(0).routes()).isEmpty();
+    assertThat(module.diff(declared, live).stream().filter(c -> c.resource().startsWith("route")))
+        .isEmpty();
+  }
+
+  @Test
+  void withoutRtTablesDNoNamesAreWritten() {
+    Iproute2Files none = new Iproute2Files(false, null, false, null, Map.of());
+    RouteTablesState live = new RouteTablesState(List.of(), none);
+    assertThat(module.diff(declared(), live)).isEmpty();
+  }
+
+  @Test
+  void aBatchErrorNamesTheLineTheKernelRejected() {
+    FakeExecutor host =
+        new FakeExecutor()
+            .fail(
+                List.of("ip", "-4", "-batch", "-"),
+                2,
+                "Error: Nexthop has invalid gateway.\nCommand failed -:2\n");
+    assertThatThrownBy(
+            () ->
+                IpBatch.run(
+                    host, Family.IPV4, List.of("route add a", "route add b", "route add c")))
+        .isInstanceOf(ExecException.class)
+        .hasMessageContaining("'ip -4 route add b' failed (line 2 of 3")
+        .hasMessageContaining("Nexthop has invalid gateway");
+  }
+}
