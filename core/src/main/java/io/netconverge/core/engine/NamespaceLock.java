@@ -123,17 +123,24 @@ public final class NamespaceLock {
   }
 
   private String firstLine(Process holder) throws ExecException {
-    CompletableFuture<String> line =
-        CompletableFuture.supplyAsync(
+    // A thread of its own: a fleet takes many locks at once, each waiting on a connection, and
+    // a shared pool as small as this machine's core count would make them wait in line.
+    CompletableFuture<String> line = new CompletableFuture<>();
+    Thread reader =
+        new Thread(
             () -> {
               try {
-                return new BufferedReader(
-                        new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
-                    .readLine();
+                line.complete(
+                    new BufferedReader(
+                            new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine());
               } catch (IOException e) {
-                return null;
+                line.completeExceptionally(e);
               }
-            });
+            },
+            "netconverge-lock-reader");
+    reader.setDaemon(true);
+    reader.start();
     try {
       return line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
