@@ -87,6 +87,9 @@ UsePAM no
 StrictModes no
 PidFile none
 LogLevel VERBOSE
+# bash sources ~/.bashrc for ssh commands unless it is a nested shell; a heavy one (pyenv
+# init, here) would be measured instead of netconverge.
+SetEnv SHLVL=1
 CONF
     if [ "$latency" != 0 ]; then
       # eval parses the command line exactly as the login shell would have without ForceCommand.

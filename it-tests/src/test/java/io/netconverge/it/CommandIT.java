@@ -16,6 +16,7 @@ class CommandIT {
 
   @Test
   void planChangesNothing(TestNamespace ns) {
+    ns.resetSysctlBaseline();
     String before = ns.dump();
     Cli plan = Cli.run("plan", "--netns", ns.name(), "--diff", Cli.example("sysctl-basics.yaml"));
     assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
@@ -40,6 +41,7 @@ class CommandIT {
   @Test
   void aPathLikeSysctlKeyExits65AndChangesNothing(TestNamespace ns, @TempDir Path dir)
       throws Exception {
+    ns.resetSysctlBaseline();
     Path file = dir.resolve("path.yaml");
     Files.writeString(
         file,
@@ -54,6 +56,7 @@ class CommandIT {
 
   @Test
   void jsonOutputListsCountsAndChanges(TestNamespace ns) throws Exception {
+    ns.resetSysctlBaseline();
     Cli plan =
         Cli.run(
             "plan", "--netns", ns.name(), "--output", "json", Cli.example("sysctl-basics.yaml"));
@@ -73,6 +76,7 @@ class CommandIT {
 
   @Test
   void aConvergeOfALockedNamespaceExits75(TestNamespace ns) throws Exception {
+    ns.resetSysctlBaseline();
     String before = ns.dump();
     try (HostLock held = ns.target().lock()) {
       Cli apply = Cli.run("apply", "--netns", ns.name(), Cli.example("sysctl-basics.yaml"));
@@ -86,6 +90,7 @@ class CommandIT {
 
   @Test
   void factsDescribeTheNamespace(TestNamespace ns) throws Exception {
+    ns.resetSysctlBaseline();
     ns.addVethPair("wan0", "wan0p");
     Cli facts = Cli.run("facts", "--netns", ns.name(), "--output", "json");
     assertThat(facts.exitCode()).as(facts.toString()).isZero();

@@ -31,6 +31,8 @@ class FleetCommandIT {
     String second = ns.name() + "-2";
     TestNamespace.hostRun("ip", "netns", "add", second);
     try {
+      ns.resetSysctlBaseline();
+      new TestNamespace(second).resetSysctlBaseline();
       Path file = labExample(ns.name(), second);
       String before = ns.dump();
       Cli plan = Cli.run("plan", file.toString());

@@ -132,6 +132,10 @@ final class SshLab implements AutoCloseable {
     check(in, "ip", "link", "set", "lo", "up");
     check(in, "ip", "addr", "add", address + "/30", "dev", "eth0");
     check(in, "ip", "link", "set", "eth0", "up");
+    // A new namespace inherits ip_forward from the host's, which a Docker engine may have set:
+    // tests that count changes start from the kernel's defaults.
+    check(in, "sysctl", "-q", "-w", "net.ipv4.ip_forward=0", "net.ipv4.conf.all.rp_filter=0",
+        "net.ipv4.ip_local_port_range=32768 60999");
     Files.writeString(log, "");
     if (!sshd) {
       return;
@@ -174,6 +178,9 @@ final class SshLab implements AutoCloseable {
             "StrictModes no",
             "PidFile none",
             "LogLevel VERBOSE",
+            // bash sources ~/.bashrc for ssh commands unless it is a nested shell; root's here
+            // runs pyenv, which costs 0.2 s per command and sometimes writes to stderr.
+            "SetEnv SHLVL=1",
             ""));
     // sshd's privilege separation directory; Debian's package makes it only at service start.
     Files.createDirectories(Path.of("/run/sshd"));

@@ -18,6 +18,7 @@ class SysctlIT {
 
   @Test
   void applyThenPlanAgainFindsNothing(TestNamespace ns) {
+    ns.resetSysctlBaseline();
     Cli first = Cli.run("apply", "--netns", ns.name(), Cli.example("sysctl-basics.yaml"));
     assertThat(first.exitCode()).as(first.toString()).isZero();
     assertThat(first.out()).contains("changed=7");
@@ -35,6 +36,7 @@ class SysctlIT {
 
   @Test
   void driftIsPlannedWithBeforeAndAfter(TestNamespace ns) {
+    ns.resetSysctlBaseline();
     assertThat(Cli.run("apply", "--netns", ns.name(), Cli.example("sysctl-basics.yaml")).exitCode())
         .isZero();
     ns.run("sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
@@ -49,6 +51,7 @@ class SysctlIT {
   @Test
   void valuesAreComparedAsTheKernelPrintsThem(TestNamespace ns, @TempDir Path dir)
       throws Exception {
+    ns.resetSysctlBaseline();
     Path file = dir.resolve("ports.yaml");
     Files.writeString(
         file,
@@ -64,6 +67,7 @@ class SysctlIT {
   @Test
   void aKeyOfAMissingInterfaceIsAClearErrorAndNothingChanges(TestNamespace ns, @TempDir Path dir)
       throws Exception {
+    ns.resetSysctlBaseline();
     Path file = dir.resolve("wan9.yaml");
     Files.writeString(
         file,
@@ -79,6 +83,7 @@ class SysctlIT {
 
   @Test
   void vlanInterfaceKeysUseTheSlashForm(TestNamespace ns, @TempDir Path dir) throws Exception {
+    ns.resetSysctlBaseline();
     // This kernel has no vlan driver; a veth named like a VLAN tests the same key spelling.
     ns.addVethPair("lan0.100", "lan0p");
     Path file = dir.resolve("vlan.yaml");
@@ -95,6 +100,7 @@ class SysctlIT {
   @Test
   void aRejectedValueFailsAndRestoresWhatWasWritten(TestNamespace ns, @TempDir Path dir)
       throws Exception {
+    ns.resetSysctlBaseline();
     Path file = dir.resolve("bad-value.yaml");
     Files.writeString(
         file,
@@ -109,6 +115,7 @@ class SysctlIT {
 
   @Test
   void theJavaApiGivesTheSameResultAsTheCli(TestNamespace ns) throws Exception {
+    ns.resetSysctlBaseline();
     HostState state = Netconverge.load(Path.of(Cli.example("sysctl-basics.yaml")));
     HostReport viaApi = Netconverge.apply(state, ns.target(), Progress.NONE);
     assertThat(viaApi.status()).isEqualTo(HostReport.Status.CHANGED);

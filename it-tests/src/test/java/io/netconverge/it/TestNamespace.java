@@ -45,6 +45,26 @@ public final class TestNamespace {
     }
   }
 
+  /**
+   * Sets the sysctls of inventory-examples/sysctl-basics.yaml to the kernel's defaults. A new
+   * namespace inherits some of them (ip_forward) from the host's, which another program (dockerd)
+   * may have changed; tests that count changes start from here.
+   */
+  public void resetSysctlBaseline() {
+    run(
+        "sysctl",
+        "-q",
+        "-w",
+        "net.ipv4.ip_forward=0",
+        "net.ipv6.conf.all.forwarding=0",
+        "net.ipv4.conf.all.rp_filter=0",
+        "net.ipv4.conf.default.rp_filter=0",
+        "net.ipv4.tcp_fwmark_accept=0",
+        "net.ipv4.fwmark_reflect=0",
+        "net.ipv6.fwmark_reflect=0",
+        "net.ipv4.ip_local_port_range=32768 60999");
+  }
+
   /** Runs a command inside the namespace, with stdin; fails the test when it fails. */
   public String runWithStdin(String stdin, String... argv) {
     try {

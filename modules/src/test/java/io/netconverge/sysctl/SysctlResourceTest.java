@@ -1,0 +1,132 @@
+package io.netconverge.sysctl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netconverge.core.engine.Action;
+import io.netconverge.core.engine.Change;
+import io.netconverge.core.exec.ExecException;
+import io.netconverge.core.exec.ExecResult;
+import io.netconverge.core.testing.FakeExecutor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SysctlResourceTest {
+
+  private final SysctlResource module = new SysctlResource();
+
+  private static SysctlState state(String... keyValues) {
+    Map<SysctlKey, String> values = new LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      values.put(SysctlKey.of(keyValues[i]), keyValues[i + 1]);
+    }
+    return new SysctlState(values);
+  }
+
+  private static String resource(String name) throws IOException {
+    try (var in = SysctlResourceTest.class.getResourceAsStream("/sysctl/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void readsEveryKeyInOneProcess() throws Exception {
+    String out = resource("grep-missing.stdout");
+    FakeExecutor fake = new FakeExecutor().on(List.of("grep"), out);
+    SysctlState declared =
+        state(
+            "net.ipv4.ip_forward", "1",
+            "net.ipv4.ip_local_port_range", "32768 60999",
+            "net.ipv4.conf.all.rp_filter", "2");
+    SysctlState live = module.read(fake, declared);
+    assertThat(fake.argvs())
+        .containsExactly(
+            List.of(
+                "grep",
+                "-H",
+                "-a",
+                "--",
+                "",
+                "/proc/sys/net/ipv4/ip_forward",
+                "/proc/sys/net/ipv4/ip_local_port_range",
+                "/proc/sys/net/ipv4/conf/all/rp_filter"));
+    assertThat(live.values())
+        .containsExactly(
+            Map.entry(SysctlKey.of("net.ipv4.ip_forward"), "1"),
+            Map.entry(SysctlKey.of("net.ipv4.ip_local_port_range"), "32768 60999"),
+            Map.entry(SysctlKey.of("net.ipv4.conf.all.rp_filter"), "0"));
+  }
+
+  @Test
+  void aMissingKeyIsAnErrorThatNamesItAndItsInterface() throws Exception {
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(
+                List.of("grep"),
+                c -> {
+                  try {
+                    return new ExecResult(
+                        2, resource("grep-missing.stdout"), resource("grep-missing.stderr"));
+                  } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
+    assertThatThrownBy(
+            () ->
+                module.read(
+                    fake, state("net.ipv4.ip_forward", "1", "net.ipv4.conf.wan9.rp_filter", "2")))
+        .isInstanceOf(ExecException.class)
+        .hasMessage(
+            "cannot read sysctl on fake: net.ipv4.conf.wan9.rp_filter does not exist"
+                + " (is interface wan9 there?)");
+  }
+
+  @Test
+  void diffComparesAsTheKernelPrints() {
+    List<Change> changes =
+        module.diff(
+            state("net.ipv4.ip_local_port_range", "32768   60999", "net.ipv4.ip_forward", "1"),
+            state("net.ipv4.ip_local_port_range", "32768\t60999", "net.ipv4.ip_forward", "0"));
+    assertThat(changes).extracting(Change::action).containsExactly(Action.OK, Action.UPDATE);
+    Change update = changes.get(1);
+    assertThat(update.resource()).isEqualTo("sysctl net.ipv4.ip_forward");
+    assertThat(update.before()).isEqualTo("0");
+    assertThat(update.after()).isEqualTo("1");
+  }
+
+  @Test
+  void appliesOnlyWhatDiffersInOneProcess() throws Exception {
+    FakeExecutor fake = new FakeExecutor().on(List.of("sysctl"), "");
+    SysctlState declared =
+        state(
+            "net.ipv4.ip_forward", "1",
+            "net.ipv4.conf.all.rp_filter", "2",
+            "net.ipv4.ip_local_port_range", "20000  40000");
+    SysctlState live =
+        state(
+            "net.ipv4.ip_forward", "0",
+            "net.ipv4.conf.all.rp_filter", "2",
+            "net.ipv4.ip_local_port_range", "32768 60999");
+    module.apply(fake, declared, live, module.diff(declared, live));
+    assertThat(fake.argvs())
+        .containsExactly(
+            List.of(
+                "sysctl",
+                "-q",
+                "-w",
+                "net.ipv4.ip_forward=1",
+                "net.ipv4.ip_local_port_range=20000 40000"));
+  }
+
+  @Test
+  void nothingToApplyRunsNothing() throws Exception {
+    FakeExecutor fake = new FakeExecutor();
+    SysctlState same = state("net.ipv4.ip_forward", "1");
+    module.apply(fake, same, same, module.diff(same, same));
+    assertThat(fake.commands()).isEmpty();
+  }
+}
