@@ -174,10 +174,12 @@ if [ "$mode" = ssh ]; then
   printf '  per host and apply: %s TCP connection(s), %s ssh commands (channels)\n' \
     "$(calc "$connections / $total")" "$(calc "$sessions / $total")"
   start=$(date +%s.%N)
+  ssh -F "$work/ssh_config" -o ControlMaster=no -o ControlPath=none h0 true
+  own=$(date +%s.%N)
   ssh -F "$work/ssh_config" -o ControlMaster=auto -o ControlPath="$work/cm-%C" -o ControlPersist=10s h0 true
   mid=$(date +%s.%N)
   ssh -F "$work/ssh_config" -o ControlMaster=auto -o ControlPath="$work/cm-%C" h0 true
   end=$(date +%s.%N)
-  printf '  one ssh command: %.3f s with a new connection, %.3f s over the master\n' \
-    "$(calc "$mid - $start")" "$(calc "$end - $mid")"
+  printf '  one ssh command: %.3f s with a connection of its own, %.3f s over the master\n' \
+    "$(calc "$own - $start")" "$(calc "$end - $mid")"
 fi

@@ -134,7 +134,13 @@ final class SshLab implements AutoCloseable {
     check(in, "ip", "link", "set", "eth0", "up");
     // A new namespace inherits ip_forward from the host's, which a Docker engine may have set:
     // tests that count changes start from the kernel's defaults.
-    check(in, "sysctl", "-q", "-w", "net.ipv4.ip_forward=0", "net.ipv4.conf.all.rp_filter=0",
+    check(
+        in,
+        "sysctl",
+        "-q",
+        "-w",
+        "net.ipv4.ip_forward=0",
+        "net.ipv4.conf.all.rp_filter=0",
         "net.ipv4.ip_local_port_range=32768 60999");
     Files.writeString(log, "");
     if (!sshd) {
