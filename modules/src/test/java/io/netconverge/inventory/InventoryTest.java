@@ -258,4 +258,35 @@ class InventoryTest {
     assertThatThrownBy(() -> Netconverge.loadInventory(inv))
         .hasMessageContaining(inv + ":5:10: hosts[0].ssh: '-oProxyCommand=sh' is not an ssh host");
   }
+
+  @Test
+  void aMissingSshConfigFileNamesTheLineThatNamesIt() throws Exception {
+    Path inv =
+        write(
+            "fleet.yaml",
+            HEADER
+                + "groups:\n"
+                + "  - name: g\n"
+                + "    ssh: { configFile: nowhere_config }\n"
+                + "    hostState: { sysctl: { net.ipv4.ip_forward: 1 } }\n"
+                + "    hosts: [ { name: r1 } ]\n");
+    assertThatThrownBy(() -> Netconverge.loadInventory(inv))
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessage(
+            inv
+                + ":5:24: groups[0].ssh.configFile: no such file: "
+                + dir.resolve("nowhere_config").toAbsolutePath());
+  }
+
+  @Test
+  void localFalseIsAMistakeNotAConnection() throws Exception {
+    Path inv =
+        write(
+            "fleet.yaml",
+            HEADER
+                + "hosts:\n"
+                + "  - { name: r1, local: false, hostState: { sysctl: { net.ipv4.ip_forward: 1 } } }\n");
+    assertThatThrownBy(() -> Netconverge.loadInventory(inv))
+        .hasMessageContaining(inv + ":4:24: hosts[0].local: local: false means nothing");
+  }
 }

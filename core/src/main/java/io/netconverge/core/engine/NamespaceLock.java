@@ -1,6 +1,5 @@
 package io.netconverge.core.engine;
 
-import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.Executor;
 import java.io.BufferedReader;
@@ -83,8 +82,7 @@ public final class NamespaceLock {
 
   public HostLock acquire(Executor executor, String hostName)
       throws ExecException, LockHeldException {
-    List<String> argv = holderArgv();
-    Process holder = executor.spawn(argv);
+    Process holder = executor.spawn(holderArgv());
     String answer;
     try {
       answer = firstLine(holder);
@@ -98,12 +96,8 @@ public final class NamespaceLock {
       throw new ExecException(
           "cannot take the converge lock on "
               + executor.describe()
-              + " ('"
-              + Command.of(argv.subList(0, 2)).display()
-              + " …' exit "
-              + exitOf(holder)
-              + ")"
-              + (err.isEmpty() ? "" : ": " + err));
+              + ": "
+              + (err.isEmpty() ? "its holder program exited " + exitOf(holder) : err));
     }
     String file = directory.resolve("netns-" + m.group(2) + ".lock").toString();
     if (m.group(1).equals("busy")) {
