@@ -97,6 +97,27 @@ class FleetSshIT {
   }
 
   @Test
+  void hostsConvergeAtTheSameTime() throws Exception {
+    Path started = dir.resolve("h1-started");
+    // h0 goes on only once h1 has run a command; h1 runs after h0 unless they run together.
+    String waitForH1 =
+        "i=0; while [ ! -e "
+            + started
+            + " ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; [ -e "
+            + started
+            + " ] || { echo 'h1 did not start while h0 waited' >&2; exit 3; };"
+            + " eval \"$SSH_ORIGINAL_COMMAND\"";
+    String markH1 = "touch " + started + "; eval \"$SSH_ORIGINAL_COMMAND\"";
+    try (SshLab lab = SshLab.start(dir, 2, 0, Map.of(0, waitForH1, 1, markH1))) {
+      Cli apply = Cli.run("apply", "--forks", "2", inventory(lab, byAlias(lab)).toString());
+      assertThat(apply.exitCode()).as(apply.toString()).isZero();
+      assertThat(apply.out())
+          .contains("h0 : ok=0 changed=3 failed=0")
+          .contains("h1 : ok=0 changed=3 failed=0");
+    }
+  }
+
+  @Test
   void anUnreachableHostFailsAloneAndEveryHostIsReported() throws Exception {
     try (SshLab lab = SshLab.start(dir, 2, 1)) {
       Path file = inventory(lab, byAlias(lab));

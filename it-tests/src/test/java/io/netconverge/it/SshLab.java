@@ -74,11 +74,21 @@ final class SshLab implements AutoCloseable {
    * "connection refused" on port 22.
    */
   static SshLab start(Path dir, int withSshd, int withoutSshd) throws Exception {
+    return start(dir, withSshd, withoutSshd, java.util.Map.of());
+  }
+
+  /**
+   * As above, where host {@code i}'s sshd runs {@code forceCommands.get(i)} (an sshd ForceCommand
+   * line) for every command, e.g. to make one host wait for another.
+   */
+  static SshLab start(
+      Path dir, int withSshd, int withoutSshd, java.util.Map<Integer, String> forceCommands)
+      throws Exception {
     SshLab lab = new SshLab(dir);
     try {
       lab.keys();
       for (int i = 0; i < withSshd + withoutSshd; i++) {
-        lab.addHost(i, i < withSshd);
+        lab.addHost(i, i < withSshd, forceCommands.get(i));
       }
       lab.writeClientConfig();
       return lab;
@@ -116,7 +126,7 @@ final class SshLab implements AutoCloseable {
         dir.resolve("client_key").toString());
   }
 
-  private void addHost(int i, boolean sshd) throws Exception {
+  private void addHost(int i, boolean sshd, String forceCommand) throws Exception {
     String ns = "nc-ssh-" + id + "-" + i;
     String outside = "ncs" + id + "o" + i;
     String address = "10.250." + subnet + "." + (4 * i + 2);
@@ -187,6 +197,7 @@ final class SshLab implements AutoCloseable {
             // bash sources ~/.bashrc for ssh commands unless it is a nested shell; root's here
             // runs pyenv, which costs 0.2 s per command and sometimes writes to stderr.
             "SetEnv SHLVL=1",
+            forceCommand == null ? "" : "ForceCommand " + forceCommand,
             ""));
     // sshd's privilege separation directory; Debian's package makes it only at service start.
     Files.createDirectories(Path.of("/run/sshd"));
