@@ -8,6 +8,8 @@ import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.core.spec.SpecLoader;
 import io.netconverge.hoststate.HostState;
 import io.netconverge.hoststate.HostStateSpec;
+import io.netconverge.inventory.Inventory;
+import io.netconverge.inventory.InventorySpec;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -26,7 +28,8 @@ public final class Netconverge {
 
   /** The loader for every kind of file this version reads. */
   public static SpecLoader loader() {
-    return new SpecLoader(Map.of("HostState", HostStateSpec.class));
+    return new SpecLoader(
+        Map.of("HostState", HostStateSpec.class, "Inventory", InventorySpec.class));
   }
 
   /** Loads and validates a host state file; nothing runs on any host. */
@@ -43,6 +46,19 @@ public final class Netconverge {
   public static HostState load(Path file, Path iproute2Dir) throws InvalidSpecException {
     SpecLoader.Loaded<HostStateSpec> loaded = loader().loadWithSource(file, HostStateSpec.class);
     return HostState.from(loaded.spec(), loaded.source(), iproute2Dir);
+  }
+
+  /**
+   * Loads an inventory and every host state it names or holds; nothing runs on any host. Problems
+   * name the file they are in, its line and field.
+   */
+  public static Inventory loadInventory(Path file) throws InvalidSpecException {
+    return Inventory.load(loader(), file);
+  }
+
+  /** The {@code kind:} of a file, checked (apiVersion, a known kind), without binding it. */
+  public static String kindOf(Path file) throws InvalidSpecException {
+    return loader().kindOf(SpecLoader.read(file), file.toString());
   }
 
   /** Parses host state text; {@code source} names it in error messages. */

@@ -17,12 +17,17 @@ final class ApplyCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "A HostState file.")
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description = "A HostState file, or an Inventory of hosts.")
   Path file;
 
   @Mixin TargetOptions target = new TargetOptions();
 
   @Mixin ReportOptions report = new ReportOptions();
+
+  @Mixin FleetOptions fleet = new FleetOptions();
 
   @Option(
       names = "--sandbox",
@@ -38,6 +43,6 @@ final class ApplyCommand implements Callable<Integer> {
           spec.commandLine(), "--sandbox and --netns cannot be used together");
     }
     return new Converge(spec.commandLine().getOut(), spec.commandLine().getErr(), report)
-        .run(Mode.APPLY, file, target, sandbox);
+        .run(Mode.APPLY, file, target, fleet, sandbox);
   }
 }

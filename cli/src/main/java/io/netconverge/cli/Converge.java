@@ -34,7 +34,27 @@ final class Converge {
     this.report = report;
   }
 
-  int run(Mode mode, Path file, TargetOptions where, boolean sandbox) {
+  int run(Mode mode, Path file, TargetOptions where, FleetOptions fleet, boolean sandbox) {
+    String kind;
+    try {
+      kind = Netconverge.kindOf(file);
+    } catch (InvalidSpecException e) {
+      err.println(e.getMessage());
+      err.println("converge: " + file + " is not valid; nothing was run");
+      return ExitCodes.INVALID_FILE;
+    }
+    if (kind.equals("Inventory")) {
+      if (where.netns != null) {
+        return usage("--netns cannot be used with an inventory: its hosts say where they are");
+      }
+      if (sandbox) {
+        return usage("--sandbox takes a HostState file, not an inventory");
+      }
+      return new FleetRun(out, err, report).run(mode, file, fleet);
+    }
+    if (fleet.given()) {
+      return usage("--limit and --forks select hosts of an inventory; " + file + " is a HostState");
+    }
     HostState state;
     try {
       state = Netconverge.load(file);
@@ -50,6 +70,11 @@ final class Converge {
     print(mode, file, List.of(result));
     explainInvalid(file, result);
     return exitCode(mode, result);
+  }
+
+  private int usage(String message) {
+    err.println("converge: " + message);
+    return ExitCodes.USAGE;
   }
 
   private HostReport run(Mode mode, HostState state, Target target) {

@@ -18,12 +18,12 @@ import picocli.CommandLine.Command;
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:converged, or nothing to do",
-      "1:a failure (state restored)",
-      "2:plan found changes",
+      "0:converged, or nothing to do (every host of an inventory)",
+      "1:a failure (state restored); with an inventory: any host failed or was unreachable",
+      "2:plan found changes (on any host, none failed or locked)",
       "64:usage error",
       "65:invalid file (nothing was touched)",
-      "75:another converge holds the host's lock"
+      "75:another converge holds the host's lock (any host, none failed)"
     })
 public final class ConvergeCommand implements Runnable {
 

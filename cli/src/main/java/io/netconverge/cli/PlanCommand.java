@@ -15,16 +15,21 @@ final class PlanCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "A HostState file.")
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description = "A HostState file, or an Inventory of hosts.")
   Path file;
 
   @Mixin TargetOptions target = new TargetOptions();
 
   @Mixin ReportOptions report = new ReportOptions();
 
+  @Mixin FleetOptions fleet = new FleetOptions();
+
   @Override
   public Integer call() {
     return new Converge(spec.commandLine().getOut(), spec.commandLine().getErr(), report)
-        .run(Mode.PLAN, file, target, false);
+        .run(Mode.PLAN, file, target, fleet, false);
   }
 }

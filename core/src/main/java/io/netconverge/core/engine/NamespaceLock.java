@@ -2,35 +2,72 @@ package io.netconverge.core.engine;
 
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.Executor;
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The converge lock of a network namespace on this machine. Everything netconverge manages lives in
- * a network namespace, so the lock is keyed by the namespace's inode (as the target's executor sees
- * {@code /proc/self/ns/net}): two converges of one namespace exclude each other, even under two
- * names; converges of different namespaces run in parallel. An OS file lock is released by the
- * kernel when the process dies, so a crash never leaves a stale lock.
+ * The converge lock of a network namespace, on whatever host it lives (here, in a named namespace,
+ * over ssh, in a container). Everything netconverge manages lives in a network namespace, so the
+ * lock is keyed by the namespace's inode (as the target sees {@code /proc/self/ns/net}): two
+ * converges of one namespace exclude each other, even under two names or through two kinds of
+ * connection; converges of different namespaces run in parallel.
+ *
+ * <p>The lock is an flock(2) on {@code DIR/netns-INODE.lock} on the target, held by a small program
+ * started there through the target's executor: it takes the lock, says so, and waits for its stdin
+ * to close. Releasing is closing that stdin. Because the lock belongs to a running process, the
+ * kernel drops it when that process ends for any reason: this process dies, the ssh connection
+ * breaks, the container stops. A crash never leaves a stale lock, which a lock directory or a PID
+ * file would. It costs one program (one ssh channel) per apply, and a converge run locally and one
+ * run over ssh into the same namespace exclude each other, as they use one protocol.
  */
 public final class NamespaceLock {
 
   private static final Pattern NS_LINK = Pattern.compile("net:\\[(\\d+)]");
+  private static final Pattern ANSWER = Pattern.compile("(held|busy) (\\d+)");
+
+  /**
+   * Runs on the target with the lock directory as $1. fd 9 stays open in {@code cat}, so the lock
+   * lives exactly as long as cat waits on stdin.
+   */
+  static final String HOLDER =
+      "ns=$(readlink /proc/self/ns/net) || exit 1\n"
+          + "id=${ns#net:[}; id=${id%]}\n"
+          + "mkdir -p \"$1\" || exit 1\n"
+          + "exec 9>>\"$1/netns-$id.lock\" || exit 1\n"
+          + "flock -n 9 || { echo \"busy $id\"; exit 75; }\n"
+          + "echo \"held $id\"\n"
+          + "exec cat >/dev/null\n";
 
   private final Path directory;
+  private final Duration timeout;
+
+  public NamespaceLock(Path directory, Duration timeout) {
+    this.directory = directory;
+    this.timeout = timeout;
+  }
 
   public NamespaceLock(Path directory) {
-    this.directory = directory;
+    this(directory, Executor.DEFAULT_TIMEOUT);
   }
 
   public static NamespaceLock standard() {
     return new NamespaceLock(Path.of("/run/netconverge"));
+  }
+
+  /** The argv of the program that holds the lock on the target. */
+  public List<String> holderArgv() {
+    return List.of("sh", "-c", HOLDER, "netconverge-lock", directory.toString());
   }
 
   /** Reads the identity of the namespace the executor runs in: its inode number. */
@@ -45,52 +82,107 @@ public final class NamespaceLock {
 
   public HostLock acquire(Executor executor, String hostName)
       throws ExecException, LockHeldException {
-    String id = namespaceId(executor);
-    Path file = directory.resolve("netns-" + id + ".lock");
-    FileChannel channel;
+    Process holder = executor.spawn(holderArgv());
+    String answer;
     try {
-      Files.createDirectories(directory);
-      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    } catch (IOException e) {
-      throw new ExecException("cannot open lock file " + file + ": " + e.getMessage(), null, e);
+      answer = firstLine(holder);
+    } catch (ExecException e) {
+      holder.destroyForcibly();
+      throw e;
     }
-    FileLock lock;
-    try {
-      lock = channel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    } catch (IOException e) {
-      closeQuietly(channel);
-      throw new ExecException("cannot lock " + file + ": " + e.getMessage(), null, e);
+    Matcher m = answer == null ? null : ANSWER.matcher(answer);
+    if (m == null || !m.matches()) {
+      String err = drainAfterExit(holder);
+      throw new ExecException(
+          "cannot take the converge lock on "
+              + executor.describe()
+              + ": "
+              + (err.isEmpty() ? "its holder program exited " + exitOf(holder) : err));
     }
-    if (lock == null) {
-      closeQuietly(channel);
+    String file = directory.resolve("netns-" + m.group(2) + ".lock").toString();
+    if (m.group(1).equals("busy")) {
+      drainAfterExit(holder);
       throw new LockHeldException(
           "another converge holds the lock of "
               + hostName
               + " (network namespace "
-              + id
+              + m.group(2)
               + ", "
               + file
+              + " on "
+              + executor.describe()
               + ")");
     }
-    FileLock held = lock;
-    return () -> {
-      try {
-        held.release();
-      } catch (IOException e) {
-        // The channel close below releases it as well.
-      } finally {
-        closeQuietly(channel);
-      }
-    };
+    return () -> release(holder);
   }
 
-  private static void closeQuietly(FileChannel channel) {
+  private String firstLine(Process holder) throws ExecException {
+    // A thread of its own: a fleet takes many locks at once, each waiting on a connection, and
+    // a shared pool as small as this machine's core count would make them wait in line.
+    CompletableFuture<String> line = new CompletableFuture<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                line.complete(
+                    new BufferedReader(
+                            new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine());
+              } catch (IOException e) {
+                line.completeExceptionally(e);
+              }
+            },
+            "netconverge-lock-reader");
+    reader.setDaemon(true);
+    reader.start();
     try {
-      channel.close();
-    } catch (IOException e) {
-      // Closing a lock file we only wrote a lock on; nothing to recover.
+      return line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new ExecException(
+          "the converge lock was not answered within " + timeout.toSeconds() + "s", null, e);
+    } catch (ExecutionException e) {
+      throw new ExecException("cannot read the lock holder's answer: " + e.getCause(), null, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ExecException("interrupted while taking the converge lock", null, e);
     }
+  }
+
+  /** Closing stdin ends the holder's {@code cat}; the kernel drops the lock with its file. */
+  private static void release(Process holder) {
+    try {
+      holder.getOutputStream().close();
+      if (!holder.waitFor(10, TimeUnit.SECONDS)) {
+        holder.destroyForcibly();
+      }
+    } catch (IOException e) {
+      // The pipe is already gone, so the holder has its EOF: ending it is all that is left.
+      holder.destroyForcibly();
+    } catch (InterruptedException e) {
+      holder.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String drainAfterExit(Process holder) {
+    try {
+      holder.getOutputStream().close();
+      if (!holder.waitFor(10, TimeUnit.SECONDS)) {
+        holder.destroyForcibly();
+      }
+      return new String(holder.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)
+          .strip()
+          .replace('\n', ' ');
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      holder.destroyForcibly();
+      return "";
+    }
+  }
+
+  private static String exitOf(Process holder) {
+    return holder.isAlive() ? "none" : Integer.toString(holder.exitValue());
   }
 }

@@ -19,6 +19,12 @@ public final class CountingExecutor implements Executor {
   }
 
   @Override
+  public Process spawn(java.util.List<String> argv) throws ExecException {
+    count.incrementAndGet();
+    return delegate.spawn(argv);
+  }
+
+  @Override
   public String describe() {
     return delegate.describe();
   }

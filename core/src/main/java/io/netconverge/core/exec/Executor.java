@@ -1,6 +1,7 @@
 package io.netconverge.core.exec;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Runs one program on a target host: an argv (never a shell command line), optional stdin, a
@@ -16,6 +17,16 @@ public interface Executor {
    * could not be started or ran past its timeout.
    */
   ExecResult run(Command command) throws ExecException;
+
+  /**
+   * Starts a program on the target and returns while it runs; the caller talks to it through its
+   * streams and ends it by closing its stdin. This is how something is held on the target for as
+   * long as a converge runs (the host's lock): when this process dies for any reason, the pipe
+   * closes and the target side ends too.
+   */
+  default Process spawn(List<String> argv) throws ExecException {
+    throw new ExecException(describe() + " cannot keep a program running");
+  }
 
   /** A name for messages: {@code local}, {@code netns nc-test}, {@code ssh router1}. */
   String describe();

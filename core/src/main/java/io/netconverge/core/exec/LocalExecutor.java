@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecutor;
@@ -65,6 +66,19 @@ public final class LocalExecutor implements Executor {
           null);
     }
     return result;
+  }
+
+  @Override
+  public Process spawn(List<String> argv) throws ExecException {
+    ProcessBuilder builder = new ProcessBuilder(argv);
+    builder.environment().clear();
+    builder.environment().putAll(environment);
+    try {
+      return builder.start();
+    } catch (IOException e) {
+      throw new ExecException(
+          "could not run '" + Command.of(argv).display() + "': " + e.getMessage(), null, e);
+    }
   }
 
   @Override

@@ -30,6 +30,11 @@ public final class NetnsExecutor implements Executor {
   }
 
   @Override
+  public Process spawn(List<String> argv) throws ExecException {
+    return host.spawn(Command.of(argv).prefixed(List.of("ip", "netns", "exec", namespace)).argv());
+  }
+
+  @Override
   public String describe() {
     return "netns " + namespace;
   }

@@ -110,6 +110,11 @@ public final class SpecLoader {
     return bind(text, source, map, kinds.get(kind), "");
   }
 
+  /** The file's {@code kind:}, after checking the header; nothing is bound. */
+  public String kindOf(String text, String source) throws InvalidSpecException {
+    return header(new SourceMap(compose(text, source)), source);
+  }
+
   /**
    * Binds an already located part of a file (e.g. a host state inline in an inventory) as {@code
    * type}, with errors reported against the whole file.
@@ -120,7 +125,18 @@ public final class SpecLoader {
     return bind(text, source, map, type, path);
   }
 
-  private static String read(Path file) throws InvalidSpecException {
+  /**
+   * A problem at a field path of text that already loaded, for checks made after binding (a file
+   * the text refers to does not exist, say): it names the line and column of that field.
+   */
+  public static SpecProblem locate(String text, String source, String path, String message)
+      throws InvalidSpecException {
+    Node at = new SourceMap(compose(text, source)).locate(path).orElse(null);
+    return problemAt(at, source, clean(path), message).problems().get(0);
+  }
+
+  /** The text of a file, or a problem naming it. */
+  public static String read(Path file) throws InvalidSpecException {
     try {
       return Files.readString(file);
     } catch (NoSuchFileException e) {

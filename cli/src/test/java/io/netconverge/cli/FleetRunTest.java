@@ -1,0 +1,35 @@
+package io.netconverge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.HostReport;
+import io.netconverge.core.engine.HostReport.Status;
+import io.netconverge.core.engine.Mode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FleetRunTest {
+
+  private static HostReport host(Mode mode, Status status) {
+    List<Change> changes =
+        status == Status.CHANGED ? List.of(Change.create("sysctl a.b", "1", List.of())) : List.of();
+    return new HostReport("h", mode, status, changes, null, false);
+  }
+
+  private static int code(Mode mode, Status... statuses) {
+    return FleetRun.exitCode(
+        mode, java.util.Arrays.stream(statuses).map(s -> host(mode, s)).toList());
+  }
+
+  @Test
+  void aFailureOutranksALockWhichOutranksPendingChanges() {
+    assertThat(code(Mode.PLAN, Status.OK, Status.OK)).isEqualTo(0);
+    assertThat(code(Mode.PLAN, Status.OK, Status.CHANGED)).isEqualTo(2);
+    assertThat(code(Mode.PLAN, Status.CHANGED, Status.LOCKED)).isEqualTo(75);
+    assertThat(code(Mode.PLAN, Status.CHANGED, Status.LOCKED, Status.FAILED)).isEqualTo(1);
+    assertThat(code(Mode.APPLY, Status.CHANGED, Status.OK)).isEqualTo(0);
+    assertThat(code(Mode.APPLY, Status.CHANGED, Status.LOCKED)).isEqualTo(75);
+    assertThat(code(Mode.APPLY, Status.LOCKED, Status.FAILED)).isEqualTo(1);
+  }
+}

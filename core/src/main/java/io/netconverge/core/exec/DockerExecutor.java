@@ -1,0 +1,69 @@
+package io.netconverge.core.exec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Runs programs inside a running container with {@code docker exec -i}: the argv goes to the
+ * container as it is (no shell on either side), stdin is passed through.
+ */
+public final class DockerExecutor implements Executor {
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+
+  private final String container;
+  private final Executor local;
+
+  public DockerExecutor(String container, Executor local) {
+    if (!NAME.matcher(container).matches()) {
+      throw new IllegalArgumentException("'" + container + "' is not a container name or id");
+    }
+    this.container = container;
+    this.local = local;
+  }
+
+  public DockerExecutor(String container) {
+    this(container, new LocalExecutor());
+  }
+
+  public String container() {
+    return container;
+  }
+
+  /** The local argv that runs {@code argv} in the container. */
+  public List<String> dockerArgv(List<String> argv) {
+    List<String> docker = new ArrayList<>(List.of("docker", "exec", "-i", container));
+    // The tools must print what the parsers expect, whatever the image's locale.
+    docker.addAll(List.of("env", "LC_ALL=C"));
+    docker.addAll(argv);
+    return docker;
+  }
+
+  @Override
+  public ExecResult run(Command command) throws ExecException {
+    ExecResult result =
+        local.run(new Command(dockerArgv(command.argv()), command.stdin(), command.timeout()));
+    // The docker client's own failures (no such container, not running, no daemon) must not pass
+    // for the program's exit code.
+    String err = result.stderr().strip();
+    if (!result.ok()
+        && (err.startsWith("Error response from daemon")
+            || err.startsWith("Error: No such container")
+            || err.startsWith("Cannot connect to the Docker daemon"))) {
+      throw new ExecException(
+          "cannot run '" + command.display() + "' on " + describe() + ": " + err, result, null);
+    }
+    return result;
+  }
+
+  @Override
+  public Process spawn(List<String> argv) throws ExecException {
+    return local.spawn(dockerArgv(argv));
+  }
+
+  @Override
+  public String describe() {
+    return "docker " + container;
+  }
+}

@@ -1,0 +1,292 @@
+package io.netconverge.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netconverge.Netconverge;
+import io.netconverge.core.exec.SshConnection;
+import io.netconverge.core.spec.InvalidSpecException;
+import io.netconverge.sysctl.SysctlState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InventoryTest {
+
+  @TempDir Path dir;
+
+  private static final String HEADER = "apiVersion: netconverge/v1\nkind: Inventory\n";
+
+  private Path write(String name, String text) throws Exception {
+    Path file = dir.resolve(name);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text);
+    return file;
+  }
+
+  private Path hostState(String name, String sysctl) throws Exception {
+    return write(name, "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n  " + sysctl + "\n");
+  }
+
+  @Test
+  void hostsTakeTheirGroupsSettingsUnlessTheySayOtherwise() throws Exception {
+    hostState("states/edge.yaml", "net.ipv4.ip_forward: 1");
+    write("ssh_config", "Host *\n  User nobody\n");
+    Path inv =
+        write(
+            "fleet.yaml",
+            HEADER
+                + "groups:\n"
+                + "  - name: edge\n"
+                + "    ssh: { user: root, configFile: ssh_config, options: { ProxyJump: bastion } }\n"
+                + "    hostState: states/edge.yaml\n"
+                + "    hosts:\n"
+                + "      - { name: edge1, ssh: { host: 192.0.2.1 } }\n"
+                + "      - { name: edge2, ssh: { port: 2222, options: { ConnectTimeout: 3 } } }\n"
+                + "      - { name: lab, netns: lab1 }\n"
+                + "hosts:\n"
+                + "  - name: ci\n"
+                + "    docker: {}\n"
+                + "    hostState:\n"
+                + "      sysctl: { net.ipv4.ip_forward: 0 }\n"
+                + "  - { name: here, local: true, hostState: states/edge.yaml }\n");
+    Inventory inventory = Netconverge.loadInventory(inv);
+
+    assertThat(inventory.hosts())
+        .extracting(InventoryHost::name)
+        .containsExactly("edge1", "edge2", "lab", "ci", "here");
+    Path config = dir.resolve("ssh_config").toAbsolutePath();
+    assertThat(inventory.hosts().get(0).connection())
+        .isEqualTo(
+            new Connection.Ssh(
+                new SshConnection(
+                    "192.0.2.1",
+                    Optional.of("root"),
+                    OptionalInt.empty(),
+                    Optional.of(config),
+                    Map.of("ProxyJump", "bastion"))));
+    assertThat(inventory.hosts().get(1).connection())
+        .isEqualTo(
+            new Connection.Ssh(
+                new SshConnection(
+                    "edge2",
+                    Optional.of("root"),
+                    OptionalInt.of(2222),
+                    Optional.of(config),
+                    Map.of("ProxyJump", "bastion", "ConnectTimeout", "3"))));
+    assertThat(inventory.hosts().get(2).connection()).isEqualTo(new Connection.Netns("lab1"));
+    assertThat(inventory.hosts().get(3).connection()).isEqualTo(new Connection.Docker("ci"));
+    assertThat(inventory.hosts().get(4).connection()).isEqualTo(new Connection.Local());
+    assertThat(inventory.hosts().get(0).group()).contains("edge");
+    assertThat(inventory.hosts().get(3).group()).isEmpty();
+
+    assertThat(sysctl(inventory.hosts().get(0))).isEqualTo("{net.ipv4.ip_forward=1}");
+    assertThat(sysctl(inventory.hosts().get(3))).isEqualTo("{net.ipv4.ip_forward=0}");
+    // One file named by several hosts is loaded once and shared.
+    assertThat(inventory.hosts().get(4).state()).isSameAs(inventory.hosts().get(0).state());
+  }
+
+  private static String sysctl(InventoryHost host) {
+    return ((SysctlState) host.state().declared().get(0).state()).values().toString();
+  }
+
+  @Test
+  void limitSelectsHostsAndGroupsByNameInInventoryOrder() throws Exception {
+    Path inv =
+        write(
+            "fleet.yaml",
+            HEADER
+                + "groups:\n"
+                + "  - name: edge\n"
+                + "    hostState: { sysctl: { net.ipv4.ip_forward: 1 } }\n"
+                + "    docker: {}\n"
+                + "    hosts: [ { name: e1 }, { name: e2 } ]\n"
+                + "hosts:\n"
+                + "  - { name: lab, netns: lab, hostState: { sysctl: { net.ipv4.ip_forward: 1 } } }\n");
+    Inventory inventory = Netconverge.loadInventory(inv);
+    assertThat(inventory.select(List.of("lab", "e2")))
+        .extracting(InventoryHost::name)
+        .containsExactly("e2", "lab");
+    assertThat(inventory.select(List.of("edge")))
+        .extracting(InventoryHost::name)
+        .containsExactly("e1", "e2");
+    assertThatThrownBy(() -> inventory.select(List.of("e1", "e3", "core")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no host or group named e3, core")
+        .hasMessageContaining("it has: e1, e2, lab, edge");
+  }
+
+  @Test
+  void anUnknownKeyNamesTheInventorysLineAndField() throws Exception {
+    Path inv =
+        write(
+            "fleet.yaml",
+            HEADER
+                + "hosts:\n"
+                + "  - name: r1\n"
+                + "    netns: r1\n"
+                + "    sshh: { host: r1 }\n"
+                + "    hostState: { sysctl: { net.ipv4.ip_forward: 1 } }\n");
+    assertThatThrownBy(() -> Netconverge.loadInventory(inv))
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessageStartingWith(inv + ":6:5: hosts[0].sshh: unknown key 'sshh'");
+  }
+
+  @Test
+  void aBadInlineHostStateNamesTheInventorysLineAndField() throws Exception {
+    Path inv =
+        write(
+            "fleet.yaml",
+            HEADER
+                + "hosts:\n"
+                + "  - name: r1\n"
+                + "    netns: r1\n"
+                + "    hostState:\n"
+                + "      sysctl:\n"
+                + "        net.ipv4.ip_forward: 1\n"
+                + "        net.ipv4.conf.x/../../kernel.hostname: evil\n");
+    assertThatThrownBy(() -> Netconverge.loadInventory(inv))
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining(inv + ":9:9: hosts[0].hostState.sysctl")
+        .hasMessageContaining("is not a sysctl name");
+  }
+
+  @Test
+  void aBadReferencedHostStateNamesThatFileAndTheInventoryLine() throws Exception {
+    Path bad =
+        write(
+            "states/bad.yaml",
+            "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n  net.ipv4.ip_forward: 1\n"
+                + "sysctls: {}\n");
+    Path inv =
+        write(
+            "fleet.yaml",
+            HEADER
+                + "hosts:\n"
+                + "  - { name: r1, netns: r1, hostState: states/bad.yaml }\n"
+                + "  - { name: r2, netns: r2, hostState: states/bad.yaml }\n");
+    assertThatThrownBy(() -> Netconverge.loadInventory(inv))
+        .isInstanceOf(InvalidSpecException.class)
+        .satisfies(
+            e -> {
+              List<String> lines = e.getMessage().lines().toList();
+              assertThat(lines)
+                  .containsExactly(
+                      dir.resolve("states/bad.yaml")
+                          + ":5:1: sysctls: unknown key 'sysctls'"
+                          + " (known keys: apiVersion, kind, sysctl)",
+                      inv
+                          + ":4:39: hosts[0].hostState: the host state in "
+                          + bad
+                          + " is not valid (see above)");
+            });
+  }
+
+  @Test
+  void aMissingHostStateFileNamesTheInventoryLine() throws Exception {
+    Path inv =
+        write(
+            "fleet.yaml",
+            HEADER
+                + "groups:\n"
+                + "  - name: g\n"
+                + "    hostState: nowhere.yaml\n"
+                + "    hosts: [ { name: r1, netns: r1 } ]\n");
+    assertThatThrownBy(() -> Netconverge.loadInventory(inv))
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessage(
+            inv
+                + ":5:16: groups[0].hostState: no such file: "
+                + dir.resolve("nowhere.yaml").toAbsolutePath());
+  }
+
+  @Test
+  void namesAreUniqueAcrossHostsAndGroups() throws Exception {
+    Path inv =
+        write(
+            "fleet.yaml",
+            HEADER
+                + "groups:\n"
+                + "  - name: edge\n"
+                + "    netns: x\n"
+                + "    hostState: { sysctl: { net.ipv4.ip_forward: 1 } }\n"
+                + "    hosts: [ { name: r1 } ]\n"
+                + "hosts:\n"
+                + "  - { name: edge, netns: y, hostState: { sysctl: { net.ipv4.ip_forward: 1 } } }\n");
+    assertThatThrownBy(() -> Netconverge.loadInventory(inv))
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessage(inv + ":9:13: hosts[0].name: 'edge' is already the name at groups[0].name");
+  }
+
+  @Test
+  void aHostNeedsExactlyOneConnection() throws Exception {
+    Path none =
+        write(
+            "none.yaml",
+            HEADER
+                + "hosts:\n  - { name: r1, hostState: { sysctl: { net.ipv4.ip_forward: 1 } } }\n");
+    assertThatThrownBy(() -> Netconverge.loadInventory(none))
+        .hasMessageContaining(none + ":4:5: hosts[0]: host r1 has no connection");
+    Path two =
+        write(
+            "two.yaml",
+            HEADER
+                + "hosts:\n"
+                + "  - name: r1\n"
+                + "    netns: r1\n"
+                + "    docker: { container: r1 }\n"
+                + "    hostState: { sysctl: { net.ipv4.ip_forward: 1 } }\n");
+    assertThatThrownBy(() -> Netconverge.loadInventory(two))
+        .hasMessageContaining(two + ":4:5: hosts[0]: give one connection");
+  }
+
+  @Test
+  void anSshHostThatLooksLikeAnOptionIsRejected() throws Exception {
+    Path inv =
+        write(
+            "fleet.yaml",
+            HEADER
+                + "hosts:\n"
+                + "  - name: r1\n"
+                + "    ssh: { host: \"-oProxyCommand=sh\" }\n"
+                + "    hostState: { sysctl: { net.ipv4.ip_forward: 1 } }\n");
+    assertThatThrownBy(() -> Netconverge.loadInventory(inv))
+        .hasMessageContaining(inv + ":5:10: hosts[0].ssh: '-oProxyCommand=sh' is not an ssh host");
+  }
+
+  @Test
+  void aMissingSshConfigFileNamesTheLineThatNamesIt() throws Exception {
+    Path inv =
+        write(
+            "fleet.yaml",
+            HEADER
+                + "groups:\n"
+                + "  - name: g\n"
+                + "    ssh: { configFile: nowhere_config }\n"
+                + "    hostState: { sysctl: { net.ipv4.ip_forward: 1 } }\n"
+                + "    hosts: [ { name: r1 } ]\n");
+    assertThatThrownBy(() -> Netconverge.loadInventory(inv))
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessage(
+            inv
+                + ":5:24: groups[0].ssh.configFile: no such file: "
+                + dir.resolve("nowhere_config").toAbsolutePath());
+  }
+
+  @Test
+  void localFalseIsAMistakeNotAConnection() throws Exception {
+    Path inv =
+        write(
+            "fleet.yaml",
+            HEADER
+                + "hosts:\n"
+                + "  - { name: r1, local: false, hostState: { sysctl: { net.ipv4.ip_forward: 1 } } }\n");
+    assertThatThrownBy(() -> Netconverge.loadInventory(inv))
+        .hasMessageContaining(inv + ":4:24: hosts[0].local: local: false means nothing");
+  }
+}
