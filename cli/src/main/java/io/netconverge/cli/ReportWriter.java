@@ -79,6 +79,9 @@ final class ReportWriter {
         return ": " + orAbsent(f.before()) + " -> " + orAbsent(f.after());
       }
     }
+    if (c.action() != Action.UPDATE && c.fields().size() == 1) {
+      return ""; // one thing created or removed: the symbol says it all
+    }
     long added = c.fields().stream().filter(f -> f.before() == null).count();
     long removed = c.fields().stream().filter(f -> f.after() == null).count();
     long changed = c.fields().size() - added - removed;
