@@ -19,7 +19,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * HostState state = Netconverge.load(Path.of("router.yaml"));
- * HostReport report = Netconverge.apply(state, LocalTarget.netns("edge"), Progress.NONE);
+ * HostReport report = Netconverge.apply(state, Host.netns("edge"), Progress.NONE);
  * }</pre>
  */
 public final class Netconverge {

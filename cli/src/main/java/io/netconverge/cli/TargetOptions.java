@@ -1,6 +1,6 @@
 package io.netconverge.cli;
 
-import io.netconverge.core.engine.LocalTarget;
+import io.netconverge.core.engine.Host;
 import io.netconverge.core.engine.Target;
 import picocli.CommandLine.Option;
 
@@ -14,6 +14,6 @@ final class TargetOptions {
   String netns;
 
   Target target() {
-    return netns == null ? LocalTarget.localhost() : LocalTarget.netns(netns);
+    return netns == null ? Host.localhost() : Host.netns(netns);
   }
 }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netconverge.Netconverge;
 import io.netconverge.core.engine.Change;
 import io.netconverge.core.engine.FieldChange;
+import io.netconverge.core.engine.Host;
 import io.netconverge.core.engine.HostReport;
-import io.netconverge.core.engine.LocalTarget;
 import io.netconverge.core.engine.NamespaceLock;
 import io.netconverge.core.engine.Progress;
 import io.netconverge.core.exec.CountingExecutor;
@@ -211,7 +211,7 @@ class DualWanIT {
 
   private static int processesToApply(TestNamespace ns, Path file) throws Exception {
     CountingExecutor counting = new CountingExecutor(ns.executor());
-    LocalTarget target = new LocalTarget("counted", counting, NamespaceLock.standard());
+    Host target = new Host("counted", counting, NamespaceLock.standard());
     HostReport applied = Netconverge.apply(Netconverge.load(file), target, Progress.NONE);
     assertThat(applied.status()).as(applied.toString()).isEqualTo(HostReport.Status.CHANGED);
     return counting.count();

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netconverge.core.engine.Host;
 import io.netconverge.core.engine.HostLock;
-import io.netconverge.core.engine.LocalTarget;
 import io.netconverge.core.engine.NamespaceLock;
 import io.netconverge.core.exec.LocalExecutor;
 import io.netconverge.core.exec.NetnsExecutor;
@@ -156,8 +156,8 @@ class FleetSshIT {
     try (SshLab lab = SshLab.start(dir, 2, 0)) {
       Path file = inventory(lab, byAlias(lab));
       SshLab.Host h0 = lab.hosts().get(0);
-      LocalTarget local =
-          new LocalTarget(
+      Host local =
+          new Host(
               "local",
               new NetnsExecutor(h0.namespace(), new LocalExecutor()),
               NamespaceLock.standard());

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netconverge.Netconverge;
 import io.netconverge.core.engine.Declared;
+import io.netconverge.core.engine.Host;
 import io.netconverge.core.engine.HostReport;
-import io.netconverge.core.engine.LocalTarget;
 import io.netconverge.core.engine.NamespaceLock;
 import io.netconverge.core.engine.Progress;
 import io.netconverge.core.exec.CountingExecutor;
@@ -422,12 +422,12 @@ class IptablesIT {
     CountingExecutor planCount = new CountingExecutor(ns.executor());
     HostReport plan =
         Netconverge.plan(
-            state, new LocalTarget("plan", planCount, NamespaceLock.standard()), Progress.NONE);
+            state, new Host("plan", planCount, NamespaceLock.standard()), Progress.NONE);
     assertThat(plan.status()).as(plan.error()).isEqualTo(HostReport.Status.CHANGED);
     CountingExecutor applyCount = new CountingExecutor(ns.executor());
     HostReport apply =
         Netconverge.apply(
-            state, new LocalTarget("apply", applyCount, NamespaceLock.standard()), Progress.NONE);
+            state, new Host("apply", applyCount, NamespaceLock.standard()), Progress.NONE);
     assertThat(apply.status()).as(apply.error()).isEqualTo(HostReport.Status.CHANGED);
     assertThat(rulesOf(ns.run("iptables-nft-save"), "NC-" + n)).hasSize(n);
     return new int[] {planCount.count(), applyCount.count()};

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netconverge.Netconverge;
 import io.netconverge.core.engine.Declared;
+import io.netconverge.core.engine.Host;
 import io.netconverge.core.engine.HostReport;
-import io.netconverge.core.engine.LocalTarget;
 import io.netconverge.core.engine.NamespaceLock;
 import io.netconverge.core.engine.Progress;
 import io.netconverge.core.exec.CountingExecutor;
@@ -304,7 +304,7 @@ class NftablesIT {
     }
     HostState state = Netconverge.load(write(dir, yaml.toString()));
     CountingExecutor counting = new CountingExecutor(ns.executor());
-    LocalTarget target = new LocalTarget("counted", counting, NamespaceLock.standard());
+    Host target = new Host("counted", counting, NamespaceLock.standard());
     HostReport applied = Netconverge.apply(state, target, Progress.NONE);
     assertThat(applied.status()).as(applied.toString()).isEqualTo(HostReport.Status.CHANGED);
     assertThat(applied.changed()).isEqualTo(tables);

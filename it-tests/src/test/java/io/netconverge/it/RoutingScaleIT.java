@@ -3,8 +3,8 @@ package io.netconverge.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netconverge.Netconverge;
+import io.netconverge.core.engine.Host;
 import io.netconverge.core.engine.HostReport;
-import io.netconverge.core.engine.LocalTarget;
 import io.netconverge.core.engine.NamespaceLock;
 import io.netconverge.core.engine.Progress;
 import io.netconverge.core.exec.CountingExecutor;
@@ -51,7 +51,7 @@ class RoutingScaleIT {
 
   private static Run apply(TestNamespace ns, HostState state) {
     CountingExecutor counting = new CountingExecutor(ns.executor());
-    LocalTarget target = new LocalTarget("netns:" + ns.name(), counting, NamespaceLock.standard());
+    Host target = new Host("netns:" + ns.name(), counting, NamespaceLock.standard());
     long start = System.nanoTime();
     HostReport report = Netconverge.apply(state, target, Progress.NONE);
     return new Run(report, counting.count(), (System.nanoTime() - start) / 1_000_000);
@@ -59,7 +59,7 @@ class RoutingScaleIT {
 
   private static Run plan(TestNamespace ns, HostState state) {
     CountingExecutor counting = new CountingExecutor(ns.executor());
-    LocalTarget target = new LocalTarget("netns:" + ns.name(), counting, NamespaceLock.standard());
+    Host target = new Host("netns:" + ns.name(), counting, NamespaceLock.standard());
     long start = System.nanoTime();
     HostReport report = Netconverge.plan(state, target, Progress.NONE);
     return new Run(report, counting.count(), (System.nanoTime() - start) / 1_000_000);

@@ -1,6 +1,6 @@
 package io.netconverge.it;
 
-import io.netconverge.core.engine.LocalTarget;
+import io.netconverge.core.engine.Host;
 import io.netconverge.core.engine.NamespaceLock;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
@@ -32,8 +32,8 @@ public final class TestNamespace {
     return executor;
   }
 
-  public LocalTarget target() {
-    return new LocalTarget("netns:" + name, executor, NamespaceLock.standard());
+  public Host target() {
+    return new Host("netns:" + name, executor, NamespaceLock.standard());
   }
 
   /** Runs a command inside the namespace; fails the test when it fails. */

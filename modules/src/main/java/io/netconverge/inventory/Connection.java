@@ -1,8 +1,7 @@
 package io.netconverge.inventory;
 
-import io.netconverge.core.engine.LocalTarget;
+import io.netconverge.core.engine.Host;
 import io.netconverge.core.engine.NamespaceLock;
-import io.netconverge.core.engine.RemoteTarget;
 import io.netconverge.core.engine.Target;
 import io.netconverge.core.exec.DockerExecutor;
 import io.netconverge.core.exec.LocalExecutor;
@@ -19,7 +18,7 @@ public sealed interface Connection {
   record Local() implements Connection {
     @Override
     public Target target(String hostName) {
-      return new LocalTarget(hostName, new LocalExecutor(), NamespaceLock.standard());
+      return new Host(hostName, new LocalExecutor(), NamespaceLock.standard());
     }
   }
 
@@ -27,7 +26,7 @@ public sealed interface Connection {
   record Netns(String namespace) implements Connection {
     @Override
     public Target target(String hostName) {
-      return new LocalTarget(hostName, new NetnsExecutor(namespace), NamespaceLock.standard());
+      return new Host(hostName, new NetnsExecutor(namespace), NamespaceLock.standard());
     }
   }
 
@@ -35,7 +34,7 @@ public sealed interface Connection {
   record Ssh(SshConnection connection) implements Connection {
     @Override
     public Target target(String hostName) {
-      return RemoteTarget.ssh(hostName, new SshExecutor(connection));
+      return Host.ssh(hostName, new SshExecutor(connection));
     }
   }
 
@@ -43,7 +42,7 @@ public sealed interface Connection {
   record Docker(String container) implements Connection {
     @Override
     public Target target(String hostName) {
-      return RemoteTarget.docker(hostName, new DockerExecutor(container));
+      return Host.docker(hostName, new DockerExecutor(container));
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.netconverge.core.sandbox;
 
-import io.netconverge.core.engine.LocalTarget;
+import io.netconverge.core.engine.Host;
 import io.netconverge.core.engine.NamespaceLock;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
@@ -141,12 +141,12 @@ public final class Sandbox implements AutoCloseable {
     return new NetnsExecutor(name, host);
   }
 
-  public LocalTarget target(Path lockDirectory) {
-    return new LocalTarget("sandbox:" + name, executor(), new NamespaceLock(lockDirectory));
+  public Host target(Path lockDirectory) {
+    return new Host("sandbox:" + name, executor(), new NamespaceLock(lockDirectory));
   }
 
-  public LocalTarget target() {
-    return new LocalTarget("sandbox:" + name, executor(), NamespaceLock.standard());
+  public Host target() {
+    return new Host("sandbox:" + name, executor(), NamespaceLock.standard());
   }
 
   @Override
