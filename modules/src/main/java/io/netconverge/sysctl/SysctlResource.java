@@ -38,15 +38,15 @@ public final class SysctlResource implements ResourceModule<SysctlState> {
     }
     ExecResult result = executor.run(Command.of(argv));
     List<String> problems = new ArrayList<>();
+    // Only grep's own complaints count: a remote login shell may print noise on stderr too.
     for (String line : result.stderr().split("\n")) {
-      if (line.isBlank()) {
-        continue;
+      if (line.startsWith("grep: ")) {
+        problems.add(explain(line, byPath));
       }
-      problems.add(explain(line, byPath));
     }
     if (!problems.isEmpty() || result.exitCode() > 1) {
       if (problems.isEmpty()) {
-        problems.add("grep exited " + result.exitCode());
+        problems.add("grep exited " + result.exitCode() + ": " + result.stderr().strip());
       }
       throw new ExecException(
           "cannot read sysctl on " + executor.describe() + ": " + String.join("; ", problems));

@@ -86,6 +86,17 @@ class SysctlResourceTest {
   }
 
   @Test
+  void noiseOnStderrFromALoginShellIsNotAnError() throws Exception {
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(
+                List.of("grep"),
+                c -> new ExecResult(0, "/proc/sys/net/ipv4/ip_forward:1\n", "pyenv: hello\n"));
+    assertThat(module.read(fake, state("net.ipv4.ip_forward", "1")).values())
+        .containsEntry(SysctlKey.of("net.ipv4.ip_forward"), "1");
+  }
+
+  @Test
   void diffComparesAsTheKernelPrints() {
     List<Change> changes =
         module.diff(
