@@ -89,7 +89,7 @@ final class Converge {
 
   private int inSandbox(Mode mode, Path file) {
     // The sandbox shares this machine's /etc: names go to a throw-away iproute2 folder instead.
-    Path names;
+    Path names = null;
     HostState state;
     try {
       names = Files.createTempDirectory("netconverge-sandbox-iproute2");
@@ -102,9 +102,26 @@ final class Converge {
         dir.resolve("netconverge.conf.tmp").toFile().deleteOnExit();
       }
       state = Netconverge.load(file, names);
-    } catch (IOException | InvalidSpecException e) {
+    } catch (InvalidSpecException e) {
+      if (names != null) {
+        deleteTree(names);
+      }
+      err.println(e.getMessage());
+      err.println("converge: " + file + " is not valid; nothing was run");
+      return ExitCodes.INVALID_FILE;
+    } catch (IOException e) {
       err.println("converge: cannot prepare the sandbox: " + e.getMessage());
       return ExitCodes.FAILED;
+    }
+    List<String> hostWide = state.hostWideSysctls();
+    if (!hostWide.isEmpty()) {
+      deleteTree(names);
+      err.println(
+          file
+              + ": sysctl: not per network namespace, a sandbox run would change this host: "
+              + String.join(", ", hostWide)
+              + " (try the file without them, or plan it on the host itself)");
+      return ExitCodes.INVALID_FILE;
     }
     try {
       return inSandbox(mode, file, state);
@@ -131,8 +148,6 @@ final class Converge {
       err.println("converge: cannot build the sandbox: " + e.getMessage());
       return ExitCodes.FAILED;
     }
-    Thread cleanup = new Thread(box::close, "sandbox-cleanup");
-    Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       err.println(
           "sandbox: network namespace "
@@ -161,11 +176,6 @@ final class Converge {
     } finally {
       box.close();
       err.println("sandbox: removed " + box.namespace());
-      try {
-        Runtime.getRuntime().removeShutdownHook(cleanup);
-      } catch (IllegalStateException e) {
-        // Already shutting down: the hook is running or ran, and close() is idempotent.
-      }
     }
   }
 

@@ -131,13 +131,17 @@ final class FleetRun {
 
   /**
    * One exit code for the fleet, the most urgent first: 1 when any host failed (or could not be
-   * reached), else 75 when any host was locked by another converge, else (plan) 2 when any host has
-   * changes, else 0. A failure outranks a lock, so that "try again later" never hides a host that
-   * needs a look.
+   * reached), else 65 when a host's tools rejected its declaration (nothing was touched there),
+   * else 75 when any host was locked by another converge, else (plan) 2 when any host has changes,
+   * else 0. A failure outranks a lock, so that "try again later" never hides a host that needs a
+   * look.
    */
   static int exitCode(Mode mode, List<HostReport> reports) {
     if (reports.stream().anyMatch(r -> r.status() == HostReport.Status.FAILED)) {
       return ExitCodes.FAILED;
+    }
+    if (reports.stream().anyMatch(r -> r.status() == HostReport.Status.INVALID)) {
+      return ExitCodes.INVALID_FILE;
     }
     if (reports.stream().anyMatch(r -> r.status() == HostReport.Status.LOCKED)) {
       return ExitCodes.LOCKED;

@@ -32,4 +32,11 @@ class FleetRunTest {
     assertThat(code(Mode.APPLY, Status.CHANGED, Status.LOCKED)).isEqualTo(75);
     assertThat(code(Mode.APPLY, Status.LOCKED, Status.FAILED)).isEqualTo(1);
   }
+
+  @Test
+  void aRejectedDeclarationIsAnInvalidFileUnlessAHostFailed() {
+    assertThat(code(Mode.PLAN, Status.CHANGED, Status.INVALID)).isEqualTo(65);
+    assertThat(code(Mode.APPLY, Status.LOCKED, Status.INVALID)).isEqualTo(65);
+    assertThat(code(Mode.APPLY, Status.INVALID, Status.FAILED)).isEqualTo(1);
+  }
 }

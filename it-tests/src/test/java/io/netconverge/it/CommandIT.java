@@ -100,4 +100,22 @@ class CommandIT {
     assertThat(doc.path("netnsInode").asText())
         .isEqualTo(ns.run("stat", "-L", "-c", "%i", "/proc/self/ns/net").strip());
   }
+
+  @Test
+  void aSandboxRefusesSysctlsThatBelongToTheWholeMachine(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("vm.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n  net.ipv4.ip_forward: 1\n"
+            + "  vm.swappiness: 11\n");
+    String swappiness = Files.readString(Path.of("/proc/sys/vm/swappiness"));
+    String namespaces =
+        new io.netconverge.core.exec.LocalExecutor().check("ip", "netns", "list").stdout();
+    Cli run = Cli.run("apply", "--sandbox", file.toString());
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(65);
+    assertThat(run.err()).contains("not per network namespace").contains("vm.swappiness");
+    assertThat(Files.readString(Path.of("/proc/sys/vm/swappiness"))).isEqualTo(swappiness);
+    assertThat(new io.netconverge.core.exec.LocalExecutor().check("ip", "netns", "list").stdout())
+        .isEqualTo(namespaces);
+  }
 }

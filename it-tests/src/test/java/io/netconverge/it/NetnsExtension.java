@@ -27,6 +27,9 @@ public final class NetnsExtension
     TestNamespace ns = new TestNamespace(name);
     context.getStore(STORE).put("ns", ns);
     ns.run("ip", "link", "set", "lo", "up");
+    // A new namespace inherits some IPv4 settings from the host's; start every test from the
+    // kernel's defaults whatever the host (or a Docker engine on it) has set.
+    ns.resetSysctlBaseline();
   }
 
   @Override

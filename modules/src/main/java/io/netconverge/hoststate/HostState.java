@@ -62,6 +62,25 @@ public record HostState(List<Declared<?>> declared, List<SandboxInterface> inter
     return from(spec, source, defaultIproute2Dir());
   }
 
+  /**
+   * Declared sysctls that the kernel keeps for the whole machine, not per network namespace
+   * (everything outside {@code net.}, and {@code net.core} knobs shared by all namespaces are not
+   * distinguished here): writing them inside a namespace changes the host.
+   */
+  public List<String> hostWideSysctls() {
+    List<String> keys = new ArrayList<>();
+    for (Declared<?> d : declared) {
+      if (d.state() instanceof SysctlState s) {
+        for (SysctlKey key : s.values().keySet()) {
+          if (!key.name().startsWith("net.")) {
+            keys.add(key.name());
+          }
+        }
+      }
+    }
+    return keys;
+  }
+
   private static Path defaultIproute2Dir() {
     return Path.of(System.getProperty(IPROUTE2_DIR_PROPERTY, "/etc/iproute2"));
   }

@@ -96,6 +96,9 @@ public final class Runner {
               + left.stream().map(Change::resource).collect(Collectors.joining(", "));
     } catch (ExecException e) {
       failure = e.getMessage();
+    } catch (RuntimeException e) {
+      // A bug in a module must not leave the host half-applied: restore, then report it.
+      failure = "internal error while applying: " + e;
     }
     String restoreError = restore(host, executor, snapshot.subList(0, applied));
     String error = restoreError == null ? failure : failure + "; restore failed: " + restoreError;
@@ -110,7 +113,7 @@ public final class Runner {
       Declared<?> previous = touched.get(i).asDeclared();
       try {
         previous.read(executor).apply(executor);
-      } catch (ExecException e) {
+      } catch (ExecException | RuntimeException e) {
         errors.add(e.getMessage());
       }
     }

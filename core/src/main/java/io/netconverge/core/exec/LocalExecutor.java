@@ -22,6 +22,8 @@ import org.apache.commons.exec.PumpStreamHandler;
  */
 public final class LocalExecutor implements Executor {
 
+  private static final java.time.Duration STOP_TIMEOUT = java.time.Duration.ofSeconds(5);
+
   private final Map<String, String> environment;
 
   public LocalExecutor() {
@@ -44,7 +46,10 @@ public final class LocalExecutor implements Executor {
             : new ByteArrayInputStream(command.stdin().getBytes(StandardCharsets.UTF_8));
     ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(command.timeout()).get();
     DefaultExecutor executor = DefaultExecutor.builder().get();
-    executor.setStreamHandler(new PumpStreamHandler(out, err, in));
+    PumpStreamHandler pumps = new PumpStreamHandler(out, err, in);
+    // A killed program's own children may still hold its pipes: do not wait for them forever.
+    pumps.setStopTimeout(STOP_TIMEOUT);
+    executor.setStreamHandler(pumps);
     executor.setWatchdog(watchdog);
     executor.setExitValues(null);
     int exit;

@@ -67,6 +67,10 @@ public final class SshExecutor implements Executor {
     options.put("ControlPath", controlDirectory.resolve("%C").toString());
     options.put("ControlPersist", "60s");
     options.putAll(connection.options());
+    // Our command must run as sent, without a terminal: a user's RequestTTY or RemoteCommand would
+    // turn the channel into a tty (CRLF, stderr in stdout) or replace the command.
+    options.put("RequestTTY", "no");
+    options.put("RemoteCommand", "none");
     options.forEach((k, v) -> ssh.addAll(List.of("-o", k + "=" + v)));
     connection.user().ifPresent(u -> ssh.addAll(List.of("-l", u)));
     if (connection.port().isPresent()) {

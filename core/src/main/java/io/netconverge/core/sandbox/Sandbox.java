@@ -26,6 +26,8 @@ public final class Sandbox implements AutoCloseable {
   private final String upstream;
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  private final Thread cleanup = new Thread(this::removeNamespaces, "sandbox-cleanup");
+
   private Sandbox(Executor host, String name) {
     this.host = host;
     this.name = name;
@@ -38,6 +40,8 @@ public final class Sandbox implements AutoCloseable {
     byte[] id = new byte[3];
     new SecureRandom().nextBytes(id);
     Sandbox sandbox = new Sandbox(host, "nc-sandbox-" + HexFormat.of().formatHex(id));
+    // Registered before the first namespace exists, so Ctrl-C at any moment leaves nothing behind.
+    Runtime.getRuntime().addShutdownHook(sandbox.cleanup);
     try {
       sandbox.build(interfaces);
       return sandbox;
@@ -151,6 +155,15 @@ public final class Sandbox implements AutoCloseable {
 
   @Override
   public void close() {
+    removeNamespaces();
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    } catch (IllegalStateException e) {
+      // Already shutting down: the hook runs removeNamespaces, which is idempotent.
+    }
+  }
+
+  private void removeNamespaces() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }

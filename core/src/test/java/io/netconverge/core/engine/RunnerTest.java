@@ -18,6 +18,7 @@ class RunnerTest {
     final Map<String, String> kernel = new LinkedHashMap<>();
     final List<String> log = new ArrayList<>();
     String failOnKey;
+    String crashOnKey;
     String ignoreKey;
 
     @Override
@@ -53,6 +54,10 @@ class RunnerTest {
         List<Change> changes)
         throws ExecException {
       for (var e : declared.entrySet()) {
+        if (e.getKey().equals(crashOnKey)) {
+          crashOnKey = null;
+          throw new IllegalStateException("parser bug on " + e.getKey());
+        }
         if (e.getKey().equals(failOnKey)) {
           failOnKey = null; // fails once, as a rejected write would; the restore then succeeds
           throw new ExecException("cannot write " + e.getKey());
@@ -155,6 +160,17 @@ class RunnerTest {
     assertThat(report.error()).isEqualTo("applied, but the host still differs: y");
     assertThat(a.kernel).containsEntry("x", "old");
     assertThat(b.kernel).doesNotContainKey("y");
+  }
+
+  @Test
+  void aBugInAModuleIsRestoredLikeAFailure() {
+    a.kernel.put("x", "old");
+    b.crashOnKey = "y";
+    HostReport report = new Runner().apply(target, declare(Map.of("x", "new"), Map.of("y", "2")));
+    assertThat(report.status()).isEqualTo(HostReport.Status.FAILED);
+    assertThat(report.error()).contains("parser bug on y");
+    assertThat(report.restored()).isTrue();
+    assertThat(a.kernel).containsEntry("x", "old");
   }
 
   @Test
