@@ -64,7 +64,7 @@ class RoutingIT {
     assertThat(ns.run("ip", "-N", "rule", "show"))
         .contains("1010:\tfrom all fwmark 0xa/0xff lookup 110 proto 77")
         .contains("1110:\tfrom 198.51.100.2 lookup 110 proto 77")
-        .contains("1900:\tfrom all lookup 254 suppress_prefixlength 0 proto 77")
+        .contains("1000:\tfrom all lookup 254 suppress_prefixlength 0 proto 77")
         .contains("2000:\tfrom all lookup 130 proto 77");
     assertThat(ns.run("ip", "-N", "-6", "rule", "show"))
         .contains("1010:\tfrom all fwmark 0xa/0xff lookup 110 proto 77");

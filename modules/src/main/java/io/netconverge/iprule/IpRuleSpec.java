@@ -65,6 +65,13 @@ public record IpRuleSpec(
           "a rule needs exactly one of 'table' (look up a table) or 'type' (blackhole, unreachable,"
               + " prohibit)");
     }
+    if (fwmark != null && fwmark.value() == 0 && fwmark.fullMask()) {
+      // The kernel stores a bare mark 0 as "no mark match": the rule would never read back as
+      // declared and would be added again on every run.
+      throw new IllegalArgumentException(
+          "fwmark 0 matches every packet and the kernel drops it from the rule; to match unmarked"
+              + " packets give a mask, e.g. 0/0xff");
+    }
     if (suppressPrefixLength != null) {
       if (table == null) {
         throw new IllegalArgumentException("suppressPrefixLength needs 'table'");

@@ -86,6 +86,15 @@ class RoutingSpecTest {
   }
 
   @Test
+  void aBareMarkZeroIsRejectedButAMaskedOneIsNot() throws Exception {
+    SpecProblem p = problem("ipRules:\n  - { priority: 10, fwmark: 0, table: 5 }\n");
+    assertThat(p.path()).isEqualTo("ipRules[0]");
+    assertThat(p.message()).contains("fwmark 0 matches every packet");
+    assertThat(parse("ipRules:\n  - { priority: 10, fwmark: 0/0xff, table: 5 }\n").ipRules())
+        .hasSize(1);
+  }
+
+  @Test
   void mixedFamiliesAreRejected() {
     assertThat(
             problem("ipRules:\n  - { from: 10.0.0.0/8, to: 2001:db8::/32, table: 5 }\n").message())
