@@ -99,7 +99,6 @@ final class Converge {
         Path dir = Files.createDirectory(names.resolve(folder));
         dir.toFile().deleteOnExit();
         dir.resolve("netconverge.conf").toFile().deleteOnExit();
-        dir.resolve("netconverge.conf.tmp").toFile().deleteOnExit();
       }
       state = Netconverge.load(file, names);
     } catch (InvalidSpecException e) {

@@ -38,7 +38,9 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
           + " for s in rt_tables.d rt_protos.d; do if [ -d \"$d/$s\" ]; then echo \"==> dir $s\"; fi;"
           + " done";
 
-  static final String WRITE_FILE = "cat > \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\"";
+  // A temporary name of this shell's own ($$): namespaces of one machine share /etc/iproute2, and
+  // two converges of different namespaces may write it at once.
+  static final String WRITE_FILE = "cat > \"$1.$$\" && mv -f \"$1.$$\" \"$1\"";
 
   private final int protocol;
   private final Path iproute2Dir;
