@@ -83,25 +83,6 @@ public final class TestNamespace {
     }
   }
 
-  /** Adds a veth pair: {@code name} here, {@code peer} in the namespace {@code peerNamespace}. */
-  public void addVeth(String itf, String peer, String peerNamespace) {
-    hostRun(
-        "ip",
-        "link",
-        "add",
-        itf,
-        "netns",
-        name,
-        "type",
-        "veth",
-        "peer",
-        "name",
-        peer,
-        "netns",
-        peerNamespace);
-    run("ip", "link", "set", itf, "up");
-  }
-
   /** Adds a veth pair with both ends in this namespace, both up: the stand-in for a dummy. */
   public void addVethPair(String itf, String peer) {
     run("ip", "link", "add", itf, "type", "veth", "peer", "name", peer);

@@ -11,9 +11,6 @@ import io.netconverge.core.net.Mark;
 import io.netconverge.core.testing.FakeExecutor;
 import io.netconverge.route.Family;
 import io.netconverge.route.TableRef;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +25,7 @@ class IpRulesResourceTest {
       new IpRulesResource(77, Path.of("/tmp/nc-iproute2-capture"));
 
   static String resource(String name) {
-    try (InputStream in = IpRulesResourceTest.class.getResourceAsStream(name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
+    return io.netconverge.core.testing.TestResources.text(name);
   }
 
   private static FakeExecutor host() {

@@ -1,9 +1,5 @@
 package io.netconverge.nftables;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** Real nft output saved under src/test/resources/nftables (see the README there). */
@@ -14,14 +10,7 @@ final class Fixtures {
   private Fixtures() {}
 
   static String text(String name) {
-    try (InputStream in = Fixtures.class.getResourceAsStream("/nftables/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException("no fixture " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return io.netconverge.core.testing.TestResources.text("/nftables/" + name);
   }
 
   static Map<NftTableName, TableForm> forms(String name) {

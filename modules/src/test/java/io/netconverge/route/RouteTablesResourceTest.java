@@ -8,9 +8,6 @@ import io.netconverge.core.engine.Change;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.testing.FakeExecutor;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +26,7 @@ class RouteTablesResourceTest {
   private final RouteTablesResource module = new RouteTablesResource(77, DIR);
 
   static String resource(String name) {
-    try (InputStream in = RouteTablesResourceTest.class.getResourceAsStream("/route/" + name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
+    return io.netconverge.core.testing.TestResources.text("/route/" + name);
   }
 
   private static FakeExecutor host() {

@@ -8,8 +8,6 @@ import io.netconverge.core.engine.Change;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.testing.FakeExecutor;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +25,8 @@ class SysctlResourceTest {
     return new SysctlState(values);
   }
 
-  private static String resource(String name) throws IOException {
-    try (var in = SysctlResourceTest.class.getResourceAsStream("/sysctl/" + name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+  private static String resource(String name) {
+    return io.netconverge.core.testing.TestResources.text("/sysctl/" + name);
   }
 
   @Test
@@ -67,14 +63,9 @@ class SysctlResourceTest {
         new FakeExecutor()
             .on(
                 List.of("grep"),
-                c -> {
-                  try {
-                    return new ExecResult(
-                        2, resource("grep-missing.stdout"), resource("grep-missing.stderr"));
-                  } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                  }
-                });
+                c ->
+                    new ExecResult(
+                        2, resource("grep-missing.stdout"), resource("grep-missing.stderr")));
     assertThatThrownBy(
             () ->
                 module.read(

@@ -46,13 +46,6 @@ public record Command(List<String> argv, String stdin, Duration timeout) {
 
   /** The argv as one readable line, for messages only (it is never given to a shell). */
   public String display() {
-    StringBuilder sb = new StringBuilder();
-    for (String arg : argv) {
-      if (!sb.isEmpty()) {
-        sb.append(' ');
-      }
-      sb.append(ShellQuoting.quoteIfNeeded(arg));
-    }
-    return sb.toString();
+    return ShellQuoting.join(argv);
   }
 }

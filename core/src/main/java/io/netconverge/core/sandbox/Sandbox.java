@@ -6,7 +6,6 @@ import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.Executor;
 import io.netconverge.core.exec.NetnsExecutor;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -143,10 +142,6 @@ public final class Sandbox implements AutoCloseable {
 
   public Executor executor() {
     return new NetnsExecutor(name, host);
-  }
-
-  public Host target(Path lockDirectory) {
-    return new Host("sandbox:" + name, executor(), new NamespaceLock(lockDirectory));
   }
 
   public Host target() {
