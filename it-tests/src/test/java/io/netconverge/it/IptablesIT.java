@@ -9,10 +9,10 @@ import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.NamespaceLock;
 import io.netconverge.core.engine.Progress;
 import io.netconverge.core.exec.CountingExecutor;
+import io.netconverge.core.net.Family;
 import io.netconverge.core.spec.SpecSource;
 import io.netconverge.hoststate.HostState;
-import io.netconverge.iptables.Backend;
-import io.netconverge.iptables.IpFamily;
+import io.netconverge.iptables.IptablesBackend;
 import io.netconverge.iptables.IptablesChain;
 import io.netconverge.iptables.IptablesResource;
 import io.netconverge.iptables.IptablesState;
@@ -348,7 +348,7 @@ class IptablesIT {
         new HostState(
             List.of(
                 new Declared<>(
-                    new IptablesResource(Backend.LEGACY, SpecSource.none()),
+                    new IptablesResource(IptablesBackend.LEGACY, SpecSource.none()),
                     IptablesState.declared(
                         List.of(
                             chain4("NC-PREROUTING", "PREROUTING", "-j MARK --set-mark 10"),
@@ -383,7 +383,7 @@ class IptablesIT {
 
   private static IptablesChain chain4(String name, String from, String... rules) {
     return new IptablesChain(
-        IpFamily.IPV4, IptablesTable.MANGLE, name, from, JumpPosition.FIRST, List.of(rules), null);
+        Family.IPV4, IptablesTable.MANGLE, name, from, JumpPosition.FIRST, List.of(rules), null);
   }
 
   @Test
@@ -400,7 +400,7 @@ class IptablesIT {
   /** Plans and applies n rules in each family; returns the processes each spawned. */
   private static int[] converge(TestNamespace ns, int n) throws Exception {
     List<IptablesChain> chains = new ArrayList<>();
-    for (IpFamily family : IpFamily.values()) {
+    for (Family family : Family.values()) {
       List<String> rules =
           IntStream.range(0, n).mapToObj(i -> "-m mark --mark " + (i + 1) + " -j RETURN").toList();
       chains.add(

@@ -1,21 +1,20 @@
 package io.netconverge.dualwan;
 
+import io.netconverge.core.net.Family;
+import io.netconverge.core.net.IpPrefix;
 import io.netconverge.core.net.Mark;
+import io.netconverge.core.net.TableRef;
 import io.netconverge.core.sandbox.SandboxInterface;
 import io.netconverge.core.spec.SpecViolation;
 import io.netconverge.iprule.IpRuleSpec;
-import io.netconverge.iptables.IpFamily;
 import io.netconverge.iptables.IptablesChainSpec;
 import io.netconverge.iptables.IptablesTable;
 import io.netconverge.iptables.JumpPosition;
 import io.netconverge.nftables.NftTableName;
 import io.netconverge.nftables.NftTableSpec;
-import io.netconverge.route.Family;
-import io.netconverge.route.IpPrefix;
 import io.netconverge.route.RouteScope;
 import io.netconverge.route.RouteSpec;
 import io.netconverge.route.RouteTableSpec;
-import io.netconverge.route.TableRef;
 import io.netconverge.sysctl.SysctlKey;
 import io.netconverge.sysctl.SysctlState;
 import java.util.ArrayList;
@@ -331,7 +330,7 @@ public final class DualWanProfile {
     String restore = "-j CONNMARK --restore-mark --nfmask " + mask + " --ctmask " + mask;
     List<IptablesChainSpec> chains = new ArrayList<>();
     for (Family family : spec.families().members()) {
-      IpFamily ipFamily = family == Family.IPV4 ? IpFamily.IPV4 : IpFamily.IPV6;
+      Family ipFamily = family == Family.IPV4 ? Family.IPV4 : Family.IPV6;
       List<String> nd = new ArrayList<>();
       if (family == Family.IPV6) {
         for (int type : ND_TYPES) {

@@ -1,10 +1,10 @@
 package io.netconverge.dualwan;
 
+import io.netconverge.core.net.Family;
+import io.netconverge.core.net.IpPrefix;
 import io.netconverge.core.net.Mark;
+import io.netconverge.core.net.TableRef;
 import io.netconverge.core.spec.SpecViolation;
-import io.netconverge.route.Family;
-import io.netconverge.route.IpPrefix;
-import io.netconverge.route.TableRef;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

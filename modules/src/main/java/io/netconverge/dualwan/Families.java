@@ -2,7 +2,7 @@ package io.netconverge.dualwan;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import io.netconverge.route.Family;
+import io.netconverge.core.net.Family;
 import java.util.List;
 import java.util.Locale;
 

@@ -2,8 +2,8 @@ package io.netconverge.dualwan;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import io.netconverge.route.Family;
-import io.netconverge.route.IpPrefix;
+import io.netconverge.core.net.Family;
+import io.netconverge.core.net.IpPrefix;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 

@@ -1,9 +1,9 @@
 package io.netconverge.dualwan;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.netconverge.core.net.Family;
 import io.netconverge.core.net.InterfaceName;
 import io.netconverge.core.net.Mark;
-import io.netconverge.route.Family;
 import java.util.Optional;
 
 /**

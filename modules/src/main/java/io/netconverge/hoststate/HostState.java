@@ -1,6 +1,7 @@
 package io.netconverge.hoststate;
 
 import io.netconverge.core.engine.Declared;
+import io.netconverge.core.net.TableRef;
 import io.netconverge.core.sandbox.SandboxInterface;
 import io.netconverge.core.spec.SpecSource;
 import io.netconverge.dualwan.DualWanProfile;
@@ -18,7 +19,6 @@ import io.netconverge.route.Route;
 import io.netconverge.route.RouteTable;
 import io.netconverge.route.RouteTablesResource;
 import io.netconverge.route.RouteTablesState;
-import io.netconverge.route.TableRef;
 import io.netconverge.sysctl.SysctlKey;
 import io.netconverge.sysctl.SysctlResource;
 import io.netconverge.sysctl.SysctlState;

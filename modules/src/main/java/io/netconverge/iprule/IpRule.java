@@ -1,10 +1,10 @@
 package io.netconverge.iprule;
 
 import io.netconverge.core.engine.FieldChange;
+import io.netconverge.core.net.Family;
+import io.netconverge.core.net.IpPrefix;
 import io.netconverge.core.net.Mark;
-import io.netconverge.route.Family;
-import io.netconverge.route.IpPrefix;
-import io.netconverge.route.TableRef;
+import io.netconverge.core.net.TableRef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -2,11 +2,11 @@ package io.netconverge.iprule;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netconverge.core.net.Family;
+import io.netconverge.core.net.IpPrefix;
 import io.netconverge.core.net.Mark;
+import io.netconverge.core.net.TableRef;
 import io.netconverge.core.spec.SpecLoader;
-import io.netconverge.route.Family;
-import io.netconverge.route.IpPrefix;
-import io.netconverge.route.TableRef;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

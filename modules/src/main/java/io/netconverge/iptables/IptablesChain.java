@@ -1,5 +1,6 @@
 package io.netconverge.iptables;
 
+import io.netconverge.core.net.Family;
 import java.util.List;
 import java.util.Objects;
 
@@ -17,7 +18,7 @@ import java.util.Objects;
  *     read from a host
  */
 public record IptablesChain(
-    IpFamily family,
+    Family family,
     IptablesTable table,
     String name,
     String jumpFrom,
@@ -69,13 +70,13 @@ public record IptablesChain(
     return key(family, table, name);
   }
 
-  static String key(IpFamily family, IptablesTable table, String name) {
+  static String key(Family family, IptablesTable table, String name) {
     return family + " " + table + " " + name;
   }
 
   /** The name in reports: {@code iptables mangle NC-PREROUTING}, {@code ip6tables filter X}. */
   public String resource() {
-    return family.tool() + " " + table + " " + name;
+    return family.iptablesTool() + " " + table + " " + name;
   }
 
   public IptablesChain withRules(List<String> canonicalRules) {

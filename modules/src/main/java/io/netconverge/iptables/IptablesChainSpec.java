@@ -1,5 +1,6 @@
 package io.netconverge.iptables;
 
+import io.netconverge.core.net.Family;
 import io.netconverge.core.spec.SpecViolation;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +29,7 @@ import java.util.regex.Pattern;
  * @param rules the chain's rules in order, each as iptables takes it after {@code -A CHAIN}
  */
 public record IptablesChainSpec(
-    IpFamily family,
+    Family family,
     IptablesTable table,
     String chain,
     String jumpFrom,
@@ -43,7 +44,7 @@ public record IptablesChainSpec(
   private static final Set<String> VERDICTS = Set.of("ACCEPT", "DROP", "RETURN", "QUEUE");
 
   public IptablesChainSpec {
-    family = family == null ? IpFamily.IPV4 : family;
+    family = family == null ? Family.IPV4 : family;
     position = position == null ? JumpPosition.FIRST : position;
     rules = rules == null ? List.of() : List.copyOf(rules);
   }

@@ -2,6 +2,7 @@ package io.netconverge.iptables;
 
 import io.netconverge.core.engine.Change;
 import io.netconverge.core.engine.FieldChange;
+import io.netconverge.core.net.Family;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -27,7 +28,7 @@ final class IptablesPlan {
           Pattern.quote("-m comment --comment " + IptablesChain.OWNER_COMMENT + " -j ") + "(\\S+)");
 
   private final List<Change> changes = new ArrayList<>();
-  private final Map<IpFamily, String> batches = new EnumMap<>(IpFamily.class);
+  private final Map<Family, String> batches = new EnumMap<>(Family.class);
 
   private IptablesPlan() {}
 
@@ -36,7 +37,7 @@ final class IptablesPlan {
   }
 
   /** The iptables-restore input per family; a family without changes has none. */
-  Map<IpFamily, String> batches() {
+  Map<Family, String> batches() {
     return Collections.unmodifiableMap(batches);
   }
 
@@ -48,7 +49,7 @@ final class IptablesPlan {
     IptablesPlan plan = new IptablesPlan();
     List<Change> deletions = new ArrayList<>();
     Map<String, Change> byKey = new LinkedHashMap<>();
-    for (IpFamily family : IpFamily.values()) {
+    for (Family family : Family.values()) {
       StringBuilder batch = new StringBuilder();
       SavedRuleset ruleset = reading.ruleset(family);
       for (IptablesTable table : IptablesTable.values()) {
@@ -115,7 +116,7 @@ final class IptablesPlan {
   }
 
   private static TableBatch planTable(
-      IpFamily family,
+      Family family,
       IptablesTable table,
       List<IptablesChain> declared,
       SavedRuleset.Table live,
@@ -181,7 +182,7 @@ final class IptablesPlan {
       fields.addAll(ruleChanges(live.rules(owned), List.of()));
       deletions.add(
           Change.delete(
-              family.tool() + " " + table + " " + owned,
+              family.iptablesTool() + " " + table + " " + owned,
               render(owned, liveJump, live.rules(owned)),
               fields));
     }

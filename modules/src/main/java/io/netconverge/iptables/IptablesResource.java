@@ -7,6 +7,7 @@ import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
+import io.netconverge.core.net.Family;
 import io.netconverge.core.spec.SpecProblem;
 import io.netconverge.core.spec.SpecSource;
 import io.netconverge.core.spec.TextOrigin;
@@ -43,14 +44,14 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
   private static final Pattern TOOL_PREFIX = Pattern.compile("^\\S+ v[0-9.]+( \\([^)]*\\))?: ");
   private static final Pattern QUOTED = Pattern.compile("[`'\"]([^`'\"\\s]+)['\"]");
 
-  private final Backend forced;
+  private final IptablesBackend forced;
   private final SpecSource source;
 
   /**
    * @param forced the backend to use; null to detect it on each host
    * @param source the file the chains were declared in, to name a rejected rule's line
    */
-  public IptablesResource(Backend forced, SpecSource source) {
+  public IptablesResource(IptablesBackend forced, SpecSource source) {
     this.forced = forced;
     this.source = source;
   }
@@ -66,26 +67,26 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
 
   @Override
   public IptablesState read(Executor executor, IptablesState declared) throws ExecException {
-    Backend preferred = forced != null ? forced : detect(executor);
-    Map<IpFamily, Backend> backends = new EnumMap<>(IpFamily.class);
-    Map<IpFamily, SavedRuleset> rulesets = new EnumMap<>(IpFamily.class);
-    for (IpFamily family : IpFamily.values()) {
-      Backend backend = preferred;
+    IptablesBackend preferred = forced != null ? forced : detect(executor);
+    Map<Family, IptablesBackend> backends = new EnumMap<>(Family.class);
+    Map<Family, SavedRuleset> rulesets = new EnumMap<>(Family.class);
+    for (Family family : Family.values()) {
+      IptablesBackend backend = preferred;
       SavedRuleset ruleset = save(executor, backend, family);
       if (forced == null
-          && backend == Backend.NFT
+          && backend == IptablesBackend.NFT
           && ruleset.legacyTablesPresent()
           && ruleset.ruleCount() == 0) {
         // As kube's iptables-wrapper decides: iptables points at nft, but every rule this host has
         // is in the legacy tables, so that is where its firewall lives and ours must go.
-        backend = Backend.LEGACY;
+        backend = IptablesBackend.LEGACY;
         ruleset = save(executor, backend, family);
       }
       backends.put(family, backend);
       rulesets.put(family, ruleset);
     }
     Map<String, List<String>> canonical = new LinkedHashMap<>();
-    for (IpFamily family : IpFamily.values()) {
+    for (Family family : Family.values()) {
       List<IptablesChain> chains =
           declared.chains().stream().filter(c -> c.family() == family).toList();
       if (!chains.isEmpty()) {
@@ -97,9 +98,9 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
     return new IptablesState(liveChains(declared, reading), reading);
   }
 
-  private Backend detect(Executor executor) throws ExecException {
+  private IptablesBackend detect(Executor executor) throws ExecException {
     ExecResult version = executor.check("iptables", "--version");
-    return Backend.ofVersion(version.stdout() + version.stderr())
+    return IptablesBackend.ofVersion(version.stdout() + version.stderr())
         .orElseThrow(
             () ->
                 new ExecException(
@@ -110,7 +111,7 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
                         + "': netconverge needs iptables 1.8 or later"));
   }
 
-  private static SavedRuleset save(Executor executor, Backend backend, IpFamily family)
+  private static SavedRuleset save(Executor executor, IptablesBackend backend, Family family)
       throws ExecException {
     Command command = Command.of(backend.save(family));
     ExecResult result = executor.check(command);
@@ -130,12 +131,12 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
   /** Every declared or owned chain that exists on the host, as the host prints it. */
   private static List<IptablesChain> liveChains(
       IptablesState declared, IptablesState.Reading reading) {
-    record Wanted(IpFamily family, IptablesTable table, String name) {}
+    record Wanted(Family family, IptablesTable table, String name) {}
     List<Wanted> wanted = new ArrayList<>();
     for (IptablesChain chain : declared.chains()) {
       wanted.add(new Wanted(chain.family(), chain.table(), chain.name()));
     }
-    for (IpFamily family : IpFamily.values()) {
+    for (Family family : Family.values()) {
       for (IptablesTable table : IptablesTable.values()) {
         for (String owned : IptablesPlan.ownedChains(reading.ruleset(family).table(table), table)) {
           wanted.add(new Wanted(family, table, owned));
@@ -145,7 +146,7 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
     Set<Wanted> seen = new LinkedHashSet<>();
     List<IptablesChain> live = new ArrayList<>();
     for (Wanted w : wanted) {
-      IpFamily family = w.family();
+      Family family = w.family();
       IptablesTable table = w.table();
       SavedRuleset.Table saved = reading.ruleset(family).table(table);
       if (!saved.hasChain(w.name()) || !seen.add(w)) {
@@ -177,8 +178,8 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
    */
   private Map<String, List<String>> canonicalize(
       Executor executor,
-      Backend backend,
-      IpFamily family,
+      IptablesBackend backend,
+      Family family,
       List<IptablesChain> chains,
       SavedRuleset live)
       throws ExecException {
@@ -262,7 +263,8 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
     return byKey;
   }
 
-  private static Command canonicalizeCommand(String namespaces, Backend backend, IpFamily family) {
+  private static Command canonicalizeCommand(
+      String namespaces, IptablesBackend backend, Family family) {
     return Command.of(
         "unshare",
         namespaces,
@@ -293,7 +295,7 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
    * message quotes.
    */
   private DeclarationRejectedException rejected(
-      IpFamily family,
+      Family family,
       List<IptablesChain> chains,
       List<String> lines,
       List<Origin> origins,
@@ -329,7 +331,7 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
           chain,
           ".rules[" + origin.rule() + "]",
           " rule " + (origin.rule() + 1),
-          family.tool()
+          family.iptablesTool()
               + " rejected the rule '"
               + rule
               + "' of chain "
@@ -342,7 +344,13 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
         chain,
         ".chain",
         "",
-        family.tool() + " rejected chain " + chain.name() + " (at '" + line + "'): " + message);
+        family.iptablesTool()
+            + " rejected chain "
+            + chain.name()
+            + " (at '"
+            + line
+            + "'): "
+            + message);
   }
 
   /** Located in the file when the chain came from one; by its name when it came from a host. */
@@ -380,7 +388,7 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
       throws ExecException {
     IptablesPlan plan = IptablesPlan.of(declared, live);
     for (var batch : plan.batches().entrySet()) {
-      Backend backend = live.reading().backends().get(batch.getKey());
+      IptablesBackend backend = live.reading().backends().get(batch.getKey());
       executor.check(
           Command.of(backend.restore(batch.getKey()), "-w", "--noflush")
               .withStdin(batch.getValue()));

@@ -1,5 +1,6 @@
 package io.netconverge.iptables;
 
+import io.netconverge.core.net.Family;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,8 +32,8 @@ public record IptablesState(List<IptablesChain> chains, Reading reading) {
    *     into a throw-away network namespace
    */
   public record Reading(
-      Map<IpFamily, Backend> backends,
-      Map<IpFamily, SavedRuleset> rulesets,
+      Map<Family, IptablesBackend> backends,
+      Map<Family, SavedRuleset> rulesets,
       Map<String, List<String>> canonical) {
 
     public Reading {
@@ -43,7 +44,7 @@ public record IptablesState(List<IptablesChain> chains, Reading reading) {
       canonical = Collections.unmodifiableMap(copy);
     }
 
-    public SavedRuleset ruleset(IpFamily family) {
+    public SavedRuleset ruleset(Family family) {
       return rulesets.getOrDefault(family, SavedRuleset.empty());
     }
   }

@@ -38,7 +38,7 @@ public enum IptablesTable {
         "'"
             + text
             + "' is not a table netconverge manages; expected one of "
-            + IpFamily.names(values()));
+            + EnumNames.of(values()));
   }
 
   @JsonValue

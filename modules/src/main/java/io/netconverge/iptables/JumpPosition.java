@@ -21,7 +21,7 @@ public enum JumpPosition {
       }
     }
     throw new IllegalArgumentException(
-        "'" + text + "' is not a position; expected one of " + IpFamily.names(values()));
+        "'" + text + "' is not a position; expected one of " + EnumNames.of(values()));
   }
 
   @JsonValue

@@ -1,5 +1,6 @@
 package io.netconverge.route;
 
+import io.netconverge.core.net.TableRef;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;

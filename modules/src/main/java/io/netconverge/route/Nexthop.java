@@ -1,5 +1,6 @@
 package io.netconverge.route;
 
+import io.netconverge.core.net.IpPrefix;
 import java.util.ArrayList;
 import java.util.List;
 

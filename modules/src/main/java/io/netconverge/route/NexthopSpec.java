@@ -1,6 +1,7 @@
 package io.netconverge.route;
 
 import io.netconverge.core.net.InterfaceName;
+import io.netconverge.core.net.IpPrefix;
 
 /**
  * One path of a multipath route, as the file writes it.

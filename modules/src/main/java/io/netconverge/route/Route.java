@@ -1,6 +1,8 @@
 package io.netconverge.route;
 
 import io.netconverge.core.engine.FieldChange;
+import io.netconverge.core.net.Family;
+import io.netconverge.core.net.IpPrefix;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

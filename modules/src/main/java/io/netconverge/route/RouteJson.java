@@ -2,6 +2,8 @@ package io.netconverge.route;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netconverge.core.net.Family;
+import io.netconverge.core.net.IpPrefix;
 import io.netconverge.core.spec.SpecLoader;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.netconverge.route;
 
+import io.netconverge.core.net.Family;
+import io.netconverge.core.net.TableRef;
 import io.netconverge.core.spec.SpecViolation;
 import java.util.List;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netconverge.Netconverge;
+import io.netconverge.core.net.Family;
 import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.hoststate.HostState;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class IptablesChainSpecTest {
     assertThat(declared.chains())
         .containsExactly(
             new IptablesChain(
-                IpFamily.IPV4,
+                Family.IPV4,
                 IptablesTable.MANGLE,
                 "NC-PRE",
                 "PREROUTING",
@@ -119,7 +120,7 @@ class IptablesChainSpecTest {
                     + "  - family: ipv5\n"
                     + entry("mangle", "NC", "PREROUTING", "-j RETURN")
                         .replaceFirst("  - ", "    ")))
-        .contains("iptables[0].family: 'ipv5' is not a family; expected one of ipv4, ipv6");
+        .contains("iptables[0].family: family 'ipv5' is not known; expected ipv4 or ipv6");
     assertThatThrownBy(
             () -> Netconverge.parse(HEAD + entry("security", "NC", "INPUT", "-j RETURN"), "f.yaml"))
         .hasMessageContaining("iptables[0].table: 'security' is not a table netconverge manages");

@@ -11,6 +11,7 @@ import io.netconverge.core.engine.Declared;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecResult;
+import io.netconverge.core.net.Family;
 import io.netconverge.core.spec.SpecSource;
 import io.netconverge.core.testing.FakeExecutor;
 import java.util.List;
@@ -38,7 +39,7 @@ class IptablesResourceTest {
 
   private static IptablesChain mangle(
       String name, String from, JumpPosition at, List<String> rules) {
-    return new IptablesChain(IpFamily.IPV4, IptablesTable.MANGLE, name, from, at, rules, null);
+    return new IptablesChain(Family.IPV4, IptablesTable.MANGLE, name, from, at, rules, null);
   }
 
   private static FakeExecutor nftHost(String canonicalFixture) {
@@ -126,10 +127,10 @@ class IptablesResourceTest {
     return new IptablesState(
         List.of(),
         new IptablesState.Reading(
-            Map.of(IpFamily.IPV4, Backend.NFT, IpFamily.IPV6, Backend.NFT),
+            Map.of(Family.IPV4, IptablesBackend.NFT, Family.IPV6, IptablesBackend.NFT),
             Map.of(
-                IpFamily.IPV4, Fixtures.ruleset("live-nft.stdout"),
-                IpFamily.IPV6, Fixtures.ruleset("live6-nft.stdout")),
+                Family.IPV4, Fixtures.ruleset("live-nft.stdout"),
+                Family.IPV6, Fixtures.ruleset("live6-nft.stdout")),
             canonical));
   }
 
@@ -174,7 +175,7 @@ class IptablesResourceTest {
   void aNewChainAndAnUndeclaredOwnedOneTouchNoForeignRule() throws Exception {
     IptablesChain input =
         new IptablesChain(
-            IpFamily.IPV4,
+            Family.IPV4,
             IptablesTable.FILTER,
             "NC-INPUT",
             "INPUT",
@@ -215,7 +216,7 @@ class IptablesResourceTest {
   void anIpv6ChainIsWrittenWithIp6tablesOnly() throws Exception {
     IptablesChain v6 =
         new IptablesChain(
-            IpFamily.IPV6,
+            Family.IPV6,
             IptablesTable.MANGLE,
             "NC-MARK",
             "PREROUTING",
@@ -254,8 +255,8 @@ class IptablesResourceTest {
     IptablesState live = module.read(host, declared);
 
     assertThat(live.reading().backends())
-        .containsEntry(IpFamily.IPV4, Backend.LEGACY)
-        .containsEntry(IpFamily.IPV6, Backend.LEGACY);
+        .containsEntry(Family.IPV4, IptablesBackend.LEGACY)
+        .containsEntry(Family.IPV6, IptablesBackend.LEGACY);
     assertThat(host.argvs())
         .containsExactly(
             List.of("iptables", "--version"),
@@ -282,8 +283,8 @@ class IptablesResourceTest {
     IptablesState live = module.read(host, IptablesState.declared(List.of()));
 
     assertThat(live.reading().backends())
-        .containsEntry(IpFamily.IPV4, Backend.LEGACY)
-        .containsEntry(IpFamily.IPV6, Backend.NFT);
+        .containsEntry(Family.IPV4, IptablesBackend.LEGACY)
+        .containsEntry(Family.IPV6, IptablesBackend.NFT);
     assertThat(host.argvs())
         .containsExactly(
             List.of("iptables", "--version"),
@@ -308,7 +309,7 @@ class IptablesResourceTest {
 
     IptablesState live = module.read(host, IptablesState.declared(List.of()));
 
-    assertThat(live.reading().backends()).containsEntry(IpFamily.IPV4, Backend.NFT);
+    assertThat(live.reading().backends()).containsEntry(Family.IPV4, IptablesBackend.NFT);
     assertThat(host.argvs()).doesNotContain(List.of("iptables-legacy-save"));
   }
 
@@ -391,7 +392,8 @@ class IptablesResourceTest {
     LegacyFile(String yaml) throws Exception {
       this.module =
           new IptablesResource(
-              Backend.LEGACY, io.netconverge.core.spec.SpecLoader.source(yaml, "router.yaml"));
+              IptablesBackend.LEGACY,
+              io.netconverge.core.spec.SpecLoader.source(yaml, "router.yaml"));
       this.state = (IptablesState) Netconverge.parse(yaml, "router.yaml").declared().get(0).state();
     }
   }

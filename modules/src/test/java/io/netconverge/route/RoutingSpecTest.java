@@ -3,7 +3,10 @@ package io.netconverge.route;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netconverge.Netconverge;
+import io.netconverge.core.net.Family;
+import io.netconverge.core.net.IpPrefix;
 import io.netconverge.core.net.Mark;
+import io.netconverge.core.net.TableRef;
 import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.core.spec.SpecProblem;
 import io.netconverge.hoststate.HostStateSpec;

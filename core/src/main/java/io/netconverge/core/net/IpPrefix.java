@@ -1,4 +1,4 @@
-package io.netconverge.route;
+package io.netconverge.core.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,5 +1,6 @@
 package io.netconverge.iptables;
 
+import io.netconverge.core.net.Family;
 import java.util.Optional;
 
 /**
@@ -7,26 +8,26 @@ import java.util.Optional;
  * old x_tables one (iptables-legacy). Each keeps its own rules; a converge reads, checks and writes
  * a family with the binaries of one backend only.
  */
-public enum Backend {
+public enum IptablesBackend {
   NFT("nft"),
   LEGACY("legacy");
 
   private final String suffix;
 
-  Backend(String suffix) {
+  IptablesBackend(String suffix) {
     this.suffix = suffix;
   }
 
-  public String save(IpFamily family) {
-    return family.tool() + "-" + suffix + "-save";
+  public String save(Family family) {
+    return family.iptablesTool() + "-" + suffix + "-save";
   }
 
-  public String restore(IpFamily family) {
-    return family.tool() + "-" + suffix + "-restore";
+  public String restore(Family family) {
+    return family.iptablesTool() + "-" + suffix + "-restore";
   }
 
   /** From {@code iptables --version}: {@code iptables v1.8.9 (nf_tables)} or {@code (legacy)}. */
-  public static Optional<Backend> ofVersion(String versionOutput) {
+  public static Optional<IptablesBackend> ofVersion(String versionOutput) {
     if (versionOutput.contains("(nf_tables)")) {
       return Optional.of(NFT);
     }

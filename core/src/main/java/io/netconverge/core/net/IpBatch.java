@@ -1,4 +1,4 @@
-package io.netconverge.route;
+package io.netconverge.core.net;
 
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;

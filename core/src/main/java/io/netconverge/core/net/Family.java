@@ -1,18 +1,28 @@
-package io.netconverge.route;
+package io.netconverge.core.net;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** An address family, as the file writes it: {@code ipv4} or {@code ipv6}. */
+/**
+ * An address family, as the file writes it: {@code ipv4} or {@code ipv6}. The one family type of
+ * every module: it also names the family's option for {@code ip} and its iptables command.
+ */
 public enum Family {
-  IPV4("-4"),
-  IPV6("-6");
+  IPV4("-4", "iptables"),
+  IPV6("-6", "ip6tables");
 
   private final String ipOption;
+  private final String iptablesTool;
 
-  Family(String ipOption) {
+  Family(String ipOption, String iptablesTool) {
     this.ipOption = ipOption;
+    this.iptablesTool = iptablesTool;
+  }
+
+  /** The iptables command's base name for this family: {@code iptables} or {@code ip6tables}. */
+  public String iptablesTool() {
+    return iptablesTool;
   }
 
   /** The {@code ip} option selecting this family. */

@@ -1,4 +1,4 @@
-package io.netconverge.route;
+package io.netconverge.core.net;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
