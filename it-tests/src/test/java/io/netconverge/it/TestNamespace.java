@@ -104,6 +104,7 @@ public final class TestNamespace {
    * nothing changed.
    */
   public String dump() {
+    awaitIpv6Settled();
     List<String> parts = new ArrayList<>();
     parts.add(section("sysctl", "sysctl", "-a", "-r", "^net\\."));
     parts.add(section("ip rule", "ip", "-d", "rule", "show"));
@@ -117,6 +118,41 @@ public final class TestNamespace {
     parts.add(section("iptables-legacy", "iptables-legacy-save"));
     parts.add(section("ip6tables-legacy", "ip6tables-legacy-save"));
     return String.join("\n", parts);
+  }
+
+  /**
+   * The kernel adds an interface's IPv6 link-local address (and its local route) a moment after the
+   * link comes up, and holds it tentative during duplicate address detection: a dump taken in that
+   * moment would differ from the next one with nothing changed. Waits (at most 5 s) until every
+   * interface that is up with a carrier has its link-local address and none is tentative.
+   */
+  private void awaitIpv6Settled() {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      String tentative = attempt("ip", "-6", "-o", "addr", "show", "tentative").stdout().strip();
+      String linkLocal = attempt("ip", "-6", "-o", "addr", "show", "scope", "link").stdout();
+      boolean missing = false;
+      for (String line : attempt("ip", "-o", "link", "show", "up").stdout().split("\n")) {
+        String[] f = line.split(":\\s+|@", 3);
+        if (f.length < 2 || !line.contains("LOWER_UP") || line.contains("LOOPBACK")) {
+          continue;
+        }
+        String disabled =
+            attempt("sysctl", "-n", "net.ipv6.conf." + f[1] + ".disable_ipv6").stdout().strip();
+        if (!"1".equals(disabled) && !linkLocal.contains(" " + f[1] + " ")) {
+          missing = true;
+        }
+      }
+      if (tentative.isEmpty() && !missing) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private String section(String title, String... argv) {
