@@ -8,6 +8,7 @@ import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.Executor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -17,13 +18,30 @@ import java.util.stream.Collectors;
  * fails, or the verification finds the host still differs, every module touched so far runs the
  * commands of its restore plan (last first), and the host is read again to check that it is the
  * snapshot. The runner holds no global state and never exits the process: its result is a value.
+ *
+ * <p>A cancelled run (Ctrl-C, SIGTERM) stops between two commands, never inside one: once the
+ * command running finishes, the modules touched so far are restored like after a failure, and the
+ * report says "interrupted". A {@link Safeguard} is armed after the snapshot is read and before the
+ * first command, and disarmed when the runner restored the snapshot itself.
  */
 public final class Runner {
 
+  static final String INTERRUPTED = "interrupted";
+
   private final Progress progress;
+  private final BooleanSupplier cancelled;
+
+  /**
+   * @param cancelled asked before every command that changes the host; once it says true, the run
+   *     stops there and restores
+   */
+  public Runner(Progress progress, BooleanSupplier cancelled) {
+    this.progress = progress;
+    this.cancelled = cancelled;
+  }
 
   public Runner(Progress progress) {
-    this.progress = progress;
+    this(progress, () -> false);
   }
 
   public Runner() {
@@ -52,10 +70,18 @@ public final class Runner {
   }
 
   public HostReport apply(Target target, List<Declared<?, ?>> declared) {
+    return apply(target, declared, Safeguard.NONE);
+  }
+
+  public HostReport apply(Target target, List<Declared<?, ?>> declared, Safeguard safeguard) {
     String host = target.name();
+    if (cancelled.getAsBoolean()) {
+      return HostReport.failed(
+          host, Mode.APPLY, List.of(), INTERRUPTED + ": nothing was changed", false);
+    }
     progress.step(host, "locking");
     try (HostLock lock = target.lock()) {
-      return applyLocked(target, declared);
+      return applyLocked(target, declared, safeguard);
     } catch (LockHeldException e) {
       return new HostReport(
           host, Mode.APPLY, HostReport.Status.LOCKED, List.of(), e.getMessage(), false);
@@ -64,7 +90,19 @@ public final class Runner {
     }
   }
 
-  private HostReport applyLocked(Target target, List<Declared<?, ?>> declared) {
+  /** Thrown between two commands once the run is cancelled; never leaves the runner. */
+  private static final class Interrupted extends Exception {
+    private static final long serialVersionUID = 1L;
+  }
+
+  private void stopIfCancelled() throws Interrupted {
+    if (cancelled.getAsBoolean()) {
+      throw new Interrupted();
+    }
+  }
+
+  private HostReport applyLocked(
+      Target target, List<Declared<?, ?>> declared, Safeguard safeguard) {
     String host = target.name();
     Executor executor = target.executor();
     progress.step(host, "reading");
@@ -84,6 +122,24 @@ public final class Runner {
       return new HostReport(host, Mode.APPLY, HostReport.Status.OK, changes, null, false);
     }
 
+    if (cancelled.getAsBoolean()) {
+      return HostReport.failed(
+          host, Mode.APPLY, changes, INTERRUPTED + ": nothing was changed", false);
+    }
+    try {
+      if (safeguard != Safeguard.NONE) {
+        safeguard.arm(
+            executor, restoreCommands(snapshot.stream().filter(p -> !p.inSync()).toList()));
+      }
+    } catch (ExecException | RuntimeException e) {
+      return HostReport.failed(
+          host,
+          Mode.APPLY,
+          changes,
+          "cannot arm the reverter, nothing was changed: " + e.getMessage(),
+          false);
+    }
+
     List<Planned<?, ?>> touched = new ArrayList<>();
     String failure;
     try {
@@ -91,12 +147,15 @@ public final class Runner {
         if (planned.inSync()) {
           continue;
         }
+        stopIfCancelled();
         progress.step(host, "applying " + planned.kind());
         touched.add(planned);
         for (Command command : planned.commands()) {
+          stopIfCancelled();
           executor.check(command);
         }
       }
+      stopIfCancelled();
       progress.step(host, "verifying");
       List<Change> left = new ArrayList<>();
       for (Planned<?, ?> planned : snapshot) {
@@ -108,6 +167,8 @@ public final class Runner {
       failure =
           "applied, but the host still differs: "
               + left.stream().map(Change::resource).collect(Collectors.joining(", "));
+    } catch (Interrupted e) {
+      failure = INTERRUPTED;
     } catch (ExecException e) {
       failure = e.getMessage();
     } catch (RuntimeException e) {
@@ -115,11 +176,33 @@ public final class Runner {
       failure = "internal error while applying: " + e;
     }
     Restoration restoration = restore(host, executor, touched);
-    String error =
-        restoration.outcome() == RestoreOutcome.RESTORED
-            ? failure
-            : failure + "; restore incomplete: " + restoration.difference();
+    String error;
+    if (restoration.outcome() == RestoreOutcome.INCOMPLETE) {
+      // The safeguard stays armed: when the controller lost the host, it may still put it back.
+      error = failure + "; restore incomplete: " + restoration.difference();
+    } else {
+      error =
+          !failure.equals(INTERRUPTED)
+              ? failure
+              : touched.isEmpty()
+                  ? INTERRUPTED + ": nothing was changed"
+                  : INTERRUPTED + ": restored";
+      try {
+        safeguard.disarm(executor);
+      } catch (ExecException | RuntimeException e) {
+        error += "; the reverter could not be disarmed (it will restore again): " + e.getMessage();
+      }
+    }
     return HostReport.failed(host, Mode.APPLY, changes, error, restoration);
+  }
+
+  /** Every module's restore commands, last module first: what the runner runs on a failure. */
+  static List<Command> restoreCommands(List<Planned<?, ?>> touched) {
+    List<Command> commands = new ArrayList<>();
+    for (int i = touched.size() - 1; i >= 0; i--) {
+      commands.addAll(touched.get(i).restoreCommands());
+    }
+    return commands;
   }
 
   private static <S, P> List<Change> verify(Executor executor, Planned<S, P> planned)
