@@ -29,6 +29,8 @@ final class ApplyCommand implements Callable<Integer> {
 
   @Mixin FleetOptions fleet = new FleetOptions();
 
+  @Mixin TrustOptions trust = new TrustOptions();
+
   @Option(
       names = "--sandbox",
       description =
@@ -43,6 +45,6 @@ final class ApplyCommand implements Callable<Integer> {
           spec.commandLine(), "--sandbox and --netns cannot be used together");
     }
     return new Converge(spec.commandLine().getOut(), spec.commandLine().getErr(), report)
-        .run(Mode.APPLY, file, target, fleet, sandbox);
+        .run(Mode.APPLY, file, target, fleet, sandbox, trust);
   }
 }

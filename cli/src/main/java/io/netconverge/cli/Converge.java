@@ -35,6 +35,16 @@ final class Converge {
   }
 
   int run(Mode mode, Path file, TargetOptions where, FleetOptions fleet, boolean sandbox) {
+    return run(mode, file, where, fleet, sandbox, new TrustOptions());
+  }
+
+  int run(
+      Mode mode,
+      Path file,
+      TargetOptions where,
+      FleetOptions fleet,
+      boolean sandbox,
+      TrustOptions trust) {
     String kind;
     try {
       kind = Netconverge.kindOf(file);
@@ -50,7 +60,18 @@ final class Converge {
       if (sandbox) {
         return usage("--sandbox takes a HostState file, not an inventory");
       }
-      return new FleetRun(out, err, report).run(mode, file, fleet);
+      String problem = trust.problem(true);
+      if (problem != null) {
+        return usage(problem);
+      }
+      return new FleetRun(out, err, report).run(mode, file, fleet, trust);
+    }
+    String problem = trust.problem(false);
+    if (problem != null) {
+      return usage(problem);
+    }
+    if (sandbox && trust.confirmTimeout != null) {
+      return usage("--confirm-timeout protects a real host; a sandbox is thrown away anyway");
     }
     if (fleet.given()) {
       return usage("--limit and --forks select hosts of an inventory; " + file + " is a HostState");
@@ -66,7 +87,23 @@ final class Converge {
     if (sandbox) {
       return inSandbox(mode, file);
     }
-    HostReport result = run(mode, state, where.target());
+    HostReport result;
+    if (mode == Mode.APPLY) {
+      Target target = where.target();
+      try (Interruption interruption = Interruption.install(err)) {
+        result =
+            TrustedApply.apply(
+                state,
+                target,
+                target.executor(),
+                progress(),
+                interruption,
+                trust,
+                trust.confirmWhenHealthy);
+      }
+    } else {
+      result = run(mode, state, where.target());
+    }
     print(mode, file, List.of(result));
     explainInvalid(file, result);
     return exitCode(mode, result);
@@ -77,11 +114,14 @@ final class Converge {
     return ExitCodes.USAGE;
   }
 
+  private Progress progress() {
+    return report.output == OutputFormat.text
+        ? (host, step) -> err.println("[" + host + "] " + step)
+        : Progress.NONE;
+  }
+
   private HostReport run(Mode mode, HostState state, Target target) {
-    Progress progress =
-        report.output == OutputFormat.text
-            ? (host, step) -> err.println("[" + host + "] " + step)
-            : Progress.NONE;
+    Progress progress = progress();
     return mode == Mode.PLAN
         ? Netconverge.plan(state, target, progress)
         : Netconverge.apply(state, target, progress);

@@ -4,9 +4,11 @@ import io.netconverge.Netconverge;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Mode;
 import io.netconverge.core.engine.Progress;
+import io.netconverge.core.engine.Target;
 import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.inventory.Inventory;
 import io.netconverge.inventory.InventoryHost;
+import io.netconverge.trust.Health;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +41,10 @@ final class FleetRun {
   }
 
   int run(Mode mode, Path file, FleetOptions fleet) {
+    return run(mode, file, fleet, new TrustOptions());
+  }
+
+  int run(Mode mode, Path file, FleetOptions fleet, TrustOptions trust) {
     Inventory inventory;
     try {
       inventory = Netconverge.loadInventory(file);
@@ -58,7 +64,14 @@ final class FleetRun {
       err.println("converge: --limit: " + e.getMessage());
       return ExitCodes.USAGE;
     }
-    List<HostReport> reports = converge(mode, hosts, fleet.forksOrDefault());
+    List<HostReport> reports;
+    if (mode == Mode.APPLY) {
+      try (Interruption interruption = Interruption.install(err)) {
+        reports = rollout(hosts, fleet.forksOrDefault(), trust, interruption);
+      }
+    } else {
+      reports = converge(mode, hosts, fleet.forksOrDefault(), () -> false, trust);
+    }
     if (report.output == OutputFormat.json) {
       ReportWriter.json(out, mode.name().toLowerCase(Locale.ROOT), file.toString(), reports);
     } else {
@@ -69,8 +82,60 @@ final class FleetRun {
     return exitCode(mode, reports);
   }
 
+  /**
+   * Applies {@code --serial} hosts at a time (all at once without it), each batch done (and, with
+   * --confirm-timeout, confirmed when healthy) before the next; stops when more than {@code
+   * --max-fail-percent} of a batch failed, or on a signal, and reports the rest as not run.
+   */
+  private List<HostReport> rollout(
+      List<InventoryHost> hosts, int forks, TrustOptions trust, Interruption interruption) {
+    int size = trust.serial == null ? Math.max(1, hosts.size()) : trust.serial;
+    List<HostReport> reports = new ArrayList<>();
+    String stop = null;
+    for (int from = 0; from < hosts.size(); from += size) {
+      List<InventoryHost> batch = hosts.subList(from, Math.min(hosts.size(), from + size));
+      if (stop == null && interruption.cancelled()) {
+        stop = "interrupted";
+      }
+      if (stop != null) {
+        for (InventoryHost h : batch) {
+          reports.add(HostReport.failed(h.name(), Mode.APPLY, List.of(), NOT_RUN + stop, false));
+        }
+        continue;
+      }
+      List<HostReport> done = converge(Mode.APPLY, batch, forks, interruption, trust);
+      reports.addAll(done);
+      long failed = done.stream().filter(FleetRun::failed).count();
+      if (trust.serial != null
+          && failed * 100 > (long) trust.maxFailPercentOrDefault() * batch.size()) {
+        stop =
+            "the rollout stopped after "
+                + failed
+                + " of "
+                + batch.size()
+                + " hosts of a batch failed (more than "
+                + trust.maxFailPercentOrDefault()
+                + "%)";
+      }
+    }
+    return reports;
+  }
+
+  static final String NOT_RUN = "not run: ";
+
+  private static boolean failed(HostReport r) {
+    return r.status() == HostReport.Status.FAILED
+        || r.status() == HostReport.Status.LOCKED
+        || r.status() == HostReport.Status.INVALID;
+  }
+
   /** Every host's report, in the order of {@code hosts}. */
-  private List<HostReport> converge(Mode mode, List<InventoryHost> hosts, int forks) {
+  private List<HostReport> converge(
+      Mode mode,
+      List<InventoryHost> hosts,
+      int forks,
+      java.util.function.BooleanSupplier cancelled,
+      TrustOptions trust) {
     Progress progress =
         report.output == OutputFormat.text
             ? (host, step) -> err.println("[" + host + "] " + step)
@@ -87,7 +152,7 @@ final class FleetRun {
     try {
       ExecutorCompletionService<HostReport> done = new ExecutorCompletionService<>(pool);
       for (InventoryHost host : hosts) {
-        done.submit(() -> convergeOne(mode, host, progress));
+        done.submit(() -> convergeOne(mode, host, progress, cancelled, trust));
       }
       Map<String, HostReport> byHost = new HashMap<>();
       for (int i = 0; i < hosts.size(); i++) {
@@ -106,11 +171,25 @@ final class FleetRun {
     }
   }
 
-  private static HostReport convergeOne(Mode mode, InventoryHost host, Progress progress) {
+  private static HostReport convergeOne(
+      Mode mode,
+      InventoryHost host,
+      Progress progress,
+      java.util.function.BooleanSupplier cancelled,
+      TrustOptions trust) {
     try {
-      return mode == Mode.PLAN
-          ? Netconverge.plan(host.state(), host.target(), progress)
-          : Netconverge.apply(host.state(), host.target(), progress);
+      if (mode == Mode.PLAN) {
+        return Netconverge.plan(host.state(), host.target(), progress);
+      }
+      Target target = host.target();
+      return TrustedApply.apply(
+          host.state(),
+          target,
+          Health.freshExecutor(host.connection(), target.executor()),
+          progress,
+          cancelled,
+          trust,
+          trust.confirmWhenHealthy || trust.serial != null);
     } catch (RuntimeException e) {
       // One host's bug must not take the others' results with it; it is reported as a failure.
       return HostReport.failed(host.name(), mode, List.of(), "internal error: " + e, false);

@@ -64,7 +64,9 @@ final class ReportWriter {
           r.ok(),
           r.changed(),
           r.failed(),
-          r.status() == HostReport.Status.LOCKED ? " locked" : "");
+          r.status() == HostReport.Status.LOCKED
+              ? " locked"
+              : r.error() != null && r.error().startsWith(FleetRun.NOT_RUN) ? " not run" : "");
     }
   }
 
