@@ -99,6 +99,16 @@ public final class NftablesResource implements ResourceModule<NftState> {
     }
     if (!result.ok()) {
       List<SpecProblem> problems = input.problems(result.stderr());
+      if (problems.isEmpty() && result.stderr().contains("unshare failed")) {
+        // Docker's default seccomp profile refuses both unshare(2)s without CAP_SYS_ADMIN.
+        throw new ExecException(
+            "cannot make a throw-away network namespace on "
+                + executor.describe()
+                + " to check the declared nft tables ("
+                + result.stderr().strip()
+                + "); netconverge needs CAP_SYS_ADMIN there (in a container: --cap-add SYS_ADMIN,"
+                + " or a seccomp profile that allows unshare)");
+      }
       if (problems.isEmpty()) {
         throw ExecException.failed(executor, Command.of(argv), result);
       }

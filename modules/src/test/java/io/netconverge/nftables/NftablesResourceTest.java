@@ -328,7 +328,7 @@ class NftablesResourceTest {
   }
 
   @Test
-  void aFailureThatIsNotAboutTheDefinitionIsAnOrdinaryError() {
+  void aTargetThatMayMakeNoNamespaceAtAllIsToldWhatItLacks() {
     ExecResult denied = new ExecResult(1, "", "unshare: unshare failed: Operation not permitted\n");
     FakeExecutor fake =
         new FakeExecutor()
@@ -336,9 +336,26 @@ class NftablesResourceTest {
             .on(NftablesResource.CANONICALIZE_IN_USER_NAMESPACE, c -> denied);
     assertThatThrownBy(() -> module.read(fake, declared()))
         .isNotInstanceOf(DeclarationRejectedException.class)
-        .hasMessageStartingWith("'unshare -rn sh -c")
-        .hasMessageContaining("Operation not permitted");
+        .hasMessageStartingWith("cannot make a throw-away network namespace on fake")
+        .hasMessageContaining("unshare: unshare failed: Operation not permitted")
+        .hasMessageContaining("netconverge needs CAP_SYS_ADMIN there")
+        .hasMessageContaining("--cap-add SYS_ADMIN");
     assertThat(fake.argvs()).hasSize(2);
+  }
+
+  @Test
+  void aFailureThatIsNotAboutTheDefinitionIsAnOrdinaryError() {
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(
+                NftablesResource.CANONICALIZE,
+                c -> new ExecResult(127, "", "sh: nft: not found\n"));
+    assertThatThrownBy(() -> module.read(fake, declared()))
+        .isNotInstanceOf(DeclarationRejectedException.class)
+        .hasMessageStartingWith("'unshare -n sh -c")
+        .hasMessageContaining("(exit 127)")
+        .hasMessageContaining("nft: not found");
+    assertThat(fake.argvs()).hasSize(1);
   }
 
   @Test
