@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
@@ -23,7 +25,8 @@ import org.testcontainers.junit.jupiter.Testcontainers;
  * a container of each supported Debian release, whose nft, iptables and iproute2 differ: the
  * canonical comparison must hold on each (a second plan has zero changes), and the names written
  * for iproute2 must show in {@code ip rule} on each. One test per release, so that the suite's
- * report says per release whether it ran; each uses one container for all its steps.
+ * report says per release whether it ran; each uses one container for all its steps, and the
+ * releases run side by side (their time is docker exec latency).
  *
  * <p>The least a container needs (found here): NET_ADMIN (rules, routes, nft, iptables), SYS_ADMIN
  * (Docker's default seccomp profile refuses {@code unshare} without it, and the canonical
@@ -32,6 +35,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
  * Not privileged, no NET_RAW, no network.
  */
 @Testcontainers(disabledWithoutDocker = true)
+@Execution(ExecutionMode.CONCURRENT)
 class DebianMatrixIT {
 
   @TempDir Path dir;
@@ -49,6 +53,30 @@ class DebianMatrixIT {
   @Test
   void trixie() throws Exception {
     convergeDualWanOn("trixie");
+  }
+
+  @Test
+  void aContainerWithOnlyNetAdminIsToldWhatItLacksAndNothingChanges() throws Exception {
+    String image = DebianTestImage.ensure("bookworm");
+    try (GenericContainer<?> c = DebianTestImage.container(image, true, Capability.NET_ADMIN)) {
+      c.start();
+      addWans(c);
+      Host host = Host.docker("netadmin-only", new DockerExecutor(c.getContainerId()));
+      String rulesBefore = DebianTestImage.exec(c, "ip", "rule", "show");
+      for (String backend : List.of("nftables", "iptables")) {
+        // The profile alone, so that each backend's own check is the one that fails.
+        String file = profile(backend).replaceFirst("(?s)\nnftables:\n.*", "\n");
+        HostReport report = Netconverge.apply(load(backend + ".yaml", file), host, Progress.NONE);
+        assertThat(report.status()).as(backend).isEqualTo(HostReport.Status.FAILED);
+        assertThat(report.error())
+            .as(backend)
+            .contains("cannot make a throw-away network namespace on")
+            .contains("unshare failed: Operation not permitted")
+            .contains("netconverge needs CAP_SYS_ADMIN there");
+      }
+      assertThat(DebianTestImage.exec(c, "ip", "rule", "show")).isEqualTo(rulesBefore);
+      assertThat(DebianTestImage.exec(c, "nft", "list", "ruleset")).isEmpty();
+    }
   }
 
   /** Both families on two WANs, plus a table of the user's with a named counter beside it. */
@@ -98,23 +126,7 @@ class DebianMatrixIT {
       String tools =
           DebianTestImage.exec(c, "sh", "-c", "nft --version; iptables --version; ip -V");
       System.out.println("DebianMatrixIT " + release + ": " + tools.replace('\n', ';'));
-      // Docker turns IPv6 off in a container without an IPv6 network.
-      DebianTestImage.exec(
-          c,
-          "sysctl",
-          "-w",
-          "net.ipv6.conf.all.disable_ipv6=0",
-          "net.ipv6.conf.default.disable_ipv6=0");
-      for (int n = 1; n <= 2; n++) {
-        DebianTestImage.exec(
-            c,
-            "sh",
-            "-c",
-            "ip link add wanN type veth peer name wanNp && ip link set wanNp up && ip link set wanN up"
-                    .replace("N", String.valueOf(n))
-                + " && ip addr add 198.18.N.2/24 dev wanN && ip addr add 2001:db8:N::2/64 dev wanN nodad"
-                    .replace("N", String.valueOf(n)));
-      }
+      addWans(c);
       Host host = Host.docker(release, new DockerExecutor(c.getContainerId()));
 
       // nftables backend: converge, then nothing left to change.
@@ -149,6 +161,27 @@ class DebianMatrixIT {
             .contains("-A OUTPUT -m comment --comment netconverge -j NC-DUALWAN-OUT")
             .contains("--set-xmark 0x200/0xff00");
       }
+    }
+  }
+
+  /** wan1 and wan2 as veth pairs inside the container, with both families' addresses. */
+  private static void addWans(GenericContainer<?> c) throws Exception {
+    // Docker turns IPv6 off in a container without an IPv6 network.
+    DebianTestImage.exec(
+        c,
+        "sysctl",
+        "-w",
+        "net.ipv6.conf.all.disable_ipv6=0",
+        "net.ipv6.conf.default.disable_ipv6=0");
+    for (int n = 1; n <= 2; n++) {
+      DebianTestImage.exec(
+          c,
+          "sh",
+          "-c",
+          "ip link add wanN type veth peer name wanNp && ip link set wanNp up && ip link set wanN up"
+                  .replace("N", String.valueOf(n))
+              + " && ip addr add 198.18.N.2/24 dev wanN && ip addr add 2001:db8:N::2/64 dev wanN nodad"
+                  .replace("N", String.valueOf(n)));
     }
   }
 
