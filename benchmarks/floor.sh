@@ -12,7 +12,7 @@
 # timings): every program a command started, itself excluded; the same counter for every row.
 # Run as root after `mvn package -pl cli -am -DskipTests`:  benchmarks/floor.sh [RUNS]
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
+root="${NETCONVERGE_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}" # NETCONVERGE_ROOT: a copy of the build
 runs="${1:-3}"
 jar="$root/cli/target/converge.jar"
 jsa="$root/cli/target/converge.jsa"
@@ -210,4 +210,4 @@ row "converge no-op plan" applied "${converge[@]}" plan "$file"
 row "converge no-op apply" applied "${converge[@]}" apply "$file"
 table "at scale: 10,000 routes in 10 tables, 1,000 ip rules, 1,000 nft rules"
 echo
-echo "$(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); CDS archive: ${cds:+used}${cds:-none}"
+echo "$(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); CDS archive: $([ ${#cds[@]} -gt 0 ] && echo "$jsa" || echo none)"
