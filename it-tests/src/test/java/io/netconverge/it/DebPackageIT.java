@@ -126,7 +126,7 @@ class DebPackageIT {
                   "validate",
                   "/usr/share/doc/netconverge/examples/seed-dualwan-iptables.yaml"))
           .contains("valid");
-      assertThat(run(c, "cat", "/usr/share/man/man1/converge-apply.1"))
+      assertThat(run(c, "zcat", "/usr/share/man/man1/converge-apply.1.gz"))
           .startsWith(".TH \"CONVERGE-APPLY\" \"1\"")
           .contains("\\fB\\-\\-persist\\fR");
       assertThat(run(c, "cat", "/usr/share/bash-completion/completions/converge"))
