@@ -36,13 +36,25 @@ final class ApplyCommand implements Callable<Integer> {
               + " second plan with zero changes, then remove it. Touches nothing else.")
   boolean sandbox;
 
+  @Option(
+      names = "--persist",
+      description =
+          "After a successful apply, save FILE as /etc/netconverge/host.yaml (mode 0600) and enable"
+              + " netconverge.service, which applies it again at boot. A HostState for this"
+              + " machine only: not with an inventory, --netns or --sandbox.")
+  boolean persist;
+
   @Override
   public Integer call() {
     if (sandbox && target.netns != null) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--sandbox and --netns cannot be used together");
     }
-    return new Converge(spec.commandLine().getOut(), spec.commandLine().getErr(), report)
-        .run(Mode.APPLY, file, target, fleet, sandbox);
+    PersistedState persisted =
+        persist ? PersistedState.prepare(spec.commandLine(), file, sandbox, target.netns) : null;
+    int code =
+        new Converge(spec.commandLine().getOut(), spec.commandLine().getErr(), report)
+            .run(Mode.APPLY, file, target, fleet, sandbox);
+    return persisted == null ? code : persisted.finish(code, spec.commandLine().getErr());
   }
 }
