@@ -222,11 +222,11 @@ final class Outbound {
       for (Family family : spec.familiesOf(m.wan()).members()) {
         sb.append("set ")
             .append(stickySet(m.wan(), family))
-            .append(" {\n  typeof ")
+            .append(" { typeof ")
             .append(family == Family.IPV4 ? "ip" : "ip6")
-            .append(" saddr\n  flags dynamic,timeout\n  timeout ")
+            .append(" saddr; flags dynamic,timeout; timeout ")
             .append(timeout)
-            .append("s\n}\n");
+            .append("s; }\n");
       }
     }
     return sb.toString();
