@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *
  * @param backend what marks connections: nftables or iptables
  * @param markMask the bits of the mark the profile owns
- * @param families ipv4, ipv6 or both; null means ipv4
+ * @param families ipv4, ipv6 or both; null means ipv4. The default of each WAN's own {@code
+ *     families}, not a limit: a WAN may carry fewer or more
  * @param wans the uplinks
  * @param balance how new connections from the LAN are spread over the WANs; optional (without it
  *     and without a policy, they follow the main table)
