@@ -53,6 +53,9 @@ import java.util.TreeSet;
  * #SUPPRESS_FROM}, {@value #LOOKUP_MARK}, {@value #LOOKUP_FROM}), which is why a table id is at
  * most {@value DualWanSpec#MAX_TABLE}: every rule then sits before the main table's (32766). WANs
  * are emitted in the order of their table ids, so reordering the list changes nothing.
+ *
+ * <p>The outbound half (which WAN a LAN connection uses, source NAT, port forwards) is {@link
+ * Outbound}'s: its lines join the same nft table, or come as chains of their own.
  */
 public final class DualWanProfile {
 

@@ -2,6 +2,7 @@ package io.netconverge.dualwan;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.netconverge.core.net.Family;
 
 /**
  * A WAN's {@code masquerade}: {@code true} rewrites the source of connections leaving through the
@@ -34,7 +35,7 @@ public record Masquerade(boolean on, Families only) {
   }
 
   /** Whether connections of {@code family} leaving a WAN that carries {@code wan} are rewritten. */
-  public boolean covers(io.netconverge.core.net.Family family, Families wan) {
+  public boolean covers(Family family, Families wan) {
     return on && wan.has(family) && (only == null || only.has(family));
   }
 
