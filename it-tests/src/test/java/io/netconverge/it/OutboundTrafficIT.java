@@ -146,6 +146,9 @@ class OutboundTrafficIT {
               n, bounds[0], bounds[1], count)
           .isBetween(bounds[0], bounds[1]);
       assertThat(count.get(Isp.ISP1) + count.get(Isp.ISP2)).isEqualTo(n);
+      System.out.printf(
+          "%s: %d new connections, isp1 %d, isp2 %d (99.9 %% bounds for isp1 %d..%d)%n",
+          backend, n, count.get(Isp.ISP1), count.get(Isp.ISP2), bounds[0], bounds[1]);
       applyAgainChangesNothing(ns, file);
     }
   }
