@@ -38,13 +38,32 @@ final class ApplyCommand implements Callable<Integer> {
               + " second plan with zero changes, then remove it. Touches nothing else.")
   boolean sandbox;
 
+  @Option(
+      names = "--persist",
+      description =
+          "After a successful apply, save FILE as /etc/netconverge/host.yaml (mode 0600) and enable"
+              + " netconverge.service, which applies it again at boot. A HostState for this"
+              + " machine only: not with an inventory, --netns or --sandbox.")
+  boolean persist;
+
   @Override
   public Integer call() {
     if (sandbox && target.netns != null) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--sandbox and --netns cannot be used together");
     }
-    return new Converge(spec.commandLine().getOut(), spec.commandLine().getErr(), report)
-        .run(Mode.APPLY, file, target, fleet, sandbox, trust);
+    if (persist && trust.confirmTimeout != null && !trust.confirmWhenHealthy) {
+      // A reboot must not bring back a state that nobody confirmed.
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--persist with --confirm-timeout needs --confirm-when-healthy (saved only once"
+              + " confirmed); or apply --persist again after `converge confirm`");
+    }
+    PersistedState persisted =
+        persist ? PersistedState.prepare(spec.commandLine(), file, sandbox, target.netns) : null;
+    int code =
+        new Converge(spec.commandLine().getOut(), spec.commandLine().getErr(), report)
+            .run(Mode.APPLY, file, target, fleet, sandbox, trust);
+    return persisted == null ? code : persisted.finish(code, spec.commandLine().getErr());
   }
 }

@@ -62,8 +62,7 @@ public final class ConvergeCommand implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = ConvergeCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"converge " + (v == null ? "(development build)" : v)};
+      return new String[] {"converge " + BuildVersion.get()};
     }
   }
 }

@@ -21,23 +21,46 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The image of the container tests. No registry is reachable, so it is made here: a Debian root
- * filesystem from debootstrap (scripts/container-rootfs, cached as a tarball keyed on its package
- * list) under {@code FROM scratch}, tagged with that key so it is built once per package list.
+ * The images of the container tests, one per Debian release. No registry is reachable, so they are
+ * made here: a Debian root filesystem from debootstrap (scripts/container-rootfs RELEASE, cached as
+ * a tarball keyed on release and package list, so each is built once per machine) under {@code FROM
+ * scratch}, tagged with that key so it is built only when the engine lacks it.
  */
 final class DebianTestImage {
 
+  /** The releases the container tests cover, oldest first. */
+  static final List<String> RELEASES = List.of("bullseye", "bookworm", "trixie");
+
   private DebianTestImage() {}
 
-  /** The image's tag, built when the engine does not have it yet. */
+  /** The bookworm image (the machine's own release). */
   static String ensure() throws Exception {
+    return ensure("bookworm");
+  }
+
+  /**
+   * The image's tag for {@code release}, built when the engine does not have it yet. When it cannot
+   * be made (no debootstrap, no mirror), the calling test is skipped with the reason.
+   */
+  static String ensure(String release) throws Exception {
     Path script = Cli.root().resolve("scripts/container-rootfs");
     Assumptions.assumeTrue(
         Files.exists(Path.of("/usr/sbin/debootstrap")),
         "container tests need debootstrap to make their image (scripts/prerequisites installs it)");
     ExecResult made =
         new LocalExecutor()
-            .check(Command.of(script.toString()).withTimeout(Duration.ofMinutes(10)));
+            .run(Command.of(script.toString(), release).withTimeout(Duration.ofMinutes(15)));
+    Assumptions.assumeTrue(
+        made.ok(),
+        () ->
+            "no "
+                + release
+                + " image: scripts/container-rootfs "
+                + release
+                + " failed (exit "
+                + made.exitCode()
+                + "): "
+                + made.stderr().strip());
     Path tarball = Path.of(made.stdout().strip());
     String key = tarball.getFileName().toString().replaceAll("^rootfs-|\\.tar$", "");
     String tag = "netconverge-it/debian:" + key;
@@ -63,6 +86,12 @@ final class DebianTestImage {
    * by the tests. No network: the tests send no traffic.
    */
   static GenericContainer<?> router(String image, boolean writableProcSys) {
+    return container(image, writableProcSys, Capability.NET_ADMIN, Capability.NET_RAW);
+  }
+
+  /** A container of the image with exactly these capabilities added, and no network. */
+  static GenericContainer<?> container(
+      String image, boolean writableProcSys, Capability... capabilities) {
     return new GenericContainer<>(DockerImageName.parse(image))
         .withCommand("sleep", "infinity")
         .withNetworkMode("none")
@@ -72,7 +101,7 @@ final class DebianTestImage {
                   writableProcSys
                       ? UnconfinedSystemPaths.copyOf(cmd.getHostConfig())
                       : cmd.getHostConfig();
-              config.withCapAdd(Capability.NET_ADMIN, Capability.NET_RAW);
+              config.withCapAdd(capabilities);
               cmd.withHostConfig(config);
             });
   }

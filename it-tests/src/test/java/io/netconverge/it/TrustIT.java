@@ -224,7 +224,10 @@ class TrustIT {
       SshLab.Host h = lab.hosts().get(0);
       TestNamespace host = new TestNamespace(h.namespace());
       Path file = inventory(lab, STATE.substring(STATE.indexOf("sysctl:")));
+      // As on a router that marks: mangle PREROUTING exists. (Where it does not, iptables-nft's
+      // restore leaves an empty PREROUTING base chain behind, seen by nft, not iptables-save.)
       host.run("iptables", "-t", "mangle", "-N", "TR-FOREIGN");
+      host.run("iptables", "-t", "mangle", "-A", "PREROUTING", "-j", "TR-FOREIGN");
       String before = host.dump();
       Path pause = dir.resolve("paused");
       Path log = dir.resolve("kill.log");

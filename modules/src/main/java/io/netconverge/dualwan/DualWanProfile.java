@@ -53,6 +53,9 @@ import java.util.TreeSet;
  * #SUPPRESS_FROM}, {@value #LOOKUP_MARK}, {@value #LOOKUP_FROM}), which is why a table id is at
  * most {@value DualWanSpec#MAX_TABLE}: every rule then sits before the main table's (32766). WANs
  * are emitted in the order of their table ids, so reordering the list changes nothing.
+ *
+ * <p>The outbound half (which WAN a LAN connection uses, source NAT, port forwards) is {@link
+ * Outbound}'s: its lines join the same nft table, or come as chains of their own.
  */
 public final class DualWanProfile {
 
@@ -178,16 +181,32 @@ public final class DualWanProfile {
     }
   }
 
-  /** Expands a valid profile (see {@link DualWanSpec#validate}). */
+  /** Expands a valid profile (see {@link DualWanSpec#validate}) with every WAN active. */
   public static Expansion expand(DualWanSpec spec) {
+    Set<String> all = new TreeSet<>();
+    spec.wans().forEach(w -> all.add(w.name()));
+    return expand(spec, all);
+  }
+
+  /**
+   * Expands a valid profile; only the WANs named in {@code active} take part in choosing the WAN of
+   * new LAN connections (the balance and policies, see {@link Outbound}). Everything else,
+   * including the inbound marking of an inactive WAN, is expanded as declared.
+   */
+  public static Expansion expand(DualWanSpec spec, Set<String> active) {
     List<WanSpec> wans = new ArrayList<>(spec.wans());
     wans.sort(Comparator.comparing(WanSpec::table));
+    List<IptablesChainSpec> chains = new ArrayList<>();
+    if (spec.backend() == Backend.IPTABLES) {
+      chains.addAll(chains(spec, wans));
+      chains.addAll(Outbound.iptablesChains(spec, wans, active));
+    }
     return new Expansion(
         sysctl(spec, wans),
         tables(spec, wans),
         rules(spec, wans),
-        spec.backend() == Backend.NFTABLES ? List.of(nftTable(spec, wans)) : List.of(),
-        spec.backend() == Backend.IPTABLES ? chains(spec, wans) : List.of(),
+        spec.backend() == Backend.NFTABLES ? List.of(nftTable(spec, wans, active)) : List.of(),
+        chains,
         interfaces(spec));
   }
 
@@ -195,18 +214,16 @@ public final class DualWanProfile {
     Map<SysctlKey, String> values = new LinkedHashMap<>();
     // Though under net.ipv4, it governs the mark of accepted TCP sockets of both families.
     values.put(SysctlKey.of("net.ipv4.tcp_fwmark_accept"), "1");
-    if (spec.families().has(Family.IPV4)) {
+    if (spec.allFamilies().has(Family.IPV4)) {
       values.put(SysctlKey.of("net.ipv4.fwmark_reflect"), "1");
     }
-    if (spec.families().has(Family.IPV6)) {
+    if (spec.allFamilies().has(Family.IPV6)) {
       values.put(SysctlKey.of("net.ipv6.fwmark_reflect"), "1");
     }
-    if (spec.families().has(Family.IPV4)) {
-      for (WanSpec wan : wans) {
-        String conf = "net.ipv4.conf." + wan.itf().name().replace('.', '/') + ".";
-        values.put(SysctlKey.of(conf + "src_valid_mark"), "1");
-        values.put(SysctlKey.of(conf + "rp_filter"), "2");
-      }
+    for (WanSpec wan : spec.wansOf(Family.IPV4, wans)) {
+      String conf = "net.ipv4.conf." + wan.itf().name().replace('.', '/') + ".";
+      values.put(SysctlKey.of(conf + "src_valid_mark"), "1");
+      values.put(SysctlKey.of(conf + "rp_filter"), "2");
     }
     return values;
   }
@@ -215,7 +232,7 @@ public final class DualWanProfile {
     List<RouteTableSpec> tables = new ArrayList<>();
     for (WanSpec wan : wans) {
       List<RouteSpec> routes = new ArrayList<>();
-      for (Family family : spec.families().members()) {
+      for (Family family : spec.familiesOf(wan).members()) {
         String gateway = IpPrefix.address(wan.gatewayOf(family)).address();
         String dev = wan.itf().name();
         RouteScope scope = family == Family.IPV4 ? RouteScope.of("link") : null;
@@ -235,8 +252,8 @@ public final class DualWanProfile {
   private static List<IpRuleSpec> rules(DualWanSpec spec, List<WanSpec> wans) {
     List<IpRuleSpec> rules = new ArrayList<>();
     TableRef main = TableRef.of("main");
-    for (Family family : spec.families().members()) {
-      for (WanSpec wan : wans) {
+    for (Family family : spec.allFamilies().members()) {
+      for (WanSpec wan : spec.wansOf(family, wans)) {
         TableRef table = new TableRef(wan.table(), wan.name());
         Mark mark = new Mark(wan.mark().value(), spec.markMask().value());
         rules.add(suppress(family, SUPPRESS_MARK + wan.table(), mark, null, main));
@@ -259,17 +276,11 @@ public final class DualWanProfile {
         null);
   }
 
-  private static NftTableSpec nftTable(DualWanSpec spec, List<WanSpec> wans) {
+  private static NftTableSpec nftTable(DualWanSpec spec, List<WanSpec> wans, Set<String> active) {
     long mask = spec.markMask().value();
-    String only =
-        switch (spec.families()) {
-          case IPV4 -> "meta nfproto ipv4 ";
-          case IPV6 -> "meta nfproto ipv6 ";
-          case BOTH -> "";
-        };
     List<String> pre = new ArrayList<>();
     List<String> out = new ArrayList<>();
-    if (spec.families().has(Family.IPV6)) {
+    if (spec.allFamilies().has(Family.IPV6)) {
       // Counted, so that "neighbour discovery was never marked" can be seen on a live router.
       String nd = "icmpv6 type { " + ND_TYPES_NFT + " } counter return";
       pre.add(nd);
@@ -279,17 +290,18 @@ public final class DualWanProfile {
       long m = wan.mark().value();
       String comment = " comment \"" + wan.name() + "\"";
       pre.add(
-          only
+          only(spec, wan)
               + "ct state new iifname \""
               + wan.itf().name()
               + "\" ct mark set "
               + keepOthers("ct mark", m, mask)
               + comment);
     }
+    pre.addAll(Outbound.nftPrerouting(spec));
     for (WanSpec wan : wans) {
       long m = wan.mark().value();
       String restore =
-          only
+          only(spec, wan)
               + "ct mark & "
               + hex8(mask)
               + " == "
@@ -302,7 +314,7 @@ public final class DualWanProfile {
       pre.add(restore);
       out.add(restore);
     }
-    StringBuilder sb = new StringBuilder();
+    StringBuilder sb = new StringBuilder(Outbound.nftSets(spec, wans));
     sb.append("chain prerouting {\n")
         .append("  type filter hook prerouting priority mangle; policy accept;\n");
     pre.forEach(line -> sb.append("  ").append(line).append('\n'));
@@ -312,11 +324,21 @@ public final class DualWanProfile {
         .append("  type route hook output priority mangle; policy accept;\n");
     out.forEach(line -> sb.append("  ").append(line).append('\n'));
     sb.append("}\n");
+    sb.append(Outbound.nftChains(spec, wans, active));
     return new NftTableSpec(NFT_TABLE, sb.toString());
   }
 
+  /** The family guard of a WAN's marking lines: none when it carries both families. */
+  private static String only(DualWanSpec spec, WanSpec wan) {
+    return switch (spec.familiesOf(wan)) {
+      case IPV4 -> "meta nfproto ipv4 ";
+      case IPV6 -> "meta nfproto ipv6 ";
+      case BOTH -> "";
+    };
+  }
+
   /** {@code X & ~mask | M}: only the profile's bits change. */
-  private static String keepOthers(String what, long mark, long mask) {
+  static String keepOthers(String what, long mark, long mask) {
     long others = ~mask & Mark.FULL;
     return others == 0 ? hex8(mark) : what + " & " + hex8(others) + " | " + hex8(mark);
   }
@@ -329,7 +351,7 @@ public final class DualWanProfile {
     String mask = Mark.hex(spec.markMask().value());
     String restore = "-j CONNMARK --restore-mark --nfmask " + mask + " --ctmask " + mask;
     List<IptablesChainSpec> chains = new ArrayList<>();
-    for (Family family : spec.families().members()) {
+    for (Family family : spec.allFamilies().members()) {
       Family ipFamily = family == Family.IPV4 ? Family.IPV4 : Family.IPV6;
       List<String> nd = new ArrayList<>();
       if (family == Family.IPV6) {
@@ -338,7 +360,7 @@ public final class DualWanProfile {
         }
       }
       List<String> pre = new ArrayList<>(nd);
-      for (WanSpec wan : wans) {
+      for (WanSpec wan : spec.wansOf(family, wans)) {
         pre.add(
             "-i "
                 + wan.itf().name()
@@ -371,7 +393,7 @@ public final class DualWanProfile {
     for (WanSpec wan : spec.wans()) {
       List<String> addresses = new ArrayList<>();
       List<String> gateways = new ArrayList<>();
-      for (Family family : spec.families().members()) {
+      for (Family family : spec.familiesOf(wan).members()) {
         wan.addressOf(family).ifPresent(a -> addresses.add(a.toString()));
         gateways.add(IpPrefix.address(wan.gatewayOf(family)).address());
       }

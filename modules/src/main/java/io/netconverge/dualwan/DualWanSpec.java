@@ -25,11 +25,22 @@ import java.util.regex.Pattern;
  *
  * @param backend what marks connections: nftables or iptables
  * @param markMask the bits of the mark the profile owns
- * @param families ipv4, ipv6 or both; null means ipv4
+ * @param families ipv4, ipv6 or both; null means ipv4. The default of each WAN's own {@code
+ *     families}, not a limit: a WAN may carry fewer or more
  * @param wans the uplinks
+ * @param balance how new connections from the LAN are spread over the WANs; optional (without it
+ *     and without a policy, they follow the main table)
+ * @param policies ordered rules pinning LAN connections to a WAN, the balance or main
+ * @param portForwards connections to a port of a WAN forwarded to a LAN address
  */
 public record DualWanSpec(
-    Backend backend, MarkMask markMask, Families families, List<WanSpec> wans) {
+    Backend backend,
+    MarkMask markMask,
+    Families families,
+    List<WanSpec> wans,
+    BalanceSpec balance,
+    List<PolicySpec> policies,
+    List<PortForwardSpec> portForwards) {
 
   /**
    * Tables above this would put the profile's rules after the main table's rule (32766), where they
@@ -42,6 +53,35 @@ public record DualWanSpec(
   public DualWanSpec {
     families = families == null ? Families.IPV4 : families;
     wans = wans == null ? List.of() : List.copyOf(wans);
+    policies = policies == null ? List.of() : List.copyOf(policies);
+    portForwards = portForwards == null ? List.of() : List.copyOf(portForwards);
+  }
+
+  /** A profile without outbound routing, as files wrote it before it existed. */
+  public DualWanSpec(Backend backend, MarkMask markMask, Families families, List<WanSpec> wans) {
+    this(backend, markMask, families, wans, null, null, null);
+  }
+
+  /** The families {@code wan} carries: its own {@code families}, else the profile's. */
+  public Families familiesOf(WanSpec wan) {
+    return wan.families() != null ? wan.families() : families;
+  }
+
+  /** Every family some WAN carries: what the marking chains handle. */
+  public Families allFamilies() {
+    boolean v4 = false;
+    boolean v6 = false;
+    for (WanSpec wan : wans) {
+      Families f = familiesOf(wan);
+      v4 |= f.has(Family.IPV4);
+      v6 |= f.has(Family.IPV6);
+    }
+    return v4 && v6 ? Families.BOTH : v6 ? Families.IPV6 : Families.IPV4;
+  }
+
+  /** The WANs that carry {@code family}, in the order given. */
+  public List<WanSpec> wansOf(Family family, List<WanSpec> of) {
+    return of.stream().filter(w -> familiesOf(w).has(family)).toList();
   }
 
   /**
@@ -84,6 +124,7 @@ public record DualWanSpec(
       unique(marks, wan.mark().value(), i, at + ".mark", "mark " + wan.mark(), path);
       unique(tables, wan.table(), i, at + ".table", "table " + wan.table(), path);
     }
+    Outbound.validate(this, path);
   }
 
   private void validateWan(WanSpec wan, String at) {
@@ -139,6 +180,7 @@ public record DualWanSpec(
               + MAX_TABLE
               + " except 253-255 (default, main, local)");
     }
+    Families families = familiesOf(wan);
     for (Family family : Family.values()) {
       String gatewayKey = family == Family.IPV4 ? "gateway" : "gateway6";
       String addressKey = family == Family.IPV4 ? "address" : "address6";
@@ -154,13 +196,22 @@ public record DualWanSpec(
                   + family
                   + " "
                   + (gateway != null ? "gateway" : "address")
-                  + " is not used (set families: both, or remove it)");
+                  + " is not used (set families: both on this WAN, or remove it)");
         }
         continue;
       }
       if (gateway == null) {
         throw new SpecViolation(
-            at, "missing required key '" + gatewayKey + "' (families is " + families + ")");
+            at,
+            "missing required key '"
+                + gatewayKey
+                + "' (families is "
+                + families
+                + "; a WAN without "
+                + family
+                + " says so with its own families: "
+                + (family == Family.IPV4 ? "ipv6" : "ipv4")
+                + ")");
       }
       IpPrefix gw;
       try {

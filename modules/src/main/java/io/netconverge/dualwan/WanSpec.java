@@ -19,6 +19,11 @@ import java.util.Optional;
  * @param address this router's IPv4 address on the WAN, with prefix length; optional
  * @param gateway6 the ISP's IPv6 gateway (families ipv6 or both)
  * @param address6 this router's IPv6 address on the WAN, with prefix length; optional
+ * @param families the families this WAN carries; null means the profile's {@code families}
+ * @param masquerade source NAT to the WAN's own address for connections leaving through it
+ * @param snat a fixed IPv4 source address for connections leaving through it (instead of
+ *     masquerade)
+ * @param snat6 a fixed IPv6 source address for connections leaving through it
  */
 public record WanSpec(
     String name,
@@ -28,7 +33,24 @@ public record WanSpec(
     String gateway,
     InterfaceAddress address,
     String gateway6,
-    InterfaceAddress address6) {
+    InterfaceAddress address6,
+    Families families,
+    Masquerade masquerade,
+    String snat,
+    String snat6) {
+
+  /** A WAN without the outbound keys, as files wrote it before they existed. */
+  public WanSpec(
+      String name,
+      InterfaceName itf,
+      Mark mark,
+      Long table,
+      String gateway,
+      InterfaceAddress address,
+      String gateway6,
+      InterfaceAddress address6) {
+    this(name, itf, mark, table, gateway, address, gateway6, address6, null, null, null, null);
+  }
 
   public Optional<InterfaceAddress> addressOf(Family family) {
     return Optional.ofNullable(family == Family.IPV4 ? address : address6);
@@ -36,5 +58,10 @@ public record WanSpec(
 
   public String gatewayOf(Family family) {
     return family == Family.IPV4 ? gateway : gateway6;
+  }
+
+  /** The fixed source address for {@code family}, when the WAN declares one. */
+  public Optional<String> snatOf(Family family) {
+    return Optional.ofNullable(family == Family.IPV4 ? snat : snat6);
   }
 }

@@ -36,6 +36,13 @@ public final class NftListing {
   private static final ObjectMapper JSON = SpecLoader.json();
   private static final Pattern HANDLE = Pattern.compile("\\s+# handle (\\d+)$");
   private static final Pattern TABLE_LINE = Pattern.compile("^table (\\S+) (\\S+) \\{.*");
+
+  /**
+   * nft 0.9.8 closes a named counter on its last line ({@code \t\tpackets 0 bytes 0\t}}); a tab
+   * before a brace ends no rule or other line nft prints.
+   */
+  private static final Pattern GLUED_CLOSE = Pattern.compile("^(\\t\\t.*\\S)\\t}$");
+
   private static final Pattern ITEM_LINE =
       Pattern.compile("^\\t(\\S.*?) (\\S+) \\{( # handle (\\d+))?$");
 
@@ -344,8 +351,18 @@ public final class NftListing {
         long handle = item.group(4) == null ? -1 : Long.parseLong(item.group(4));
         StringBuilder block = new StringBuilder(kind + " " + itemName + " {\n");
         int j = i + 1;
-        for (; j < body.size() && !body.get(j).equals("\t}"); j++) {
+        boolean closed = false;
+        for (; j < body.size(); j++) {
           String inner = body.get(j);
+          if (inner.equals("\t}")) {
+            closed = true;
+            break;
+          }
+          Matcher glued = GLUED_CLOSE.matcher(inner);
+          if (glued.matches()) {
+            inner = glued.group(1);
+            closed = true;
+          }
           definition.append(withoutHandle(inner).replaceFirst("^\\t", "")).append('\n');
           Matcher h = HANDLE.matcher(inner);
           if (kind.equals("chain") && h.find() && inner.startsWith("\t\t")) {
@@ -353,8 +370,11 @@ public final class NftListing {
           } else {
             block.append(withoutHandle(inner).replaceFirst("^\\t", "")).append('\n');
           }
+          if (closed) {
+            break;
+          }
         }
-        if (j < body.size()) {
+        if (closed) {
           definition.append("}\n");
         }
         block.append("}");

@@ -51,6 +51,10 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
 
   static final List<String> APPLY = List.of("nft", "-f", "-");
 
+  static final List<String> VERSION = List.of("nft", "--version");
+
+  private static final Pattern NFT_VERSION = Pattern.compile("v(\\d+(?:\\.\\d+)+)");
+
   private static final Pattern NFT_ERROR =
       Pattern.compile("^/dev/stdin:(\\d+):(\\d+)(?:-\\d+)?: Error: (.*)$");
 
@@ -61,7 +65,10 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
 
   @Override
   public NftState read(Executor executor, NftState declared) throws ExecException {
-    ExecResult live = executor.check(Command.of(READ_LIVE));
+    ExecResult live = executor.run(Command.of(READ_LIVE));
+    if (!live.ok()) {
+      throw crashedOrFailed(executor, Command.of(READ_LIVE), live, "listing the live ruleset");
+    }
     Set<NftTableName> owned = new HashSet<>();
     declared.tables().forEach(t -> owned.add(t.name()));
     Map<NftTableName, TableForm> all;
@@ -106,8 +113,18 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
     }
     if (!result.ok()) {
       List<SpecProblem> problems = input.problems(result.stderr());
+      if (problems.isEmpty() && result.stderr().contains("unshare failed")) {
+        // Docker's default seccomp profile refuses both unshare(2)s without CAP_SYS_ADMIN.
+        throw new ExecException(
+            "cannot make a throw-away network namespace on "
+                + executor.describe()
+                + " to check the declared nft tables ("
+                + result.stderr().strip()
+                + "); netconverge needs CAP_SYS_ADMIN there (in a container: --cap-add SYS_ADMIN,"
+                + " or a seccomp profile that allows unshare)");
+      }
       if (problems.isEmpty()) {
-        throw ExecException.failed(executor, Command.of(argv), result);
+        throw crashedOrFailed(executor, Command.of(argv), result, "listing the declared tables");
       }
       throw new DeclarationRejectedException(problems);
     }
@@ -139,6 +156,59 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
                           + extra)));
     }
     return forms;
+  }
+
+  /**
+   * The error for a listing that failed. nft itself may die of a signal (nft 0.9.8 aborts, exit
+   * 134, listing some rules it accepted): then the message says so, with the version, so that no
+   * one looks for the fault in the file. The shell or docker exec reports such a death as 128 +
+   * signal.
+   */
+  static ExecException crashedOrFailed(
+      Executor executor, Command command, ExecResult result, String doing) {
+    int signal = result.exitCode() - 128;
+    if (signal < 1 || signal > 64) {
+      return ExecException.failed(executor, command, result);
+    }
+    String version = "nft";
+    try {
+      ExecResult v = executor.run(Command.of(VERSION));
+      Matcher m = NFT_VERSION.matcher(v.stdout());
+      if (v.ok() && m.find()) {
+        version = "nft " + m.group(1);
+      }
+    } catch (ExecException e) {
+      // The crash is the news; without a version the message still says what happened.
+    }
+    String said = result.stderr().strip();
+    return new ExecException(
+        version
+            + " crashed ("
+            + signalName(signal)
+            + ", exit "
+            + result.exitCode()
+            + ") "
+            + doing
+            + " on "
+            + executor.describe()
+            + ": that is a bug of "
+            + version
+            + " itself, not of the file, and a listing changes nothing"
+            + (said.isEmpty() ? "" : "; it said: " + said),
+        result,
+        null);
+  }
+
+  private static String signalName(int signal) {
+    return switch (signal) {
+      case 6 -> "SIGABRT";
+      case 11 -> "SIGSEGV";
+      case 7 -> "SIGBUS";
+      case 8 -> "SIGFPE";
+      case 9 -> "SIGKILL";
+      case 4 -> "SIGILL";
+      default -> "signal " + signal;
+    };
   }
 
   @Override

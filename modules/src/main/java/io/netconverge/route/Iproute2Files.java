@@ -8,12 +8,13 @@ import java.util.Objects;
 /**
  * What netconverge keeps in iproute2's configuration folder: the names of its tables in {@code
  * rt_tables.d/netconverge.conf} and the name of its protocol in {@code
- * rt_protos.d/netconverge.conf} (each only when its folder exists), and the table names the host
- * already knows.
+ * rt_protos.d/netconverge.conf} (each where the target's iproute2 reads it), and the table names
+ * the host already knows.
  *
- * @param tablesDir whether rt_tables.d exists (declared: whether names are to be written)
+ * @param tablesDir whether iproute2 reads rt_tables.d there: it exists, or the target's iproute2
+ *     keeps its defaults under /usr and reads it anyway (declared: whether names are written)
  * @param tablesConf the content of our rt_tables.d file; null when there is none
- * @param protosDir whether rt_protos.d exists
+ * @param protosDir the same for rt_protos.d
  * @param protosConf the content of our rt_protos.d file; null when there is none
  * @param known table names to numbers from rt_tables and rt_tables.d, ours excluded
  */

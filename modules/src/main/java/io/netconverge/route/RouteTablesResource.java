@@ -33,18 +33,35 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
 
   /**
    * Prints, in sections, rt_tables and every rt_tables.d/*.conf, whether rt_tables.d and
-   * rt_protos.d exist, and our rt_protos.d file: one process for every name netconverge needs.
+   * rt_protos.d exist, and our rt_protos.d file: one process for every name netconverge needs. The
+   * arguments after the folder are where an iproute2 that reads /etc over /usr keeps its defaults
+   * (6.5 and later, e.g. Debian 13: /usr/share/iproute2, and no /etc/iproute2 at all). The first
+   * that has rt_tables is printed as {@code ==> dir vendor}, with the files of it that the folder
+   * does not override: such an iproute2 reads the folder's rt_tables.d and rt_protos.d whether or
+   * not they exist yet.
    */
   static final String READ_FILES =
-      "d=$1; for f in \"$d\"/rt_tables \"$d\"/rt_tables.d/*.conf \"$d\"/rt_protos.d/"
+      "d=$1; shift; for f in \"$d\"/rt_tables \"$d\"/rt_tables.d/*.conf \"$d\"/rt_protos.d/"
           + Iproute2Files.FILE
           + "; do if [ -f \"$f\" ]; then echo \"==> $f\"; cat \"$f\"; echo; fi; done;"
           + " for s in rt_tables.d rt_protos.d; do if [ -d \"$d/$s\" ]; then echo \"==> dir $s\"; fi;"
-          + " done";
+          + " done; for u in \"$@\"; do if [ -f \"$u/rt_tables\" ]; then echo \"==> dir vendor\";"
+          + " if [ ! -f \"$d/rt_tables\" ]; then echo \"==> $u/rt_tables\"; cat \"$u/rt_tables\"; echo;"
+          + " fi; for f in \"$u\"/rt_tables.d/*.conf; do if [ -f \"$f\" ] && [ ! -e"
+          + " \"$d/rt_tables.d/${f##*/}\" ]; then echo \"==> $f\"; cat \"$f\"; echo; fi; done;"
+          + " break; fi; done";
+
+  /** iproute2's own configuration folder, the one its packages install. */
+  static final Path ETC = Path.of("/etc/iproute2");
+
+  /** Where iproute2 6.5 and later keep their defaults (Debian: /usr/share; upstream: /usr/lib). */
+  static final List<String> VENDOR_DIRS = List.of("/usr/share/iproute2", "/usr/lib/iproute2");
 
   // A temporary name of this shell's own ($$): namespaces of one machine share /etc/iproute2, and
-  // two converges of different namespaces may write it at once.
-  static final String WRITE_FILE = "cat > \"$1.$$\" && mv -f \"$1.$$\" \"$1\"";
+  // two converges of different namespaces may write it at once. The folder is made when missing:
+  // an iproute2 that keeps its defaults under /usr reads it, but no package creates it.
+  static final String WRITE_FILE =
+      "umask 022; mkdir -p \"${1%/*}\" && cat > \"$1.$$\" && mv -f \"$1.$$\" \"$1\"";
 
   private final int protocol;
   private final Path iproute2Dir;
@@ -167,8 +184,13 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
 
   /** Reads iproute2's name files on the target (one process). */
   public static Iproute2Files readFiles(Executor executor, Path dir) throws ExecException {
-    ExecResult result =
-        executor.check(Command.of("sh", "-c", READ_FILES, "netconverge", dir.toString()));
+    List<String> argv = new ArrayList<>(List.of("sh", "-c", READ_FILES, "netconverge"));
+    argv.add(dir.toString());
+    if (dir.equals(ETC)) {
+      // Only the folder iproute2 itself reads falls back to the defaults under /usr.
+      argv.addAll(VENDOR_DIRS);
+    }
+    ExecResult result = executor.check(Command.of(argv));
     String ours = dir.resolve("rt_tables.d").resolve(Iproute2Files.FILE).toString();
     String ourProtos = dir.resolve("rt_protos.d").resolve(Iproute2Files.FILE).toString();
     boolean tablesDir = false;
@@ -201,6 +223,9 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
       if (name.equals("dir rt_tables.d")) {
         tablesDir = true;
       } else if (name.equals("dir rt_protos.d")) {
+        protosDir = true;
+      } else if (name.equals("dir vendor")) {
+        tablesDir = true;
         protosDir = true;
       } else if (!name.equals("end")) {
         section = name;

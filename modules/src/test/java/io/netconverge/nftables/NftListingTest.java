@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class NftListingTest {
 
@@ -90,6 +92,48 @@ class NftListingTest {
     assertThat(NftListing.elementsOf("set s {\n\ttype ipv4_addr\n\telements = { 10.0.0.1 }\n}"))
         .contains("10.0.0.1");
     assertThat(NftListing.elementsOf("set s {\n\ttype ipv4_addr\n}")).isEmpty();
+  }
+
+  /** The nft of Debian 11, 12 and 13: each prints named objects its own way. */
+  @ParameterizedTest(name = "nft {0}")
+  @ValueSource(strings = {"0.9.8", "1.0.6", "1.1.3"})
+  void namedObjectsAndTheRulesUsingThemAreReadFromEverySupportedNft(String version) {
+    // nft 0.9.8 closes a named counter on its last line: "\t\tpackets 0 bytes 0\t}".
+    Map<NftTableName, TableForm> forms =
+        Fixtures.forms("versions/named-objects-nft-" + version + ".txt");
+    TableForm table = forms.get(NftTableName.parse("inet nc-objects"));
+    assertThat(table.items())
+        .extracting(TableForm.Item::label)
+        .containsExactlyInAnyOrder(
+            "counter c1", "counter c2", "quota q1", "set trusted", "chain input");
+    assertThat(table.item("chain", "input").orElseThrow().rules())
+        .extracting(TableForm.Rule::text)
+        .containsExactly(
+            "ip saddr @trusted counter name \"c1\" accept",
+            "counter name \"c2\"",
+            "quota name \"q1\" drop");
+    assertThat(table.item("chain", "input").orElseThrow().text())
+        .isEqualTo("chain input {\n\ttype filter hook input priority filter; policy accept;\n}");
+    for (String counter : new String[] {"c1", "c2"}) {
+      assertThat(table.item("counter", counter).orElseThrow().text())
+          .startsWith("counter " + counter + " {\n")
+          .endsWith("\n}")
+          .doesNotContain("chain")
+          .doesNotContain("\t}");
+    }
+    assertThat(table.definition())
+        .contains("\nchain input {\n")
+        .doesNotContain("# handle")
+        .doesNotContain("\t}");
+  }
+
+  @ParameterizedTest(name = "nft {0}")
+  @ValueSource(strings = {"0.9.8", "1.0.6", "1.1.3"})
+  void theSameDeclarationIsTheSameTableInEverySupportedNftsListing(String version) {
+    TableForm bookworm = Fixtures.forms("declared-as-nft-prints-it.txt").get(DUALWAN);
+    TableForm other = Fixtures.forms("versions/declared-nft-" + version + ".txt").get(DUALWAN);
+    assertThat(NftDiff.fields(bookworm, other)).isEmpty();
+    assertThat(other.item("chain", "prerouting").orElseThrow().rules()).hasSize(4);
   }
 
   @Test

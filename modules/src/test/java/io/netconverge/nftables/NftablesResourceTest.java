@@ -11,6 +11,10 @@ import io.netconverge.core.engine.DeclarationRejectedException;
 import io.netconverge.core.engine.Declared;
 import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.FieldChange;
+import io.netconverge.core.engine.HostLock;
+import io.netconverge.core.engine.HostReport;
+import io.netconverge.core.engine.Runner;
+import io.netconverge.core.engine.Target;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.spec.SpecProblem;
@@ -344,7 +348,7 @@ class NftablesResourceTest {
   }
 
   @Test
-  void aFailureThatIsNotAboutTheDefinitionIsAnOrdinaryError() {
+  void aTargetThatMayMakeNoNamespaceAtAllIsToldWhatItLacks() {
     ExecResult denied = new ExecResult(1, "", "unshare: unshare failed: Operation not permitted\n");
     FakeExecutor fake =
         new FakeExecutor()
@@ -352,9 +356,80 @@ class NftablesResourceTest {
             .on(NftablesResource.CANONICALIZE_IN_USER_NAMESPACE, c -> denied);
     assertThatThrownBy(() -> module.canonical(fake, declared(), declared()))
         .isNotInstanceOf(DeclarationRejectedException.class)
-        .hasMessageStartingWith("'unshare -rn sh -c")
-        .hasMessageContaining("Operation not permitted");
+        .hasMessageStartingWith("cannot make a throw-away network namespace on fake")
+        .hasMessageContaining("unshare: unshare failed: Operation not permitted")
+        .hasMessageContaining("netconverge needs CAP_SYS_ADMIN there")
+        .hasMessageContaining("--cap-add SYS_ADMIN");
     assertThat(fake.argvs()).hasSize(2);
+  }
+
+  @Test
+  void aFailureThatIsNotAboutTheDefinitionIsAnOrdinaryError() {
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(
+                NftablesResource.CANONICALIZE,
+                c -> new ExecResult(127, "", "sh: nft: not found\n"));
+    assertThatThrownBy(() -> module.canonical(fake, declared(), declared()))
+        .isNotInstanceOf(DeclarationRejectedException.class)
+        .hasMessageStartingWith("'unshare -n sh -c")
+        .hasMessageContaining("(exit 127)")
+        .hasMessageContaining("nft: not found");
+    assertThat(fake.argvs()).hasSize(1);
+  }
+
+  @Test
+  void nftDyingOfASignalWhileListingIsNamedAsNftsOwnCrashWithItsVersion() {
+    // What bullseye's nft 0.9.8 leaves through sh when it aborts listing a rule it accepted.
+    ExecResult aborted =
+        new ExecResult(
+            134, "", "nft: json.c:1234: expr_print_json: Assertion `0' failed.\nAborted\n");
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(NftablesResource.CANONICALIZE, c -> aborted)
+            .on(NftablesResource.VERSION, "nftables v0.9.8 (E.D.S.)\n");
+    assertThatThrownBy(() -> module.canonical(fake, declared(), declared()))
+        .isNotInstanceOf(DeclarationRejectedException.class)
+        .hasMessageStartingWith(
+            "nft 0.9.8 crashed (SIGABRT, exit 134) listing the declared tables on fake: that is a"
+                + " bug of nft 0.9.8 itself, not of the file")
+        .hasMessageContaining("Assertion `0' failed.");
+    assertThat(fake.argvs())
+        .containsExactly(NftablesResource.CANONICALIZE, NftablesResource.VERSION);
+  }
+
+  @Test
+  void aCrashListingTheLiveRulesetFailsThePlanAndApplyChangesNothing() {
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(NftablesResource.CANONICALIZE, Fixtures.text("declared-as-nft-prints-it.txt"))
+            .on(NftablesResource.READ_LIVE, c -> new ExecResult(139, "", ""))
+            .on(NftablesResource.VERSION, "nftables v1.0.6 (Lester Gooch #5)\n");
+    Target target =
+        new Target() {
+          @Override
+          public String name() {
+            return "r1";
+          }
+
+          @Override
+          public io.netconverge.core.exec.Executor executor() {
+            return fake;
+          }
+
+          @Override
+          public HostLock lock() {
+            return () -> {};
+          }
+        };
+    Declared<?, ?> nft = new Declared<>(module, declared());
+    HostReport report = new Runner().apply(target, List.of(nft));
+    assertThat(report.status()).isEqualTo(HostReport.Status.FAILED);
+    assertThat(report.error())
+        .isEqualTo(
+            "nft 1.0.6 crashed (SIGSEGV, exit 139) listing the live ruleset on fake: that is a bug"
+                + " of nft 1.0.6 itself, not of the file, and a listing changes nothing");
+    assertThat(fake.argvs()).doesNotContain(NftablesResource.APPLY);
   }
 
   @Test

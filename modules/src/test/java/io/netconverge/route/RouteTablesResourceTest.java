@@ -153,6 +153,71 @@ class RouteTablesResourceTest {
   }
 
   @Test
+  void whereIproute2KeepsItsDefaultsUnderUsrTheNamesAreWrittenToTheEtcFolderItReads()
+      throws Exception {
+    // Debian 13: iproute2 6.15 has its rt_tables in /usr/share/iproute2 and no /etc/iproute2, yet
+    // reads /etc/iproute2/rt_tables.d and rt_protos.d (captured in a trixie container).
+    Path etc = Path.of("/etc/iproute2");
+    RouteTablesResource onTrixie = new RouteTablesResource(77, etc);
+    FakeExecutor host =
+        new FakeExecutor()
+            .on(List.of("sh", "-c"), resource("iproute2-files-trixie.txt"))
+            .on(READ4, "[]")
+            .on(READ6, "[]")
+            .on(TEXT4, "")
+            .on(TEXT6, "");
+    RouteTablesState declared =
+        declared(RouteTable.of(RouteTableSpec.of("isp1", 110, List.of()), 77));
+    RouteTablesState live = onTrixie.read(host, declared);
+    assertThat(host.argvs().get(0))
+        .containsExactly(
+            "sh",
+            "-c",
+            RouteTablesResource.READ_FILES,
+            "netconverge",
+            "/etc/iproute2",
+            "/usr/share/iproute2",
+            "/usr/lib/iproute2");
+    assertThat(live.files().tablesDir()).isTrue();
+    assertThat(live.files().protosDir()).isTrue();
+    assertThat(live.files().known()).containsEntry("main", 254L);
+    var diff = onTrixie.diff(declared, live);
+    assertThat(diff.changes())
+        .extracting(Change::resource, Change::action)
+        .contains(
+            org.assertj.core.groups.Tuple.tuple("file rt_tables.d/netconverge.conf", Action.CREATE),
+            org.assertj.core.groups.Tuple.tuple(
+                "file rt_protos.d/netconverge.conf", Action.CREATE));
+
+    assertThat(
+            onTrixie.commands(diff.plan()).stream()
+                .map(io.netconverge.core.exec.Command::argv)
+                .toList()
+                .subList(0, 2))
+        .containsExactly(
+            List.of(
+                "sh",
+                "-c",
+                RouteTablesResource.WRITE_FILE,
+                "netconverge",
+                "/etc/iproute2/rt_tables.d/netconverge.conf"),
+            List.of(
+                "sh",
+                "-c",
+                RouteTablesResource.WRITE_FILE,
+                "netconverge",
+                "/etc/iproute2/rt_protos.d/netconverge.conf"));
+    assertThat(RouteTablesResource.WRITE_FILE).startsWith("umask 022; mkdir -p \"${1%/*}\" && ");
+  }
+
+  @Test
+  void aMovedFolderIsNeverBackedByTheDefaultsUnderUsr() throws Exception {
+    FakeExecutor host = host();
+    module.read(host, declared(RouteTable.of(RouteTableSpec.of("isp1", 110, List.of()), 77)));
+    assertThat(host.argvs().get(0)).doesNotContain("/usr/share/iproute2");
+  }
+
+  @Test
   void aTableDeclaredByNameOnlyTakesItsNumberFromRtTables() throws Exception {
     RouteTablesState live =
         module.read(host(), declared(new RouteTable(new TableRef(null, "lab"), true, List.of())));

@@ -1,0 +1,188 @@
+package io.netconverge.cli;
+
+import io.netconverge.Netconverge;
+import io.netconverge.core.exec.Command;
+import io.netconverge.core.exec.ExecException;
+import io.netconverge.core.exec.ExecResult;
+import io.netconverge.core.exec.Executor;
+import io.netconverge.core.exec.LocalExecutor;
+import io.netconverge.core.spec.InvalidSpecException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Set;
+import picocli.CommandLine;
+
+/**
+ * {@code apply --persist}: after a successful apply, the applied HostState file is saved where
+ * netconverge.service reads it at boot ({@code /etc/netconverge/host.yaml}, mode 0600 in a 0700
+ * folder, written without following links) and the unit is enabled. Only a HostState applied to
+ * this machine is persisted: an inventory's hosts, a named namespace or a sandbox do not boot here.
+ */
+final class PersistedState {
+
+  static final String UNIT = "netconverge.service";
+  static final String FILE_NAME = "host.yaml";
+
+  /** Exit 3 of apply: applied what could be, parts pending; the boot unit completes the rest. */
+  static final int APPLIED_WITH_PENDING = 3;
+
+  private static final Set<PosixFilePermission> DIR_MODE =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> FILE_MODE =
+      PosixFilePermissions.fromString("rw-------");
+
+  private final Path dir;
+  private final String systemctl;
+  private final Executor executor;
+  private final Path source;
+  private final byte[] declared;
+
+  PersistedState(Path dir, String systemctl, Executor executor, Path source, byte[] declared) {
+    this.dir = dir;
+    this.systemctl = systemctl;
+    this.executor = executor;
+    this.source = source;
+    this.declared = declared;
+  }
+
+  /**
+   * Checks that FILE may be persisted and reads it as it is before the apply reads it, so that what
+   * is saved is what was applied. A file that cannot be read or parsed is left to the apply, which
+   * reports it (exit 65) and so persists nothing.
+   */
+  static PersistedState prepare(CommandLine commandLine, Path file, boolean sandbox, String netns) {
+    if (sandbox || netns != null) {
+      throw new CommandLine.ParameterException(
+          commandLine,
+          "--persist saves a state for this machine's boot; it cannot be used with "
+              + (sandbox ? "--sandbox" : "--netns"));
+    }
+    try {
+      if (Netconverge.kindOf(file).equals("Inventory")) {
+        throw new CommandLine.ParameterException(
+            commandLine,
+            "--persist takes a HostState file: an inventory is not persisted (persist each host"
+                + " by running `converge apply --persist` with its own file on it)");
+      }
+    } catch (InvalidSpecException e) {
+      return null;
+    }
+    byte[] content;
+    try {
+      content = Files.readAllBytes(file);
+    } catch (IOException e) {
+      return null;
+    }
+    return new PersistedState(
+        Path.of(System.getProperty("netconverge.persist.dir", "/etc/netconverge")),
+        System.getProperty("netconverge.persist.systemctl", "systemctl"),
+        new LocalExecutor(),
+        file,
+        content);
+  }
+
+  /** After the apply: saves and enables when it succeeded; returns the command's exit code. */
+  int finish(int applyCode, PrintWriter err) {
+    if (applyCode != ExitCodes.OK && applyCode != APPLIED_WITH_PENDING) {
+      err.println("converge: not persisted: the apply did not succeed");
+      return applyCode;
+    }
+    Path saved;
+    try {
+      if (!Arrays.equals(declared, Files.readAllBytes(source))) {
+        err.println(
+            "converge: not persisted: " + source + " changed while it was applied; apply it again");
+        return ExitCodes.FAILED;
+      }
+      saved = save();
+    } catch (IOException e) {
+      err.println("converge: not persisted: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
+    err.println("persisted: " + source + " saved as " + saved);
+    try {
+      enable();
+    } catch (ExecException e) {
+      err.println(
+          "converge: "
+              + saved
+              + " is saved, but "
+              + UNIT
+              + " could not be enabled, so the state is not applied at boot: "
+              + e.getMessage());
+      return ExitCodes.FAILED;
+    }
+    err.println("persisted: " + UNIT + " enabled; it applies " + saved + " at boot");
+    return applyCode;
+  }
+
+  /**
+   * Writes the file through a new temporary file in the folder and renames it over the old one: a
+   * link at either name is replaced, never followed, and a reader never sees half a file.
+   */
+  Path save() throws IOException {
+    ensureDirectory();
+    Path target = dir.resolve(FILE_NAME);
+    Path temporary = dir.resolve("." + FILE_NAME + ".new");
+    Files.deleteIfExists(temporary);
+    try (FileChannel out =
+        FileChannel.open(
+            temporary,
+            Set.of(
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+            PosixFilePermissions.asFileAttribute(FILE_MODE))) {
+      ByteBuffer buffer = ByteBuffer.wrap(declared);
+      while (buffer.hasRemaining()) {
+        out.write(buffer);
+      }
+      out.force(true);
+    }
+    // The umask may have taken bits away at creation; set exactly 0600 (the file is ours, no link).
+    Files.setPosixFilePermissions(temporary, FILE_MODE);
+    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+    return target;
+  }
+
+  private void ensureDirectory() throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createDirectories(dir.getParent());
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+    }
+    BasicFileAttributes attributes =
+        Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (!attributes.isDirectory()) {
+      throw new IOException(
+          dir
+              + " is "
+              + (attributes.isSymbolicLink() ? "a symbolic link" : "not a folder")
+              + "; remove it, netconverge makes the folder itself");
+    }
+    Files.setPosixFilePermissions(dir, DIR_MODE);
+  }
+
+  void enable() throws ExecException {
+    ExecResult r = executor.run(Command.of(systemctl, "enable", UNIT));
+    if (r.exitCode() != 0) {
+      throw new ExecException(
+          "'"
+              + systemctl
+              + " enable "
+              + UNIT
+              + "' failed (exit "
+              + r.exitCode()
+              + "): "
+              + r.stderr().strip());
+    }
+  }
+}

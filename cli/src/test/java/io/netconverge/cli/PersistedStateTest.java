@@ -1,0 +1,165 @@
+package io.netconverge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netconverge.core.exec.ExecResult;
+import io.netconverge.core.testing.FakeExecutor;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PersistedStateTest {
+
+  private static final String STATE = "apiVersion: netconverge/v1\nkind: HostState\n";
+
+  @TempDir Path tmp;
+
+  private final FakeExecutor systemd = new FakeExecutor().on(List.of("systemctl", "enable"), "");
+  private final StringWriter messages = new StringWriter();
+  private final PrintWriter err = new PrintWriter(messages, true);
+
+  private PersistedState persisted(Path dir, Path source) throws IOException {
+    return new PersistedState(dir, "systemctl", systemd, source, Files.readAllBytes(source));
+  }
+
+  private Path source() throws IOException {
+    return Files.writeString(tmp.resolve("router.yaml"), STATE);
+  }
+
+  private static String mode(Path p) throws IOException {
+    return PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void savesTheFileWithMode0600InANewFolderWithMode0700AndEnablesTheUnit() throws Exception {
+    Path dir = tmp.resolve("etc/netconverge");
+
+    int code = persisted(dir, source()).finish(ExitCodes.OK, err);
+
+    assertThat(code).isZero();
+    assertThat(Files.readString(dir.resolve("host.yaml"))).isEqualTo(STATE);
+    assertThat(mode(dir)).isEqualTo("rwx------");
+    assertThat(mode(dir.resolve("host.yaml"))).isEqualTo("rw-------");
+    assertThat(systemd.argvs())
+        .containsExactly(List.of("systemctl", "enable", "netconverge.service"));
+    assertThat(messages.toString()).contains("netconverge.service enabled");
+  }
+
+  @Test
+  void tightensAnExistingFolderTo0700AndReplacesTheOldFile() throws Exception {
+    Path dir = Files.createDirectory(tmp.resolve("netconverge"));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(dir.resolve("host.yaml"), "old");
+
+    persisted(dir, source()).finish(ExitCodes.OK, err);
+
+    assertThat(mode(dir)).isEqualTo("rwx------");
+    assertThat(Files.readString(dir.resolve("host.yaml"))).isEqualTo(STATE);
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("host.yaml");
+    }
+  }
+
+  @Test
+  void refusesAFolderThatIsASymbolicLink() throws Exception {
+    Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+    Path dir = Files.createSymbolicLink(tmp.resolve("netconverge"), elsewhere);
+
+    int code = persisted(dir, source()).finish(ExitCodes.OK, err);
+
+    assertThat(code).isEqualTo(ExitCodes.FAILED);
+    assertThat(messages.toString()).contains("is a symbolic link");
+    try (var files = Files.list(elsewhere)) {
+      assertThat(files).isEmpty();
+    }
+    assertThat(systemd.commands()).isEmpty();
+  }
+
+  @Test
+  void aSymbolicLinkAtTheFileNameIsReplacedNotWrittenThrough() throws Exception {
+    Path dir = Files.createDirectory(tmp.resolve("netconverge"));
+    Path victim = Files.writeString(tmp.resolve("victim"), "keep me");
+    Files.createSymbolicLink(dir.resolve("host.yaml"), victim);
+
+    persisted(dir, source()).finish(ExitCodes.OK, err);
+
+    assertThat(Files.readString(victim)).isEqualTo("keep me");
+    assertThat(Files.isSymbolicLink(dir.resolve("host.yaml"))).isFalse();
+    assertThat(Files.readString(dir.resolve("host.yaml"))).isEqualTo(STATE);
+  }
+
+  @Test
+  void aFailedApplyPersistsNothing() throws Exception {
+    Path dir = tmp.resolve("netconverge");
+
+    int code = persisted(dir, source()).finish(ExitCodes.FAILED, err);
+
+    assertThat(code).isEqualTo(ExitCodes.FAILED);
+    assertThat(dir).doesNotExist();
+    assertThat(systemd.commands()).isEmpty();
+    assertThat(messages.toString()).contains("not persisted");
+  }
+
+  @Test
+  void anApplyWithPendingPartsIsPersistedAndKeepsItsExitCode() throws Exception {
+    Path dir = tmp.resolve("netconverge");
+
+    int code = persisted(dir, source()).finish(PersistedState.APPLIED_WITH_PENDING, err);
+
+    assertThat(code).isEqualTo(3);
+    assertThat(dir.resolve("host.yaml")).hasContent(STATE);
+  }
+
+  @Test
+  void aFileChangedWhileItWasAppliedIsNotPersisted() throws Exception {
+    Path source = source();
+    PersistedState persisted = persisted(tmp.resolve("netconverge"), source);
+    Files.writeString(source, STATE + "sysctl: {}\n");
+
+    assertThat(persisted.finish(ExitCodes.OK, err)).isEqualTo(ExitCodes.FAILED);
+    assertThat(tmp.resolve("netconverge")).doesNotExist();
+    assertThat(messages.toString()).contains("changed while it was applied");
+  }
+
+  @Test
+  void aUnitThatCannotBeEnabledIsAFailureSayingTheStateIsNotAppliedAtBoot() throws Exception {
+    FakeExecutor broken =
+        new FakeExecutor()
+            .on(
+                List.of("systemctl"),
+                c ->
+                    new ExecResult(
+                        1,
+                        "",
+                        "Failed to enable unit: Unit file netconverge.service does not exist."));
+    Path source = source();
+    PersistedState persisted =
+        new PersistedState(
+            tmp.resolve("netconverge"),
+            "systemctl",
+            broken,
+            source,
+            Files.readString(source).getBytes(StandardCharsets.UTF_8));
+
+    assertThat(persisted.finish(ExitCodes.OK, err)).isEqualTo(ExitCodes.FAILED);
+    assertThat(messages.toString())
+        .contains("not applied at boot")
+        .contains("Unit file netconverge.service does not exist");
+  }
+
+  @Test
+  void aFolderThatIsAFileIsRefused() throws Exception {
+    Path dir = Files.writeString(tmp.resolve("netconverge"), "x");
+    assertThatThrownBy(() -> persisted(dir, source()).save()).hasMessageContaining("not a folder");
+  }
+}

@@ -1,0 +1,57 @@
+package io.netconverge.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.FieldChange;
+import io.netconverge.core.engine.HostReport;
+import io.netconverge.core.engine.Mode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConvergenceTest {
+
+  private static final Change SYSCTL_OK = Change.ok("sysctl net.ipv4.ip_forward", "1");
+  private static final Change SYSCTL_DRIFT =
+      Change.update(
+          "sysctl net.ipv4.ip_forward", "0", "1", List.of(new FieldChange("value", "0", "1")));
+
+  private static HostReport report(Mode mode, HostReport.Status status, Change... changes) {
+    return new HostReport("r1", mode, status, List.of(changes), null, false);
+  }
+
+  @Test
+  void anApplyThatChangedAndAnEmptySecondPlanAreStable() {
+    Convergence c =
+        new Convergence(
+            report(Mode.APPLY, HostReport.Status.CHANGED, SYSCTL_DRIFT),
+            report(Mode.PLAN, HostReport.Status.OK, SYSCTL_OK));
+    assertThat(c.stable()).isTrue();
+    assertThat(c.assertStable()).isSameAs(c);
+  }
+
+  @Test
+  void aSecondPlanWithChangesFailsNamingThem() {
+    Convergence c =
+        new Convergence(
+            report(Mode.APPLY, HostReport.Status.CHANGED, SYSCTL_DRIFT),
+            report(Mode.PLAN, HostReport.Status.CHANGED, SYSCTL_DRIFT));
+    assertThat(c.stable()).isFalse();
+    assertThatThrownBy(c::assertStable)
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("the second plan still has changes")
+        .hasMessageContaining("sysctl net.ipv4.ip_forward");
+  }
+
+  @Test
+  void aFailedApplyFailsWithItsError() {
+    Convergence c =
+        new Convergence(
+            HostReport.failed("r1", Mode.APPLY, List.of(), "nft crashed", false),
+            report(Mode.PLAN, HostReport.Status.OK));
+    assertThatThrownBy(c::assertStable)
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("apply FAILED: nft crashed");
+  }
+}
