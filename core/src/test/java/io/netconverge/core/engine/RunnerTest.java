@@ -296,8 +296,7 @@ class RunnerTest {
               fresh,
               List.of(
                   new Declared<>(new MapModule("a", k), Map.of("x", "new")),
-                  new Declared<>(
-                      new MapModule("b", k), new LinkedHashMap<>(Map.of("y", "new", "z", "new")))));
+                  new Declared<>(new MapModule("b", k), forB)));
       assertThat(report.status()).as("boundary %d", boundary).isEqualTo(HostReport.Status.FAILED);
       assertThat(k.log.subList(0, boundary))
           .as("boundary %d", boundary)
