@@ -172,6 +172,9 @@ class TrustIT {
       Cli confirm = Cli.run("confirm", file.toString());
       assertThat(confirm.out()).as(confirm.toString()).contains("h0: nothing was pending");
       assertThat(confirm.out()).contains("exit 0");
+      assertThat(h.run("stat", "-c", "%a", "/run/netconverge/revert-" + id(h) + ".log"))
+          .isEqualTo("600\n");
+      h.run("rm", "-f", "/run/netconverge/revert-" + id(h) + ".log");
     }
   }
 
@@ -262,6 +265,7 @@ class TrustIT {
       waitUntil(() -> pendingFolders(h).isEmpty() && !running(h), 60);
       assertThat((System.nanoTime() - start) / 1e9).isLessThan(5 + 5);
       assertThat(host.dump()).as(revertLog(h)).isEqualTo(before);
+      h.run("rm", "-f", "/run/netconverge/revert-" + id(h) + ".log");
     }
   }
 

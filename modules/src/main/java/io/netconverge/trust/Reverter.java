@@ -145,6 +145,7 @@ public final class Reverter implements Safeguard {
         .append("# netconverge reverter: put back the state read before `converge apply`, unless\n")
         .append("# `converge confirm` removed this folder first. Written by netconverge.\n")
         .append(LOCATE)
+        .append("umask 077\n")
         .append("r=$d.running\n")
         .append("mv \"$d\" \"$r\" 2>/dev/null || exit 0\n")
         .append("exec >\"$d.log\" 2>&1\n")

@@ -54,6 +54,8 @@ class ReverterTest {
     assertThat(script)
         .contains("nft -f - <\"$r/1.stdin\" || status=1\n")
         .contains("sysctl -q -w net.ipv4.ip_forward=0 </dev/null || status=1\n");
+    // Its log is 0600 like the rest, whatever umask the timer gives it.
+    assertThat(script.indexOf("umask 077")).isPositive().isLessThan(script.indexOf("exec >"));
     // The restore runs only after the folder was claimed from a confirm.
     assertThat(script.indexOf("mv \"$d\" \"$r\" 2>/dev/null || exit 0"))
         .isPositive()
