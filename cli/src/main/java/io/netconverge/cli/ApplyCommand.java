@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "apply",
     description = "Converge the host to the file: read, diff, apply, verify; restore on failure.")
 final class ApplyCommand implements Callable<Integer> {
@@ -29,6 +30,10 @@ final class ApplyCommand implements Callable<Integer> {
 
   @Mixin FleetOptions fleet = new FleetOptions();
 
+  @Mixin NamesOptions names = new NamesOptions();
+
+  @Mixin LoggingOptions logging = new LoggingOptions();
+
   @Option(
       names = "--sandbox",
       description =
@@ -42,7 +47,7 @@ final class ApplyCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--sandbox and --netns cannot be used together");
     }
-    return new Converge(spec.commandLine().getOut(), spec.commandLine().getErr(), report)
+    return new Converge(spec.commandLine().getOut(), spec.commandLine().getErr(), report, names)
         .run(Mode.APPLY, file, target, fleet, sandbox);
   }
 }

@@ -2,7 +2,16 @@ package io.netconverge.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netconverge.core.engine.ConvergeEvent.Applying;
+import io.netconverge.core.engine.ConvergeEvent.HostFinished;
+import io.netconverge.core.engine.ConvergeEvent.HostStarted;
+import io.netconverge.core.engine.ConvergeEvent.Locking;
+import io.netconverge.core.engine.ConvergeEvent.Reading;
+import io.netconverge.core.engine.ConvergeEvent.Restoring;
+import io.netconverge.core.engine.ConvergeEvent.Verifying;
+import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
+import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
 import io.netconverge.core.testing.FakeExecutor;
 import java.util.ArrayList;
@@ -60,7 +69,10 @@ class RunnerTest {
         }
         if (e.getKey().equals(failOnKey)) {
           failOnKey = null; // fails once, as a rejected write would; the restore then succeeds
-          throw new ExecException("cannot write " + e.getKey());
+          throw ExecException.failed(
+              executor,
+              Command.of("write", e.getKey()),
+              new ExecResult(3, "", "cannot write " + e.getKey() + ": denied\n"));
         }
         if (e.getKey().equals(ignoreKey)) {
           continue;
@@ -184,11 +196,67 @@ class RunnerTest {
   }
 
   @Test
-  void progressNamesEachStep() {
-    List<String> steps = new ArrayList<>();
-    new Runner((host, step) -> steps.add(host + ":" + step))
-        .apply(target, declare(Map.of("x", "1"), Map.of()));
-    assertThat(steps)
-        .containsExactly("h1:locking", "h1:reading", "h1:applying map", "h1:verifying");
+  void eventsNameEachStepAndEndWithTheReport() {
+    List<ConvergeEvent> events = new ArrayList<>();
+    HostReport report =
+        new Runner(events::add).apply(target, declare(Map.of("x", "1"), Map.of("y", "2")));
+    assertThat(events)
+        .containsExactly(
+            new HostStarted("h1", Mode.APPLY),
+            new Locking("h1"),
+            new Reading("h1", "map"),
+            new Reading("h1", "map"),
+            new Applying("h1", "map"),
+            new Applying("h1", "map"),
+            new Verifying("h1"),
+            new HostFinished("h1", report));
+  }
+
+  @Test
+  void aFailureRecordsTheModuleTheCommandItsExitCodeAndStderr() {
+    b.failOnKey = "y";
+    List<ConvergeEvent> events = new ArrayList<>();
+    HostReport report =
+        new Runner(events::add).apply(target, declare(Map.of("x", "1"), Map.of("y", "2")));
+    Failure failure = report.failure().orElseThrow();
+    assertThat(failure.module()).contains("map");
+    assertThat(failure.command()).containsExactly("write", "y");
+    assertThat(failure.exitCode()).hasValue(3);
+    assertThat(failure.stderr()).isEqualTo("cannot write y: denied");
+    assertThat(report.error()).isEqualTo(failure.message()).contains("'write y' failed (exit 3)");
+    assertThat(events).contains(new Restoring("h1"));
+  }
+
+  @Test
+  void aCancelledApplyStopsBeforeTheNextModuleAndRestoresTheFirst() {
+    a.kernel.put("x", "old");
+    List<ConvergeEvent> events = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean cancel =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Progress cancelAfterFirstApply =
+        e -> {
+          events.add(e);
+          if (e instanceof Applying) {
+            cancel.set(true);
+          }
+        };
+    HostReport report =
+        new Runner(cancelAfterFirstApply, cancel::get)
+            .apply(target, declare(Map.of("x", "new"), Map.of("y", "2")));
+    assertThat(report.status()).isEqualTo(HostReport.Status.CANCELLED);
+    assertThat(report.error()).isEqualTo("cancelled before applying map");
+    assertThat(report.restored()).isTrue();
+    assertThat(events).filteredOn(Applying.class::isInstance).hasSize(1);
+    assertThat(a.kernel).containsEntry("x", "old");
+    assertThat(b.kernel).doesNotContainKey("y");
+  }
+
+  @Test
+  void aPlanCancelledBeforeItBeginsReadsNothing() {
+    HostReport report =
+        new Runner(Progress.NONE, () -> true).plan(target, declare(Map.of("x", "1"), Map.of()));
+    assertThat(report.status()).isEqualTo(HostReport.Status.CANCELLED);
+    assertThat(report.changes()).isEmpty();
+    assertThat(report.error()).isEqualTo("cancelled before reading map");
   }
 }
