@@ -8,10 +8,10 @@ import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.NamespaceLock;
 import io.netconverge.core.engine.Progress;
 import io.netconverge.core.exec.CountingExecutor;
-import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.core.net.Family;
 import io.netconverge.core.net.Mark;
 import io.netconverge.core.net.TableRef;
+import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.hoststate.HostState;
 import io.netconverge.hoststate.HostStateSpec;
 import io.netconverge.iprule.IpRuleSpec;
@@ -67,8 +67,8 @@ class RoutingScaleIT {
   }
 
   @Test
-  void tenThousandRoutesInTenTablesAndAThousandRulesTakeAsManyProcessesAsTenRoutes(
-      TestNamespace ns) throws Exception {
+  void tenThousandRoutesInTenTablesAndAThousandRulesTakeAsManyProcessesAsTenRoutes(TestNamespace ns)
+      throws Exception {
     RoutingIT.uplinks(ns);
     HostState small = state(1, 10, 1);
     HostState large = state(10, 1000, 1000);
