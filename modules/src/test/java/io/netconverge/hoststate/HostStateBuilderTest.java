@@ -18,11 +18,20 @@ class HostStateBuilderTest {
           + "    - { name: isp1, interface: wan0, mark: 10, table: 110, gateway: 198.51.100.1 }\n"
           + "    - { name: isp2, interface: wan1, mark: 10, table: 120, gateway: 203.0.113.1 }\n";
 
-  /** The profile as Java code would build it: bound from YAML, but never checked by a loader. */
-  private static DualWanSpec profile(String yaml) throws Exception {
-    return new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
-        .readValue(yaml, HostStateSpec.class)
-        .dualWan();
+  /** The same profile as Java code would build it: bound plainly, never checked by a loader. */
+  private static final String TWO_WANS_ONE_MARK_JSON =
+      "{\"dualWan\": {\"backend\": \"nftables\", \"markMask\": \"0xff\", \"wans\": ["
+          + "{\"name\": \"isp1\", \"interface\": \"wan0\", \"mark\": 10, \"table\": 110,"
+          + " \"gateway\": \"198.51.100.1\"},"
+          + "{\"name\": \"isp2\", \"interface\": \"wan1\", \"mark\": 10, \"table\": 120,"
+          + " \"gateway\": \"203.0.113.1\"}]}}";
+
+  private static HostStateSpec unchecked(String json) throws Exception {
+    return io.netconverge.core.spec.SpecLoader.json().readValue(json, HostStateSpec.class);
+  }
+
+  private static DualWanSpec profile(String json) throws Exception {
+    return unchecked(json).dualWan();
   }
 
   @Test
@@ -33,7 +42,7 @@ class HostStateBuilderTest {
     InvalidSpecException fromCode =
         assertThrows(
             InvalidSpecException.class,
-            () -> HostState.builder().dualWan(profile(TWO_WANS_ONE_MARK)).build());
+            () -> HostState.builder().dualWan(profile(TWO_WANS_ONE_MARK_JSON)).build());
     SpecProblem file = fromFile.problems().get(0);
     SpecProblem code = fromCode.problems().get(0);
     assertThat(code.source()).isEqualTo("(declared in code)");
@@ -43,9 +52,7 @@ class HostStateBuilderTest {
 
   @Test
   void fromASpecValidatesToo() throws Exception {
-    HostStateSpec spec =
-        new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
-            .readValue(TWO_WANS_ONE_MARK, HostStateSpec.class);
+    HostStateSpec spec = unchecked(TWO_WANS_ONE_MARK_JSON);
     InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> HostState.from(spec));
     assertThat(e.problems()).extracting(SpecProblem::path).containsExactly("dualWan.wans[1].mark");
   }
@@ -54,9 +61,9 @@ class HostStateBuilderTest {
   void aDualWanWithoutMarkMaskIsAClearErrorNotANullPointer() throws Exception {
     DualWanSpec noMask =
         profile(
-            TWO_WANS_ONE_MARK
-                .replace("  markMask: \"0xff\"\n", "")
-                .replace("mark: 10, table: 120", "mark: 20, table: 120"));
+            TWO_WANS_ONE_MARK_JSON
+                .replace("\"markMask\": \"0xff\", ", "")
+                .replace("\"mark\": 10, \"table\": 120", "\"mark\": 20, \"table\": 120"));
     InvalidSpecException e =
         assertThrows(InvalidSpecException.class, () -> HostState.builder().dualWan(noMask).build());
     assertThat(e.getMessage())

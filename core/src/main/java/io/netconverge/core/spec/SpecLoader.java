@@ -24,7 +24,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -249,8 +248,6 @@ public final class SpecLoader {
       }
     } catch (JsonProcessingException e) {
       throw new InvalidSpecException(syntaxProblem(e, source));
-    } catch (IOException e) {
-      throw new InvalidSpecException(new SpecProblem(source, 0, 0, "", e.getMessage()));
     }
     try {
       spec = YAML.readerFor(type).readValue(YAML.treeAsTokens(node));
@@ -313,8 +310,7 @@ public final class SpecLoader {
                 node.get(i), type.getContentType(), path + "[" + i + "]", source, map, depth - 1));
       }
     } else if (type.isMapLikeType() && node.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> entry = it.next();
+      for (Map.Entry<String, JsonNode> entry : node.properties()) {
         ObjectNode alone = YAML.createObjectNode();
         alone.set(entry.getKey(), entry.getValue());
         problems.addAll(partProblems(alone, type, path, source, map, 0));
@@ -325,8 +321,7 @@ public final class SpecLoader {
           YAML.getDeserializationConfig().introspect(type).findProperties()) {
         fields.put(p.getName(), p.getPrimaryType());
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> entry = it.next();
+      for (Map.Entry<String, JsonNode> entry : node.properties()) {
         JavaType fieldType = fields.get(entry.getKey());
         String fieldPath = path + SourceMap.step(entry.getKey());
         if (fieldType == null) {
