@@ -9,6 +9,7 @@ module io.netconverge.core {
   requires org.apache.commons.exec;
   requires org.slf4j;
 
+  exports io.netconverge.core.diff;
   exports io.netconverge.core.engine;
   exports io.netconverge.core.exec;
   exports io.netconverge.core.net;

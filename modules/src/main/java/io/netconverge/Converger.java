@@ -237,8 +237,7 @@ public final class Converger implements AutoCloseable {
       // One host's bug (or its listener's) must not take the other hosts' results with it.
       LOG.error("internal error while converging {}", host.name(), e);
       HostReport failed =
-          HostReport.failed(
-              host.name(), mode, List.of(), Failure.of("internal error: " + e), false);
+          HostReport.failed(host.name(), mode, List.of(), Failure.of("internal error: " + e));
       try {
         progress.on(new ConvergeEvent.HostFinished(host.name(), failed));
       } catch (RuntimeException listener) {

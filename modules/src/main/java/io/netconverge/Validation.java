@@ -102,7 +102,7 @@ public final class Validation {
       checked.add(keys.size() + " sysctl names, against " + procSys + " of this network namespace");
     }
 
-    List<Declared<?>> toolChecked =
+    List<Declared<?, ?>> toolChecked =
         state.declared().stream()
             .filter(
                 d -> d.module().kind().equals("nftables") || d.module().kind().equals("iptables"))
@@ -118,12 +118,12 @@ public final class Validation {
     return new Result(problems, checked, notChecked);
   }
 
-  private Optional<String> missingForTools(List<Declared<?>> toolChecked) {
+  private Optional<String> missingForTools(List<Declared<?, ?>> toolChecked) {
     if (!root) {
       return Optional.of("only root may make the throw-away network namespace they are loaded in");
     }
     List<String> tools = new ArrayList<>(List.of("ip", "unshare"));
-    for (Declared<?> d : toolChecked) {
+    for (Declared<?, ?> d : toolChecked) {
       tools.add(d.module().kind().equals("nftables") ? "nft" : "iptables-restore");
     }
     List<String> absent = tools.stream().distinct().filter(onPath.negate()).toList();
@@ -138,15 +138,15 @@ public final class Validation {
    */
   private static List<SpecProblem> withTools(
       HostState state,
-      List<Declared<?>> toolChecked,
+      List<Declared<?, ?>> toolChecked,
       List<String> checked,
       List<String> notChecked) {
     List<SpecProblem> problems = new ArrayList<>();
     try (Sandbox box = Sandbox.create(new LocalExecutor(), state.interfaces())) {
-      for (Declared<?> d : toolChecked) {
+      for (Declared<?, ?> d : toolChecked) {
         String kind = d.module().kind();
         try {
-          d.read(box.executor());
+          d.plan(box.executor());
           checked.add(kind + ", by this machine's own tools in a throw-away network namespace");
         } catch (DeclarationRejectedException e) {
           problems.addAll(e.problems());

@@ -37,6 +37,14 @@ class ConvergerTest {
 
   /** A host whose sysctl read takes {@code millis} and finds ip_forward at {@code value}. */
   private static Host host(String name, String value, long millis, AtomicInteger busy, int[] max) {
+    return host(name, value, () -> Thread.sleep(millis), busy, max);
+  }
+
+  interface Wait {
+    void run() throws InterruptedException;
+  }
+
+  private static Host host(String name, String value, Wait wait, AtomicInteger busy, int[] max) {
     FakeExecutor fake =
         new FakeExecutor()
             .on(
@@ -47,7 +55,7 @@ class ConvergerTest {
                     max[0] = Math.max(max[0], now);
                   }
                   try {
-                    Thread.sleep(millis);
+                    wait.run();
                   } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                   }
@@ -62,9 +70,14 @@ class ConvergerTest {
     AtomicInteger busy = new AtomicInteger();
     int[] max = {0};
     List<String> finished = Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch othersDone = new CountDownLatch(5);
     List<FleetHost> hosts = new ArrayList<>();
-    // The first host is the slowest: it finishes last, yet comes first in the fleet's report.
-    hosts.add(new FleetHost(host("slow", "0", 600, busy, max), forwarding()));
+    // The first host is the slowest (it waits for all others): it finishes last, yet comes first
+    // in the fleet's report.
+    hosts.add(
+        new FleetHost(
+            host("slow", "0", () -> othersDone.await(20, TimeUnit.SECONDS), busy, max),
+            forwarding()));
     for (int i = 0; i < 5; i++) {
       hosts.add(new FleetHost(host("h" + i, "1", 50, busy, max), forwarding()));
     }
@@ -76,6 +89,9 @@ class ConvergerTest {
                 e -> {
                   if (e instanceof ConvergeEvent.HostFinished f) {
                     finished.add(f.host());
+                    if (!f.host().equals("slow")) {
+                      othersDone.countDown();
+                    }
                   }
                 })
             .build()) {

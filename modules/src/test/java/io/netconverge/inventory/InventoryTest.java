@@ -297,6 +297,7 @@ class InventoryTest {
   private static io.netconverge.core.engine.Target rejectingNft() {
     io.netconverge.core.testing.FakeExecutor fake =
         new io.netconverge.core.testing.FakeExecutor()
+            .on(List.of("sh"), "{\"nftables\": []}\n")
             .on(
                 List.of("unshare"),
                 c ->

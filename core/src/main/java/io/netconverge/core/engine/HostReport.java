@@ -12,7 +12,9 @@ import java.util.Optional;
  * @param status the outcome
  * @param changes one entry per resource, in apply order, OK ones included
  * @param failure what failed, as data; empty when nothing did
- * @param restored whether a failed apply put the snapshot back (meaningful when FAILED)
+ * @param restored whether a failed apply put the snapshot back, verified by reading the host again
+ *     (meaningful when FAILED or CANCELLED)
+ * @param restoration what the restore after a failed apply did, and what it left different
  */
 public record HostReport(
     String host,
@@ -20,7 +22,34 @@ public record HostReport(
     Status status,
     List<Change> changes,
     Optional<Failure> failure,
-    boolean restored) {
+    boolean restored,
+    Restoration restoration) {
+
+  /** What putting the snapshot back after a failed apply achieved. */
+  public enum RestoreOutcome {
+    /** Nothing was restored: the apply did not fail, or failed before touching the host. */
+    NOT_NEEDED,
+    /** Read again, every touched module is exactly what the snapshot was. */
+    RESTORED,
+    /** Read again, some modules differ from the snapshot (or could not be restored or read). */
+    INCOMPLETE
+  }
+
+  /**
+   * @param outcome whether the host is back as it was
+   * @param modules the modules (kinds) restored: when INCOMPLETE, those still different
+   * @param difference what is still different or failed, in words; empty unless INCOMPLETE
+   */
+  public record Restoration(RestoreOutcome outcome, List<String> modules, String difference) {
+
+    public static final Restoration NOT_NEEDED =
+        new Restoration(RestoreOutcome.NOT_NEEDED, List.of(), "");
+
+    public Restoration {
+      modules = List.copyOf(modules);
+      difference = difference == null ? "" : difference;
+    }
+  }
 
   public enum Status {
     /** Everything was already as declared. */
@@ -35,7 +64,7 @@ public record HostReport(
     INVALID,
     /**
      * The run was cancelled before it was done: it stopped before its next step, and an apply that
-     * had begun put the snapshot back (see {@link #restored()}).
+     * had begun put the snapshot back (see {@link #restoration()}).
      */
     CANCELLED
   }
@@ -46,22 +75,53 @@ public record HostReport(
     Objects.requireNonNull(status, "status");
     changes = List.copyOf(changes);
     Objects.requireNonNull(failure, "failure");
+    restoration = restoration == null ? Restoration.NOT_NEEDED : restoration;
   }
 
   /** A host that needs no change (OK) or has changes (CHANGED), without a failure. */
   public static HostReport of(String host, Mode mode, Status status, List<Change> changes) {
-    return new HostReport(host, mode, status, changes, Optional.empty(), false);
+    return new HostReport(
+        host, mode, status, changes, Optional.empty(), false, Restoration.NOT_NEEDED);
+  }
+
+  /** A failure before anything was touched: nothing to restore. */
+  public static HostReport failed(String host, Mode mode, List<Change> changes, Failure failure) {
+    return failed(host, mode, changes, failure, Restoration.NOT_NEEDED);
   }
 
   public static HostReport failed(
-      String host, Mode mode, List<Change> changes, Failure failure, boolean restored) {
-    return new HostReport(host, mode, Status.FAILED, changes, Optional.of(failure), restored);
+      String host, Mode mode, List<Change> changes, Failure failure, Restoration restoration) {
+    return ended(Status.FAILED, host, mode, changes, failure, restoration);
+  }
+
+  /** FAILED or CANCELLED, with what the restore that followed did. */
+  static HostReport ended(
+      Status status,
+      String host,
+      Mode mode,
+      List<Change> changes,
+      Failure failure,
+      Restoration restoration) {
+    return new HostReport(
+        host,
+        mode,
+        status,
+        changes,
+        Optional.of(failure),
+        restoration.outcome() == RestoreOutcome.RESTORED,
+        restoration);
   }
 
   public static HostReport invalid(
       String host, Mode mode, String module, DeclarationRejectedException e) {
     return new HostReport(
-        host, mode, Status.INVALID, List.of(), Optional.of(Failure.of(module, e)), false);
+        host,
+        mode,
+        Status.INVALID,
+        List.of(),
+        Optional.of(Failure.of(module, e)),
+        false,
+        Restoration.NOT_NEEDED);
   }
 
   /** What failed, in one sentence for humans; null when nothing did. */

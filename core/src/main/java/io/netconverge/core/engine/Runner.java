@@ -7,6 +7,10 @@ import io.netconverge.core.engine.ConvergeEvent.Locking;
 import io.netconverge.core.engine.ConvergeEvent.Reading;
 import io.netconverge.core.engine.ConvergeEvent.Restoring;
 import io.netconverge.core.engine.ConvergeEvent.Verifying;
+import io.netconverge.core.engine.Declared.Planned;
+import io.netconverge.core.engine.HostReport.Restoration;
+import io.netconverge.core.engine.HostReport.RestoreOutcome;
+import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.Executor;
 import java.util.ArrayList;
@@ -16,15 +20,17 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
- * Converges one host: read → diff → (plan stops here) → lock → read under the lock (the snapshot) →
- * apply module by module → read again and verify nothing is left to change → report. When a step of
- * apply fails, or the verification finds the host still differs, the modules applied so far are
- * restored to the snapshot, in reverse order. The runner holds no global state and never exits the
- * process: its result is a value.
+ * Converges one host: read → canonical → diff (plan stops here) → lock → read under the lock (the
+ * snapshot) → canonical → diff → run each module's commands → read again and verify nothing is left
+ * to change → report. The commands run are exactly those of the plan the diff made. When a command
+ * fails, or the verification finds the host still differs, every module touched so far runs the
+ * commands of its restore plan (last first), and the host is read again to check that it is the
+ * snapshot. The runner holds no global state and never exits the process: its result is a value.
  *
- * <p>A cancelled run stops before its next step (a command already running is never cut short):
- * before the lock, before reading a module, or before applying the next module, in which case the
- * modules applied so far are restored like after a failure.
+ * <p>What it does is told as {@link ConvergeEvent}s. A cancelled run stops before its next step (a
+ * command already running is never cut short): before the lock, before reading a module, or before
+ * applying the next module, in which case the modules applied so far are restored like after a
+ * failure.
  */
 public final class Runner {
 
@@ -56,7 +62,7 @@ public final class Runner {
     }
   }
 
-  /** Where a read failed: the module at work, for the failure record. */
+  /** A read (or canonicalization) failed: the module at work, for the failure record. */
   private static final class ReadFailed extends Exception {
     private static final long serialVersionUID = 1L;
     final String module;
@@ -69,12 +75,12 @@ public final class Runner {
     }
   }
 
-  public HostReport plan(Target target, List<Declared<?>> declared) {
+  public HostReport plan(Target target, List<Declared<?, ?>> declared) {
     progress.on(new HostStarted(target.name(), Mode.PLAN));
     return finished(planUnreported(target, declared));
   }
 
-  public HostReport apply(Target target, List<Declared<?>> declared) {
+  public HostReport apply(Target target, List<Declared<?, ?>> declared) {
     progress.on(new HostStarted(target.name(), Mode.APPLY));
     return finished(applyUnreported(target, declared));
   }
@@ -84,25 +90,26 @@ public final class Runner {
     return report;
   }
 
-  private HostReport planUnreported(Target target, List<Declared<?>> declared) {
+  private HostReport planUnreported(Target target, List<Declared<?, ?>> declared) {
     String host = target.name();
     try {
-      List<Declared.Live<?>> live = readAll(host, target.executor(), declared);
-      List<Change> changes = changesOf(live);
-      boolean inSync = live.stream().allMatch(Declared.Live::inSync);
+      List<Planned<?, ?>> planned = planAll(host, target.executor(), declared);
       return HostReport.of(
-          host, Mode.PLAN, inSync ? HostReport.Status.OK : HostReport.Status.CHANGED, changes);
+          host,
+          Mode.PLAN,
+          inSync(planned) ? HostReport.Status.OK : HostReport.Status.CHANGED,
+          changesOf(planned));
     } catch (ReadFailed e) {
       return readFailure(host, Mode.PLAN, e);
     } catch (Cancelled e) {
-      return cancelled(host, Mode.PLAN, List.of(), e, false);
+      return cancelled(host, Mode.PLAN, e);
     }
   }
 
-  private HostReport applyUnreported(Target target, List<Declared<?>> declared) {
+  private HostReport applyUnreported(Target target, List<Declared<?, ?>> declared) {
     String host = target.name();
     if (cancelled.getAsBoolean()) {
-      return cancelled(host, Mode.APPLY, List.of(), new Cancelled("locking"), false);
+      return cancelled(host, Mode.APPLY, new Cancelled("locking"));
     }
     progress.on(new Locking(host));
     try (HostLock lock = target.lock()) {
@@ -114,47 +121,55 @@ public final class Runner {
           HostReport.Status.LOCKED,
           List.of(),
           Optional.of(Failure.of(e.getMessage())),
-          false);
+          false,
+          Restoration.NOT_NEEDED);
     } catch (ExecException e) {
-      return HostReport.failed(host, Mode.APPLY, List.of(), Failure.of(null, e), false);
+      return HostReport.failed(host, Mode.APPLY, List.of(), Failure.of(null, e));
     }
   }
 
-  private HostReport applyLocked(Target target, List<Declared<?>> declared) {
+  private HostReport applyLocked(Target target, List<Declared<?, ?>> declared) {
     String host = target.name();
     Executor executor = target.executor();
-    List<Declared.Live<?>> snapshot;
+    List<Planned<?, ?>> snapshot;
     try {
-      snapshot = readAll(host, executor, declared);
+      snapshot = planAll(host, executor, declared);
     } catch (ReadFailed e) {
       return readFailure(host, Mode.APPLY, e);
     } catch (Cancelled e) {
-      return cancelled(host, Mode.APPLY, List.of(), e, false);
+      return cancelled(host, Mode.APPLY, e);
     }
     List<Change> changes = changesOf(snapshot);
-    if (snapshot.stream().allMatch(Declared.Live::inSync)) {
+    if (inSync(snapshot)) {
       return HostReport.of(host, Mode.APPLY, HostReport.Status.OK, changes);
     }
 
-    int applied = 0;
+    List<Planned<?, ?>> touched = new ArrayList<>();
     Failure failure;
-    Cancelled cancel = null;
+    boolean wasCancelled = false;
     String module = null;
     try {
-      for (Declared.Live<?> live : snapshot) {
-        module = live.declared().module().kind();
-        if (!live.inSync()) {
-          stopIfCancelled("applying " + module);
-          progress.on(new Applying(host, module));
+      for (Planned<?, ?> planned : snapshot) {
+        if (planned.inSync()) {
+          continue;
         }
-        applied++;
-        live.apply(executor);
+        module = planned.kind();
+        stopIfCancelled("applying " + module);
+        progress.on(new Applying(host, module));
+        touched.add(planned);
+        for (Command command : planned.commands()) {
+          executor.check(command);
+        }
       }
       module = null;
       stopIfCancelled("verifying");
       progress.on(new Verifying(host));
-      List<Declared.Live<?>> after = readAll(host, executor, declared, false);
-      List<Change> left = changesOf(after).stream().filter(Change::changes).toList();
+      List<Change> left = new ArrayList<>();
+      for (Planned<?, ?> planned : snapshot) {
+        module = planned.kind();
+        left.addAll(verify(executor, planned).stream().filter(Change::changes).toList());
+      }
+      module = null;
       if (left.isEmpty()) {
         return HostReport.of(host, Mode.APPLY, HostReport.Status.CHANGED, changes);
       }
@@ -163,48 +178,44 @@ public final class Runner {
               "applied, but the host still differs: "
                   + left.stream().map(Change::resource).collect(Collectors.joining(", ")));
     } catch (Cancelled e) {
-      cancel = e;
+      wasCancelled = true;
       failure = Failure.of(e.getMessage());
-    } catch (ReadFailed e) {
-      failure = Failure.of(e.module, e.cause);
     } catch (ExecException e) {
       failure = Failure.of(module, e);
     } catch (RuntimeException e) {
       // A bug in a module must not leave the host half-applied: restore, then report it.
       failure = Failure.of(module, new ExecException("internal error while applying: " + e));
     }
-    String restoreError = restore(host, executor, snapshot.subList(0, applied));
-    if (restoreError != null) {
-      failure = failure.withMessage(failure.message() + "; restore failed: " + restoreError);
+    Restoration restoration = restore(host, executor, touched);
+    if (restoration.outcome() == RestoreOutcome.INCOMPLETE) {
+      failure =
+          failure.withMessage(
+              failure.message() + "; restore incomplete: " + restoration.difference());
     }
-    if (cancel != null) {
-      return new HostReport(
-          host,
-          Mode.APPLY,
-          HostReport.Status.CANCELLED,
-          changes,
-          Optional.of(failure),
-          restoreError == null);
-    }
-    return HostReport.failed(host, Mode.APPLY, changes, failure, restoreError == null);
+    return HostReport.ended(
+        wasCancelled ? HostReport.Status.CANCELLED : HostReport.Status.FAILED,
+        host,
+        Mode.APPLY,
+        changes,
+        failure,
+        restoration);
   }
 
   private static HostReport readFailure(String host, Mode mode, ReadFailed e) {
     if (e.cause instanceof DeclarationRejectedException rejected) {
       return HostReport.invalid(host, mode, e.module, rejected);
     }
-    return HostReport.failed(host, mode, List.of(), Failure.of(e.module, e.cause), false);
+    return HostReport.failed(host, mode, List.of(), Failure.of(e.module, e.cause));
   }
 
-  private static HostReport cancelled(
-      String host, Mode mode, List<Change> changes, Cancelled e, boolean restored) {
-    return new HostReport(
+  private static HostReport cancelled(String host, Mode mode, Cancelled e) {
+    return HostReport.ended(
+        HostReport.Status.CANCELLED,
         host,
         mode,
-        HostReport.Status.CANCELLED,
-        changes,
-        Optional.of(Failure.of(e.getMessage())),
-        restored);
+        List.of(),
+        Failure.of(e.getMessage()),
+        Restoration.NOT_NEEDED);
   }
 
   private void stopIfCancelled(String step) throws Cancelled {
@@ -213,50 +224,76 @@ public final class Runner {
     }
   }
 
-  /** Puts the snapshot back, last module first; returns what failed, or null. */
-  private String restore(String host, Executor executor, List<Declared.Live<?>> touched) {
+  private static <S, P> List<Change> verify(Executor executor, Planned<S, P> planned)
+      throws ExecException {
+    return planned.declared().replan(executor, planned.canonical()).changes();
+  }
+
+  /**
+   * Runs each touched module's restore commands, last module first, then reads every one of them
+   * again and compares it with the snapshot.
+   */
+  private Restoration restore(String host, Executor executor, List<Planned<?, ?>> touched) {
+    if (touched.isEmpty()) {
+      return Restoration.NOT_NEEDED;
+    }
     progress.on(new Restoring(host));
-    List<String> errors = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
     for (int i = touched.size() - 1; i >= 0; i--) {
-      Declared<?> previous = touched.get(i).asDeclared();
+      Planned<?, ?> planned = touched.get(i);
       try {
-        previous.read(executor).apply(executor);
+        for (Command command : planned.restoreCommands()) {
+          executor.check(command);
+        }
       } catch (ExecException | RuntimeException e) {
-        errors.add(e.getMessage());
+        problems.add(planned.kind() + ": " + e.getMessage());
       }
     }
-    return errors.isEmpty() ? null : String.join("; ", errors);
-  }
-
-  private List<Declared.Live<?>> readAll(String host, Executor executor, List<Declared<?>> declared)
-      throws ReadFailed, Cancelled {
-    return readAll(host, executor, declared, true);
-  }
-
-  private List<Declared.Live<?>> readAll(
-      String host, Executor executor, List<Declared<?>> declared, boolean report)
-      throws ReadFailed, Cancelled {
-    List<Declared.Live<?>> live = new ArrayList<>(declared.size());
-    for (Declared<?> d : declared) {
-      String module = d.module().kind();
-      if (report) {
-        stopIfCancelled("reading " + module);
-        progress.on(new Reading(host, module));
-      }
+    List<String> different = new ArrayList<>();
+    for (Planned<?, ?> planned : touched) {
       try {
-        live.add(d.read(executor));
+        if (!planned.restoredOn(executor)) {
+          different.add(planned.kind());
+          problems.add(planned.kind() + " differs from the state read before apply");
+        }
+      } catch (ExecException | RuntimeException e) {
+        different.add(planned.kind());
+        problems.add(planned.kind() + ": cannot read it again: " + e.getMessage());
+      }
+    }
+    if (problems.isEmpty() || different.isEmpty()) {
+      // Also when a restore command failed, yet the host reads as the snapshot: it is back.
+      return new Restoration(
+          RestoreOutcome.RESTORED, touched.stream().map(Planned::kind).toList(), "");
+    }
+    return new Restoration(RestoreOutcome.INCOMPLETE, different, String.join("; ", problems));
+  }
+
+  private List<Planned<?, ?>> planAll(String host, Executor executor, List<Declared<?, ?>> declared)
+      throws ReadFailed, Cancelled {
+    List<Planned<?, ?>> planned = new ArrayList<>(declared.size());
+    for (Declared<?, ?> d : declared) {
+      String module = d.module().kind();
+      stopIfCancelled("reading " + module);
+      progress.on(new Reading(host, module));
+      try {
+        planned.add(d.plan(executor));
       } catch (ExecException e) {
         throw new ReadFailed(module, e);
       } catch (RuntimeException e) {
         // A parser's bug is this host's failure, not the caller's exception.
         throw new ReadFailed(
-            module, new ExecException("internal error while reading " + module + ": " + e));
+            module, new ExecException("internal error while planning " + module + ": " + e));
       }
     }
-    return live;
+    return planned;
   }
 
-  private static List<Change> changesOf(List<Declared.Live<?>> live) {
-    return live.stream().flatMap(l -> l.changes().stream()).toList();
+  private static boolean inSync(List<Planned<?, ?>> planned) {
+    return planned.stream().allMatch(Planned::inSync);
+  }
+
+  private static List<Change> changesOf(List<Planned<?, ?>> planned) {
+    return planned.stream().flatMap(p -> p.changes().stream()).toList();
   }
 }

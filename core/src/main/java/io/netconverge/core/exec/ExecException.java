@@ -30,6 +30,14 @@ public class ExecException extends Exception {
     this(message, null, null);
   }
 
+  /**
+   * How batch tools name the input line they stopped at: {@code ip -batch}, iptables-restore and
+   * {@code nft -f -}.
+   */
+  private static final java.util.regex.Pattern INPUT_LINE =
+      java.util.regex.Pattern.compile(
+          "Command failed -:(\\d+)|Error occurred at line: (\\d+)|/dev/stdin:(\\d+):");
+
   public static ExecException failed(Executor on, Command command, ExecResult result) {
     java.util.Optional<String> missing = MissingTool.in(result.exitCode(), result.stderr());
     if (missing.isPresent()) {
@@ -55,7 +63,8 @@ public class ExecException extends Exception {
             + result.exitCode()
             + ") on "
             + on.describe()
-            + (err.isEmpty() ? "" : ": " + err),
+            + (err.isEmpty() ? "" : ": " + err)
+            + failedInputLine(command, err),
         command.argv(),
         result,
         null);
@@ -64,6 +73,24 @@ public class ExecException extends Exception {
   /** The argv of the command that failed; empty when the failure is not one command's. */
   public List<String> command() {
     return command;
+  }
+
+  /** The line of stdin a batch tool says it failed at, quoted; empty when it names none. */
+  static String failedInputLine(Command command, String stderr) {
+    if (command.stdin().isEmpty()) {
+      return "";
+    }
+    java.util.regex.Matcher m = INPUT_LINE.matcher(stderr);
+    if (!m.find()) {
+      return "";
+    }
+    String number = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+    int n = Integer.parseInt(number);
+    String[] lines = command.stdin().split("\n", -1);
+    if (n < 1 || n > lines.length) {
+      return "";
+    }
+    return " (input line " + n + ": '" + lines[n - 1].strip() + "')";
   }
 
   /** The result of the command, when it ran to an exit code; null when it never did. */
