@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "apply",
     description = "Converge the host to the file: read, diff, apply, verify; restore on failure.")
 final class ApplyCommand implements Callable<Integer> {
@@ -28,6 +29,10 @@ final class ApplyCommand implements Callable<Integer> {
   @Mixin ReportOptions report = new ReportOptions();
 
   @Mixin FleetOptions fleet = new FleetOptions();
+
+  @Mixin NamesOptions names = new NamesOptions();
+
+  @Mixin LoggingOptions logging = new LoggingOptions();
 
   @Option(
       names = "--sandbox",
@@ -53,7 +58,7 @@ final class ApplyCommand implements Callable<Integer> {
     PersistedState persisted =
         persist ? PersistedState.prepare(spec.commandLine(), file, sandbox, target.netns) : null;
     int code =
-        new Converge(spec.commandLine().getOut(), spec.commandLine().getErr(), report)
+        new Converge(spec.commandLine().getOut(), spec.commandLine().getErr(), report, names)
             .run(Mode.APPLY, file, target, fleet, sandbox);
     return persisted == null ? code : persisted.finish(code, spec.commandLine().getErr());
   }

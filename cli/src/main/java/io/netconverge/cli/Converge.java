@@ -1,9 +1,9 @@
 package io.netconverge.cli;
 
+import io.netconverge.Converger;
 import io.netconverge.Netconverge;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Mode;
-import io.netconverge.core.engine.Progress;
 import io.netconverge.core.engine.Target;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.LocalExecutor;
@@ -27,11 +27,21 @@ final class Converge {
   private final PrintWriter out;
   private final PrintWriter err;
   private final ReportOptions report;
+  private final NamesOptions names;
 
-  Converge(PrintWriter out, PrintWriter err, ReportOptions report) {
+  Converge(PrintWriter out, PrintWriter err, ReportOptions report, NamesOptions names) {
     this.out = out;
     this.err = err;
     this.report = report;
+    this.names = names;
+  }
+
+  private Converger.Builder converger() {
+    Converger.Builder builder = Converger.builder();
+    if (report.output == OutputFormat.text) {
+      builder.progress(new ProgressPrinter(err));
+    }
+    return names.applyTo(builder);
   }
 
   int run(Mode mode, Path file, TargetOptions where, FleetOptions fleet, boolean sandbox) {
@@ -50,26 +60,28 @@ final class Converge {
       if (sandbox) {
         return usage("--sandbox takes a HostState file, not an inventory");
       }
-      return new FleetRun(out, err, report).run(mode, file, fleet);
+      return new FleetRun(out, err, report, names).run(mode, file, fleet);
     }
     if (fleet.given()) {
       return usage("--limit and --forks select hosts of an inventory; " + file + " is a HostState");
     }
-    HostState state;
-    try {
-      state = Netconverge.load(file);
-    } catch (InvalidSpecException e) {
-      err.println(e.getMessage());
-      err.println("converge: " + file + " is not valid; nothing was run");
-      return ExitCodes.INVALID_FILE;
-    }
     if (sandbox) {
       return inSandbox(mode, file);
     }
-    HostReport result = run(mode, state, where.target());
-    print(mode, file, List.of(result));
-    explainInvalid(file, result);
-    return exitCode(mode, result);
+    try (Converger converger = converger().build()) {
+      HostState state;
+      try {
+        state = converger.load(file);
+      } catch (InvalidSpecException e) {
+        err.println(e.getMessage());
+        err.println("converge: " + file + " is not valid; nothing was run");
+        return ExitCodes.INVALID_FILE;
+      }
+      HostReport result = converger.run(mode, state, where.target());
+      print(mode, file, List.of(result));
+      explainInvalid(file, result);
+      return exitCode(mode, result);
+    }
   }
 
   private int usage(String message) {
@@ -77,17 +89,10 @@ final class Converge {
     return ExitCodes.USAGE;
   }
 
-  private HostReport run(Mode mode, HostState state, Target target) {
-    Progress progress =
-        report.output == OutputFormat.text
-            ? (host, step) -> err.println("[" + host + "] " + step)
-            : Progress.NONE;
-    return mode == Mode.PLAN
-        ? Netconverge.plan(state, target, progress)
-        : Netconverge.apply(state, target, progress);
-  }
-
   private int inSandbox(Mode mode, Path file) {
+    if (this.names.namesDir != null) {
+      return usage("--sandbox writes names into a throw-away folder of its own; drop --names-dir");
+    }
     // The sandbox shares this machine's /etc: names go to a throw-away iproute2 folder instead.
     Path names = null;
     HostState state;
@@ -140,6 +145,12 @@ final class Converge {
   }
 
   private int inSandbox(Mode mode, Path file, HostState state) {
+    try (Converger converger = converger().build()) {
+      return inSandbox(converger, mode, file, state);
+    }
+  }
+
+  private int inSandbox(Converger converger, Mode mode, Path file, HostState state) {
     Sandbox box;
     try {
       box = Sandbox.create(new LocalExecutor(), state.interfaces());
@@ -158,12 +169,12 @@ final class Converge {
                       + String.join(
                           ", ", state.interfaces().stream().map(i -> i.name()).toList())));
       Target target = box.target();
-      HostReport first = run(mode, state, target);
+      HostReport first = converger.run(mode, state, target);
       print(mode, file, List.of(first));
       explainInvalid(file, first);
       int code = exitCode(mode, first);
       if (mode == Mode.APPLY && code == ExitCodes.OK && report.output == OutputFormat.text) {
-        HostReport second = run(Mode.PLAN, state, target);
+        HostReport second = converger.run(Mode.PLAN, state, target);
         out.println();
         out.println("second plan, to show the run is idempotent:");
         print(Mode.PLAN, file, List.of(second));
@@ -204,6 +215,7 @@ final class Converge {
       case FAILED -> ExitCodes.FAILED;
       case LOCKED -> ExitCodes.LOCKED;
       case INVALID -> ExitCodes.INVALID_FILE;
+      case CANCELLED -> ExitCodes.FAILED;
     };
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netconverge.core.engine.Action;
 import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.Failure;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.engine.HostReport;
 import java.io.PrintWriter;
@@ -41,11 +42,14 @@ final class ReportWriter {
         // The located problems go to stderr in full, as for any invalid file.
         out.println(
             "  INVALID (nothing was changed): " + report.error().lines().findFirst().orElse(""));
+      } else if (report.status() == HostReport.Status.CANCELLED) {
+        out.println("  CANCELLED: " + report.error());
       } else {
         out.println("  FAILED: " + report.error());
       }
       if (report.mode() == io.netconverge.core.engine.Mode.APPLY
-          && report.status() == HostReport.Status.FAILED
+          && (report.status() == HostReport.Status.FAILED
+              || report.status() == HostReport.Status.CANCELLED)
           && !report.pending().isEmpty()) {
         out.println(
             report.restored()
@@ -116,9 +120,21 @@ final class ReportWriter {
       h.put("ok", r.ok());
       h.put("changed", r.changed());
       h.put("failed", r.failed());
-      if (r.error() != null) {
-        h.put("error", r.error());
+      if (r.failure().isPresent()) {
+        Failure f = r.failure().get();
+        h.put("error", f.message());
         h.put("restored", r.restored());
+        ObjectNode failure = h.putObject("failure");
+        failure.put("module", f.module().orElse(null));
+        ArrayNode argv = failure.putArray("command");
+        f.command().forEach(argv::add);
+        if (f.exitCode().isPresent()) {
+          failure.put("exitCode", f.exitCode().getAsInt());
+        } else {
+          failure.putNull("exitCode");
+        }
+        failure.put("stderr", f.stderr());
+        failure.put("message", f.message());
       }
       ArrayNode changes = h.putArray("changes");
       for (Change c : r.pending()) {

@@ -3,7 +3,10 @@ package io.netconverge.hoststate;
 import io.netconverge.core.engine.Declared;
 import io.netconverge.core.net.TableRef;
 import io.netconverge.core.sandbox.SandboxInterface;
+import io.netconverge.core.spec.InvalidSpecException;
+import io.netconverge.core.spec.SpecProblem;
 import io.netconverge.core.spec.SpecSource;
+import io.netconverge.core.spec.SpecViolation;
 import io.netconverge.dualwan.DualWanProfile;
 import io.netconverge.iprule.IpRule;
 import io.netconverge.iprule.IpRulesResource;
@@ -46,11 +49,18 @@ public record HostState(List<Declared<?, ?>> declared, List<SandboxInterface> in
     interfaces = List.copyOf(interfaces);
   }
 
-  public static HostState from(HostStateSpec spec) {
+  /**
+   * Validates the spec exactly as a file's is, then builds the host state; its iproute2 names go to
+   * {@code /etc/iproute2} (or the folder {@value #IPROUTE2_DIR_PROPERTY} names).
+   *
+   * @throws InvalidSpecException naming each problem by field path (a spec built in code has no
+   *     file lines: it is named {@code (declared in code)})
+   */
+  public static HostState from(HostStateSpec spec) throws InvalidSpecException {
     return from(spec, SpecSource.none(), defaultIproute2Dir());
   }
 
-  public static HostState from(HostStateSpec spec, Path iproute2Dir) {
+  public static HostState from(HostStateSpec spec, Path iproute2Dir) throws InvalidSpecException {
     return from(spec, SpecSource.none(), iproute2Dir);
   }
 
@@ -58,8 +68,13 @@ public record HostState(List<Declared<?, ?>> declared, List<SandboxInterface> in
    * @param source the file the spec was loaded from, to name the user's line when a tool on the
    *     target rejects a declaration
    */
-  public static HostState from(HostStateSpec spec, SpecSource source) {
+  public static HostState from(HostStateSpec spec, SpecSource source) throws InvalidSpecException {
     return from(spec, source, defaultIproute2Dir());
+  }
+
+  /** A host state written in Java, checked like a file when built. */
+  public static HostStateBuilder builder() {
+    return new HostStateBuilder();
   }
 
   /**
@@ -81,11 +96,26 @@ public record HostState(List<Declared<?, ?>> declared, List<SandboxInterface> in
     return keys;
   }
 
-  private static Path defaultIproute2Dir() {
+  /** The iproute2 folder names go to unless told otherwise: /etc/iproute2, or the property's. */
+  public static Path defaultNamesDir() {
+    return defaultIproute2Dir();
+  }
+
+  static Path defaultIproute2Dir() {
     return Path.of(System.getProperty(IPROUTE2_DIR_PROPERTY, "/etc/iproute2"));
   }
 
-  public static HostState from(HostStateSpec file, SpecSource source, Path iproute2Dir) {
+  public static HostState from(HostStateSpec file, SpecSource source, Path iproute2Dir)
+      throws InvalidSpecException {
+    try {
+      file.validate();
+    } catch (SpecViolation v) {
+      List<SpecProblem> problems = new ArrayList<>();
+      for (SpecViolation one : v.violations()) {
+        problems.add(source.problem(one.path(), one.getMessage()));
+      }
+      throw new InvalidSpecException(problems);
+    }
     List<Declared<?, ?>> declared = new ArrayList<>();
     Map<String, SandboxInterface> interfaces = new LinkedHashMap<>();
     if (file.dualWan() != null) {
@@ -98,7 +128,7 @@ public record HostState(List<Declared<?, ?>> declared, List<SandboxInterface> in
 
     Map<SysctlKey, String> sysctl = new LinkedHashMap<>(spec.sysctl());
     if (!sysctl.isEmpty()) {
-      declared.add(new Declared<>(new SysctlResource(), new SysctlState(sysctl)));
+      declared.add(new Declared<>(new SysctlResource(source), new SysctlState(sysctl)));
     }
     for (SysctlKey key : sysctl.keySet()) {
       key.interfaceName()

@@ -76,13 +76,54 @@ public record HostStateSpec(
     return protocol == null ? DEFAULT_PROTOCOL : protocol;
   }
 
+  /**
+   * Checks what binding cannot, section by section: every section's first problem is reported, so a
+   * file with a wrong sysctl and a wrong rule shows both at once.
+   */
   @Override
   public void validate() {
+    List<SpecViolation> found = new ArrayList<>();
+    check(found, this::validateSysctl);
+    check(found, this::validateProtocol);
+    check(found, () -> RouteTableSpec.validate(routeTables, "routeTables"));
+    check(found, this::validateRules);
+    check(found, () -> NftTableSpec.validate(nftables, "nftables"));
+    check(found, this::validateIptables);
+    if (found.isEmpty() && dualWan != null) {
+      // The profile is checked against the other sections, so only once they are sound.
+      dualWan.validate("dualWan");
+      DualWanProfile.expand(dualWan)
+          .checkAgainst(
+              sysctl, routeTables, ipRules, nftables, iptables == null ? List.of() : iptables);
+    } else if (dualWan != null) {
+      check(found, () -> dualWan.validate("dualWan"));
+    }
+    if (!found.isEmpty()) {
+      throw SpecViolation.all(found);
+    }
+  }
+
+  private static void check(List<SpecViolation> found, Runnable section) {
+    try {
+      section.run();
+    } catch (SpecViolation v) {
+      found.add(v);
+    }
+  }
+
+  private void validateSysctl() {
+    List<SpecViolation> found = new ArrayList<>();
     for (var e : sysctl.entrySet()) {
       if (e.getValue() == null) {
-        throw new SpecViolation("sysctl" + pathKey(e.getKey().name()), "a value is required");
+        found.add(new SpecViolation("sysctl" + pathKey(e.getKey().name()), "a value is required"));
       }
     }
+    if (!found.isEmpty()) {
+      throw SpecViolation.all(found);
+    }
+  }
+
+  private void validateProtocol() {
     if (protocol != null && (protocol < 5 || protocol > 255)) {
       throw new SpecViolation(
           "protocol",
@@ -91,40 +132,55 @@ public record HostStateSpec(
               + " is out of range 5..255 (0-4 are the kernel's: unspec, redirect, kernel, boot,"
               + " static)");
     }
-    RouteTableSpec.validate(routeTables, "routeTables");
+  }
+
+  private void validateRules() {
     // The kernel refuses the same rule twice, and a rule without priority twice is the duplicate
     // netconverge promises never to make.
     Map<IpRule, Integer> rules = new HashMap<>();
+    List<SpecViolation> found = new ArrayList<>();
     for (int i = 0; i < ipRules.size(); i++) {
       IpRule rule = IpRule.of(ipRules.get(i), routingProtocol());
       Integer before = rules.putIfAbsent(rule, i);
       if (before != null) {
-        throw new SpecViolation(
-            "ipRules[" + i + "]", "the same rule as ipRules[" + before + "]: declare it once");
+        found.add(
+            new SpecViolation(
+                "ipRules[" + i + "]", "the same rule as ipRules[" + before + "]: declare it once"));
       }
     }
-    NftTableSpec.validate(nftables, "nftables");
-    if (iptables != null) {
-      Map<String, Integer> seen = new HashMap<>();
-      for (int i = 0; i < iptables.size(); i++) {
-        IptablesChainSpec chain = iptables.get(i);
-        if (chain == null) {
-          throw new SpecViolation("iptables[" + i + "]", "an empty entry");
-        }
+    if (!found.isEmpty()) {
+      throw SpecViolation.all(found);
+    }
+  }
+
+  private void validateIptables() {
+    if (iptables == null) {
+      return;
+    }
+    List<SpecViolation> found = new ArrayList<>();
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < iptables.size(); i++) {
+      IptablesChainSpec chain = iptables.get(i);
+      if (chain == null) {
+        found.add(new SpecViolation("iptables[" + i + "]", "an empty entry"));
+        continue;
+      }
+      try {
         chain.validate("iptables[" + i + "]");
-        Integer first = seen.putIfAbsent(chain.key(), i);
-        if (first != null) {
-          throw new SpecViolation(
-              "iptables[" + i + "].chain",
-              chain.key() + " is declared twice (also at iptables[" + first + "])");
-        }
+      } catch (SpecViolation v) {
+        found.add(v);
+        continue;
+      }
+      Integer first = seen.putIfAbsent(chain.key(), i);
+      if (first != null) {
+        found.add(
+            new SpecViolation(
+                "iptables[" + i + "].chain",
+                chain.key() + " is declared twice (also at iptables[" + first + "])"));
       }
     }
-    if (dualWan != null) {
-      dualWan.validate("dualWan");
-      DualWanProfile.expand(dualWan)
-          .checkAgainst(
-              sysctl, routeTables, ipRules, nftables, iptables == null ? List.of() : iptables);
+    if (!found.isEmpty()) {
+      throw SpecViolation.all(found);
     }
   }
 

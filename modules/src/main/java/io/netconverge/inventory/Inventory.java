@@ -34,10 +34,18 @@ public record Inventory(Path file, List<InventoryHost> hosts) {
   }
 
   public static Inventory load(SpecLoader loader, Path file) throws InvalidSpecException {
+    return load(loader, file, HostState.defaultNamesDir());
+  }
+
+  /**
+   * @param namesDir the iproute2 folder every host state's table and protocol names go to
+   */
+  public static Inventory load(SpecLoader loader, Path file, Path namesDir)
+      throws InvalidSpecException {
     String text = SpecLoader.read(file);
     String source = file.toString();
     InventorySpec spec = loader.parse(text, source, InventorySpec.class);
-    return new Builder(loader, file, text).build(spec);
+    return new Builder(loader, file, text, namesDir).build(spec);
   }
 
   /**
@@ -71,11 +79,13 @@ public record Inventory(Path file, List<InventoryHost> hosts) {
     private final String text;
     private final List<SpecProblem> problems = new ArrayList<>();
     private final Map<Path, Optional<HostState>> files = new HashMap<>();
+    private final Path namesDir;
 
-    Builder(SpecLoader loader, Path file, String text) {
+    Builder(SpecLoader loader, Path file, String text, Path namesDir) {
       this.loader = loader;
       this.file = file;
       this.text = text;
+      this.namesDir = namesDir;
     }
 
     Inventory build(InventorySpec spec) throws InvalidSpecException {
@@ -162,8 +172,11 @@ public record Inventory(Path file, List<InventoryHost> hosts) {
     private Optional<HostState> state(JsonNode node, String at) throws InvalidSpecException {
       if (node.isObject()) {
         try {
+          // The inline state keeps its place in the inventory, so that a rule the target's tool
+          // rejects later is named at its line there.
+          HostStateSpec spec = loader.bindPart(text, file.toString(), at, HostStateSpec.class);
           return Optional.of(
-              HostState.from(loader.bindPart(text, file.toString(), at, HostStateSpec.class)));
+              HostState.from(spec, SpecLoader.source(text, file.toString()).under(at), namesDir));
         } catch (InvalidSpecException e) {
           problems.addAll(e.problems());
           return Optional.empty();
@@ -182,7 +195,8 @@ public record Inventory(Path file, List<InventoryHost> hosts) {
       Path shown = file.resolveSibling(node.asText()).normalize();
       Optional<HostState> loaded;
       try {
-        loaded = Optional.of(HostState.from(loader.load(shown, HostStateSpec.class)));
+        SpecLoader.Loaded<HostStateSpec> state = loader.loadWithSource(shown, HostStateSpec.class);
+        loaded = Optional.of(HostState.from(state.spec(), state.source(), namesDir));
       } catch (InvalidSpecException e) {
         problems.addAll(e.problems());
         problem(at, "the host state in " + shown + " is not valid (see above)");

@@ -289,4 +289,66 @@ class InventoryTest {
     assertThatThrownBy(() -> Netconverge.loadInventory(inv))
         .hasMessageContaining(inv + ":4:24: hosts[0].local: local: false means nothing");
   }
+
+  /**
+   * A target whose nft rejects line 2 of every definition (stdin line 3, after the table line) it
+   * is given.
+   */
+  private static io.netconverge.core.engine.Target rejectingNft() {
+    io.netconverge.core.testing.FakeExecutor fake =
+        new io.netconverge.core.testing.FakeExecutor()
+            .on(List.of("sh"), "{\"nftables\": []}\n")
+            .on(
+                List.of("unshare"),
+                c ->
+                    new io.netconverge.core.exec.ExecResult(
+                        1,
+                        "",
+                        "/dev/stdin:3:3-7: Error: syntax error, unexpected junk\n  junk\n  ^^^^\n"));
+    return new io.netconverge.core.engine.Host(
+        "edge1", fake, io.netconverge.core.engine.NamespaceLock.standard());
+  }
+
+  @Test
+  void aRejectionOfAnInlineHostStateNamesTheInventoryLine() throws Exception {
+    Path inv =
+        write(
+            "fleet.yaml",
+            HEADER
+                + "hosts:\n"
+                + "  - name: edge1\n"
+                + "    local: true\n"
+                + "    hostState:\n"
+                + "      nftables:\n"
+                + "        - table: inet keep\n"
+                + "          definition: |\n"
+                + "            chain c {\n"
+                + "              junk\n"
+                + "            }\n");
+    InventoryHost host = Netconverge.loadInventory(inv).hosts().get(0);
+    io.netconverge.core.engine.HostReport report =
+        io.netconverge.Converger.create().plan(host.state(), rejectingNft());
+    assertThat(report.status()).isEqualTo(io.netconverge.core.engine.HostReport.Status.INVALID);
+    assertThat(report.error())
+        .startsWith(inv + ":11:15: hosts[0].hostState.nftables[0].definition: nft: syntax error")
+        .doesNotContain("(declared in code)");
+  }
+
+  @Test
+  void aRejectionOfAReferencedHostStateNamesThatFilesLine() throws Exception {
+    write(
+        "states/edge.yaml",
+        "apiVersion: netconverge/v1\nkind: HostState\nnftables:\n  - table: inet keep\n"
+            + "    definition: |\n      chain c {\n        junk\n      }\n");
+    Path inv =
+        write(
+            "fleet.yaml",
+            HEADER + "hosts:\n  - { name: edge1, local: true, hostState: states/edge.yaml }\n");
+    InventoryHost host = Netconverge.loadInventory(inv).hosts().get(0);
+    io.netconverge.core.engine.HostReport report =
+        io.netconverge.Converger.create().plan(host.state(), rejectingNft());
+    assertThat(report.error())
+        .startsWith(
+            dir.resolve("states/edge.yaml") + ":7:9: nftables[0].definition: nft: syntax error");
+  }
 }

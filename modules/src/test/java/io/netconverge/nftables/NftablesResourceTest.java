@@ -372,9 +372,9 @@ class NftablesResourceTest {
                 c -> new ExecResult(127, "", "sh: nft: not found\n"));
     assertThatThrownBy(() -> module.canonical(fake, declared(), declared()))
         .isNotInstanceOf(DeclarationRejectedException.class)
-        .hasMessageStartingWith("'unshare -n sh -c")
-        .hasMessageContaining("(exit 127)")
-        .hasMessageContaining("nft: not found");
+        .hasMessageStartingWith("nft is not installed on fake: install the Debian package nftables")
+        .hasMessageContaining("'unshare -n sh -c")
+        .hasMessageContaining("exit 127");
     assertThat(fake.argvs()).hasSize(1);
   }
 

@@ -1,5 +1,12 @@
 package io.netconverge.core.engine;
 
+import io.netconverge.core.engine.ConvergeEvent.Applying;
+import io.netconverge.core.engine.ConvergeEvent.HostFinished;
+import io.netconverge.core.engine.ConvergeEvent.HostStarted;
+import io.netconverge.core.engine.ConvergeEvent.Locking;
+import io.netconverge.core.engine.ConvergeEvent.Reading;
+import io.netconverge.core.engine.ConvergeEvent.Restoring;
+import io.netconverge.core.engine.ConvergeEvent.Verifying;
 import io.netconverge.core.engine.Declared.Planned;
 import io.netconverge.core.engine.HostReport.Restoration;
 import io.netconverge.core.engine.HostReport.RestoreOutcome;
@@ -8,6 +15,8 @@ import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.Executor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -17,109 +26,202 @@ import java.util.stream.Collectors;
  * fails, or the verification finds the host still differs, every module touched so far runs the
  * commands of its restore plan (last first), and the host is read again to check that it is the
  * snapshot. The runner holds no global state and never exits the process: its result is a value.
+ *
+ * <p>What it does is told as {@link ConvergeEvent}s. A cancelled run stops before its next step (a
+ * command already running is never cut short): before the lock, before reading a module, or before
+ * applying the next module, in which case the modules applied so far are restored like after a
+ * failure.
  */
 public final class Runner {
 
   private final Progress progress;
+  private final BooleanSupplier cancelled;
+
+  /**
+   * @param cancelled asked before every step; once it says true, the run stops there
+   */
+  public Runner(Progress progress, BooleanSupplier cancelled) {
+    this.progress = progress;
+    this.cancelled = cancelled;
+  }
 
   public Runner(Progress progress) {
-    this.progress = progress;
+    this(progress, () -> false);
   }
 
   public Runner() {
     this(Progress.NONE);
   }
 
-  public HostReport plan(Target target, List<Declared<?, ?>> declared) {
-    progress.step(target.name(), "reading");
-    try {
-      List<Planned<?, ?>> planned = planAll(target.executor(), declared);
-      return new HostReport(
-          target.name(),
-          Mode.PLAN,
-          inSync(planned) ? HostReport.Status.OK : HostReport.Status.CHANGED,
-          changesOf(planned),
-          null,
-          false);
-    } catch (DeclarationRejectedException e) {
-      return HostReport.invalid(target.name(), Mode.PLAN, e);
-    } catch (ExecException e) {
-      return HostReport.failed(target.name(), Mode.PLAN, List.of(), e.getMessage(), false);
-    } catch (RuntimeException e) {
-      return HostReport.failed(
-          target.name(), Mode.PLAN, List.of(), "internal error while planning: " + e, false);
+  /** Thrown between steps once the run is cancelled; never leaves the runner. */
+  private static final class Cancelled extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Cancelled(String before) {
+      super("cancelled before " + before);
     }
   }
 
+  /** A read (or canonicalization) failed: the module at work, for the failure record. */
+  private static final class ReadFailed extends Exception {
+    private static final long serialVersionUID = 1L;
+    final String module;
+    final transient ExecException cause;
+
+    ReadFailed(String module, ExecException cause) {
+      super(cause);
+      this.module = module;
+      this.cause = cause;
+    }
+  }
+
+  public HostReport plan(Target target, List<Declared<?, ?>> declared) {
+    progress.on(new HostStarted(target.name(), Mode.PLAN));
+    return finished(planUnreported(target, declared));
+  }
+
   public HostReport apply(Target target, List<Declared<?, ?>> declared) {
+    progress.on(new HostStarted(target.name(), Mode.APPLY));
+    return finished(applyUnreported(target, declared));
+  }
+
+  private HostReport finished(HostReport report) {
+    progress.on(new HostFinished(report.host(), report));
+    return report;
+  }
+
+  private HostReport planUnreported(Target target, List<Declared<?, ?>> declared) {
     String host = target.name();
-    progress.step(host, "locking");
+    try {
+      List<Planned<?, ?>> planned = planAll(host, target.executor(), declared);
+      return HostReport.of(
+          host,
+          Mode.PLAN,
+          inSync(planned) ? HostReport.Status.OK : HostReport.Status.CHANGED,
+          changesOf(planned));
+    } catch (ReadFailed e) {
+      return readFailure(host, Mode.PLAN, e);
+    } catch (Cancelled e) {
+      return cancelled(host, Mode.PLAN, e);
+    }
+  }
+
+  private HostReport applyUnreported(Target target, List<Declared<?, ?>> declared) {
+    String host = target.name();
+    if (cancelled.getAsBoolean()) {
+      return cancelled(host, Mode.APPLY, new Cancelled("locking"));
+    }
+    progress.on(new Locking(host));
     try (HostLock lock = target.lock()) {
       return applyLocked(target, declared);
     } catch (LockHeldException e) {
       return new HostReport(
-          host, Mode.APPLY, HostReport.Status.LOCKED, List.of(), e.getMessage(), false);
+          host,
+          Mode.APPLY,
+          HostReport.Status.LOCKED,
+          List.of(),
+          Optional.of(Failure.of(e.getMessage())),
+          false,
+          Restoration.NOT_NEEDED);
     } catch (ExecException e) {
-      return HostReport.failed(host, Mode.APPLY, List.of(), e.getMessage(), false);
+      return HostReport.failed(host, Mode.APPLY, List.of(), Failure.of(null, e));
     }
   }
 
   private HostReport applyLocked(Target target, List<Declared<?, ?>> declared) {
     String host = target.name();
     Executor executor = target.executor();
-    progress.step(host, "reading");
     List<Planned<?, ?>> snapshot;
     try {
-      snapshot = planAll(executor, declared);
-    } catch (DeclarationRejectedException e) {
-      return HostReport.invalid(host, Mode.APPLY, e);
-    } catch (ExecException e) {
-      return HostReport.failed(host, Mode.APPLY, List.of(), e.getMessage(), false);
-    } catch (RuntimeException e) {
-      return HostReport.failed(
-          host, Mode.APPLY, List.of(), "internal error while planning: " + e, false);
+      snapshot = planAll(host, executor, declared);
+    } catch (ReadFailed e) {
+      return readFailure(host, Mode.APPLY, e);
+    } catch (Cancelled e) {
+      return cancelled(host, Mode.APPLY, e);
     }
     List<Change> changes = changesOf(snapshot);
     if (inSync(snapshot)) {
-      return new HostReport(host, Mode.APPLY, HostReport.Status.OK, changes, null, false);
+      return HostReport.of(host, Mode.APPLY, HostReport.Status.OK, changes);
     }
 
     List<Planned<?, ?>> touched = new ArrayList<>();
-    String failure;
+    Failure failure;
+    boolean wasCancelled = false;
+    String module = null;
     try {
       for (Planned<?, ?> planned : snapshot) {
         if (planned.inSync()) {
           continue;
         }
-        progress.step(host, "applying " + planned.kind());
+        module = planned.kind();
+        stopIfCancelled("applying " + module);
+        progress.on(new Applying(host, module));
         touched.add(planned);
         for (Command command : planned.commands()) {
           executor.check(command);
         }
       }
-      progress.step(host, "verifying");
+      module = null;
+      stopIfCancelled("verifying");
+      progress.on(new Verifying(host));
       List<Change> left = new ArrayList<>();
       for (Planned<?, ?> planned : snapshot) {
+        module = planned.kind();
         left.addAll(verify(executor, planned).stream().filter(Change::changes).toList());
       }
+      module = null;
       if (left.isEmpty()) {
-        return new HostReport(host, Mode.APPLY, HostReport.Status.CHANGED, changes, null, false);
+        return HostReport.of(host, Mode.APPLY, HostReport.Status.CHANGED, changes);
       }
       failure =
-          "applied, but the host still differs: "
-              + left.stream().map(Change::resource).collect(Collectors.joining(", "));
+          Failure.of(
+              "applied, but the host still differs: "
+                  + left.stream().map(Change::resource).collect(Collectors.joining(", ")));
+    } catch (Cancelled e) {
+      wasCancelled = true;
+      failure = Failure.of(e.getMessage());
     } catch (ExecException e) {
-      failure = e.getMessage();
+      failure = Failure.of(module, e);
     } catch (RuntimeException e) {
       // A bug in a module must not leave the host half-applied: restore, then report it.
-      failure = "internal error while applying: " + e;
+      failure = Failure.of(module, new ExecException("internal error while applying: " + e));
     }
     Restoration restoration = restore(host, executor, touched);
-    String error =
-        restoration.outcome() == RestoreOutcome.RESTORED
-            ? failure
-            : failure + "; restore incomplete: " + restoration.difference();
-    return HostReport.failed(host, Mode.APPLY, changes, error, restoration);
+    if (restoration.outcome() == RestoreOutcome.INCOMPLETE) {
+      failure =
+          failure.withMessage(
+              failure.message() + "; restore incomplete: " + restoration.difference());
+    }
+    return HostReport.ended(
+        wasCancelled ? HostReport.Status.CANCELLED : HostReport.Status.FAILED,
+        host,
+        Mode.APPLY,
+        changes,
+        failure,
+        restoration);
+  }
+
+  private static HostReport readFailure(String host, Mode mode, ReadFailed e) {
+    if (e.cause instanceof DeclarationRejectedException rejected) {
+      return HostReport.invalid(host, mode, e.module, rejected);
+    }
+    return HostReport.failed(host, mode, List.of(), Failure.of(e.module, e.cause));
+  }
+
+  private static HostReport cancelled(String host, Mode mode, Cancelled e) {
+    return HostReport.ended(
+        HostReport.Status.CANCELLED,
+        host,
+        mode,
+        List.of(),
+        Failure.of(e.getMessage()),
+        Restoration.NOT_NEEDED);
+  }
+
+  private void stopIfCancelled(String step) throws Cancelled {
+    if (cancelled.getAsBoolean()) {
+      throw new Cancelled(step);
+    }
   }
 
   private static <S, P> List<Change> verify(Executor executor, Planned<S, P> planned)
@@ -135,7 +237,7 @@ public final class Runner {
     if (touched.isEmpty()) {
       return Restoration.NOT_NEEDED;
     }
-    progress.step(host, "restoring the snapshot");
+    progress.on(new Restoring(host));
     List<String> problems = new ArrayList<>();
     for (int i = touched.size() - 1; i >= 0; i--) {
       Planned<?, ?> planned = touched.get(i);
@@ -159,23 +261,30 @@ public final class Runner {
         problems.add(planned.kind() + ": cannot read it again: " + e.getMessage());
       }
     }
-    if (problems.isEmpty()) {
-      return new Restoration(
-          RestoreOutcome.RESTORED, touched.stream().map(Planned::kind).toList(), "");
-    }
-    if (different.isEmpty()) {
-      // A restore command failed, yet the host reads as the snapshot: it is back.
+    if (problems.isEmpty() || different.isEmpty()) {
+      // Also when a restore command failed, yet the host reads as the snapshot: it is back.
       return new Restoration(
           RestoreOutcome.RESTORED, touched.stream().map(Planned::kind).toList(), "");
     }
     return new Restoration(RestoreOutcome.INCOMPLETE, different, String.join("; ", problems));
   }
 
-  private static List<Planned<?, ?>> planAll(Executor executor, List<Declared<?, ?>> declared)
-      throws ExecException {
+  private List<Planned<?, ?>> planAll(String host, Executor executor, List<Declared<?, ?>> declared)
+      throws ReadFailed, Cancelled {
     List<Planned<?, ?>> planned = new ArrayList<>(declared.size());
     for (Declared<?, ?> d : declared) {
-      planned.add(d.plan(executor));
+      String module = d.module().kind();
+      stopIfCancelled("reading " + module);
+      progress.on(new Reading(host, module));
+      try {
+        planned.add(d.plan(executor));
+      } catch (ExecException e) {
+        throw new ReadFailed(module, e);
+      } catch (RuntimeException e) {
+        // A parser's bug is this host's failure, not the caller's exception.
+        throw new ReadFailed(
+            module, new ExecException("internal error while planning " + module + ": " + e));
+      }
     }
     return planned;
   }

@@ -6,11 +6,15 @@ import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.Executor;
 import io.netconverge.core.exec.NetnsExecutor;
+import io.netconverge.core.net.Family;
+import io.netconverge.core.net.IpPrefix;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A throw-away network namespace with the interfaces a host state names: each one is a veth whose
@@ -19,6 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * shutdown hook may close it too.
  */
 public final class Sandbox implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
 
   private final Executor host;
   private final String name;
@@ -51,6 +57,11 @@ public final class Sandbox implements AutoCloseable {
   }
 
   private void build(List<SandboxInterface> interfaces) throws ExecException {
+    for (SandboxInterface itf : interfaces) {
+      // Checked before the first namespace exists: a bad address is the caller's, not the host's.
+      itf.addresses().forEach(Sandbox::familyOf);
+      itf.gateways().forEach(Sandbox::familyOf);
+    }
     host.check("ip", "netns", "add", name);
     host.check("ip", "netns", "add", upstream);
     List<String> links = new ArrayList<>();
@@ -101,12 +112,21 @@ public final class Sandbox implements AutoCloseable {
   }
 
   private static String nodad(String address) {
-    return address.contains(":") ? " nodad" : "";
+    return familyOf(address) == Family.IPV6 ? " nodad" : "";
+  }
+
+  /**
+   * The family of an address, alone or with a prefix length ({@code 198.51.100.2/24}): parsed, not
+   * guessed, so that anything that is not an address stops the sandbox before a batch is built.
+   */
+  static Family familyOf(String addressOrCidr) {
+    int slash = addressOrCidr.indexOf('/');
+    return IpPrefix.address(slash < 0 ? addressOrCidr : addressOrCidr.substring(0, slash)).family();
   }
 
   private static boolean hasFamily(SandboxInterface itf, String gateway) {
-    boolean v6 = gateway.contains(":");
-    return itf.addresses().stream().anyMatch(a -> a.contains(":") == v6);
+    Family family = familyOf(gateway);
+    return itf.addresses().stream().anyMatch(a -> familyOf(a) == family);
   }
 
   /** The other address of the /31 (IPv4) or /127 (IPv6) the gateway is in, with that length. */
@@ -127,13 +147,13 @@ public final class Sandbox implements AutoCloseable {
 
   /** The gateway shares the subnet of the interface's address of its family. */
   private static String prefixFor(String gateway, SandboxInterface itf) {
-    boolean v6 = gateway.contains(":");
+    Family family = familyOf(gateway);
     for (String address : itf.addresses()) {
-      if (address.contains(":") == v6 && address.contains("/")) {
+      if (familyOf(address) == family && address.contains("/")) {
         return address.substring(address.indexOf('/') + 1);
       }
     }
-    return v6 ? "128" : "32";
+    return family == Family.IPV6 ? "128" : "32";
   }
 
   public String namespace() {
@@ -166,8 +186,7 @@ public final class Sandbox implements AutoCloseable {
       try {
         host.run(Command.of("ip", "netns", "del", ns));
       } catch (ExecException e) {
-        System.err.println(
-            "warning: could not remove network namespace " + ns + ": " + e.getMessage());
+        LOG.warn("could not remove network namespace {}: {}", ns, e.getMessage());
       }
     }
   }

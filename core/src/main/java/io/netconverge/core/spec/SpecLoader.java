@@ -4,12 +4,16 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -25,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -43,6 +49,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 public final class SpecLoader {
 
   public static final String API_VERSION = "netconverge/v1";
+
+  private static final Logger LOG = LoggerFactory.getLogger(SpecLoader.class);
 
   private static final ObjectMapper YAML =
       YAMLMapper.builder(YAMLFactory.builder().build())
@@ -232,33 +240,25 @@ public final class SpecLoader {
   private static <T> T bind(String text, String source, SourceMap map, Class<T> type, String path)
       throws InvalidSpecException {
     T spec;
+    JsonNode node;
     try {
-      var node = YAML.readTree(text);
+      node = YAML.readTree(text);
       for (String step : SourceMap.steps(path)) {
         node = node.isArray() ? node.path(Integer.parseInt(step)) : node.path(step);
       }
+    } catch (JsonProcessingException e) {
+      throw new InvalidSpecException(syntaxProblem(e, source));
+    }
+    try {
       spec = YAML.readerFor(type).readValue(YAML.treeAsTokens(node));
     } catch (JsonMappingException e) {
-      String fieldPath = path + pathOf(e.getPath());
-      boolean aboutKey = e instanceof UnrecognizedPropertyException;
-      if (e instanceof InvalidFormatException f
-          && f.getOriginalMessage().startsWith("Cannot deserialize Map key")
-          && f.getValue() != null) {
-        fieldPath += SourceMap.step(f.getValue().toString());
-        aboutKey = true;
-      }
-      Optional<Node> at = aboutKey ? map.locateKey(fieldPath) : map.locate(fieldPath);
-      JsonLocation loc = e.getLocation();
-      // Positions of a re-read subtree are not the file's: prefer the source map's.
-      int line = at.map(n -> n.getStartMark().getLine() + 1).orElse(lineOf(loc));
-      int col = at.map(n -> n.getStartMark().getColumn() + 1).orElse(columnOf(loc));
+      // Binding stops at the first problem; bind the parts apart to find the others too.
+      List<SpecProblem> all =
+          partProblems(node, YAML.constructType(type), path, source, map, MAX_DEPTH);
       throw new InvalidSpecException(
-          new SpecProblem(source, line, col, clean(fieldPath), explain(e)));
+          all.isEmpty() ? List.of(problemOf(e, path, source, map)) : all);
     } catch (JsonProcessingException e) {
-      JsonLocation loc = e.getLocation();
-      String msg =
-          e.getOriginalMessage().replaceAll("^Duplicate field '(.*)'$", "duplicate key '$1'");
-      throw new InvalidSpecException(new SpecProblem(source, lineOf(loc), columnOf(loc), "", msg));
+      throw new InvalidSpecException(syntaxProblem(e, source));
     } catch (IOException e) {
       throw new InvalidSpecException(new SpecProblem(source, 0, 0, "", e.getMessage()));
     }
@@ -266,12 +266,109 @@ public final class SpecLoader {
       try {
         v.validate();
       } catch (SpecViolation violation) {
-        String fieldPath = path + violation.path();
-        Node at = map.locate(fieldPath).orElse(null);
-        throw problemAt(at, source, clean(fieldPath), violation.getMessage());
+        List<SpecProblem> problems = new ArrayList<>();
+        for (SpecViolation one : violation.violations()) {
+          String fieldPath = path + one.path();
+          Node at = map.locate(fieldPath).orElse(null);
+          problems.addAll(problemAt(at, source, clean(fieldPath), one.getMessage()).problems());
+        }
+        throw new InvalidSpecException(problems);
       }
     }
     return spec;
+  }
+
+  /** How deep {@link #partProblems} looks for further problems: sections, entries, fields. */
+  private static final int MAX_DEPTH = 4;
+
+  /**
+   * The problems of a part that does not bind, found by binding its fields (and the entries of its
+   * lists and maps) one by one; empty when each of them binds alone (then the part's own check is
+   * what failed, and the caller reports that).
+   */
+  private static List<SpecProblem> partProblems(
+      JsonNode node, JavaType type, String path, String source, SourceMap map, int depth) {
+    try {
+      YAML.readerFor(type).readValue(YAML.treeAsTokens(node));
+      return List.of();
+    } catch (JsonMappingException e) {
+      List<SpecProblem> inner =
+          depth == 0 ? List.of() : innerProblems(node, type, path, source, map, depth);
+      return inner.isEmpty() ? List.of(problemOf(e, path, source, map)) : inner;
+    } catch (IOException e) {
+      return List.of(new SpecProblem(source, 0, 0, clean(path), e.getMessage()));
+    }
+  }
+
+  private static List<SpecProblem> innerProblems(
+      JsonNode node, JavaType type, String path, String source, SourceMap map, int depth) {
+    List<SpecProblem> problems = new ArrayList<>();
+    if (type.isCollectionLikeType() && node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        problems.addAll(
+            partProblems(
+                node.get(i), type.getContentType(), path + "[" + i + "]", source, map, depth - 1));
+      }
+    } else if (type.isMapLikeType() && node.isObject()) {
+      for (Map.Entry<String, JsonNode> entry : node.properties()) {
+        ObjectNode alone = YAML.createObjectNode();
+        alone.set(entry.getKey(), entry.getValue());
+        problems.addAll(partProblems(alone, type, path, source, map, 0));
+      }
+    } else if (node.isObject() && !type.isContainerType() && type.getRawClass().isRecord()) {
+      Map<String, JavaType> fields = new LinkedHashMap<>();
+      for (BeanPropertyDefinition p :
+          YAML.getDeserializationConfig().introspect(type).findProperties()) {
+        fields.put(p.getName(), p.getPrimaryType());
+      }
+      for (Map.Entry<String, JsonNode> entry : node.properties()) {
+        JavaType fieldType = fields.get(entry.getKey());
+        String fieldPath = path + SourceMap.step(entry.getKey());
+        if (fieldType == null) {
+          Node at = map.locateKey(fieldPath).orElse(null);
+          problems.addAll(
+              problemAt(
+                      at,
+                      source,
+                      clean(fieldPath),
+                      "unknown key '"
+                          + entry.getKey()
+                          + "' (known keys: "
+                          + fields.keySet().stream().sorted().collect(Collectors.joining(", "))
+                          + ")")
+                  .problems());
+        } else if (!entry.getValue().isNull()) {
+          problems.addAll(
+              partProblems(entry.getValue(), fieldType, fieldPath, source, map, depth - 1));
+        }
+      }
+    }
+    return problems;
+  }
+
+  private static SpecProblem syntaxProblem(JsonProcessingException e, String source) {
+    JsonLocation loc = e.getLocation();
+    String msg =
+        e.getOriginalMessage().replaceAll("^Duplicate field '(.*)'$", "duplicate key '$1'");
+    return new SpecProblem(source, lineOf(loc), columnOf(loc), "", msg);
+  }
+
+  private static SpecProblem problemOf(
+      JsonMappingException e, String path, String source, SourceMap map) {
+    String fieldPath = path + pathOf(e.getPath());
+    boolean aboutKey = e instanceof UnrecognizedPropertyException;
+    if (e instanceof InvalidFormatException f
+        && f.getOriginalMessage().startsWith("Cannot deserialize Map key")
+        && f.getValue() != null) {
+      fieldPath += SourceMap.step(f.getValue().toString());
+      aboutKey = true;
+    }
+    Optional<Node> at = aboutKey ? map.locateKey(fieldPath) : map.locate(fieldPath);
+    JsonLocation loc = e.getLocation();
+    // Positions of a re-read subtree are not the file's: prefer the source map's.
+    int line = at.map(n -> n.getStartMark().getLine() + 1).orElse(lineOf(loc));
+    int col = at.map(n -> n.getStartMark().getColumn() + 1).orElse(columnOf(loc));
+    return new SpecProblem(source, line, col, clean(fieldPath), explain(e));
   }
 
   private static int lineOf(JsonLocation loc) {
@@ -300,9 +397,7 @@ public final class SpecLoader {
 
   /** Jackson's messages name Java types; the user wrote YAML. Say it in their terms. */
   private static String explain(JsonMappingException e) {
-    if (System.getenv("NC_DEBUG") != null) {
-      e.printStackTrace();
-    }
+    LOG.debug("binding failed", e);
     if (e instanceof UnrecognizedPropertyException u) {
       Collection<Object> known = u.getKnownPropertyIds();
       String list =

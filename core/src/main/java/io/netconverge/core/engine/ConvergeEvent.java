@@ -1,0 +1,33 @@
+package io.netconverge.core.engine;
+
+/**
+ * What the runner is doing on one host, as it happens: a front end renders these (the command
+ * prints them on stderr), an embedding tool may log them, count them or drive a progress bar. Every
+ * event names its host, so the events of a fleet run can be told apart.
+ */
+public sealed interface ConvergeEvent {
+
+  /** The host's name in reports. */
+  String host();
+
+  /** A converge of the host begins (plan or apply). */
+  record HostStarted(String host, Mode mode) implements ConvergeEvent {}
+
+  /** Taking the host's converge lock (apply only). */
+  record Locking(String host) implements ConvergeEvent {}
+
+  /** Reading one module's live state (e.g. {@code nftables}). */
+  record Reading(String host, String module) implements ConvergeEvent {}
+
+  /** Applying one module's changes. */
+  record Applying(String host, String module) implements ConvergeEvent {}
+
+  /** Reading everything again to check that nothing is left to change. */
+  record Verifying(String host) implements ConvergeEvent {}
+
+  /** An apply failed or was cancelled: putting back the state read before it. */
+  record Restoring(String host) implements ConvergeEvent {}
+
+  /** The converge of the host is over; the report says how it went. */
+  record HostFinished(String host, HostReport report) implements ConvergeEvent {}
+}
