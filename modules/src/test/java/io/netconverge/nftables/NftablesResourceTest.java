@@ -150,6 +150,7 @@ class NftablesResourceTest {
             List.of(
                 "unshare",
                 "-n",
+                "--",
                 "sh",
                 "-c",
                 "nft -f - && nft -j -s list ruleset && nft -a -s list ruleset"));
@@ -357,8 +358,11 @@ class NftablesResourceTest {
             .on(NftablesResource.CANONICALIZE_IN_USER_NAMESPACE, c -> denied);
     assertThatThrownBy(() -> module.canonical(fake, declared(), declared()))
         .isNotInstanceOf(DeclarationRejectedException.class)
-        .hasMessageStartingWith("'unshare -rn sh -c")
-        .hasMessageContaining("Operation not permitted");
+        .hasMessageStartingWith(
+            "cannot make a throw-away network namespace on fake to check the declared nft tables:"
+                + " the target may not create a network namespace")
+        .hasMessageContaining("Operation not permitted")
+        .hasMessageContaining("--cap-add SYS_ADMIN or a seccomp profile that allows unshare");
     assertThat(fake.argvs()).hasSize(2);
   }
 
