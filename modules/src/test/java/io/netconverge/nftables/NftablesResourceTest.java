@@ -424,4 +424,19 @@ class NftablesResourceTest {
                 + "}\ntable ip fresh\ndelete table ip fresh\n");
     assertThat(had.definition()).contains("meta mark set 0x00000015");
   }
+
+  @Test
+  void aTableCommentOfTheUsersOwnIsExplainedAsTheOwnerMark() {
+    String stderr =
+        "/dev/stdin:2:1-15: Error: You can only specify this once. This statement is duplicated.\n"
+            + "comment \"mine\"\n^^^^^^^^^^^^^^\n";
+    FakeExecutor fake =
+        new FakeExecutor().on(NftablesResource.CANONICALIZE, c -> new ExecResult(1, "", stderr));
+    NftState declared =
+        NftState.of(List.of(NftTable.present(DUALWAN, "comment \"mine\"\nchain c { }")));
+    assertThatThrownBy(() -> module.canonical(fake, declared, declared))
+        .isInstanceOf(DeclarationRejectedException.class)
+        .hasMessageContaining("line 1: nft: You can only specify this once")
+        .hasMessageContaining("a table's own comment is netconverge's owner mark");
+  }
 }
