@@ -35,7 +35,7 @@ public final class HostStateBuilder {
   private final Map<SysctlKey, String> sysctl = new LinkedHashMap<>();
   private final List<RouteTableSpec> routeTables = new ArrayList<>();
   private final List<IpRuleSpec> ipRules = new ArrayList<>();
-  private final List<NftTableSpec> nftables = new ArrayList<>();
+  private List<NftTableSpec> nftables;
   private List<IptablesChainSpec> iptables;
   private Integer protocol;
   private DualWanSpec dualWan;
@@ -70,13 +70,26 @@ public final class HostStateBuilder {
     return this;
   }
 
-  /** An nft table owned whole, e.g. {@code ("inet dualwan", "chain prerouting { ... }")}. */
+  /**
+   * An nft table owned whole, e.g. {@code ("inet dualwan", "chain prerouting { ... }")}. Declaring
+   * any (or calling {@link #noNftTables()}) makes the nftables section present: tables netconverge
+   * created earlier (they carry its mark) and no longer declared go.
+   */
   public HostStateBuilder nftables(String table, String definition) {
+    noNftTables();
     int at = nftables.size();
     try {
       nftables.add(new NftTableSpec(NftTableName.parse(table), definition));
     } catch (IllegalArgumentException e) {
       problem("nftables[" + at + "]", e.getMessage());
+    }
+    return this;
+  }
+
+  /** {@code nftables: []}: remove the tables netconverge created. */
+  public HostStateBuilder noNftTables() {
+    if (nftables == null) {
+      nftables = new ArrayList<>();
     }
     return this;
   }

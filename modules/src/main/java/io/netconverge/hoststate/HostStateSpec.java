@@ -27,7 +27,9 @@ import java.util.Map;
  *     (and the only foreign-free mark of what it owns); default 77
  * @param routeTables routing tables, each owned whole (unless {@code purge: false})
  * @param ipRules policy routing rules, IPv4 and IPv6
- * @param nftables nft tables owned whole, each with its definition in nft syntax
+ * @param nftables nft tables owned whole, each with its definition in nft syntax; null when the
+ *     file has no {@code nftables} key (then netconverge does not look at nft at all), empty for
+ *     {@code nftables: []} (then tables it created earlier, which carry its mark, are removed)
  * @param iptables owned iptables/ip6tables chains; null when the file has no {@code iptables} key
  *     (then netconverge does not look at iptables at all), empty for {@code iptables: []} (then
  *     chains it created earlier are removed)
@@ -52,7 +54,7 @@ public record HostStateSpec(
     sysctl = sysctl == null ? Map.of() : new LinkedHashMap<>(sysctl);
     routeTables = routeTables == null ? List.of() : List.copyOf(routeTables);
     ipRules = ipRules == null ? List.of() : List.copyOf(ipRules);
-    nftables = nftables == null ? List.of() : new ArrayList<>(nftables);
+    nftables = nftables == null ? null : new ArrayList<>(nftables);
     iptables = iptables == null ? null : List.copyOf(iptables);
   }
 
@@ -87,14 +89,20 @@ public record HostStateSpec(
     check(found, this::validateProtocol);
     check(found, () -> RouteTableSpec.validate(routeTables, "routeTables"));
     check(found, this::validateRules);
-    check(found, () -> NftTableSpec.validate(nftables, "nftables"));
+    if (nftables != null) {
+      check(found, () -> NftTableSpec.validate(nftables, "nftables"));
+    }
     check(found, this::validateIptables);
     if (found.isEmpty() && dualWan != null) {
       // The profile is checked against the other sections, so only once they are sound.
       dualWan.validate("dualWan");
       DualWanProfile.expand(dualWan)
           .checkAgainst(
-              sysctl, routeTables, ipRules, nftables, iptables == null ? List.of() : iptables);
+              sysctl,
+              routeTables,
+              ipRules,
+              nftables == null ? List.of() : nftables,
+              iptables == null ? List.of() : iptables);
     } else if (dualWan != null) {
       check(found, () -> dualWan.validate("dualWan"));
     }
@@ -207,7 +215,9 @@ public record HostStateSpec(
         protocol,
         concat(routeTables, profile.routeTables()),
         concat(ipRules, profile.ipRules()),
-        concat(nftables, profile.nftables()),
+        nftables == null && profile.nftables().isEmpty()
+            ? null
+            : concat(nftables == null ? List.of() : nftables, profile.nftables()),
         allIptables,
         null);
   }
