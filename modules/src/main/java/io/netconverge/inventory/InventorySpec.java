@@ -1,5 +1,7 @@
 package io.netconverge.inventory;
 
+import io.netconverge.core.exec.DockerExecutor;
+import io.netconverge.core.exec.NetnsExecutor;
 import io.netconverge.core.spec.SpecViolation;
 import io.netconverge.core.spec.Validated;
 import java.util.HashMap;
@@ -168,8 +170,14 @@ public record InventorySpec(
     if (Boolean.FALSE.equals(spec.local())) {
       throw new SpecViolation(at + ".local", "local: false means nothing; leave it out");
     }
-    if (spec.netns() != null && !spec.netns().matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
-      throw new SpecViolation(at + ".netns", "'" + spec.netns() + "' is not a namespace name");
+    if (spec.netns() != null && NetnsExecutor.nameProblem(spec.netns()) != null) {
+      throw new SpecViolation(at + ".netns", NetnsExecutor.nameProblem(spec.netns()));
+    }
+    if (spec.docker() != null
+        && spec.docker().container() != null
+        && DockerExecutor.nameProblem(spec.docker().container()) != null) {
+      throw new SpecViolation(
+          at + ".docker.container", DockerExecutor.nameProblem(spec.docker().container()));
     }
     if (spec.hostState() != null && !spec.hostState().isTextual() && !spec.hostState().isObject()) {
       throw new SpecViolation(at + ".hostState", "expected a file path or a host state mapping");
