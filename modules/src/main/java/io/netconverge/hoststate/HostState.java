@@ -37,7 +37,7 @@ import java.util.Map;
  * (sysctls and routing tables before the rules that point at them; marking rules last), and the
  * interfaces it names.
  */
-public record HostState(List<Declared<?>> declared, List<SandboxInterface> interfaces) {
+public record HostState(List<Declared<?, ?>> declared, List<SandboxInterface> interfaces) {
 
   /**
    * Where iproute2 keeps its names on the target. A system property moves it: for hosts built with
@@ -105,7 +105,7 @@ public record HostState(List<Declared<?>> declared, List<SandboxInterface> inter
 
   private List<SysctlKey> sysctlKeys() {
     List<SysctlKey> keys = new ArrayList<>();
-    for (Declared<?> d : declared) {
+    for (Declared<?, ?> d : declared) {
       if (d.state() instanceof SysctlState s) {
         keys.addAll(s.values().keySet());
       }
@@ -118,7 +118,7 @@ public record HostState(List<Declared<?>> declared, List<SandboxInterface> inter
   }
 
   public static HostState from(HostStateSpec file, SpecSource source, Path iproute2Dir) {
-    List<Declared<?>> declared = new ArrayList<>();
+    List<Declared<?, ?>> declared = new ArrayList<>();
     Map<String, SandboxInterface> interfaces = new LinkedHashMap<>();
     if (file.dualWan() != null) {
       for (SandboxInterface wan : DualWanProfile.expand(file.dualWan()).interfaces()) {
