@@ -1,5 +1,9 @@
+# Wrote most of it-tests/src/test/resources/hostile/ (all but env/, whose scripts are written by hand).
+# The case files are the source of truth; rerun only to regenerate them all:
+#   python3 it-tests/src/test/corpus-gen/generate.py   (ROOT below is the folder written)
 import os, sys
-ROOT='/work/wt/contain/it-tests/src/test/resources/hostile'
+import pathlib
+ROOT=str(pathlib.Path(__file__).resolve().parents[1] / 'resources' / 'hostile')
 HS='apiVersion: netconverge/v1\nkind: HostState\n'
 INV='apiVersion: netconverge/v1\nkind: Inventory\n'
 count=0

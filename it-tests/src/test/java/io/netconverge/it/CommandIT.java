@@ -115,7 +115,7 @@ class CommandIT {
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(65);
     assertThat(run.err())
         .contains(
-            file + ":6:3: sysctl[\"vm.swappiness\"]: vm.swappiness is not per network namespace");
+            file + ":6:18: sysctl[\"vm.swappiness\"]: vm.swappiness is not per network namespace");
     assertThat(Files.readString(Path.of("/proc/sys/vm/swappiness"))).isEqualTo(swappiness);
     assertThat(new io.netconverge.core.exec.LocalExecutor().check("ip", "netns", "list").stdout())
         .isEqualTo(namespaces);
