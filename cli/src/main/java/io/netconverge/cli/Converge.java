@@ -9,6 +9,8 @@ import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.LocalExecutor;
 import io.netconverge.core.sandbox.Sandbox;
 import io.netconverge.core.spec.InvalidSpecException;
+import io.netconverge.core.spec.SpecLoader;
+import io.netconverge.core.spec.SpecProblem;
 import io.netconverge.hoststate.HostState;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -77,11 +79,37 @@ final class Converge {
         err.println("converge: " + file + " is not valid; nothing was run");
         return ExitCodes.INVALID_FILE;
       }
+      if (where.netns != null && !namespaceScope(file, state)) {
+        return ExitCodes.INVALID_FILE;
+      }
       HostReport result = converger.run(mode, state, where.target());
       print(mode, file, List.of(result));
       explainInvalid(file, result);
       return exitCode(mode, result);
     }
+  }
+
+  /**
+   * Whether the host state may be converged into a network namespace: no sysctl of the whole
+   * machine. Otherwise says which, at their lines.
+   */
+  private boolean namespaceScope(Path file, HostState state) {
+    try {
+      List<SpecProblem> problems =
+          state.namespaceTargetProblems(SpecLoader.read(file), file.toString(), "");
+      if (problems.isEmpty()) {
+        return true;
+      }
+      problems.forEach(err::println);
+    } catch (InvalidSpecException e) {
+      err.println(e.getMessage());
+    }
+    err.println(
+        "converge: "
+            + file
+            + " is not valid for a network namespace target; nothing was run (try the file"
+            + " without those keys, or converge it on the host itself)");
+    return false;
   }
 
   private int usage(String message) {
@@ -117,14 +145,8 @@ final class Converge {
       err.println("converge: cannot prepare the sandbox: " + e.getMessage());
       return ExitCodes.FAILED;
     }
-    List<String> hostWide = state.hostWideSysctls();
-    if (!hostWide.isEmpty()) {
+    if (!namespaceScope(file, state)) {
       deleteTree(names);
-      err.println(
-          file
-              + ": sysctl: not per network namespace, a sandbox run would change this host: "
-              + String.join(", ", hostWide)
-              + " (try the file without them, or plan it on the host itself)");
       return ExitCodes.INVALID_FILE;
     }
     try {

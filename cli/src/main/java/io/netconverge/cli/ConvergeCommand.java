@@ -48,11 +48,28 @@ public final class ConvergeCommand implements Runnable {
         });
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          commandLine.getErr().println("converge: internal error: " + ex);
-          ex.printStackTrace(commandLine.getErr());
+          // Whatever went wrong, the user gets a sentence and an exit code, not a stack trace
+          // (NC_DEBUG=1 shows it, for a bug report).
+          commandLine.getErr().println("converge: internal error: " + sentence(ex));
+          if (System.getenv("NC_DEBUG") != null) {
+            ex.printStackTrace(commandLine.getErr());
+          }
           return ExitCodes.FAILED;
         });
     return cli.execute(args);
+  }
+
+  /** One line: the exception's own message where it has one, else what kind of failure it is. */
+  static String sentence(Throwable ex) {
+    String message = ex.getMessage();
+    String what =
+        message == null || message.isBlank()
+            ? ex.getClass().getSimpleName()
+            : message.strip().replaceAll("\\s*\\n\\s*", "; ");
+    if (ex instanceof OutOfMemoryError) {
+      what = "out of memory (" + what + ")";
+    }
+    return what + " (run with NC_DEBUG=1 for details, and please report it)";
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.netconverge.core.engine.Declared;
 import io.netconverge.core.net.TableRef;
 import io.netconverge.core.sandbox.SandboxInterface;
 import io.netconverge.core.spec.InvalidSpecException;
+import io.netconverge.core.spec.SpecLoader;
 import io.netconverge.core.spec.SpecProblem;
 import io.netconverge.core.spec.SpecSource;
 import io.netconverge.core.spec.SpecViolation;
@@ -24,6 +25,7 @@ import io.netconverge.route.RouteTablesResource;
 import io.netconverge.route.RouteTablesState;
 import io.netconverge.sysctl.SysctlKey;
 import io.netconverge.sysctl.SysctlResource;
+import io.netconverge.sysctl.SysctlScope;
 import io.netconverge.sysctl.SysctlState;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,18 +81,46 @@ public record HostState(List<Declared<?, ?>> declared, List<SandboxInterface> in
 
   /**
    * Declared sysctls that the kernel keeps for the whole machine, not per network namespace
-   * (everything outside {@code net.}, and {@code net.core} knobs shared by all namespaces are not
-   * distinguished here): writing them inside a namespace changes the host.
+   * (everything outside {@code net.}, and the {@code net.} keys {@link SysctlScope} knows to be
+   * host-wide): writing them inside a namespace changes the host.
    */
   public List<String> hostWideSysctls() {
-    List<String> keys = new ArrayList<>();
+    return sysctlKeys().stream()
+        .filter(k -> !SysctlScope.isPerNamespace(k))
+        .map(SysctlKey::name)
+        .toList();
+  }
+
+  /**
+   * The problems of converging this host state into a network namespace ({@code --netns}, a netns
+   * inventory host, a sandbox): each host-wide sysctl, located in the file it was read from.
+   *
+   * @param text the text of that file
+   * @param source the file's name for messages
+   * @param prefix the path of the host state within the file ({@code hosts[0].hostState.}), or
+   *     empty
+   */
+  public List<SpecProblem> namespaceTargetProblems(String text, String source, String prefix)
+      throws InvalidSpecException {
+    List<SpecProblem> problems = new ArrayList<>();
+    for (SysctlKey key : sysctlKeys()) {
+      if (!SysctlScope.isPerNamespace(key)) {
+        problems.add(
+            SpecLoader.locate(
+                text,
+                source,
+                prefix + "sysctl" + HostStateSpec.pathKey(key.name()),
+                SysctlScope.namespaceProblem(key)));
+      }
+    }
+    return problems;
+  }
+
+  private List<SysctlKey> sysctlKeys() {
+    List<SysctlKey> keys = new ArrayList<>();
     for (Declared<?, ?> d : declared) {
       if (d.state() instanceof SysctlState s) {
-        for (SysctlKey key : s.values().keySet()) {
-          if (!key.name().startsWith("net.")) {
-            keys.add(key.name());
-          }
-        }
+        keys.addAll(s.values().keySet());
       }
     }
     return keys;

@@ -10,6 +10,7 @@ import io.netconverge.iptables.IptablesChainSpec;
 import io.netconverge.nftables.NftTableSpec;
 import io.netconverge.route.RouteTableSpec;
 import io.netconverge.sysctl.SysctlKey;
+import io.netconverge.sysctl.SysctlScope;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,6 +35,8 @@ import java.util.Map;
  *     (then netconverge does not look at iptables at all), empty for {@code iptables: []} (then
  *     chains it created earlier are removed)
  * @param dualWan the dual-WAN router profile, expanded into the sections above
+ * @param allowHostSysctls true lets {@code sysctl} declare keys outside {@code net.}, which change
+ *     the whole machine (see {@link SysctlScope}); a network-namespace target refuses them anyway
  */
 public record HostStateSpec(
     String apiVersion,
@@ -44,7 +47,8 @@ public record HostStateSpec(
     List<IpRuleSpec> ipRules,
     List<NftTableSpec> nftables,
     List<IptablesChainSpec> iptables,
-    DualWanSpec dualWan)
+    DualWanSpec dualWan,
+    Boolean allowHostSysctls)
     implements Validated {
 
   /** The protocol number no routing daemon uses, so that what carries it is ours. */
@@ -56,6 +60,29 @@ public record HostStateSpec(
     ipRules = ipRules == null ? List.of() : List.copyOf(ipRules);
     nftables = nftables == null ? null : new ArrayList<>(nftables);
     iptables = iptables == null ? null : List.copyOf(iptables);
+  }
+
+  public HostStateSpec(
+      String apiVersion,
+      String kind,
+      Map<SysctlKey, String> sysctl,
+      Integer protocol,
+      List<RouteTableSpec> routeTables,
+      List<IpRuleSpec> ipRules,
+      List<NftTableSpec> nftables,
+      List<IptablesChainSpec> iptables,
+      DualWanSpec dualWan) {
+    this(
+        apiVersion,
+        kind,
+        sysctl,
+        protocol,
+        routeTables,
+        ipRules,
+        nftables,
+        iptables,
+        dualWan,
+        null);
   }
 
   public HostStateSpec(String apiVersion, String kind, Map<SysctlKey, String> sysctl) {
@@ -122,8 +149,16 @@ public record HostStateSpec(
   private void validateSysctl() {
     List<SpecViolation> found = new ArrayList<>();
     for (var e : sysctl.entrySet()) {
+      String at = "sysctl" + pathKey(e.getKey().name());
       if (e.getValue() == null) {
-        found.add(new SpecViolation("sysctl" + pathKey(e.getKey().name()), "a value is required"));
+        found.add(new SpecViolation(at, "a value is required"));
+      } else if (e.getValue().chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+        found.add(
+            new SpecViolation(
+                at, "a sysctl value is one line of text: no line breaks or control characters"));
+      }
+      if (!SysctlScope.isNetwork(e.getKey()) && !Boolean.TRUE.equals(allowHostSysctls)) {
+        found.add(new SpecViolation(at, SysctlScope.hostProblem(e.getKey())));
       }
     }
     if (!found.isEmpty()) {
@@ -219,7 +254,8 @@ public record HostStateSpec(
             ? null
             : concat(nftables == null ? List.of() : nftables, profile.nftables()),
         allIptables,
-        null);
+        null,
+        allowHostSysctls);
   }
 
   private static <T> List<T> concat(List<T> mine, List<T> more) {

@@ -18,7 +18,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -53,7 +52,7 @@ public final class SpecLoader {
   private static final Logger LOG = LoggerFactory.getLogger(SpecLoader.class);
 
   private static final ObjectMapper YAML =
-      YAMLMapper.builder(YAMLFactory.builder().build())
+      YAMLMapper.builder(YAMLFactory.builder().loaderOptions(jacksonLoaderOptions()).build())
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -63,6 +62,12 @@ public final class SpecLoader {
           .build();
 
   private final Map<String, Class<?>> kinds;
+
+  private static LoaderOptions jacksonLoaderOptions() {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit((int) MAX_FILE_BYTES);
+    return options;
+  }
 
   /**
    * @param kinds the {@code kind:} values this loader accepts, each with its spec class
@@ -143,24 +148,70 @@ public final class SpecLoader {
     return problemAt(at, source, clean(path), message).problems().get(0);
   }
 
-  /** The text of a file, or a problem naming it. */
+  /**
+   * The largest file read, in bytes: far above any real host state or inventory (10,000 routes take
+   * about 600 KiB), far below what would strain the heap.
+   */
+  public static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
+
+  /**
+   * The text of a file, or a problem naming it. Only a regular file (a link to one is fine) is
+   * opened, so a device, a FIFO or a directory is refused before anything could block or fill the
+   * heap; so is a file over {@link #MAX_FILE_BYTES}.
+   */
   public static String read(Path file) throws InvalidSpecException {
     try {
-      return Files.readString(file);
+      java.nio.file.attribute.BasicFileAttributes attributes =
+          Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+      if (attributes.isDirectory()) {
+        throw unreadable(file, "a directory, not a file");
+      }
+      if (!attributes.isRegularFile()) {
+        throw unreadable(file, "not a regular file (a device, FIFO or socket); nothing was read");
+      }
+      if (attributes.size() > MAX_FILE_BYTES) {
+        throw unreadable(file, tooLarge(attributes.size()));
+      }
+      byte[] bytes;
+      try (java.io.InputStream in = Files.newInputStream(file)) {
+        // The size can change between the check and the read: never read past the limit.
+        bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
+      }
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw unreadable(file, tooLarge(bytes.length));
+      }
+      return java.nio.charset.StandardCharsets.UTF_8
+          .newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(bytes))
+          .toString();
     } catch (NoSuchFileException e) {
       throw new InvalidSpecException(new SpecProblem(file.toString(), 0, 0, "", "no such file"));
-    } catch (MalformedInputException e) {
+    } catch (java.nio.charset.CharacterCodingException e) {
       throw new InvalidSpecException(new SpecProblem(file.toString(), 0, 0, "", "not UTF-8 text"));
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw unreadable(file, "permission denied");
     } catch (IOException e) {
-      throw new InvalidSpecException(
-          new SpecProblem(file.toString(), 0, 0, "", "cannot read: " + e.getMessage()));
+      throw unreadable(file, "cannot read: " + e.getMessage());
     }
+  }
+
+  private static String tooLarge(long size) {
+    return "the file is "
+        + size
+        + " bytes; files are read up to "
+        + MAX_FILE_BYTES / (1024 * 1024)
+        + " MiB";
+  }
+
+  private static InvalidSpecException unreadable(Path file, String why) {
+    return new InvalidSpecException(new SpecProblem(file.toString(), 0, 0, "", why));
   }
 
   private static Node compose(String text, String source) throws InvalidSpecException {
     try {
       LoaderOptions options = new LoaderOptions();
       options.setAllowDuplicateKeys(false);
+      options.setCodePointLimit((int) MAX_FILE_BYTES);
       Iterable<Node> docs = new Yaml(options).composeAll(new StringReader(text));
       List<Node> all = new ArrayList<>();
       docs.forEach(all::add);
@@ -270,7 +321,11 @@ public final class SpecLoader {
         for (SpecViolation one : violation.violations()) {
           String fieldPath = path + one.path();
           Node at = map.locate(fieldPath).orElse(null);
-          problems.addAll(problemAt(at, source, clean(fieldPath), one.getMessage()).problems());
+          if (one.line() > 0 && at instanceof ScalarNode scalar) {
+            problems.addAll(inText(scalar, source, clean(fieldPath), one).problems());
+          } else {
+            problems.addAll(problemAt(at, source, clean(fieldPath), one.getMessage()).problems());
+          }
         }
         throw new InvalidSpecException(problems);
       }
@@ -465,6 +520,26 @@ public final class SpecLoader {
               .collect(Collectors.joining(", "));
     }
     return "a " + type.getSimpleName();
+  }
+
+  /**
+   * A problem on one line of a text value: in a block scalar ({@code |}) that line of the file,
+   * otherwise the value's own line with the line within it said.
+   */
+  private static InvalidSpecException inText(
+      ScalarNode scalar, String source, String path, SpecViolation violation) {
+    int startLine = scalar.getStartMark().getLine() + 1;
+    if (scalar.getScalarStyle() == org.yaml.snakeyaml.DumperOptions.ScalarStyle.LITERAL) {
+      return new InvalidSpecException(
+          new SpecProblem(source, startLine + violation.line(), 0, path, violation.getMessage()));
+    }
+    return new InvalidSpecException(
+        new SpecProblem(
+            source,
+            startLine,
+            scalar.getStartMark().getColumn() + 1,
+            path,
+            violation.getMessage() + " (line " + violation.line() + " of the value)"));
   }
 
   private static InvalidSpecException problemAt(

@@ -13,16 +13,27 @@ public class SpecViolation extends RuntimeException {
 
   private final String path;
   private final transient List<SpecViolation> all;
+  private final int line;
 
   public SpecViolation(String path, String message) {
+    this(path, message, 0);
+  }
+
+  /**
+   * @param line the line within the field's text value (1-based) that the problem is on, e.g. in an
+   *     nft definition; 0 when it is about the field as a whole
+   */
+  public SpecViolation(String path, String message, int line) {
     super(message);
     this.path = path;
+    this.line = line;
     this.all = List.of(this);
   }
 
   private SpecViolation(List<SpecViolation> all) {
     super(all.get(0).getMessage());
     this.path = all.get(0).path();
+    this.line = all.get(0).line();
     this.all = List.copyOf(all);
   }
 
@@ -46,5 +57,10 @@ public class SpecViolation extends RuntimeException {
 
   public String path() {
     return path;
+  }
+
+  /** The line within the field's text value, 1-based; 0 for the whole field. */
+  public int line() {
+    return line;
   }
 }
