@@ -19,6 +19,11 @@ import java.util.Optional;
  * @param address this router's IPv4 address on the WAN, with prefix length; optional
  * @param gateway6 the ISP's IPv6 gateway (families ipv6 or both)
  * @param address6 this router's IPv6 address on the WAN, with prefix length; optional
+ * @param track health probes through this WAN; absent: the WAN counts as healthy while its link is
+ *     up and its gateway known
+ * @param hooks commands run when the WAN goes down or comes back up
+ * @param flushConntrack on down, delete the connections carrying this WAN's mark, so that they are
+ *     made again through another WAN instead of waiting for their timeouts
  */
 public record WanSpec(
     String name,
@@ -28,7 +33,39 @@ public record WanSpec(
     String gateway,
     InterfaceAddress address,
     String gateway6,
-    InterfaceAddress address6) {
+    InterfaceAddress address6,
+    TrackSpec track,
+    HooksSpec hooks,
+    Boolean flushConntrack) {
+
+  /** {@code gateway: dhcp}: the gateway the DHCP client left on the interface. */
+  public static final String DHCP = "dhcp";
+
+  /** {@code gateway6: ra}: the gateway router advertisements left on the interface. */
+  public static final String RA = "ra";
+
+  /** Whether the family's gateway comes from the live state (DHCP or router advertisements). */
+  public boolean dynamicGateway(Family family) {
+    String gateway = gatewayOf(family);
+    return DHCP.equals(gateway) || RA.equals(gateway);
+  }
+
+  /** The same WAN with the gateways and addresses found on the host in place of dhcp and ra. */
+  public WanSpec resolved(
+      String gateway4, InterfaceAddress address4, String gateway6, InterfaceAddress address6) {
+    return new WanSpec(
+        name,
+        itf,
+        mark,
+        table,
+        gateway4,
+        address4,
+        gateway6,
+        address6,
+        track,
+        hooks,
+        flushConntrack);
+  }
 
   public Optional<InterfaceAddress> addressOf(Family family) {
     return Optional.ofNullable(family == Family.IPV4 ? address : address6);
