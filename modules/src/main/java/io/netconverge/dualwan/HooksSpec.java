@@ -28,13 +28,17 @@ public record HooksSpec(List<List<String>> down, List<List<String>> up) {
   private static void check(String at, List<List<String>> commands) {
     for (int i = 0; i < commands.size(); i++) {
       List<String> argv = commands.get(i);
-      if (argv.isEmpty() || argv.get(0).isBlank()) {
+      if (argv.isEmpty() || argv.get(0) == null || argv.get(0).isBlank()) {
         throw new SpecViolation(
             at + "[" + i + "]",
             "an empty command; write an argv, e.g. [/usr/bin/logger, wan down]");
       }
+      if (argv.get(0).contains("=")) {
+        throw new SpecViolation(
+            at + "[" + i + "]", "the program '" + argv.get(0) + "' contains '=': name it by path");
+      }
       for (String arg : argv) {
-        if (arg.indexOf('\0') >= 0) {
+        if (arg == null || arg.indexOf('\0') >= 0) {
           throw new SpecViolation(at + "[" + i + "]", "an argument contains a NUL character");
         }
       }

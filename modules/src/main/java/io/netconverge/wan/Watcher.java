@@ -291,7 +291,17 @@ public final class Watcher {
     DualWanSpec profile = spec.dualWan();
     if (t.to() == Health.DOWN && Boolean.TRUE.equals(wan.flushConntrack())) {
       String mark = Mark.hex(wan.mark().value()) + "/" + Mark.hex(profile.markMask().value());
-      runLogged(executor, Command.of("conntrack", "-D", "-m", mark), "conntrack flush");
+      try {
+        ExecResult r = executor.run(Command.of("conntrack", "-D", "-m", mark));
+        // Exit 1 with "0 flow entries have been deleted" is no error: there was nothing to flush.
+        if (r.ok() || r.stderr().contains(" 0 flow entries")) {
+          LOG.info("conntrack flush of {}: {}", wan.name(), r.stderr().strip());
+        } else {
+          LOG.warn("conntrack flush of {} exited {}: {}", wan.name(), r.exitCode(), r.stderr());
+        }
+      } catch (ExecException e) {
+        LOG.warn("conntrack flush of {}: {}", wan.name(), e.getMessage());
+      }
     }
     if (wan.hooks() == null) {
       return;
@@ -303,12 +313,13 @@ public final class Watcher {
     for (List<String> argv : hooks) {
       List<String> withEnv = new ArrayList<>();
       withEnv.add("env");
+      // Options end here; the assignments follow, then the hook (whose argv[0] has no '=').
+      withEnv.add("--");
       withEnv.add("NETCONVERGE_WAN=" + wan.name());
       withEnv.add("NETCONVERGE_INTERFACE=" + wan.itf().name());
       withEnv.add("NETCONVERGE_EVENT=" + (t.to() == Health.DOWN ? "down" : "up"));
       withEnv.add("NETCONVERGE_MARK=" + Mark.hex(wan.mark().value()));
       withEnv.add("NETCONVERGE_TABLE=" + wan.table());
-      withEnv.add("--");
       withEnv.addAll(argv);
       runLogged(
           executor,
