@@ -1,5 +1,6 @@
 package io.netconverge.wan;
 
+import io.netconverge.core.engine.Declared;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Mode;
 import io.netconverge.core.engine.Progress;
@@ -38,6 +39,21 @@ public final class LiveConverge {
       Path iproute2Dir,
       Target target,
       Map<String, Health> health) {
+    return run(mode, spec, source, iproute2Dir, target, health, null);
+  }
+
+  /**
+   * @param onlyKinds when not null, converge only the modules of these kinds ({@code route-tables},
+   *     {@code ip-rules}, ...): what a failover changes first
+   */
+  public LiveReport run(
+      Mode mode,
+      HostStateSpec spec,
+      SpecSource source,
+      Path iproute2Dir,
+      Target target,
+      Map<String, Health> health,
+      java.util.Set<String> onlyKinds) {
     LiveHostState live;
     if (spec.dualWan() == null) {
       live = new LiveHostState(HostState.from(spec, source, iproute2Dir), List.of());
@@ -52,10 +68,12 @@ public final class LiveConverge {
             List.of());
       }
     }
+    List<Declared<?>> declared =
+        live.state().declared().stream()
+            .filter(d -> onlyKinds == null || onlyKinds.contains(d.module().kind()))
+            .toList();
     HostReport report =
-        mode == Mode.PLAN
-            ? runner.plan(target, live.state().declared())
-            : runner.apply(target, live.state().declared());
+        mode == Mode.PLAN ? runner.plan(target, declared) : runner.apply(target, declared);
     return new LiveReport(report, live.wans());
   }
 }

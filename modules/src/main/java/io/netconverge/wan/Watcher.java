@@ -1,6 +1,8 @@
 package io.netconverge.wan;
 
+import io.netconverge.core.engine.HostLock;
 import io.netconverge.core.engine.HostReport;
+import io.netconverge.core.engine.LockHeldException;
 import io.netconverge.core.engine.Mode;
 import io.netconverge.core.engine.Progress;
 import io.netconverge.core.engine.Target;
@@ -74,6 +76,7 @@ public final class Watcher {
   private final List<Transition> toAct = new ArrayList<>();
   private final Object signal = new Object();
   private boolean requested;
+  private boolean urgent;
   private boolean stopping;
   private Process monitor;
   private Thread reader;
@@ -133,7 +136,7 @@ public final class Watcher {
       HealthTracker tracker = trackers.get(wan.name());
       if (tracker != null) {
         long every = wan.track().intervalValue().toMillis();
-        probes.scheduleWithFixedDelay(
+        probes.scheduleAtFixedRate(
             () -> probe(executor, wan, tracker), 0, every, TimeUnit.MILLISECONDS);
       }
     }
@@ -169,12 +172,36 @@ public final class Watcher {
     }
   }
 
+  /**
+   * A health transition: the routing (where the outbound default lives) is converged at once,
+   * without debounce, then everything as usual.
+   */
+  private void requestUrgent(String why) {
+    synchronized (signal) {
+      LOG.debug("routing converge requested: {}", why);
+      urgent = true;
+      requested = true;
+      signal.notifyAll();
+    }
+  }
+
   private void loop(Executor executor) {
     while (true) {
+      boolean routingFirst;
       synchronized (signal) {
         while (!requested && !stopping) {
           waitOn(0);
         }
+        if (stopping) {
+          return;
+        }
+        routingFirst = urgent;
+        urgent = false;
+      }
+      if (routingFirst) {
+        failoverNow(executor);
+      }
+      synchronized (signal) {
         if (stopping) {
           return;
         }
@@ -200,6 +227,44 @@ public final class Watcher {
       Thread.currentThread().interrupt();
       stopping = true;
     }
+  }
+
+  /**
+   * A failover must not wait for a full converge, which a loaded machine makes slow (the nft and
+   * iptables canonicalization above all): under the host's lock, the outbound default is written at
+   * once for the WANs now usable, with the gateways the last converge found (one {@code ip
+   * -batch}). The full converge follows at once and verifies it.
+   */
+  private void failoverNow(Executor executor) {
+    LiveReport previous = lastReport;
+    Long table = spec.dualWan().defaultTable();
+    if (previous == null || table == null) {
+      return;
+    }
+    Map<String, Health> health = health();
+    List<WanStatus> usable =
+        previous.wans().stream()
+            .filter(w -> w.pending().isEmpty())
+            .filter(w -> health.getOrDefault(w.name(), Health.UNTRACKED).usable())
+            .toList();
+    String batch = OutboundDefault.batch(spec.dualWan(), usable, protocol());
+    try (HostLock lock = target.lock()) {
+      ExecResult r = executor.run(Command.of("ip", "-batch", "-").withStdin(batch));
+      if (r.ok()) {
+        LOG.info(
+            "outbound default of {} now via {}",
+            target.name(),
+            usable.isEmpty() ? "(none)" : usable.stream().map(WanStatus::name).toList());
+      } else {
+        LOG.info("outbound default of {} not written first: {}", target.name(), r.stderr().strip());
+      }
+    } catch (LockHeldException | ExecException e) {
+      LOG.info("outbound default of {} not written first: {}", target.name(), e.getMessage());
+    }
+  }
+
+  private int protocol() {
+    return spec.routingProtocol();
   }
 
   private void converge(Executor executor) {
@@ -274,7 +339,7 @@ public final class Watcher {
                 synchronized (toAct) {
                   toAct.add(t);
                 }
-                request(t.wan() + " " + t.to());
+                requestUrgent(t.wan() + " " + t.to());
               });
     } catch (RuntimeException e) {
       LOG.warn("probe of {} failed to run: {}", wan.name(), e.toString());
