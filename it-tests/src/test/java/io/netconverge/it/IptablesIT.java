@@ -393,8 +393,9 @@ class IptablesIT {
     assertThat(large).containsExactly(small);
     // plan: version, two saves, one throw-away namespace per family.
     assertThat(small[0]).isEqualTo(5);
-    // apply: the lock's namespace id, that read, one restore per family, the verifying read.
-    assertThat(small[1]).isEqualTo(1 + 5 + 2 + 5);
+    // apply: the lock's namespace id, that read and canonicalization, one restore per family,
+    // the verifying read (version and two saves: the canonical form is the one made before).
+    assertThat(small[1]).isEqualTo(1 + 5 + 2 + 3);
   }
 
   /** Plans and applies n rules in each family; returns the processes each spawned. */

@@ -10,6 +10,7 @@ import io.netconverge.core.engine.Host;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.NamespaceLock;
 import io.netconverge.core.engine.Progress;
+import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.CountingExecutor;
 import io.netconverge.hoststate.HostState;
 import java.nio.file.Files;
@@ -257,14 +258,19 @@ class NftablesIT {
         "-");
     String original = ns.run("nft", "-s", "list", "table", "inet", "dualwan");
     HostState state = Netconverge.load(Path.of(EXAMPLE));
-    Declared<?> nft = state.declared().get(0);
-    Declared.Live<?> snapshot = nft.read(ns.executor());
+    Declared<?, ?> nft = state.declared().get(0);
+    Declared.Planned<?, ?> snapshot = nft.plan(ns.executor());
     assertThat(snapshot.inSync()).isFalse();
-    snapshot.apply(ns.executor());
-    assertThat(nft.read(ns.executor()).inSync()).isTrue();
+    for (Command command : snapshot.commands()) {
+      ns.executor().check(command);
+    }
+    assertThat(nft.plan(ns.executor()).inSync()).isTrue();
 
-    // What the runner does when a later step fails: declare the snapshot again.
-    snapshot.asDeclared().read(ns.executor()).apply(ns.executor());
+    // What the runner does when a later step fails: replay the snapshot's own listing.
+    for (Command command : snapshot.restoreCommands()) {
+      ns.executor().check(command);
+    }
+    assertThat(snapshot.restoredOn(ns.executor())).isTrue();
     assertThat(ns.run("nft", "-s", "list", "table", "inet", "dualwan")).isEqualTo(original);
   }
 
@@ -275,8 +281,8 @@ class NftablesIT {
     ns.run("nft", "flush", "ruleset");
     int large = processesToConvergeTwice(ns, dir, 6, 80);
     assertThat(large).isEqualTo(small);
-    // lock + (canonicalize + read) before, apply, (canonicalize + read) to verify; then a plan.
-    assertThat(small).isEqualTo(1 + 2 + 1 + 2 + 2);
+    // lock + (read + canonicalize) before, apply, read to verify; then a plan.
+    assertThat(small).isEqualTo(1 + 2 + 1 + 1 + 2);
   }
 
   @Test

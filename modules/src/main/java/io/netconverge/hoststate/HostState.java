@@ -33,7 +33,7 @@ import java.util.Map;
  * (sysctls and routing tables before the rules that point at them; marking rules last), and the
  * interfaces it names.
  */
-public record HostState(List<Declared<?>> declared, List<SandboxInterface> interfaces) {
+public record HostState(List<Declared<?, ?>> declared, List<SandboxInterface> interfaces) {
 
   /**
    * Where iproute2 keeps its names on the target. A system property moves it: for hosts built with
@@ -69,7 +69,7 @@ public record HostState(List<Declared<?>> declared, List<SandboxInterface> inter
    */
   public List<String> hostWideSysctls() {
     List<String> keys = new ArrayList<>();
-    for (Declared<?> d : declared) {
+    for (Declared<?, ?> d : declared) {
       if (d.state() instanceof SysctlState s) {
         for (SysctlKey key : s.values().keySet()) {
           if (!key.name().startsWith("net.")) {
@@ -86,7 +86,7 @@ public record HostState(List<Declared<?>> declared, List<SandboxInterface> inter
   }
 
   public static HostState from(HostStateSpec file, SpecSource source, Path iproute2Dir) {
-    List<Declared<?>> declared = new ArrayList<>();
+    List<Declared<?, ?>> declared = new ArrayList<>();
     Map<String, SandboxInterface> interfaces = new LinkedHashMap<>();
     if (file.dualWan() != null) {
       for (SandboxInterface wan : DualWanProfile.expand(file.dualWan()).interfaces()) {

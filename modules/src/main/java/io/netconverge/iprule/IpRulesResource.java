@@ -1,6 +1,7 @@
 package io.netconverge.iprule;
 
 import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.engine.ResourceModule;
 import io.netconverge.core.exec.Command;
@@ -25,7 +26,7 @@ import java.util.Map;
  * know). Write: one {@code ip -batch -} per family, additions before deletions so that a changed
  * rule never leaves a gap. Rules with another protocol are never matched, changed or removed.
  */
-public final class IpRulesResource implements ResourceModule<IpRulesState> {
+public final class IpRulesResource implements ResourceModule<IpRulesState, IpRulePlan> {
 
   private final int protocol;
   private final Path iproute2Dir;
@@ -62,6 +63,7 @@ public final class IpRulesResource implements ResourceModule<IpRulesState> {
       }
     }
     List<IpRule> owned = new ArrayList<>();
+    List<CapturedRule> captured = new ArrayList<>();
     for (Family family : Family.values()) {
       Command command = Command.of("ip", "-N", family.ipOption(), "-j", "-d", "rule", "show");
       ExecResult result = executor.run(command);
@@ -81,22 +83,22 @@ public final class IpRulesResource implements ResourceModule<IpRulesState> {
         throw new ExecException(
             "cannot parse the output of '" + command.display() + "': " + e.getMessage(), result, e);
       }
+      Command text = Command.of("ip", "-N", family.ipOption(), "-d", "rule", "show");
+      for (CapturedRule r : CapturedRule.parse(executor.check(text).stdout(), family)) {
+        if (r.protocol() == protocol) {
+          captured.add(r);
+        }
+      }
     }
-    return new IpRulesState(owned, names);
+    return new IpRulesState(owned, names, captured);
   }
 
   @Override
-  public List<Change> diff(IpRulesState declared, IpRulesState live) {
-    return plan(declared, live).stream().map(Op::change).toList();
-  }
-
-  @Override
-  public void apply(
-      Executor executor, IpRulesState declared, IpRulesState live, List<Change> changes)
-      throws ExecException {
+  public Diff<IpRulePlan> diff(IpRulesState declared, IpRulesState live) {
+    List<Op> ops = plan(declared, live);
     Map<Family, List<String>> adds = new EnumMap<>(Family.class);
     List<IpRule> doomed = new ArrayList<>();
-    for (Op op : plan(declared, live)) {
+    for (Op op : ops) {
       if (op.add() != null) {
         adds.computeIfAbsent(op.add().family(), f -> new ArrayList<>())
             .add("rule add " + String.join(" ", op.add().words()));
@@ -105,13 +107,49 @@ public final class IpRulesResource implements ResourceModule<IpRulesState> {
         doomed.add(op.delete());
       }
     }
+    Map<Family, List<String>> batches = new EnumMap<>(Family.class);
     for (Family family : Family.values()) {
       // Additions first: a changed rule never leaves a gap, and a new rule goes after the old
       // rules of its priority, so it cannot be what a deletion below picks.
       List<String> lines = new ArrayList<>(adds.getOrDefault(family, List.of()));
       lines.addAll(deletions(family, live.rules(), doomed));
-      IpBatch.run(executor, family, lines);
+      if (!lines.isEmpty()) {
+        batches.put(family, lines);
+      }
     }
+    return new Diff<>(ops.stream().map(Op::change).toList(), new IpRulePlan(batches));
+  }
+
+  /** One {@code ip -batch -} per family. */
+  @Override
+  public List<Command> commands(IpRulePlan plan) {
+    List<Command> commands = new ArrayList<>();
+    plan.batches().forEach((family, lines) -> commands.add(IpBatch.command(family, lines)));
+    return commands;
+  }
+
+  /**
+   * Every rule of our protocol goes ({@code rule flush protocol}, whatever the apply got to), then
+   * the snapshot's rules come back in the kernel's order, in the words ip printed them.
+   */
+  @Override
+  public IpRulePlan restore(IpRulesState snapshot, IpRulesState declared) {
+    Map<Family, List<String>> batches = new EnumMap<>(Family.class);
+    for (Family family : Family.values()) {
+      boolean used =
+          snapshot.captured().stream().anyMatch(r -> r.family() == family)
+              || declared.rules().stream().anyMatch(r -> r.family() == family);
+      if (!used) {
+        continue;
+      }
+      List<String> lines = new ArrayList<>();
+      lines.add("rule flush protocol " + protocol);
+      snapshot.captured().stream()
+          .filter(r -> r.family() == family)
+          .forEach(r -> lines.add("rule add " + r.words()));
+      batches.put(family, lines);
+    }
+    return new IpRulePlan(batches);
   }
 
   /**

@@ -5,7 +5,6 @@ import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.net.Family;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,7 +27,7 @@ final class IptablesPlan {
           Pattern.quote("-m comment --comment " + IptablesChain.OWNER_COMMENT + " -j ") + "(\\S+)");
 
   private final List<Change> changes = new ArrayList<>();
-  private final Map<Family, String> batches = new EnumMap<>(Family.class);
+  private final List<IptablesBatches.Batch> batches = new ArrayList<>();
 
   private IptablesPlan() {}
 
@@ -37,15 +36,21 @@ final class IptablesPlan {
   }
 
   /** The iptables-restore input per family; a family without changes has none. */
-  Map<Family, String> batches() {
-    return Collections.unmodifiableMap(batches);
+  IptablesBatches batches() {
+    return new IptablesBatches(batches);
   }
 
+  /**
+   * @param declared the declared chains, with their canonical rules when canonicalized
+   * @param live the state read from the host
+   */
   static IptablesPlan of(IptablesState declared, IptablesState live) {
     IptablesState.Reading reading = live.reading();
     if (reading == null) {
       throw new IllegalArgumentException("the live iptables state has no reading of the host");
     }
+    Map<String, List<String>> canonical =
+        declared.reading() == null ? Map.of() : declared.reading().canonical();
     IptablesPlan plan = new IptablesPlan();
     List<Change> deletions = new ArrayList<>();
     Map<String, Change> byKey = new LinkedHashMap<>();
@@ -58,7 +63,7 @@ final class IptablesPlan {
                 .filter(c -> c.family() == family && c.table() == table)
                 .toList();
         TableBatch ops =
-            planTable(family, table, chains, ruleset.table(table), reading, byKey, deletions);
+            planTable(family, table, chains, ruleset.table(table), canonical, byKey, deletions);
         if (!ops.isEmpty()) {
           batch.append('*').append(table).append('\n');
           ops.appendTo(batch);
@@ -66,7 +71,8 @@ final class IptablesPlan {
         }
       }
       if (!batch.isEmpty()) {
-        plan.batches.put(family, batch.toString());
+        plan.batches.add(
+            new IptablesBatches.Batch(family, backendOf(reading, family), batch.toString()));
       }
     }
     for (IptablesChain chain : declared.chains()) {
@@ -120,7 +126,7 @@ final class IptablesPlan {
       IptablesTable table,
       List<IptablesChain> declared,
       SavedRuleset.Table live,
-      IptablesState.Reading reading,
+      Map<String, List<String>> canonical,
       Map<String, Change> byKey,
       List<Change> deletions) {
     TableBatch ops = new TableBatch();
@@ -137,7 +143,7 @@ final class IptablesPlan {
     Set<String> declaredNames = new HashSet<>();
     for (IptablesChain chain : declared) {
       declaredNames.add(chain.name());
-      List<String> want = reading.canonical().getOrDefault(chain.key(), chain.rules());
+      List<String> want = canonical.getOrDefault(chain.key(), chain.rules());
       List<FieldChange> fields = new ArrayList<>();
       String liveJump = describeLiveJump(live, table, chain.name());
       // A chain restored from a snapshot may have had no owned jump: then none is wanted.
@@ -153,7 +159,9 @@ final class IptablesPlan {
       List<String> have = live.rules(chain.name());
       if (!exists || !have.equals(want)) {
         ops.chainHeads.add(":" + chain.name() + " - [0:0]");
-        chain.rules().forEach(r -> ops.ruleAdds.add("-A " + chain.name() + " " + r));
+        // The rules as the host's iptables printed them in the throw-away namespace: what the
+        // diff showed is what goes in.
+        want.forEach(r -> ops.ruleAdds.add("-A " + chain.name() + " " + r));
         fields.addAll(ruleChanges(exists ? have : List.of(), want));
       }
       String after = render(chain.name(), wantJump, want);
@@ -187,6 +195,88 @@ final class IptablesPlan {
               fields));
     }
     return ops;
+  }
+
+  private static IptablesBackend backendOf(IptablesState.Reading reading, Family family) {
+    IptablesBackend backend = reading.backends().get(family);
+    if (backend == null) {
+      throw new IllegalArgumentException("no iptables backend was read for " + family);
+    }
+    return backend;
+  }
+
+  /**
+   * The restore inputs that put a snapshot back whatever the host holds now: per table that the
+   * declared or snapshot chains live in, the owned chains are created or flushed and refilled from
+   * the snapshot's saved lines, the built-in chains that hold (or may have got) an owned jump are
+   * flushed and refilled from the snapshot (foreign rules included, in one transaction), and
+   * declared chains the snapshot did not have are removed.
+   */
+  static IptablesBatches restore(IptablesState snapshot, IptablesState declared) {
+    IptablesState.Reading reading = snapshot.reading();
+    if (reading == null) {
+      throw new IllegalArgumentException("a snapshot is a state read from a host");
+    }
+    List<IptablesBatches.Batch> batches = new ArrayList<>();
+    for (Family family : Family.values()) {
+      SavedRuleset ruleset = reading.ruleset(family);
+      StringBuilder input = new StringBuilder();
+      for (IptablesTable table : IptablesTable.values()) {
+        SavedRuleset.Table had = ruleset.table(table);
+        List<IptablesChain> chains =
+            declared.chains().stream()
+                .filter(c -> c.family() == family && c.table() == table)
+                .toList();
+        Set<String> owned = ownedChains(had, table);
+        if (chains.isEmpty() && owned.isEmpty()) {
+          continue;
+        }
+        Set<String> restored = new LinkedHashSet<>();
+        Set<String> removed = new LinkedHashSet<>();
+        Set<String> builtins = new LinkedHashSet<>();
+        for (IptablesChain chain : chains) {
+          (had.hasChain(chain.name()) ? restored : removed).add(chain.name());
+          if (chain.jumpFrom() != null) {
+            builtins.add(chain.jumpFrom());
+          }
+        }
+        restored.addAll(owned);
+        for (String builtin : table.builtins()) {
+          if (had.rules(builtin).stream().anyMatch(r -> ownedTarget(r).isPresent())) {
+            builtins.add(builtin);
+          }
+        }
+        input.append('*').append(table).append('\n');
+        for (String chain : restored) {
+          input.append(':').append(chain).append(" - [0:0]\n");
+        }
+        for (String chain : removed) {
+          input.append(':').append(chain).append(" - [0:0]\n");
+        }
+        for (String builtin : table.builtins()) {
+          if (builtins.contains(builtin)) {
+            input.append("-F ").append(builtin).append('\n');
+            for (String rule : had.rules(builtin)) {
+              input.append("-A ").append(builtin).append(' ').append(rule).append('\n');
+            }
+          }
+        }
+        for (String chain : restored) {
+          for (String rule : had.rules(chain)) {
+            input.append("-A ").append(chain).append(' ').append(rule).append('\n');
+          }
+        }
+        for (String chain : removed) {
+          input.append("-X ").append(chain).append('\n');
+        }
+        input.append("COMMIT\n");
+      }
+      if (!input.isEmpty()) {
+        batches.add(
+            new IptablesBatches.Batch(family, backendOf(reading, family), input.toString()));
+      }
+    }
+    return new IptablesBatches(batches);
   }
 
   private static List<String> jumpsOf(

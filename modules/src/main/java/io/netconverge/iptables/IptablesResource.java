@@ -1,7 +1,7 @@
 package io.netconverge.iptables;
 
-import io.netconverge.core.engine.Change;
 import io.netconverge.core.engine.DeclarationRejectedException;
+import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.ResourceModule;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  *
  * <p>Write: one {@code *-restore --noflush} per family with changes, all tables in it.
  */
-public final class IptablesResource implements ResourceModule<IptablesState> {
+public final class IptablesResource implements ResourceModule<IptablesState, IptablesBatches> {
 
   /** A fixed script: the data (the rules) only ever travels on stdin. */
   private static final String CANONICALIZE = "\"$1\" && exec \"$2\"";
@@ -85,17 +85,30 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
       backends.put(family, backend);
       rulesets.put(family, ruleset);
     }
+    IptablesState.Reading reading = new IptablesState.Reading(backends, rulesets, Map.of());
+    return new IptablesState(liveChains(declared, reading), reading);
+  }
+
+  /**
+   * The declared chains as the live host's iptables prints them, loaded into a throw-away network
+   * namespace with the backend the live read found.
+   */
+  @Override
+  public IptablesState canonical(Executor executor, IptablesState declared, IptablesState live)
+      throws ExecException {
+    IptablesState.Reading reading = live.reading();
     Map<String, List<String>> canonical = new LinkedHashMap<>();
     for (Family family : Family.values()) {
       List<IptablesChain> chains =
           declared.chains().stream().filter(c -> c.family() == family).toList();
       if (!chains.isEmpty()) {
         canonical.putAll(
-            canonicalize(executor, backends.get(family), family, chains, rulesets.get(family)));
+            canonicalize(
+                executor, reading.backends().get(family), family, chains, reading.ruleset(family)));
       }
     }
-    IptablesState.Reading reading = new IptablesState.Reading(backends, rulesets, canonical);
-    return new IptablesState(liveChains(declared, reading), reading);
+    return new IptablesState(
+        declared.chains(), new IptablesState.Reading(reading.backends(), Map.of(), canonical));
   }
 
   private IptablesBackend detect(Executor executor) throws ExecException {
@@ -378,20 +391,23 @@ public final class IptablesResource implements ResourceModule<IptablesState> {
   }
 
   @Override
-  public List<Change> diff(IptablesState declared, IptablesState live) {
-    return IptablesPlan.of(declared, live).changes();
+  public Diff<IptablesBatches> diff(IptablesState declared, IptablesState live) {
+    IptablesPlan plan = IptablesPlan.of(declared, live);
+    return new Diff<>(plan.changes(), plan.batches());
+  }
+
+  /** One {@code *-restore -w --noflush} per family with changes, all its tables in it. */
+  @Override
+  public List<Command> commands(IptablesBatches plan) {
+    return plan.batches().stream()
+        .map(
+            b ->
+                Command.of(b.backend().restore(b.family()), "-w", "--noflush").withStdin(b.input()))
+        .toList();
   }
 
   @Override
-  public void apply(
-      Executor executor, IptablesState declared, IptablesState live, List<Change> changes)
-      throws ExecException {
-    IptablesPlan plan = IptablesPlan.of(declared, live);
-    for (var batch : plan.batches().entrySet()) {
-      IptablesBackend backend = live.reading().backends().get(batch.getKey());
-      executor.check(
-          Command.of(backend.restore(batch.getKey()), "-w", "--noflush")
-              .withStdin(batch.getValue()));
-    }
+  public IptablesBatches restore(IptablesState snapshot, IptablesState declared) {
+    return IptablesPlan.restore(snapshot, declared);
   }
 }

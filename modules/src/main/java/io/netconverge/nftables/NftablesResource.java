@@ -2,6 +2,7 @@ package io.netconverge.nftables;
 
 import io.netconverge.core.engine.Change;
 import io.netconverge.core.engine.DeclarationRejectedException;
+import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.engine.ResourceModule;
 import io.netconverge.core.exec.Command;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +33,7 @@ import java.util.regex.Pattern;
  * every table that differs. Tables the host state does not declare are never read into the diff nor
  * written.
  */
-public final class NftablesResource implements ResourceModule<NftState> {
+public final class NftablesResource implements ResourceModule<NftState, NftPlan> {
 
   /** Loads stdin into a fresh network namespace that dies with the process, then lists it. */
   static final List<String> CANONICALIZE =
@@ -59,7 +61,6 @@ public final class NftablesResource implements ResourceModule<NftState> {
 
   @Override
   public NftState read(Executor executor, NftState declared) throws ExecException {
-    Map<NftTableName, TableForm> declaredForms = canonicalize(executor, declared);
     ExecResult live = executor.check(Command.of(READ_LIVE));
     Set<NftTableName> owned = new HashSet<>();
     declared.tables().forEach(t -> owned.add(t.name()));
@@ -81,7 +82,13 @@ public final class NftablesResource implements ResourceModule<NftState> {
         liveForms.put(t.name(), form);
       }
     }
-    return new NftState(tables, declaredForms, liveForms);
+    return new NftState(tables, Map.of(), liveForms);
+  }
+
+  @Override
+  public NftState canonical(Executor executor, NftState declared, NftState live)
+      throws ExecException {
+    return new NftState(declared.tables(), canonicalize(executor, declared), Map.of());
   }
 
   /** The declared tables as the target's nft prints them, from a throw-away network namespace. */
@@ -135,78 +142,98 @@ public final class NftablesResource implements ResourceModule<NftState> {
   }
 
   @Override
-  public List<Change> diff(NftState declared, NftState live) {
+  public Diff<NftPlan> diff(NftState declared, NftState live) {
     List<Change> changes = new ArrayList<>();
+    StringBuilder script = new StringBuilder();
     for (NftTable table : declared.tables()) {
       String resource = "nftables table " + table.name();
-      Optional<TableForm> have = Optional.ofNullable(live.liveForms().get(table.name()));
+      String id = table.name().toString();
+      TableForm have = live.liveForms().get(table.name());
       if (table.definition().isEmpty()) {
-        changes.add(
-            have.map(
-                    h ->
-                        Change.delete(
-                            resource,
-                            h.definition(),
-                            List.of(FieldChange.removed("table", h.definition()))))
-                .orElseGet(() -> Change.ok(resource, null)));
+        if (have == null) {
+          changes.add(Change.ok(resource, null));
+        } else {
+          changes.add(
+              Change.delete(
+                  resource,
+                  have.definition(),
+                  List.of(FieldChange.removed("table", have.definition()))));
+          deleteTable(script, id);
+        }
         continue;
       }
-      TableForm want = live.declaredForms().get(table.name());
+      TableForm want = declared.declaredForms().get(table.name());
       if (want == null) {
         throw new IllegalStateException(
             "table " + table.name() + " was not read through the target's nft before the diff");
       }
-      if (have.isEmpty()) {
+      if (have == null) {
         TableForm empty =
             new TableForm(table.name(), want.attributes(), want.attributesText(), List.of(), "");
         changes.add(Change.create(resource, want.definition(), NftDiff.fields(want, empty)));
+        deleteTable(script, id);
+        defineTable(script, id, want);
         continue;
       }
-      List<FieldChange> fields = NftDiff.fields(want, have.get());
-      changes.add(
-          fields.isEmpty()
-              ? Change.ok(resource, have.get().definition())
-              : Change.update(resource, have.get().definition(), want.definition(), fields));
-    }
-    return changes;
-  }
-
-  @Override
-  public void apply(Executor executor, NftState declared, NftState live, List<Change> changes)
-      throws ExecException {
-    StringBuilder script = new StringBuilder();
-    for (NftTable table : declared.tables()) {
-      String resource = "nftables table " + table.name();
-      boolean changed =
-          changes.stream().anyMatch(c -> c.resource().equals(resource) && c.changes());
-      if (!changed) {
+      List<FieldChange> fields = NftDiff.fields(want, have);
+      if (fields.isEmpty()) {
+        changes.add(Change.ok(resource, have.definition()));
         continue;
       }
-      String id = table.name().toString();
-      Optional<String> body = table.body();
-      if (body.isEmpty()) {
-        // "add" first makes the delete valid whether or not the table is still there.
-        script.append("table ").append(id).append('\n');
-        script.append("delete table ").append(id).append('\n');
-        continue;
-      }
-      TableForm have = live.liveForms().get(table.name());
-      TableForm want = live.declaredForms().get(table.name());
-      boolean inPlace = have != null && want != null && NftDiff.onlyRulesDiffer(want, have);
-      if (inPlace) {
+      changes.add(Change.update(resource, have.definition(), want.definition(), fields));
+      if (NftDiff.onlyRulesDiffer(want, have)) {
         script.append("flush table ").append(id).append('\n');
+        defineTable(script, id, want);
       } else {
-        script.append("table ").append(id).append('\n');
-        script.append("delete table ").append(id).append('\n');
-      }
-      script.append("table ").append(id).append(" {\n").append(body.get()).append("\n}\n");
-      if (!inPlace && have != null && want != null) {
+        deleteTable(script, id);
+        defineTable(script, id, want);
         script.append(runtimeElements(id, want, have));
       }
     }
-    if (!script.isEmpty()) {
-      executor.check(new Command(APPLY, script.toString(), Executor.DEFAULT_TIMEOUT));
+    return new Diff<>(changes, new NftPlan(script.toString()));
+  }
+
+  /** "add" first makes the delete valid whether or not the table is there. */
+  private static void deleteTable(StringBuilder script, String id) {
+    script.append("table ").append(id).append('\n');
+    script.append("delete table ").append(id).append('\n');
+  }
+
+  /**
+   * What reaches the host is nft's own listing of that one table, as the throw-away namespace
+   * printed it, never the user's text: a definition cannot say anything about another table.
+   */
+  private static void defineTable(StringBuilder script, String id, TableForm form) {
+    script.append("table ").append(id).append(" {\n").append(form.definition()).append("}\n");
+  }
+
+  /** One {@code nft -f -} transaction: all or nothing. */
+  @Override
+  public List<Command> commands(NftPlan plan) {
+    if (plan.script().isEmpty()) {
+      return List.of();
     }
+    return List.of(new Command(APPLY, plan.script(), Executor.DEFAULT_TIMEOUT));
+  }
+
+  /**
+   * Every declared or snapshot table is deleted (whether there or not) and the snapshot's tables
+   * are loaded again from nft's listing of them, in one transaction.
+   */
+  @Override
+  public NftPlan restore(NftState snapshot, NftState declared) {
+    StringBuilder script = new StringBuilder();
+    Set<NftTableName> names = new LinkedHashSet<>();
+    declared.tables().forEach(t -> names.add(t.name()));
+    names.addAll(snapshot.liveForms().keySet());
+    for (NftTableName name : names) {
+      deleteTable(script, name.toString());
+      TableForm had = snapshot.liveForms().get(name);
+      if (had != null) {
+        defineTable(script, name.toString(), had);
+      }
+    }
+    return new NftPlan(script.toString());
   }
 
   /**

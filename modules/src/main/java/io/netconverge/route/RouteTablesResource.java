@@ -1,6 +1,7 @@
 package io.netconverge.route;
 
 import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.engine.ResourceModule;
 import io.netconverge.core.exec.Command;
@@ -28,7 +29,7 @@ import java.util.Optional;
  * each), then one {@code ip -batch -} per family. Routes of the kernel (proto kernel) are never
  * read as ours nor removed; tables not declared are never touched.
  */
-public final class RouteTablesResource implements ResourceModule<RouteTablesState> {
+public final class RouteTablesResource implements ResourceModule<RouteTablesState, RoutePlan> {
 
   /**
    * Prints, in sections, rt_tables and every rt_tables.d/*.conf, whether rt_tables.d and
@@ -93,11 +94,19 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
             "table " + t.ref() + " is table " + id + ", which the file already declares");
       }
     }
+    List<CapturedRoute> captured = new ArrayList<>();
     for (Family family : Family.values()) {
       for (RouteJson.InTable r : routes(executor, family)) {
         List<Route> in = byTable.get(r.table());
         if (in != null) {
           in.add(r.route());
+        }
+      }
+      if (!byTable.isEmpty()) {
+        for (CapturedRoute r : capture(executor, family)) {
+          if (byTable.containsKey(r.table())) {
+            captured.add(r);
+          }
         }
       }
     }
@@ -106,7 +115,22 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
       // Read back as a table that purges: declaring a snapshot again restores it exactly.
       tables.add(new RouteTable(new TableRef(id, t.ref().name()), true, byTable.get(id)));
     }
-    return new RouteTablesState(tables, files);
+    return new RouteTablesState(tables, files, captured);
+  }
+
+  /** The routes as ip prints them as text: every attribute, in words ip takes back. */
+  private static List<CapturedRoute> capture(Executor executor, Family family)
+      throws ExecException {
+    Command command =
+        Command.of("ip", "-N", family.ipOption(), "-d", "route", "show", "table", "all");
+    ExecResult result = executor.run(command);
+    if (IpBatch.familyMissing(family, result)) {
+      return List.of();
+    }
+    if (!result.ok()) {
+      throw ExecException.failed(executor, command, result);
+    }
+    return CapturedRoute.parse(result.stdout(), family);
   }
 
   private static List<RouteJson.InTable> routes(Executor executor, Family family)
@@ -186,23 +210,15 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
   }
 
   @Override
-  public List<Change> diff(RouteTablesState declared, RouteTablesState live) {
+  public Diff<RoutePlan> diff(RouteTablesState declared, RouteTablesState live) {
     List<Change> changes = new ArrayList<>();
-    for (Op op : plan(declared, live)) {
-      changes.add(op.change());
-    }
-    return changes;
-  }
-
-  @Override
-  public void apply(
-      Executor executor, RouteTablesState declared, RouteTablesState live, List<Change> changes)
-      throws ExecException {
+    List<RoutePlan.FileWrite> files = new ArrayList<>();
     Map<Family, List<RouteOp>> adds = new EnumMap<>(Family.class);
     Map<Family, List<String>> deletes = new EnumMap<>(Family.class);
     for (Op op : plan(declared, live)) {
+      changes.add(op.change());
       if (op instanceof FileOp f) {
-        writeFile(executor, f);
+        files.add(new RoutePlan.FileWrite(f.folder(), f.content()));
       } else if (op instanceof RouteOp r) {
         if (r.add() != null) {
           adds.computeIfAbsent(r.add().family(), k -> new ArrayList<>()).add(r);
@@ -214,6 +230,7 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
         }
       }
     }
+    Map<Family, List<String>> batches = new EnumMap<>(Family.class);
     for (Family family : Family.values()) {
       List<String> lines = new ArrayList<>();
       adds.getOrDefault(family, List.of()).stream()
@@ -225,19 +242,73 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
                           + (r.replace() ? "replace " : "add ")
                           + String.join(" ", r.add().words(r.table()))));
       lines.addAll(deletes.getOrDefault(family, List.of()));
-      IpBatch.run(executor, family, lines);
+      if (!lines.isEmpty()) {
+        batches.put(family, lines);
+      }
     }
+    return new Diff<>(changes, new RoutePlan(files, batches));
   }
 
-  private void writeFile(Executor executor, FileOp f) throws ExecException {
-    Path path = iproute2Dir.resolve(f.folder()).resolve(Iproute2Files.FILE);
-    if (f.content() == null) {
-      executor.check("rm", "-f", "--", path.toString());
-    } else {
-      executor.check(
-          Command.of("sh", "-c", WRITE_FILE, "netconverge", path.toString())
-              .withStdin(f.content()));
+  /** Our name files first (one process each), then one {@code ip -batch -} per family. */
+  @Override
+  public List<Command> commands(RoutePlan plan) {
+    List<Command> commands = new ArrayList<>();
+    for (RoutePlan.FileWrite f : plan.files()) {
+      Path path = iproute2Dir.resolve(f.folder()).resolve(Iproute2Files.FILE);
+      if (f.content() == null) {
+        commands.add(Command.of("rm", "-f", "--", path.toString()));
+      } else {
+        commands.add(
+            Command.of("sh", "-c", WRITE_FILE, "netconverge", path.toString())
+                .withStdin(f.content()));
+      }
     }
+    plan.batches().forEach((family, lines) -> commands.add(IpBatch.command(family, lines)));
+    return commands;
+  }
+
+  /**
+   * Our name files as they were, then per table: every route of our protocol goes ({@code route
+   * flush ... proto}, whatever the apply got to), and every route the snapshot held is put back
+   * with {@code route replace} in the words ip printed it, attributes we do not model included.
+   * Routes of other protocols that the apply did not touch are replaced by themselves.
+   */
+  @Override
+  public RoutePlan restore(RouteTablesState snapshot, RouteTablesState declared) {
+    List<RoutePlan.FileWrite> files = new ArrayList<>();
+    Iproute2Files had = snapshot.files();
+    if (had != null) {
+      if (had.tablesDir()) {
+        files.add(new RoutePlan.FileWrite("rt_tables.d", had.tablesConf()));
+      }
+      if (had.protosDir()) {
+        files.add(new RoutePlan.FileWrite("rt_protos.d", had.protosConf()));
+      }
+    }
+    Map<String, Long> names = had == null ? TableRef.RESERVED : had.names();
+    Map<Family, List<String>> batches = new EnumMap<>(Family.class);
+    for (Family family : Family.values()) {
+      boolean used =
+          snapshot.captured().stream().anyMatch(r -> r.family() == family)
+              || declared.tables().stream()
+                  .flatMap(t -> t.routes().stream())
+                  .anyMatch(r -> r.family() == family);
+      if (!used) {
+        continue;
+      }
+      List<String> lines = new ArrayList<>();
+      for (RouteTable t : snapshot.tables()) {
+        t.ref()
+            .resolve(names)
+            .ifPresent(id -> lines.add("route flush table " + id + " proto " + protocol));
+      }
+      snapshot.captured().stream()
+          .filter(r -> r.family() == family)
+          .sorted(Comparator.comparingInt(CapturedRoute::batchOrder))
+          .forEach(r -> lines.add("route replace " + r.words()));
+      batches.put(family, lines);
+    }
+    return new RoutePlan(files, batches);
   }
 
   /** One step of converging: a change to report and what to run for it. */

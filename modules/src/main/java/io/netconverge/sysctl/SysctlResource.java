@@ -1,6 +1,7 @@
 package io.netconverge.sysctl;
 
 import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.engine.ResourceModule;
 import io.netconverge.core.exec.Command;
@@ -16,9 +17,9 @@ import java.util.Map;
 /**
  * Kernel parameters under /proc/sys. Read: one {@code grep -H} over every declared file (through
  * the executor, so it works in a namespace or remotely). Write: one {@code sysctl -w} with every
- * changed key, in declared order.
+ * changed key, in declared order; a restore writes every value read before.
  */
-public final class SysctlResource implements ResourceModule<SysctlState> {
+public final class SysctlResource implements ResourceModule<SysctlState, SysctlPlan> {
 
   @Override
   public String kind() {
@@ -93,37 +94,43 @@ public final class SysctlResource implements ResourceModule<SysctlState> {
   }
 
   @Override
-  public List<Change> diff(SysctlState declared, SysctlState live) {
+  public Diff<SysctlPlan> diff(SysctlState declared, SysctlState live) {
     List<Change> changes = new ArrayList<>();
+    Map<SysctlKey, String> writes = new LinkedHashMap<>();
     for (var e : declared.values().entrySet()) {
       String resource = "sysctl " + e.getKey();
       String want = SysctlState.canonical(e.getValue());
       String have = live.values().get(e.getKey());
       if (have == null) {
         changes.add(Change.create(resource, want, List.of(FieldChange.added("value", want))));
+        writes.put(e.getKey(), want);
       } else if (SysctlState.canonical(have).equals(want)) {
         changes.add(Change.ok(resource, have));
       } else {
         changes.add(
             Change.update(resource, have, want, List.of(new FieldChange("value", have, want))));
+        writes.put(e.getKey(), want);
       }
     }
-    return changes;
+    return new Diff<>(changes, new SysctlPlan(writes));
   }
 
+  /** One {@code sysctl -w} with every key to write, in declared order. */
   @Override
-  public void apply(Executor executor, SysctlState declared, SysctlState live, List<Change> changes)
-      throws ExecException {
+  public List<Command> commands(SysctlPlan plan) {
+    if (plan.writes().isEmpty()) {
+      return List.of();
+    }
     List<String> argv = new ArrayList<>(List.of("sysctl", "-q", "-w"));
-    for (var e : declared.values().entrySet()) {
-      String have = live.values().get(e.getKey());
-      String want = SysctlState.canonical(e.getValue());
-      if (have == null || !SysctlState.canonical(have).equals(want)) {
-        argv.add(e.getKey() + "=" + want);
-      }
-    }
-    if (argv.size() > 3) {
-      executor.check(Command.of(argv));
-    }
+    plan.writes().forEach((key, value) -> argv.add(key + "=" + value));
+    return List.of(Command.of(argv));
+  }
+
+  /** Writes back every value the snapshot read, whatever the keys hold now. */
+  @Override
+  public SysctlPlan restore(SysctlState snapshot, SysctlState declared) {
+    Map<SysctlKey, String> writes = new LinkedHashMap<>();
+    snapshot.values().forEach((key, value) -> writes.put(key, value));
+    return new SysctlPlan(writes);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netconverge.core.engine.Action;
 import io.netconverge.core.engine.Change;
+import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.net.Family;
 import io.netconverge.core.net.InterfaceName;
@@ -20,6 +21,8 @@ class IpRulesResourceTest {
 
   private static final List<String> READ4 = List.of("ip", "-N", "-4", "-j", "-d", "rule", "show");
   private static final List<String> READ6 = List.of("ip", "-N", "-6", "-j", "-d", "rule", "show");
+  private static final List<String> TEXT4 = List.of("ip", "-N", "-4", "-d", "rule", "show");
+  private static final List<String> TEXT6 = List.of("ip", "-N", "-6", "-d", "rule", "show");
 
   private final IpRulesResource module =
       new IpRulesResource(77, Path.of("/tmp/nc-iproute2-capture"));
@@ -32,7 +35,9 @@ class IpRulesResourceTest {
     return new FakeExecutor()
         .on(List.of("sh", "-c"), resource("/route/iproute2-files.txt"))
         .on(READ4, resource("/iprule/rule-4.json"))
-        .on(READ6, resource("/iprule/rule-6.json"));
+        .on(READ6, resource("/iprule/rule-6.json"))
+        .on(TEXT4, resource("/iprule/rule-4-numeric.txt"))
+        .on(TEXT6, resource("/iprule/rule-6-numeric.txt"));
   }
 
   private static IpRule rule(Long priority, String fwmark, String from, String table) {
@@ -114,10 +119,10 @@ class IpRulesResourceTest {
   }
 
   @Test
-  void readsOnlyOurRulesInTwoProcesses() throws Exception {
+  void readsOnlyOurRulesInFourProcesses() throws Exception {
     FakeExecutor host = host();
     IpRulesState live = module.read(host, declared(rule(1010L, "0xa/0xff", null, "isp1")));
-    assertThat(host.argvs()).containsExactly(READ4, READ6);
+    assertThat(host.argvs()).containsExactly(READ4, TEXT4, READ6, TEXT6);
     assertThat(live.rules()).allMatch(r -> r.protocol() == 77);
     assertThat(live.rules()).hasSize(11);
   }
@@ -146,7 +151,7 @@ class IpRulesResourceTest {
                 77),
             rule(1010L, "10/0xff", null, "isp1"),
             rule(1301L, "0x8e", null, "120"));
-    List<Change> changes = module.diff(declared, module.read(host(), declared));
+    List<Change> changes = module.diff(declared, module.read(host(), declared)).changes();
     assertThat(changes.subList(0, 3))
         .extracting(Change::action)
         .containsExactly(Action.OK, Action.OK, Action.UPDATE);
@@ -159,7 +164,7 @@ class IpRulesResourceTest {
   @Test
   void aRuleWithoutPriorityMatchesOursAtAnyPriorityAndIsNeverAddedTwice() throws Exception {
     IpRulesState declared = declared(rule(null, "0x8e", null, "isp2"));
-    List<Change> changes = module.diff(declared, module.read(host(), declared));
+    List<Change> changes = module.diff(declared, module.read(host(), declared)).changes();
     assertThat(changes.get(0).action()).isEqualTo(Action.OK);
     assertThat(changes.get(0).before()).isEqualTo("1009: from all fwmark 0x8e lookup 120 proto 77");
     assertThat(changes).filteredOn(c -> c.action() == Action.CREATE).isEmpty();
@@ -170,7 +175,7 @@ class IpRulesResourceTest {
     // 1400 from all lookup 200 exists with protocol 99: it is not ours, so ours is added beside it
     // (the kernel keeps both: the protocol is part of a rule's identity).
     IpRulesState declared = declared(rule(1400L, null, null, "200"));
-    List<Change> changes = module.diff(declared, module.read(host(), declared));
+    List<Change> changes = module.diff(declared, module.read(host(), declared)).changes();
     assertThat(changes.get(0).action()).isEqualTo(Action.CREATE);
     assertThat(changes.get(0).after()).isEqualTo("1400: from all lookup 200 proto 77");
     assertThat(changes)
@@ -203,12 +208,11 @@ class IpRulesResourceTest {
                     null),
                 77));
     IpRulesState live = module.read(host(), declared);
-    List<Change> changes = module.diff(declared, live);
-    FakeExecutor apply = new FakeExecutor().on(List.of("ip"), "");
-    module.apply(apply, declared, live, changes);
-    assertThat(apply.argvs())
+    List<Command> commands = module.commands(module.diff(declared, live).plan());
+    assertThat(commands)
+        .extracting(Command::argv)
         .containsExactly(List.of("ip", "-4", "-batch", "-"), List.of("ip", "-6", "-batch", "-"));
-    String v4 = apply.commands().get(0).stdin();
+    String v4 = commands.get(0).stdin();
     assertThat(v4)
         .startsWith("rule add from all fwmark 0x14/0xff table 120 protocol 77\n")
         .contains("rule del priority 1009 from all fwmark 0x8e table 120 protocol 77\n")
@@ -218,7 +222,7 @@ class IpRulesResourceTest {
         .doesNotContain("fwmark 0xa/0xff")
         .doesNotContain("protocol 4");
     assertThat(v4.lines()).hasSize(1 + 8);
-    assertThat(apply.commands().get(1).stdin())
+    assertThat(commands.get(1).stdin())
         .isEqualTo("rule del priority 1020 not from 2001:db8:1::/64 table 110 protocol 77\n");
   }
 
@@ -266,9 +270,9 @@ class IpRulesResourceTest {
     FakeExecutor host = host();
     IpRulesState declared = declared(rule(1600L, null, "192.0.2.0/24", "lab"));
     IpRulesState live = module.read(host, declared);
-    assertThat(host.argvs()).hasSize(3);
+    assertThat(host.argvs()).hasSize(5);
     assertThat(host.argvs().get(0).get(0)).isEqualTo("sh");
-    List<Change> changes = module.diff(declared, live);
+    List<Change> changes = module.diff(declared, live).changes();
     assertThat(changes.get(0).after()).isEqualTo("1600: from 192.0.2.0/24 lookup 201 proto 77");
   }
 
@@ -277,5 +281,43 @@ class IpRulesResourceTest {
     assertThatThrownBy(() -> module.read(host(), declared(rule(5L, "1", null, "nowhere"))))
         .isInstanceOf(ExecException.class)
         .hasMessageContaining("names table 'nowhere', which is neither declared");
+  }
+
+  @Test
+  void ourRulesAreCapturedAsIpPrintedThemSelectorsWeDoNotModelIncluded() {
+    List<CapturedRule> rules =
+        CapturedRule.parse(
+            "700:\tfrom all tos 0x10 lookup 110 proto 77\n"
+                + "800:\tfrom all iif wan0 [detached] lookup 110 proto 77\n"
+                + "32766:\tfrom all lookup 254 proto 2\n",
+            Family.IPV4);
+    assertThat(rules)
+        .containsExactly(
+            new CapturedRule(Family.IPV4, 77, "priority 700 from all tos 0x10 lookup 110 proto 77"),
+            new CapturedRule(Family.IPV4, 77, "priority 800 from all iif wan0 lookup 110 proto 77"),
+            new CapturedRule(Family.IPV4, 2, "priority 32766 from all lookup 254 proto 2"));
+  }
+
+  @Test
+  void restoreFlushesOurProtocolAndAddsTheSnapshotsRulesBackInOrder() throws Exception {
+    IpRulesState declared = declared(rule(1010L, "0xa/0xff", null, "isp1"));
+    IpRulesState snapshot = module.read(host(), declared);
+    List<Command> commands = module.commands(module.restore(snapshot, declared));
+    assertThat(commands)
+        .extracting(Command::argv)
+        .containsExactly(List.of("ip", "-4", "-batch", "-"), List.of("ip", "-6", "-batch", "-"));
+    assertThat(commands.get(0).stdin().lines())
+        .startsWith(
+            "rule flush protocol 77",
+            "rule add priority 1009 from all fwmark 0x8e lookup 120 proto 77",
+            "rule add priority 1010 from all fwmark 0xa/0xff lookup 110 proto 77")
+        .contains("rule add priority 1500 from 192.0.2.0/24 goto 1600 proto 77")
+        .noneMatch(l -> l.contains("proto 4") || l.contains("proto 99") || l.contains("proto 2"))
+        .hasSize(1 + 10);
+    assertThat(commands.get(1).stdin())
+        .isEqualTo(
+            "rule flush protocol 77\n"
+                + "rule add priority 1010 from all fwmark 0xa/0xff lookup 110 proto 77\n"
+                + "rule add priority 1020 not from 2001:db8:1::/64 lookup 110 proto 77\n");
   }
 }

@@ -8,6 +8,7 @@ import io.netconverge.core.engine.Action;
 import io.netconverge.core.engine.Change;
 import io.netconverge.core.engine.DeclarationRejectedException;
 import io.netconverge.core.engine.Declared;
+import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecResult;
@@ -51,6 +52,12 @@ class IptablesResourceTest {
         .on(List.of("unshare"), Fixtures.text(canonicalFixture));
   }
 
+  /** Read, canonicalize and diff, as the runner does. */
+  private Diff<IptablesBatches> plan(FakeExecutor host, IptablesState declared) throws Exception {
+    IptablesState live = module.read(host, declared);
+    return module.diff(module.canonical(host, declared, live), live);
+  }
+
   @Test
   void declaredMarkAndAddressSpellingsEqualTheLiveOnes() throws Exception {
     FakeExecutor host = nftHost("canonical-marks.stdout");
@@ -59,7 +66,7 @@ class IptablesResourceTest {
             List.of(mangle("NC-MARK", "PREROUTING", JumpPosition.FIRST, MARK_RULES)));
 
     IptablesState live = module.read(host, declared);
-    List<Change> changes = module.diff(declared, live);
+    List<Change> changes = module.diff(module.canonical(host, declared, live), live).changes();
 
     assertThat(changes).hasSize(1);
     assertThat(changes.get(0).resource()).isEqualTo("iptables mangle NC-MARK");
@@ -101,8 +108,8 @@ class IptablesResourceTest {
     IptablesState declared =
         IptablesState.declared(List.of(mangle("NC-MARK", "PREROUTING", JumpPosition.FIRST, rules)));
 
-    IptablesState live = module.read(host, declared);
-    Change change = module.diff(declared, live).get(0);
+    Diff<IptablesBatches> diff = plan(host, declared);
+    Change change = diff.changes().get(0);
 
     assertThat(change.action()).isEqualTo(Action.UPDATE);
     assertThat(change.fields())
@@ -110,28 +117,39 @@ class IptablesResourceTest {
             FieldChange.added("rule 1", "-j MARK --set-xmark 0xa/0xff"),
             FieldChange.removed("rule 1", "-j MARK --set-xmark 0xa/0xffffffff"));
 
-    module.apply(host, declared, live, List.of(change));
-    Command write = host.commands().get(host.commands().size() - 1);
+    List<Command> commands = module.commands(diff.plan());
+    assertThat(commands).hasSize(1);
+    Command write = commands.get(0);
     assertThat(write.argv()).containsExactly("iptables-nft-restore", "-w", "--noflush");
+    // The rules as the host's iptables printed them: what the diff showed is what goes in.
     assertThat(write.stdin())
         .isEqualTo(
             "*mangle\n"
                 + ":NC-MARK - [0:0]\n"
                 + "-A NC-MARK -j MARK --set-xmark 0xa/0xff\n"
-                + "-A NC-MARK -s 10.31.66.9/24 -j RETURN\n"
-                + "-A NC-MARK -d 1.2.3.4 -j RETURN\n"
+                + "-A NC-MARK -s 10.31.66.0/24 -j RETURN\n"
+                + "-A NC-MARK -d 1.2.3.4/32 -j RETURN\n"
                 + "COMMIT\n");
   }
 
-  private static IptablesState liveWith(Map<String, List<String>> canonical) {
+  private static final Map<Family, IptablesBackend> NFT =
+      Map.of(Family.IPV4, IptablesBackend.NFT, Family.IPV6, IptablesBackend.NFT);
+
+  private static IptablesState live() {
     return new IptablesState(
         List.of(),
         new IptablesState.Reading(
-            Map.of(Family.IPV4, IptablesBackend.NFT, Family.IPV6, IptablesBackend.NFT),
+            NFT,
             Map.of(
                 Family.IPV4, Fixtures.ruleset("live-nft.stdout"),
                 Family.IPV6, Fixtures.ruleset("live6-nft.stdout")),
-            canonical));
+            Map.of()));
+  }
+
+  /** Declared chains with the rules canonicalization printed for them. */
+  private static IptablesState canonical(
+      List<IptablesChain> chains, Map<String, List<String>> canonical) {
+    return new IptablesState(chains, new IptablesState.Reading(NFT, Map.of(), canonical));
   }
 
   @Test
@@ -139,17 +157,19 @@ class IptablesResourceTest {
     // Live: [A, B, C] = set-xmark, -s, -d. Declared: [B, A, C].
     List<String> declaredRules = List.of(MARK_RULES.get(1), MARK_RULES.get(0), MARK_RULES.get(2));
     IptablesChain chain = mangle("NC-MARK", "PREROUTING", JumpPosition.FIRST, declaredRules);
-    IptablesState declared = IptablesState.declared(List.of(chain));
-    IptablesState live =
-        liveWith(
+    IptablesState declared =
+        canonical(
+            List.of(chain),
             Map.of(
                 chain.key(),
                 List.of(
                     "-s 10.31.66.0/24 -j RETURN",
                     "-j MARK --set-xmark 0xa/0xffffffff",
                     "-d 1.2.3.4/32 -j RETURN")));
+    IptablesState live = live();
 
-    Change change = module.diff(declared, live).get(0);
+    Diff<IptablesBatches> diff = module.diff(declared, live);
+    Change change = diff.changes().get(0);
     assertThat(change.action()).isEqualTo(Action.UPDATE);
     assertThat(change.fields())
         .containsExactly(
@@ -158,16 +178,15 @@ class IptablesResourceTest {
                 "-j MARK --set-xmark 0xa/0xffffffff",
                 "-j MARK --set-xmark 0xa/0xffffffff"));
 
-    FakeExecutor host = new FakeExecutor().on(List.of("iptables-nft-restore"), "");
-    module.apply(host, declared, live, List.of(change));
-    assertThat(host.commands()).hasSize(1);
-    assertThat(host.commands().get(0).stdin())
+    List<Command> commands = module.commands(diff.plan());
+    assertThat(commands).hasSize(1);
+    assertThat(commands.get(0).stdin())
         .isEqualTo(
             "*mangle\n"
                 + ":NC-MARK - [0:0]\n"
-                + "-A NC-MARK -s 10.31.66.9/24 -j RETURN\n"
-                + "-A NC-MARK -j MARK --set-mark 10\n"
-                + "-A NC-MARK -d 1.2.3.4 -j RETURN\n"
+                + "-A NC-MARK -s 10.31.66.0/24 -j RETURN\n"
+                + "-A NC-MARK -j MARK --set-xmark 0xa/0xffffffff\n"
+                + "-A NC-MARK -d 1.2.3.4/32 -j RETURN\n"
                 + "COMMIT\n");
   }
 
@@ -182,10 +201,12 @@ class IptablesResourceTest {
             JumpPosition.FIRST,
             List.of("-i lo -j ACCEPT"),
             null);
-    IptablesState declared = IptablesState.declared(List.of(input));
-    IptablesState live = liveWith(Map.of(input.key(), List.of("-i lo -j ACCEPT")));
+    IptablesState declared =
+        canonical(List.of(input), Map.of(input.key(), List.of("-i lo -j ACCEPT")));
+    IptablesState live = live();
 
-    List<Change> changes = module.diff(declared, live);
+    Diff<IptablesBatches> diff = module.diff(declared, live);
+    List<Change> changes = diff.changes();
     assertThat(changes)
         .extracting(Change::resource, Change::action)
         .containsExactly(
@@ -193,10 +214,11 @@ class IptablesResourceTest {
             // NC-MARK carries the owned jump and is declared no more: it goes.
             org.assertj.core.groups.Tuple.tuple("iptables mangle NC-MARK", Action.DELETE));
 
-    FakeExecutor host = new FakeExecutor().on(List.of("iptables-nft-restore"), "");
-    module.apply(host, declared, live, changes);
-    assertThat(host.argvs()).containsExactly(List.of("iptables-nft-restore", "-w", "--noflush"));
-    String batch = host.commands().get(0).stdin();
+    List<Command> commands = module.commands(diff.plan());
+    assertThat(commands)
+        .extracting(Command::argv)
+        .containsExactly(List.of("iptables-nft-restore", "-w", "--noflush"));
+    String batch = commands.get(0).stdin();
     assertThat(batch)
         .isEqualTo(
             "*filter\n"
@@ -224,22 +246,24 @@ class IptablesResourceTest {
             List.of("-j MARK --set-mark 10"),
             null);
     IptablesChain v4 = mangle("NC-MARK", "PREROUTING", JumpPosition.FIRST, MARK_RULES);
-    IptablesState declared = IptablesState.declared(List.of(v4, v6));
-    IptablesState live =
-        liveWith(
+    IptablesState live = live();
+    IptablesState declared =
+        canonical(
+            List.of(v4, v6),
             Map.of(
                 v4.key(),
                 Fixtures.ruleset("live-nft.stdout").table(IptablesTable.MANGLE).rules("NC-MARK"),
                 v6.key(),
                 List.of("-j MARK --set-xmark 0xa/0xffffffff")));
 
-    List<Change> changes = module.diff(declared, live);
+    Diff<IptablesBatches> diff = module.diff(declared, live);
+    List<Change> changes = diff.changes();
     assertThat(changes).extracting(Change::action).containsExactly(Action.OK, Action.CREATE);
     assertThat(changes.get(1).resource()).isEqualTo("ip6tables mangle NC-MARK");
 
-    FakeExecutor host = new FakeExecutor().on(List.of("ip6tables-nft-restore"), "");
-    module.apply(host, declared, live, changes);
-    assertThat(host.argvs()).containsExactly(List.of("ip6tables-nft-restore", "-w", "--noflush"));
+    assertThat(module.commands(diff.plan()))
+        .extracting(Command::argv)
+        .containsExactly(List.of("ip6tables-nft-restore", "-w", "--noflush"));
   }
 
   @Test
@@ -262,7 +286,7 @@ class IptablesResourceTest {
             List.of("iptables", "--version"),
             List.of("iptables-legacy-save"),
             List.of("ip6tables-legacy-save"));
-    assertThat(module.diff(declared, live)).isEmpty();
+    assertThat(module.diff(declared, live).changes()).isEmpty();
   }
 
   @Test
@@ -326,14 +350,14 @@ class IptablesResourceTest {
 
   @Test
   void aRuleIptablesRejectsNamesItsFileLineAndTheToolsWords() throws Exception {
-    Declared<?> declared = Netconverge.parse(BAD_FILE, "router.yaml").declared().get(0);
+    Declared<?, ?> declared = Netconverge.parse(BAD_FILE, "router.yaml").declared().get(0);
     FakeExecutor host =
         nftHost("canonical-marks.stdout")
             .on(
                 List.of("unshare"),
                 c -> new ExecResult(2, "", Fixtures.text("rejected-option.stderr")));
 
-    assertThatThrownBy(() -> declared.read(host))
+    assertThatThrownBy(() -> declared.plan(host))
         .isInstanceOf(DeclarationRejectedException.class)
         .hasMessage(
             "router.yaml:9: iptables[0].rules[1]: iptables rejected the rule"
@@ -350,14 +374,14 @@ class IptablesResourceTest {
   @Test
   void anErrorNftFindsAtCommitIsTracedToTheRuleThatNamesIt() throws Exception {
     String file = BAD_FILE.replace("-j CONNMARK --set-mrak 3", "-j NOPE");
-    Declared<?> declared = Netconverge.parse(file, "router.yaml").declared().get(0);
+    Declared<?, ?> declared = Netconverge.parse(file, "router.yaml").declared().get(0);
     FakeExecutor host =
         nftHost("canonical-marks.stdout")
             .on(
                 List.of("unshare"),
                 c -> new ExecResult(2, "", Fixtures.text("rejected-at-commit.stderr")));
 
-    assertThatThrownBy(() -> declared.read(host))
+    assertThatThrownBy(() -> declared.plan(host))
         .isInstanceOf(DeclarationRejectedException.class)
         .hasMessage(
             "router.yaml:9: iptables[0].rules[1]: iptables rejected the rule '-j NOPE' of chain"
@@ -376,7 +400,9 @@ class IptablesResourceTest {
                 List.of("unshare"),
                 c -> new ExecResult(2, "", Fixtures.text("rejected-legacy.stderr")));
 
-    assertThatThrownBy(() -> legacy.module.read(host, legacy.state))
+    assertThatThrownBy(
+            () ->
+                legacy.module.canonical(host, legacy.state, legacy.module.read(host, legacy.state)))
         .isInstanceOf(DeclarationRejectedException.class)
         .hasMessage(
             "router.yaml:9: iptables[0].rules[1]: iptables rejected the rule '-j NOPE' of chain"
@@ -410,9 +436,9 @@ class IptablesResourceTest {
         IptablesState.declared(
             List.of(mangle("NC-MARK", "PREROUTING", JumpPosition.FIRST, MARK_RULES)));
 
-    IptablesState live = module.read(host, declared);
-
-    assertThat(module.diff(declared, live)).extracting(Change::action).containsExactly(Action.OK);
+    assertThat(plan(host, declared).changes())
+        .extracting(Change::action)
+        .containsExactly(Action.OK);
     assertThat(host.commands().get(4).argv().subList(0, 3)).containsExactly("unshare", "-rn", "--");
     assertThat(host.commands().get(4).stdin()).isEqualTo(host.commands().get(3).stdin());
   }
@@ -428,7 +454,7 @@ class IptablesResourceTest {
         IptablesState.declared(
             List.of(mangle("NC-MARK", "PREROUTING", JumpPosition.FIRST, MARK_RULES)));
 
-    assertThatThrownBy(() -> module.read(host, declared))
+    assertThatThrownBy(() -> plan(host, declared))
         .isNotInstanceOf(DeclarationRejectedException.class)
         .hasMessageContaining("cannot make a throw-away network namespace on fake")
         .hasMessageContaining("Operation not permitted")
@@ -444,16 +470,15 @@ class IptablesResourceTest {
             null,
             null,
             Fixtures.ruleset("live-nft.stdout").table(IptablesTable.MANGLE).rules("NC-MARK"));
-    IptablesState declared = IptablesState.declared(List.of(unjumped));
-    IptablesState live = liveWith(Map.of(unjumped.key(), unjumped.rules()));
+    IptablesState declared = canonical(List.of(unjumped), Map.of(unjumped.key(), unjumped.rules()));
+    IptablesState live = live();
 
-    Change change = module.diff(declared, live).get(0);
+    Diff<IptablesBatches> diff = module.diff(declared, live);
+    Change change = diff.changes().get(0);
     assertThat(change.action()).isEqualTo(Action.UPDATE);
     assertThat(change.fields()).containsExactly(new FieldChange("jump", "PREROUTING first", null));
 
-    FakeExecutor host = new FakeExecutor().on(List.of("iptables-nft-restore"), "");
-    module.apply(host, declared, live, List.of(change));
-    assertThat(host.commands().get(0).stdin())
+    assertThat(module.commands(diff.plan()).get(0).stdin())
         .isEqualTo("*mangle\n-D PREROUTING -m comment --comment netconverge -j NC-MARK\nCOMMIT\n");
   }
 }

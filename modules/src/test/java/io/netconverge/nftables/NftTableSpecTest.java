@@ -82,7 +82,7 @@ class NftTableSpecTest {
                 + "  - table: inet a\n    definition: |\n      chain c {\n      }\n"
                 + "  - table: ip b\n    definition: \"chain c { }\"\n",
             "f.yaml");
-    Declared<?> declared = state.declared().get(0);
+    Declared<?, ?> declared = state.declared().get(0);
     NftState nft = (NftState) declared.state();
     assertThat(nft.tables())
         .extracting(NftTable::name)

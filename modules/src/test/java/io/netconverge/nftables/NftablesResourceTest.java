@@ -9,6 +9,7 @@ import io.netconverge.core.engine.Action;
 import io.netconverge.core.engine.Change;
 import io.netconverge.core.engine.DeclarationRejectedException;
 import io.netconverge.core.engine.Declared;
+import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecResult;
@@ -25,8 +26,22 @@ class NftablesResourceTest {
 
   private final NftablesResource module = new NftablesResource();
 
+  /** The declared table, canonicalized: as {@code canonical()} returns it from real output. */
   private static NftState declared() {
-    return NftState.of(List.of(NftTable.present(DUALWAN, Fixtures.declaredBody())));
+    return new NftState(
+        List.of(NftTable.present(DUALWAN, Fixtures.declaredBody())),
+        Map.of(DUALWAN, declaredForm()),
+        Map.of());
+  }
+
+  private static TableForm declaredForm() {
+    return Fixtures.forms("declared-as-nft-prints-it.txt").get(DUALWAN);
+  }
+
+  /** Read, canonicalize and diff, as the runner does. */
+  private Diff<NftPlan> plan(FakeExecutor fake, NftState declared) throws Exception {
+    NftState live = module.read(fake, declared);
+    return module.diff(module.canonical(fake, declared, live), live);
   }
 
   /** A state as read() returns it, from saved real output of both sides. */
@@ -42,7 +57,7 @@ class NftablesResourceTest {
 
   @Test
   void decimalMarksOtherWhiteSpaceAndCtStateSpellingsAreNoChange() {
-    List<Change> changes = module.diff(declared(), read("live-same-other-spellings.txt"));
+    List<Change> changes = module.diff(declared(), read("live-same-other-spellings.txt")).changes();
     assertThat(changes).hasSize(1);
     assertThat(changes.get(0).action()).as(changes.toString()).isEqualTo(Action.OK);
     assertThat(changes.get(0).resource()).isEqualTo("nftables table inet dualwan");
@@ -50,7 +65,7 @@ class NftablesResourceTest {
 
   @Test
   void oneRealChangeInOneRuleIsADiffOfExactlyThatRule() {
-    List<Change> changes = module.diff(declared(), read("live-one-rule-changed.txt"));
+    List<Change> changes = module.diff(declared(), read("live-one-rule-changed.txt")).changes();
     assertThat(changes).hasSize(1);
     assertThat(changes.get(0).action()).isEqualTo(Action.UPDATE);
     assertThat(changes.get(0).fields())
@@ -63,7 +78,7 @@ class NftablesResourceTest {
 
   @Test
   void twoSwappedRulesAreOneMove() {
-    List<Change> changes = module.diff(declared(), read("live-reordered.txt"));
+    List<Change> changes = module.diff(declared(), read("live-reordered.txt")).changes();
     assertThat(changes.get(0).action()).isEqualTo(Action.UPDATE);
     List<FieldChange> fields = changes.get(0).fields();
     assertThat(fields).hasSize(1);
@@ -92,7 +107,7 @@ class NftablesResourceTest {
             List.of(NftTable.absent(DUALWAN)),
             Map.of(DUALWAN, Fixtures.forms("declared-as-nft-prints-it.txt").get(DUALWAN)),
             Map.of());
-    Change change = module.diff(declared(), live).get(0);
+    Change change = module.diff(declared(), live).changes().get(0);
     assertThat(change.action()).isEqualTo(Action.CREATE);
     assertThat(change.fields())
         .extracting(FieldChange::field)
@@ -110,34 +125,41 @@ class NftablesResourceTest {
   void aTableToBeAbsentIsDeletedWhenPresent() {
     NftState restore = NftState.of(List.of(NftTable.absent(DUALWAN)));
     NftState live = read("live-same-other-spellings.txt");
-    Change change = module.diff(restore, live).get(0);
+    Change change = module.diff(restore, live).changes().get(0);
     assertThat(change.action()).isEqualTo(Action.DELETE);
-    assertThat(module.diff(restore, NftState.of(List.of(NftTable.absent(DUALWAN)))).get(0).action())
+    assertThat(
+            module
+                .diff(restore, NftState.of(List.of(NftTable.absent(DUALWAN))))
+                .changes()
+                .get(0)
+                .action())
         .isEqualTo(Action.OK);
   }
 
   @Test
-  void readIsTwoProcessesWhateverTheNumberOfTables() throws Exception {
+  void readAndCanonicalAreTwoProcessesWhateverTheNumberOfTables() throws Exception {
     FakeExecutor fake =
         new FakeExecutor()
             .on(NftablesResource.CANONICALIZE, Fixtures.text("declared-as-nft-prints-it.txt"))
             .on(NftablesResource.READ_LIVE, Fixtures.text("live-same-other-spellings.txt"));
     NftState state = module.read(fake, declared());
+    NftState canonical = module.canonical(fake, declared(), state);
     assertThat(fake.argvs())
         .containsExactly(
+            List.of("sh", "-c", "nft -j -s list ruleset && nft -a -s list ruleset"),
             List.of(
                 "unshare",
                 "-n",
                 "sh",
                 "-c",
-                "nft -f - && nft -j -s list ruleset && nft -a -s list ruleset"),
-            List.of("sh", "-c", "nft -j -s list ruleset && nft -a -s list ruleset"));
-    assertThat(fake.commands().get(0).stdin())
+                "nft -f - && nft -j -s list ruleset && nft -a -s list ruleset"));
+    assertThat(fake.commands().get(1).stdin())
         .isEqualTo("table inet dualwan {\n" + Fixtures.declaredBody().stripTrailing() + "\n}\n");
     // Only the owned table is read; the foreign f2b table is not part of the state.
     assertThat(state.liveForms().keySet()).containsExactly(DUALWAN);
     assertThat(state.tables()).extracting(NftTable::name).containsExactly(DUALWAN);
-    assertThat(module.diff(declared(), state).get(0).action()).isEqualTo(Action.OK);
+    assertThat(canonical.declaredForms()).containsEntry(DUALWAN, declaredForm());
+    assertThat(module.diff(canonical, state).changes().get(0).action()).isEqualTo(Action.OK);
   }
 
   @Test
@@ -150,44 +172,41 @@ class NftablesResourceTest {
                 "{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\"}}]}\n");
     NftState state = module.read(fake, declared());
     assertThat(state.tables().get(0).definition()).isEmpty();
-    assertThat(module.diff(declared(), state).get(0).action()).isEqualTo(Action.CREATE);
+    assertThat(plan(fake, declared()).changes().get(0).action()).isEqualTo(Action.CREATE);
   }
 
   @Test
   void changedRulesOnlyAreAppliedByFlushingTheTableInOneTransaction() throws Exception {
     NftState live = read("live-one-rule-changed.txt");
-    FakeExecutor fake = new FakeExecutor().on(NftablesResource.APPLY, "");
-    module.apply(fake, declared(), live, module.diff(declared(), live));
-    assertThat(fake.argvs()).containsExactly(List.of("nft", "-f", "-"));
-    assertThat(fake.commands().get(0).stdin())
+    List<Command> commands = module.commands(module.diff(declared(), live).plan());
+    assertThat(commands).extracting(Command::argv).containsExactly(List.of("nft", "-f", "-"));
+    // nft's own listing of the declared table goes to the host, never the user's text.
+    assertThat(commands.get(0).stdin())
         .isEqualTo(
             "flush table inet dualwan\ntable inet dualwan {\n"
-                + Fixtures.declaredBody().stripTrailing()
-                + "\n}\n");
+                + declaredForm().definition()
+                + "}\n");
+    assertThat(declaredForm().definition()).contains("meta mark set 0x0000000a");
   }
 
   @Test
   void otherChangesReplaceTheTableAtomically() throws Exception {
-    NftState live =
+    NftState live = NftState.of(List.of(NftTable.absent(DUALWAN)));
+    NftState toAbsent = NftState.of(List.of(NftTable.absent(NftTableName.parse("ip old"))));
+    NftState oldThere =
         new NftState(
-            List.of(NftTable.absent(DUALWAN)),
-            Map.of(DUALWAN, Fixtures.forms("declared-as-nft-prints-it.txt").get(DUALWAN)),
-            Map.of());
-    NftState restoreToAbsent = NftState.of(List.of(NftTable.absent(NftTableName.parse("ip old"))));
-    FakeExecutor fake = new FakeExecutor().on(NftablesResource.APPLY, "");
-    module.apply(fake, declared(), live, module.diff(declared(), live));
-    module.apply(
-        fake,
-        restoreToAbsent,
-        NftState.of(List.of()),
-        List.of(Change.delete("nftables table ip old", "x", List.of())));
-    assertThat(fake.commands())
+            List.of(NftTable.present(NftTableName.parse("ip old"), "x")),
+            Map.of(),
+            Map.of(NftTableName.parse("ip old"), declaredForm()));
+    assertThat(module.commands(module.diff(declared(), live).plan()))
         .extracting(Command::stdin)
         .containsExactly(
             "table inet dualwan\ndelete table inet dualwan\ntable inet dualwan {\n"
-                + Fixtures.declaredBody().stripTrailing()
-                + "\n}\n",
-            "table ip old\ndelete table ip old\n");
+                + declaredForm().definition()
+                + "}\n");
+    assertThat(module.commands(module.diff(toAbsent, oldThere).plan()))
+        .extracting(Command::stdin)
+        .containsExactly("table ip old\ndelete table ip old\n");
   }
 
   @Test
@@ -198,13 +217,12 @@ class NftablesResourceTest {
     NftState declared = NftState.of(List.of(NftTable.present(seen, body)));
     TableForm want = Fixtures.forms("dynamic-declared-as-nft-prints-it.txt").get(seen);
     TableForm have = Fixtures.forms("dynamic-live-with-elements.txt").get(seen);
+    declared = new NftState(declared.tables(), Map.of(seen, want), Map.of());
     NftState live =
         new NftState(
-            List.of(NftTable.present(seen, have.definition())),
-            Map.of(seen, want),
-            Map.of(seen, have));
+            List.of(NftTable.present(seen, have.definition())), Map.of(), Map.of(seen, have));
 
-    List<Change> changes = module.diff(declared, live);
+    List<Change> changes = module.diff(declared, live).changes();
     // Only the missing chain differs: the set's elements are the datapath's.
     assertThat(changes.get(0).fields())
         .extracting(FieldChange::field)
@@ -222,21 +240,18 @@ class NftablesResourceTest {
         .isEqualTo(
             "chain forward {\n\ttype filter hook forward priority filter; policy accept;\n}");
 
-    FakeExecutor fake = new FakeExecutor().on(NftablesResource.APPLY, "");
-    module.apply(fake, declared, live, changes);
-    assertThat(fake.commands().get(0).stdin())
+    assertThat(module.commands(module.diff(declared, live).plan()).get(0).stdin())
         .isEqualTo(
             "table inet seen\ndelete table inet seen\ntable inet seen {\n"
-                + body.stripTrailing()
-                + "\n}\nadd element inet seen recent { 192.0.2.9, 192.0.2.10 timeout 5m }\n");
+                + want.definition()
+                + "}\nadd element inet seen recent { 192.0.2.9, 192.0.2.10 timeout 5m }\n");
   }
 
   @Test
   void nothingToChangeRunsNothing() throws Exception {
     NftState live = read("live-same-other-spellings.txt");
-    FakeExecutor fake = new FakeExecutor();
-    module.apply(fake, declared(), live, module.diff(declared(), live));
-    assertThat(fake.commands()).isEmpty();
+    assertThat(module.diff(declared(), live).inSync()).isTrue();
+    assertThat(module.commands(module.diff(declared(), live).plan())).isEmpty();
   }
 
   @Test
@@ -249,7 +264,7 @@ class NftablesResourceTest {
             .on(
                 NftablesResource.CANONICALIZE,
                 c -> new ExecResult(1, "", Fixtures.text("rejected-stderr.txt")));
-    assertThatThrownBy(() -> module.read(fake, declared))
+    assertThatThrownBy(() -> module.canonical(fake, declared, declared))
         .isInstanceOfSatisfying(
             DeclarationRejectedException.class,
             e -> {
@@ -277,18 +292,19 @@ class NftablesResourceTest {
             + "        meta mark set 0x5 foo\n"
             + "      }\n";
     HostState state = Netconverge.parse(yaml, "router.yaml");
-    Declared<?> nft = state.declared().get(0);
+    Declared<?, ?> nft = state.declared().get(0);
     // Input lines: "table inet keep {", "", "}", "table inet dualwan {", "chain c {", the bad rule.
     String stderr =
         "/dev/stdin:6:24-24: Error: syntax error, unexpected newline\n"
             + "  meta mark set 0x5 foo\n                     ^\n";
     FakeExecutor fake =
         new FakeExecutor().on(NftablesResource.CANONICALIZE, c -> new ExecResult(1, "", stderr));
-    assertThatThrownBy(() -> nft.read(fake))
+    fake.on(NftablesResource.READ_LIVE, "{\"nftables\": []}\n");
+    assertThatThrownBy(() -> nft.plan(fake))
         .isInstanceOf(DeclarationRejectedException.class)
         .hasMessageStartingWith(
             "router.yaml:9:30: nftables[1].definition: nft: syntax error, unexpected newline");
-    assertThat(fake.commands().get(0).stdin())
+    assertThat(fake.commands().get(1).stdin())
         .isEqualTo(
             "table inet keep {\n\n}\ntable inet dualwan {\nchain c {\n  meta mark set 0x5 foo\n}\n}\n");
   }
@@ -301,7 +317,7 @@ class NftablesResourceTest {
         new FakeExecutor().on(NftablesResource.CANONICALIZE, c -> new ExecResult(1, "", stderr));
     NftState declared =
         NftState.of(List.of(NftTable.present(DUALWAN, "chain c {\n  iif \"wan0\" accept\n}")));
-    assertThatThrownBy(() -> module.read(fake, declared))
+    assertThatThrownBy(() -> module.canonical(fake, declared, declared))
         .isInstanceOf(DeclarationRejectedException.class)
         .hasMessageContaining("line 2: nft: Interface does not exist")
         .hasMessageContaining("match interfaces by name, with iifname/oifname");
@@ -317,14 +333,14 @@ class NftablesResourceTest {
                 NftablesResource.CANONICALIZE_IN_USER_NAMESPACE,
                 Fixtures.text("declared-as-nft-prints-it.txt"))
             .on(NftablesResource.READ_LIVE, Fixtures.text("live-same-other-spellings.txt"));
-    NftState state = module.read(fake, declared());
+    Diff<NftPlan> diff = plan(fake, declared());
     assertThat(fake.argvs())
         .containsExactly(
+            NftablesResource.READ_LIVE,
             NftablesResource.CANONICALIZE,
-            NftablesResource.CANONICALIZE_IN_USER_NAMESPACE,
-            NftablesResource.READ_LIVE);
-    assertThat(fake.commands().get(1).stdin()).isEqualTo(fake.commands().get(0).stdin());
-    assertThat(module.diff(declared(), state).get(0).action()).isEqualTo(Action.OK);
+            NftablesResource.CANONICALIZE_IN_USER_NAMESPACE);
+    assertThat(fake.commands().get(2).stdin()).isEqualTo(fake.commands().get(1).stdin());
+    assertThat(diff.changes().get(0).action()).isEqualTo(Action.OK);
   }
 
   @Test
@@ -334,7 +350,7 @@ class NftablesResourceTest {
         new FakeExecutor()
             .on(NftablesResource.CANONICALIZE, c -> denied)
             .on(NftablesResource.CANONICALIZE_IN_USER_NAMESPACE, c -> denied);
-    assertThatThrownBy(() -> module.read(fake, declared()))
+    assertThatThrownBy(() -> module.canonical(fake, declared(), declared()))
         .isNotInstanceOf(DeclarationRejectedException.class)
         .hasMessageStartingWith("'unshare -rn sh -c")
         .hasMessageContaining("Operation not permitted");
@@ -346,7 +362,7 @@ class NftablesResourceTest {
     FakeExecutor fake =
         new FakeExecutor()
             .on(NftablesResource.CANONICALIZE, Fixtures.text("live-same-other-spellings.txt"));
-    assertThatThrownBy(() -> module.read(fake, declared()))
+    assertThatThrownBy(() -> module.canonical(fake, declared(), declared()))
         .isInstanceOf(DeclarationRejectedException.class)
         .hasMessageContaining("ip f2b");
   }

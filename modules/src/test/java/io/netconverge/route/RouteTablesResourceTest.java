@@ -25,6 +25,10 @@ class RouteTablesResourceTest {
       List.of("ip", "-N", "-4", "-j", "-d", "route", "show", "table", "all");
   private static final List<String> READ6 =
       List.of("ip", "-N", "-6", "-j", "-d", "route", "show", "table", "all");
+  private static final List<String> TEXT4 =
+      List.of("ip", "-N", "-4", "-d", "route", "show", "table", "all");
+  private static final List<String> TEXT6 =
+      List.of("ip", "-N", "-6", "-d", "route", "show", "table", "all");
 
   private final RouteTablesResource module = new RouteTablesResource(77, DIR);
 
@@ -36,7 +40,9 @@ class RouteTablesResourceTest {
     return new FakeExecutor()
         .on(List.of("sh", "-c"), resource("iproute2-files.txt"))
         .on(READ4, resource("route-4.json"))
-        .on(READ6, resource("route-6.json"));
+        .on(READ6, resource("route-6.json"))
+        .on(TEXT4, resource("route-4-numeric.txt"))
+        .on(TEXT6, resource("route-6-numeric.txt"));
   }
 
   private static Route v4(String to, String via, String dev, long metric) {
@@ -124,7 +130,7 @@ class RouteTablesResourceTest {
   }
 
   @Test
-  void readsNamesAndBothFamiliesInThreeProcesses() throws Exception {
+  void readsNamesAndBothFamiliesInFiveProcesses() throws Exception {
     FakeExecutor host = host();
     RouteTablesState live =
         module.read(host, declared(RouteTable.of(RouteTableSpec.of("isp1", 110, List.of()), 77)));
@@ -132,7 +138,9 @@ class RouteTablesResourceTest {
         .containsExactly(
             List.of("sh", "-c", RouteTablesResource.READ_FILES, "netconverge", DIR.toString()),
             READ4,
-            READ6);
+            TEXT4,
+            READ6,
+            TEXT6);
     assertThat(live.files().tablesDir()).isTrue();
     assertThat(live.files().known()).containsEntry("main", 254L).containsEntry("vpn", 512L);
     assertThat(live.files().known()).containsEntry("lab", 201L).doesNotContainKey("isp1");
@@ -199,7 +207,7 @@ class RouteTablesResourceTest {
                 v4("10.9.0.0/16", "198.51.100.1", "wan0", 0))); // new
     RouteTablesState declared = declared(want);
     RouteTablesState live = module.read(host, declared);
-    List<Change> changes = module.diff(declared, live);
+    List<Change> changes = module.diff(declared, live).changes();
 
     assertThat(changes)
         .extracting(Change::resource, Change::action)
@@ -232,9 +240,7 @@ class RouteTablesResourceTest {
             org.assertj.core.groups.Tuple.tuple(
                 "file rt_protos.d/netconverge.conf", Action.CREATE));
 
-    FakeExecutor apply = new FakeExecutor().on(List.of("ip"), "").on(List.of("sh"), "");
-    module.apply(apply, declared, live, changes);
-    List<Command> commands = apply.commands();
+    List<Command> commands = module.commands(module.diff(declared, live).plan());
     assertThat(commands.get(0).argv())
         .containsExactly(
             "sh",
@@ -270,7 +276,7 @@ class RouteTablesResourceTest {
     RouteTablesState declared =
         declared(new RouteTable(new TableRef(120L, "isp2"), false, List.of()));
     RouteTablesState live = module.read(host, declared);
-    List<Change> changes = module.diff(declared, live);
+    List<Change> changes = module.diff(declared, live).changes();
     assertThat(changes.stream().filter(c -> c.resource().startsWith("route")))
         .extracting(Change::resource, Change::action)
         .containsExactlyInAnyOrder(
@@ -284,7 +290,7 @@ class RouteTablesResourceTest {
   void aTableThatPurgesRemovesRoutesOfOtherProtocolsToo() throws Exception {
     RouteTablesState declared =
         declared(new RouteTable(new TableRef(120L, "isp2"), true, List.of()));
-    List<Change> changes = module.diff(declared, module.read(host(), declared));
+    List<Change> changes = module.diff(declared, module.read(host(), declared)).changes();
     assertThat(changes.stream().filter(c -> c.resource().startsWith("route")))
         .extracting(Change::resource, Change::action, Change::before)
         .contains(
@@ -304,7 +310,9 @@ class RouteTablesResourceTest {
     RouteTablesState declared = declared(new RouteTable(TableRef.id(777), true, List.of()));
     RouteTablesState live = module.read(host(), declared);
     assertThat(live.tables().get(0).routes()).isEmpty();
-    assertThat(module.diff(declared, live).stream().filter(c -> c.resource().startsWith("route")))
+    assertThat(
+            module.diff(declared, live).changes().stream()
+                .filter(c -> c.resource().startsWith("route")))
         .isEmpty();
   }
 
@@ -312,7 +320,7 @@ class RouteTablesResourceTest {
   void withoutRtTablesDNoNamesAreWritten() {
     Iproute2Files none = new Iproute2Files(false, null, false, null, Map.of());
     RouteTablesState live = new RouteTablesState(List.of(), none);
-    assertThat(module.diff(declared(), live)).isEmpty();
+    assertThat(module.diff(declared(), live).changes()).isEmpty();
   }
 
   @Test
@@ -330,5 +338,76 @@ class RouteTablesResourceTest {
         .isInstanceOf(ExecException.class)
         .hasMessageContaining("'ip -4 route add b' failed (line 2 of 3")
         .hasMessageContaining("Nexthop has invalid gateway");
+  }
+
+  @Test
+  void theLiveTextOfEveryRouteOfAnOwnedTableIsCapturedInWordsIpTakesBack() throws Exception {
+    RouteTablesState live =
+        module.read(host(), declared(RouteTable.of(RouteTableSpec.of("isp2", 120, List.of()), 77)));
+    assertThat(live.captured())
+        .extracting(CapturedRoute::words)
+        .containsExactly(
+            "unicast default via 203.0.113.1 dev wan1 proto 3 scope 0 metric 100 table 120",
+            "unicast 10.5.0.0/16 proto 77 scope 0 nexthop via 198.51.100.1 dev wan0 weight 2"
+                + " nexthop via 203.0.113.1 dev wan1 weight 1 table 120",
+            "unicast 192.0.2.7 dev wan1 proto 77 scope 253 table 120",
+            "unicast 2001:db8:8::/48 via 2001:db8:1::1 dev wan0 proto 4 scope 0 metric 1024 pref"
+                + " medium table 120");
+  }
+
+  @Test
+  void stateFlagsAreNotReplayedAndAnMtuIs() {
+    List<CapturedRoute> routes =
+        CapturedRoute.parse(
+            "1 10.8.0.0/24 via 10.9.0.1 dev eg0 table 110 proto 77 scope 0 metric 5 linkdown"
+                + " mtu 1400 \n"
+                + "1 10.9.0.0/24 dev eg0 table 254 proto 2 scope 253 src 10.9.0.2 \n",
+            Family.IPV4);
+    assertThat(routes)
+        .containsExactly(
+            new CapturedRoute(
+                Family.IPV4,
+                110,
+                77,
+                "unicast 10.8.0.0/24 via 10.9.0.1 dev eg0 proto 77 scope 0 metric 5 mtu 1400 table"
+                    + " 110"));
+  }
+
+  @Test
+  void restoreFlushesOurRoutesOfEachTableAndReplaysTheSnapshotDirectRoutesFirst() throws Exception {
+    RouteTablesState declared =
+        declared(
+            new RouteTable(
+                new TableRef(120L, "isp2"),
+                true,
+                List.of(v4("10.9.0.0/16", "203.0.113.1", "wan1", 0))));
+    RouteTablesState snapshot = module.read(host(), declared);
+    List<Command> commands = module.commands(module.restore(snapshot, declared));
+    assertThat(commands)
+        .extracting(Command::argv)
+        .containsExactly(
+            List.of(
+                "sh",
+                "-c",
+                RouteTablesResource.WRITE_FILE,
+                "netconverge",
+                DIR.resolve("rt_tables.d/netconverge.conf").toString()),
+            List.of("rm", "-f", "--", DIR.resolve("rt_protos.d/netconverge.conf").toString()),
+            List.of("ip", "-4", "-batch", "-"),
+            List.of("ip", "-6", "-batch", "-"));
+    assertThat(commands.get(0).stdin()).isEqualTo(snapshot.files().tablesConf());
+    assertThat(commands.get(2).stdin())
+        .isEqualTo(
+            "route flush table 120 proto 77\n"
+                + "route replace unicast 192.0.2.7 dev wan1 proto 77 scope 253 table 120\n"
+                + "route replace unicast default via 203.0.113.1 dev wan1 proto 3 scope 0 metric"
+                + " 100 table 120\n"
+                + "route replace unicast 10.5.0.0/16 proto 77 scope 0 nexthop via 198.51.100.1"
+                + " dev wan0 weight 2 nexthop via 203.0.113.1 dev wan1 weight 1 table 120\n");
+    assertThat(commands.get(3).stdin())
+        .isEqualTo(
+            "route flush table 120 proto 77\n"
+                + "route replace unicast 2001:db8:8::/48 via 2001:db8:1::1 dev wan0 proto 4 scope"
+                + " 0 metric 1024 pref medium table 120\n");
   }
 }

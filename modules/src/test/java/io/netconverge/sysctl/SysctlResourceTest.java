@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netconverge.core.engine.Action;
 import io.netconverge.core.engine.Change;
+import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.testing.FakeExecutor;
@@ -90,9 +91,11 @@ class SysctlResourceTest {
   @Test
   void diffComparesAsTheKernelPrints() {
     List<Change> changes =
-        module.diff(
-            state("net.ipv4.ip_local_port_range", "32768   60999", "net.ipv4.ip_forward", "1"),
-            state("net.ipv4.ip_local_port_range", "32768\t60999", "net.ipv4.ip_forward", "0"));
+        module
+            .diff(
+                state("net.ipv4.ip_local_port_range", "32768   60999", "net.ipv4.ip_forward", "1"),
+                state("net.ipv4.ip_local_port_range", "32768\t60999", "net.ipv4.ip_forward", "0"))
+            .changes();
     assertThat(changes).extracting(Change::action).containsExactly(Action.OK, Action.UPDATE);
     Change update = changes.get(1);
     assertThat(update.resource()).isEqualTo("sysctl net.ipv4.ip_forward");
@@ -101,8 +104,7 @@ class SysctlResourceTest {
   }
 
   @Test
-  void appliesOnlyWhatDiffersInOneProcess() throws Exception {
-    FakeExecutor fake = new FakeExecutor().on(List.of("sysctl"), "");
+  void appliesOnlyWhatDiffersInOneProcess() {
     SysctlState declared =
         state(
             "net.ipv4.ip_forward", "1",
@@ -113,8 +115,8 @@ class SysctlResourceTest {
             "net.ipv4.ip_forward", "0",
             "net.ipv4.conf.all.rp_filter", "2",
             "net.ipv4.ip_local_port_range", "32768 60999");
-    module.apply(fake, declared, live, module.diff(declared, live));
-    assertThat(fake.argvs())
+    assertThat(module.commands(module.diff(declared, live).plan()))
+        .extracting(Command::argv)
         .containsExactly(
             List.of(
                 "sysctl",
@@ -125,10 +127,26 @@ class SysctlResourceTest {
   }
 
   @Test
-  void nothingToApplyRunsNothing() throws Exception {
-    FakeExecutor fake = new FakeExecutor();
+  void nothingToApplyRunsNothing() {
     SysctlState same = state("net.ipv4.ip_forward", "1");
-    module.apply(fake, same, same, module.diff(same, same));
-    assertThat(fake.commands()).isEmpty();
+    assertThat(module.diff(same, same).inSync()).isTrue();
+    assertThat(module.commands(module.diff(same, same).plan())).isEmpty();
+  }
+
+  @Test
+  void restoreWritesBackEveryValueTheSnapshotRead() {
+    SysctlState snapshot =
+        state("net.ipv4.ip_forward", "0", "net.ipv4.ip_local_port_range", "32768 60999");
+    SysctlState declared =
+        state("net.ipv4.ip_forward", "1", "net.ipv4.ip_local_port_range", "20000 40000");
+    assertThat(module.commands(module.restore(snapshot, declared)))
+        .extracting(Command::argv)
+        .containsExactly(
+            List.of(
+                "sysctl",
+                "-q",
+                "-w",
+                "net.ipv4.ip_forward=0",
+                "net.ipv4.ip_local_port_range=32768 60999"));
   }
 }

@@ -1,34 +1,62 @@
 package io.netconverge.core.engine;
 
+import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.Executor;
 import java.util.List;
 
 /** A module with the state a host state declares for it: the unit the runner converges. */
-public record Declared<S>(ResourceModule<S> module, S state) {
+public record Declared<S, P>(ResourceModule<S, P> module, S state) {
 
-  /** Reads the live state this declaration covers. */
-  public Live<S> read(Executor executor) throws ExecException {
+  /** Reads the live state, canonicalizes the declared one against it, and diffs the two. */
+  public Planned<S, P> plan(Executor executor) throws ExecException {
     S live = module.read(executor, state);
-    return new Live<>(this, live, module.diff(state, live));
+    S canonical = module.canonical(executor, state, live);
+    return new Planned<>(this, canonical, live, module.diff(canonical, live));
   }
 
-  /** The live state of a declaration and the changes that would make it the declared one. */
-  public record Live<S>(Declared<S> declared, S state, List<Change> changes) {
+  /** Reads again and diffs against a canonical form made before (verification). */
+  Planned<S, P> replan(Executor executor, S canonical) throws ExecException {
+    S live = module.read(executor, state);
+    return new Planned<>(this, canonical, live, module.diff(canonical, live));
+  }
+
+  /**
+   * One declaration planned against a live read.
+   *
+   * @param canonical the declared state in the target's canonical form
+   * @param live the live state read (a snapshot when read under the lock)
+   * @param diff the changes and the plan that makes them
+   */
+  public record Planned<S, P>(Declared<S, P> declared, S canonical, S live, Diff<P> diff) {
 
     public boolean inSync() {
-      return changes.stream().noneMatch(Change::changes);
+      return diff.inSync();
     }
 
-    public void apply(Executor executor) throws ExecException {
-      if (!inSync()) {
-        declared.module().apply(executor, declared.state(), state, changes);
-      }
+    public List<Change> changes() {
+      return diff.changes();
     }
 
-    /** The declaration that brings this live state back: what a failed apply restores. */
-    public Declared<S> asDeclared() {
-      return new Declared<>(declared.module(), state);
+    /** The commands that carry out the plan; none when in sync. */
+    public List<Command> commands() {
+      return inSync() ? List.of() : declared.module().commands(diff.plan());
+    }
+
+    /** The commands that put {@link #live} back, whatever the host looks like now. */
+    public List<Command> restoreCommands() {
+      ResourceModule<S, P> module = declared.module();
+      return module.commands(module.restore(live, declared.state()));
+    }
+
+    /** Whether the host, read again, is what {@link #live} was. */
+    public boolean restoredOn(Executor executor) throws ExecException {
+      ResourceModule<S, P> module = declared.module();
+      return module.sameLive(live, module.read(executor, declared.state()));
+    }
+
+    public String kind() {
+      return declared.module().kind();
     }
   }
 }

@@ -1,17 +1,23 @@
 package io.netconverge.core.engine;
 
+import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.Executor;
 import java.util.List;
 
 /**
- * One kind of resource: read the live state, diff it against the declared one, apply the
- * difference. The live state is read into the same type {@code S} as the declared one, so that a
- * state read before apply can itself be declared again: that is how a failed apply is restored.
+ * One kind of resource. Reading and canonicalizing run on the target; everything else is pure, so
+ * that the diff a user is shown is, command for command, what apply runs, and a restore is a plan
+ * like any other.
+ *
+ * <p>The live state is read into the same type {@code S} as the declared one and keeps the form the
+ * target's tools printed it in (nft's listing of a table, iptables-save's lines, {@code ip route
+ * show}'s lines): a restore replays that form, never a re-canonicalization of it.
  *
  * @param <S> the state of every resource of this kind that a host state declares
+ * @param <P> the plan: what converging does, as data
  */
-public interface ResourceModule<S> {
+public interface ResourceModule<S, P> {
 
   /** Short name for reports: {@code sysctl}, {@code ip-rules}. */
   String kind();
@@ -22,9 +28,37 @@ public interface ResourceModule<S> {
    */
   S read(Executor executor, S declared) throws ExecException;
 
-  /** Pure: one change per resource, OK ones included, in apply order. */
-  List<Change> diff(S declared, S live);
+  /**
+   * The declared state in the target tool's own canonical form (nft and iptables load it into a
+   * throw-away network namespace and read it back). It may depend on what the target runs, so it
+   * sees the live state read just before (e.g. the iptables backend in use). Identity by default.
+   *
+   * @throws DeclarationRejectedException when the target's tool rejects the declaration
+   */
+  default S canonical(Executor executor, S declared, S live) throws ExecException {
+    return declared;
+  }
 
-  /** Makes the live state the declared one, in as few processes as the tools allow. */
-  void apply(Executor executor, S declared, S live, List<Change> changes) throws ExecException;
+  /**
+   * Pure: one change per resource (OK ones included, in apply order) and the plan that makes them.
+   */
+  Diff<P> diff(S canonicalDeclared, S live);
+
+  /**
+   * Pure: exactly the commands (argv and stdin) that carry out the plan, in order; none for an
+   * empty plan. The runner executes them, so it can stop between two, and name the one that failed.
+   */
+  List<Command> commands(P plan);
+
+  /**
+   * Pure: the plan that puts {@code snapshot} (a state read live) back, by replaying its captured
+   * live form. It must work whatever state the host is in now (e.g. after a partial apply of {@code
+   * declared}), so it assumes nothing about it.
+   */
+  P restore(S snapshot, S declared);
+
+  /** Whether two live reads found the same state: how a restore is verified. */
+  default boolean sameLive(S a, S b) {
+    return a.equals(b);
+  }
 }

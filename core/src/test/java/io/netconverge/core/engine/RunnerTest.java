@@ -2,80 +2,133 @@ package io.netconverge.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netconverge.core.exec.ExecException;
+import io.netconverge.core.exec.Command;
+import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
-import io.netconverge.core.testing.FakeExecutor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 class RunnerTest {
 
-  /** A module over an in-memory "kernel": a map of key to value, with failures on demand. */
-  static final class MapModule implements ResourceModule<Map<String, String>> {
-    final Map<String, String> kernel = new LinkedHashMap<>();
+  /**
+   * An in-memory "kernel" of key to value, changed only through commands {@code set MOD KEY VALUE}
+   * and {@code unset MOD KEY}, with failures on demand: what the runner runs is all that changes.
+   */
+  static final class Kernel implements Executor {
+    final Map<String, Map<String, String>> maps = new LinkedHashMap<>();
     final List<String> log = new ArrayList<>();
-    String failOnKey;
+    String failOn;
+    String ignore;
+
+    /** After the first failure, every command fails: nothing can be put back. */
+    boolean failRestores;
+
+    private boolean failed;
+
+    Map<String, String> of(String module) {
+      return maps.computeIfAbsent(module, m -> new LinkedHashMap<>());
+    }
+
+    @Override
+    public ExecResult run(Command command) {
+      List<String> argv = command.argv();
+      String line = String.join(" ", argv);
+      log.add(line);
+      if (line.equals(failOn) || (failRestores && failed)) {
+        failed = true;
+        return new ExecResult(1, "", "cannot write " + argv.get(2));
+      }
+      if (line.equals(ignore)) {
+        return new ExecResult(0, "", "");
+      }
+      Map<String, String> map = of(argv.get(1));
+      if (argv.get(0).equals("set")) {
+        map.put(argv.get(2), argv.get(3));
+      } else {
+        map.remove(argv.get(2));
+      }
+      return new ExecResult(0, "", "");
+    }
+
+    @Override
+    public String describe() {
+      return "kernel";
+    }
+  }
+
+  /** A module over one map of the kernel. Its plan: the keys to set (null value: unset). */
+  static final class MapModule implements ResourceModule<Map<String, String>, Map<String, String>> {
+    final String name;
+    final Kernel kernel;
     String crashOnKey;
-    String ignoreKey;
+    boolean crashOnRead;
+
+    MapModule(String name, Kernel kernel) {
+      this.name = name;
+      this.kernel = kernel;
+    }
 
     @Override
     public String kind() {
-      return "map";
+      return name;
     }
 
     @Override
     public Map<String, String> read(Executor executor, Map<String, String> declared) {
+      if (crashOnRead) {
+        throw new IllegalStateException("cannot parse " + name);
+      }
       Map<String, String> live = new LinkedHashMap<>();
-      declared.keySet().forEach(k -> live.put(k, kernel.get(k)));
+      declared.keySet().forEach(k -> live.put(k, kernel.of(name).get(k)));
       return live;
     }
 
     @Override
-    public List<Change> diff(Map<String, String> declared, Map<String, String> live) {
+    public Diff<Map<String, String>> diff(Map<String, String> declared, Map<String, String> live) {
       List<Change> changes = new ArrayList<>();
+      Map<String, String> plan = new LinkedHashMap<>();
       declared.forEach(
-          (k, v) ->
+          (k, v) -> {
+            if (Objects.equals(v, live.get(k))) {
+              changes.add(Change.ok(k, v));
+            } else {
               changes.add(
-                  java.util.Objects.equals(v, live.get(k))
-                      ? Change.ok(k, v)
-                      : Change.update(
-                          k, live.get(k), v, List.of(new FieldChange("value", live.get(k), v)))));
-      return changes;
+                  Change.update(
+                      k, live.get(k), v, List.of(new FieldChange("value", live.get(k), v))));
+              plan.put(k, v);
+            }
+          });
+      return new Diff<>(changes, plan);
     }
 
     @Override
-    public void apply(
-        Executor executor,
-        Map<String, String> declared,
-        Map<String, String> live,
-        List<Change> changes)
-        throws ExecException {
-      for (var e : declared.entrySet()) {
-        if (e.getKey().equals(crashOnKey)) {
-          crashOnKey = null;
-          throw new IllegalStateException("parser bug on " + e.getKey());
-        }
-        if (e.getKey().equals(failOnKey)) {
-          failOnKey = null; // fails once, as a rejected write would; the restore then succeeds
-          throw new ExecException("cannot write " + e.getKey());
-        }
-        if (e.getKey().equals(ignoreKey)) {
-          continue;
-        }
-        log.add(e.getKey() + "=" + e.getValue());
-        if (e.getValue() == null) {
-          kernel.remove(e.getKey()); // restoring "absent"
-        } else {
-          kernel.put(e.getKey(), e.getValue());
-        }
-      }
+    public List<Command> commands(Map<String, String> plan) {
+      List<Command> commands = new ArrayList<>();
+      plan.forEach(
+          (k, v) -> {
+            if (k.equals(crashOnKey)) {
+              throw new IllegalStateException("parser bug on " + k);
+            }
+            commands.add(v == null ? Command.of("unset", name, k) : Command.of("set", name, k, v));
+          });
+      return commands;
+    }
+
+    @Override
+    public Map<String, String> restore(Map<String, String> snapshot, Map<String, String> declared) {
+      Map<String, String> plan = new LinkedHashMap<>();
+      declared.keySet().forEach(k -> plan.put(k, null));
+      snapshot.forEach(plan::put);
+      return plan;
     }
   }
 
   static final class FreeTarget implements Target {
+    final Kernel kernel = new Kernel();
     boolean locked;
     int locks;
 
@@ -86,7 +139,7 @@ class RunnerTest {
 
     @Override
     public Executor executor() {
-      return new FakeExecutor();
+      return kernel;
     }
 
     @Override
@@ -99,88 +152,121 @@ class RunnerTest {
     }
   }
 
-  private final MapModule a = new MapModule();
-  private final MapModule b = new MapModule();
   private final FreeTarget target = new FreeTarget();
+  private final Kernel kernel = target.kernel;
+  private final MapModule a = new MapModule("a", kernel);
+  private final MapModule b = new MapModule("b", kernel);
 
-  private List<Declared<?>> declare(Map<String, String> forA, Map<String, String> forB) {
+  private List<Declared<?, ?>> declare(Map<String, String> forA, Map<String, String> forB) {
     return List.of(new Declared<>(a, forA), new Declared<>(b, forB));
   }
 
   @Test
   void planReportsChangesAndTouchesNothing() {
-    a.kernel.put("x", "1");
+    kernel.of("a").put("x", "1");
     HostReport report = new Runner().plan(target, declare(Map.of("x", "1"), Map.of("y", "2")));
     assertThat(report.status()).isEqualTo(HostReport.Status.CHANGED);
     assertThat(report.ok()).isEqualTo(1);
     assertThat(report.changed()).isEqualTo(1);
     assertThat(report.pending()).extracting(Change::resource).containsExactly("y");
-    assertThat(b.kernel).isEmpty();
+    assertThat(kernel.of("b")).isEmpty();
     assertThat(target.locks).isZero();
   }
 
   @Test
-  void applyConvergesThenASecondApplyDoesNothing() {
-    List<Declared<?>> declared = declare(Map.of("x", "1"), Map.of("y", "2"));
+  void applyRunsExactlyThePlansCommandsThenASecondApplyDoesNothing() {
+    List<Declared<?, ?>> declared = declare(Map.of("x", "1"), Map.of("y", "2"));
     HostReport first = new Runner().apply(target, declared);
     assertThat(first.status()).isEqualTo(HostReport.Status.CHANGED);
     assertThat(first.changed()).isEqualTo(2);
-    assertThat(a.kernel).containsEntry("x", "1");
-    assertThat(b.kernel).containsEntry("y", "2");
+    assertThat(kernel.log).containsExactly("set a x 1", "set b y 2");
+    assertThat(first.restoration().outcome()).isEqualTo(HostReport.RestoreOutcome.NOT_NEEDED);
 
     HostReport second = new Runner().apply(target, declared);
     assertThat(second.status()).isEqualTo(HostReport.Status.OK);
     assertThat(second.changed()).isZero();
-    assertThat(a.log).hasSize(1);
+    assertThat(kernel.log).hasSize(2);
   }
 
   @Test
-  void aFailedApplyRestoresEveryModuleItTouched() {
-    a.kernel.put("x", "old");
-    b.kernel.put("y", "old");
-    b.failOnKey = "z";
-    List<Declared<?>> declared =
+  void aFailedApplyRestoresEveryModuleItTouchedLastFirstAndVerifiesIt() {
+    kernel.of("a").put("x", "old");
+    kernel.of("b").put("y", "old");
+    kernel.failOn = "set b z new";
+    List<Declared<?, ?>> declared =
         declare(Map.of("x", "new"), new LinkedHashMap<>(Map.of("y", "new", "z", "new")));
     HostReport report = new Runner().apply(target, declared);
     assertThat(report.status()).isEqualTo(HostReport.Status.FAILED);
     assertThat(report.error()).contains("cannot write z");
     assertThat(report.restored()).isTrue();
+    assertThat(report.restoration().outcome()).isEqualTo(HostReport.RestoreOutcome.RESTORED);
+    assertThat(report.restoration().modules()).containsExactly("a", "b");
     assertThat(report.changed()).isZero();
     assertThat(report.failed()).isEqualTo(3);
-    assertThat(a.kernel).containsEntry("x", "old");
-    assertThat(b.kernel).containsEntry("y", "old").doesNotContainKey("z");
+    assertThat(kernel.of("a")).containsEntry("x", "old");
+    assertThat(kernel.of("b")).containsEntry("y", "old").doesNotContainKey("z");
+    assertThat(kernel.log).containsSubsequence("set b z new", "set b y old", "set a x old");
+    assertThat(kernel.log).containsSubsequence("set b z new", "unset b z", "set a x old");
+  }
+
+  @Test
+  void aRestoreThatCannotPutTheSnapshotBackIsReportedIncompleteByModule() {
+    kernel.of("a").put("x", "old");
+    kernel.failOn = "set b y new";
+    kernel.failRestores = true;
+    HostReport report = new Runner().apply(target, declare(Map.of("x", "new"), Map.of("y", "new")));
+    assertThat(report.status()).isEqualTo(HostReport.Status.FAILED);
+    assertThat(report.restored()).isFalse();
+    assertThat(report.restoration().outcome()).isEqualTo(HostReport.RestoreOutcome.INCOMPLETE);
+    assertThat(report.restoration().modules()).containsExactly("a");
+    assertThat(report.restoration().difference()).contains("a differs from the state read");
+    assertThat(report.error()).contains("restore incomplete");
+    assertThat(kernel.of("a")).containsEntry("x", "new");
   }
 
   @Test
   void anApplyThatDoesNotStickFailsVerificationAndIsRestored() {
-    a.kernel.put("x", "old");
-    b.ignoreKey = "y";
+    kernel.of("a").put("x", "old");
+    kernel.ignore = "set b y 2";
     HostReport report = new Runner().apply(target, declare(Map.of("x", "new"), Map.of("y", "2")));
     assertThat(report.status()).isEqualTo(HostReport.Status.FAILED);
     assertThat(report.error()).isEqualTo("applied, but the host still differs: y");
-    assertThat(a.kernel).containsEntry("x", "old");
-    assertThat(b.kernel).doesNotContainKey("y");
+    assertThat(report.restored()).isTrue();
+    assertThat(kernel.of("a")).containsEntry("x", "old");
+    assertThat(kernel.of("b")).doesNotContainKey("y");
   }
 
   @Test
   void aBugInAModuleIsRestoredLikeAFailure() {
-    a.kernel.put("x", "old");
+    kernel.of("a").put("x", "old");
     b.crashOnKey = "y";
     HostReport report = new Runner().apply(target, declare(Map.of("x", "new"), Map.of("y", "2")));
     assertThat(report.status()).isEqualTo(HostReport.Status.FAILED);
     assertThat(report.error()).contains("parser bug on y");
     assertThat(report.restored()).isTrue();
-    assertThat(a.kernel).containsEntry("x", "old");
+    assertThat(kernel.of("a")).containsEntry("x", "old");
+  }
+
+  @Test
+  void anUncheckedExceptionWhileReadingIsAFailedReportInPlanAndApply() {
+    b.crashOnRead = true;
+    HostReport plan = new Runner().plan(target, declare(Map.of("x", "1"), Map.of("y", "2")));
+    assertThat(plan.status()).isEqualTo(HostReport.Status.FAILED);
+    assertThat(plan.error()).contains("cannot parse b");
+    HostReport apply = new Runner().apply(target, declare(Map.of("x", "1"), Map.of("y", "2")));
+    assertThat(apply.status()).isEqualTo(HostReport.Status.FAILED);
+    assertThat(apply.error()).contains("cannot parse b");
+    assertThat(kernel.log).isEmpty();
   }
 
   @Test
   void aHeldLockStopsBeforeReading() {
     target.locked = true;
-    a.kernel.put("x", "old");
+    kernel.of("a").put("x", "old");
     HostReport report = new Runner().apply(target, declare(Map.of("x", "new"), Map.of()));
     assertThat(report.status()).isEqualTo(HostReport.Status.LOCKED);
     assertThat(report.changes()).isEmpty();
-    assertThat(a.kernel).containsEntry("x", "old");
+    assertThat(kernel.of("a")).containsEntry("x", "old");
   }
 
   @Test
@@ -188,7 +274,6 @@ class RunnerTest {
     List<String> steps = new ArrayList<>();
     new Runner((host, step) -> steps.add(host + ":" + step))
         .apply(target, declare(Map.of("x", "1"), Map.of()));
-    assertThat(steps)
-        .containsExactly("h1:locking", "h1:reading", "h1:applying map", "h1:verifying");
+    assertThat(steps).containsExactly("h1:locking", "h1:reading", "h1:applying a", "h1:verifying");
   }
 }
