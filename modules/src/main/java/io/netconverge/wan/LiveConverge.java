@@ -68,7 +68,7 @@ public final class LiveConverge {
             List.of());
       }
     }
-    List<Declared<?>> declared =
+    List<Declared<?, ?>> declared =
         live.state().declared().stream()
             .filter(d -> onlyKinds == null || onlyKinds.contains(d.module().kind()))
             .toList();

@@ -60,7 +60,7 @@ class LiveHostStateTest {
 
   private static Map<Long, List<String>> tables(LiveHostState live) {
     java.util.Map<Long, List<String>> t = new java.util.TreeMap<>();
-    for (Declared<?> d : live.state().declared()) {
+    for (Declared<?, ?> d : live.state().declared()) {
       if (d.state() instanceof RouteTablesState s) {
         for (RouteTable table : s.tables()) {
           t.put(table.ref().id(), table.routes().stream().map(Object::toString).toList());
@@ -71,7 +71,7 @@ class LiveHostStateTest {
   }
 
   private static List<String> sysctls(LiveHostState live) {
-    for (Declared<?> d : live.state().declared()) {
+    for (Declared<?, ?> d : live.state().declared()) {
       if (d.state() instanceof SysctlState s) {
         return s.values().keySet().stream().map(k -> k.name()).toList();
       }
