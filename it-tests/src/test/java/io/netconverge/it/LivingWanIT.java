@@ -165,7 +165,21 @@ class LivingWanIT {
   @Test
   void aDeadIspLeavesTheOutboundDefaultAndRejoinsWhileProbesUseOnlyTheirOwnWan(TestNamespace ns)
       throws Exception {
-    Path file = write(profile(Isp.ISP1.gateway(Family.IPV4), true));
+    Path hookLog = dir.resolve("hooks.log");
+    String hook =
+        "[[/bin/sh, -c, 'echo \"$NETCONVERGE_WAN $NETCONVERGE_EVENT%s\" >> " + hookLog + "']]";
+    String plain = profile(Isp.ISP1.gateway(Family.IPV4), true);
+    int isp1Track = plain.indexOf('\n', plain.indexOf("      track: ")) + 1;
+    String withHooks =
+        plain.substring(0, isp1Track)
+            + "      flushConntrack: true\n"
+            + "      hooks: { down: "
+            + String.format(hook, " $NETCONVERGE_TABLE")
+            + ", up: "
+            + String.format(hook, "")
+            + " }\n"
+            + plain.substring(isp1Track);
+    Path file = write(withHooks);
     try (DualIspNetwork net = DualIspNetwork.build(ns)) {
       for (Isp isp : Isp.values()) {
         inIsp(ns, isp, probeCounters(isp), "nft", "-f", "-");
@@ -227,11 +241,28 @@ class LivingWanIT {
       assertThat(status.path("transitions").toString())
           .contains("\"to\":\"down\"")
           .contains("\"from\":\"down\"");
+      // Hooks run after the full converge that follows each transition.
+      awaitTrue(
+          Duration.ofSeconds(90),
+          () -> {
+            try {
+              return Files.exists(hookLog) && Files.readAllLines(hookLog).size() >= 2;
+            } catch (IOException e) {
+              return false;
+            }
+          },
+          "the down and up hooks ran");
       client.destroy();
       watch.destroy();
       assertThat(watch.waitFor(20, TimeUnit.SECONDS)).isTrue();
       assertThat(watch.exitValue()).as(output(watch)).isZero();
-      assertThat(output(watch)).contains("isp1 up -> down").contains("isp1 down -> up");
+      assertThat(output(watch))
+          .contains("isp1 up -> down")
+          .contains("isp1 down -> up")
+          .contains("conntrack flush of isp1");
+      assertThat(Files.readAllLines(hookLog))
+          .as("hooks ran with the WAN's variables, down then up")
+          .containsExactly("isp1 down 110", "isp1 up");
     }
   }
 
