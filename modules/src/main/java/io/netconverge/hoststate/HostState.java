@@ -128,7 +128,7 @@ public record HostState(List<Declared<?, ?>> declared, List<SandboxInterface> in
       sandboxInterfaces(tables, rules, interfaces);
     }
 
-    if (!spec.nftables().isEmpty()) {
+    if (spec.nftables() != null) {
       declared.add(
           new Declared<>(new NftablesResource(), NftState.declared(spec.nftables(), source)));
     }

@@ -27,7 +27,9 @@ import java.util.Map;
  *     (and the only foreign-free mark of what it owns); default 77
  * @param routeTables routing tables, each owned whole (unless {@code purge: false})
  * @param ipRules policy routing rules, IPv4 and IPv6
- * @param nftables nft tables owned whole, each with its definition in nft syntax
+ * @param nftables nft tables owned whole, each with its definition in nft syntax; null when the
+ *     file has no {@code nftables} key (then netconverge does not look at nft at all), empty for
+ *     {@code nftables: []} (then tables it created earlier, which carry its mark, are removed)
  * @param iptables owned iptables/ip6tables chains; null when the file has no {@code iptables} key
  *     (then netconverge does not look at iptables at all), empty for {@code iptables: []} (then
  *     chains it created earlier are removed)
@@ -52,7 +54,7 @@ public record HostStateSpec(
     sysctl = sysctl == null ? Map.of() : new LinkedHashMap<>(sysctl);
     routeTables = routeTables == null ? List.of() : List.copyOf(routeTables);
     ipRules = ipRules == null ? List.of() : List.copyOf(ipRules);
-    nftables = nftables == null ? List.of() : new ArrayList<>(nftables);
+    nftables = nftables == null ? null : new ArrayList<>(nftables);
     iptables = iptables == null ? null : List.copyOf(iptables);
   }
 
@@ -103,7 +105,9 @@ public record HostStateSpec(
             "ipRules[" + i + "]", "the same rule as ipRules[" + before + "]: declare it once");
       }
     }
-    NftTableSpec.validate(nftables, "nftables");
+    if (nftables != null) {
+      NftTableSpec.validate(nftables, "nftables");
+    }
     if (iptables != null) {
       Map<String, Integer> seen = new HashMap<>();
       for (int i = 0; i < iptables.size(); i++) {
@@ -124,7 +128,11 @@ public record HostStateSpec(
       dualWan.validate("dualWan");
       DualWanProfile.expand(dualWan)
           .checkAgainst(
-              sysctl, routeTables, ipRules, nftables, iptables == null ? List.of() : iptables);
+              sysctl,
+              routeTables,
+              ipRules,
+              nftables == null ? List.of() : nftables,
+              iptables == null ? List.of() : iptables);
       // A WAN whose gateway the host learns expands into no table until it is known: its id and
       // name are still the profile's.
       for (int i = 0; i < routeTables.size(); i++) {
@@ -177,7 +185,9 @@ public record HostStateSpec(
         protocol,
         concat(routeTables, profile.routeTables()),
         concat(ipRules, profile.ipRules()),
-        concat(nftables, profile.nftables()),
+        nftables == null && profile.nftables().isEmpty()
+            ? null
+            : concat(nftables == null ? List.of() : nftables, profile.nftables()),
         allIptables,
         null);
   }

@@ -51,6 +51,15 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
 
   static final List<String> APPLY = List.of("nft", "-f", "-");
 
+  /**
+   * The comment of every table netconverge declares (nft 0.9.7 and later keep a table's comment):
+   * how a later run knows a table it no longer declares is its own to remove. Tables without it are
+   * never touched unless declared.
+   */
+  public static final String OWNER_MARK = "netconverge";
+
+  private static final Pattern TABLE_LINE = Pattern.compile("^table (\\S+) (\\S+) \\{.*");
+
   private static final Pattern NFT_ERROR =
       Pattern.compile("^/dev/stdin:(\\d+):(\\d+)(?:-\\d+)?: Error: (.*)$");
 
@@ -62,8 +71,10 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
   @Override
   public NftState read(Executor executor, NftState declared) throws ExecException {
     ExecResult live = executor.check(Command.of(READ_LIVE));
-    Set<NftTableName> owned = new HashSet<>();
+    Set<NftTableName> owned = new LinkedHashSet<>();
     declared.tables().forEach(t -> owned.add(t.name()));
+    Set<NftTableName> marked = markedTables(live.stdout());
+    owned.addAll(marked);
     Map<NftTableName, TableForm> all;
     try {
       all = NftListing.parse(live.stdout(), owned::contains);
@@ -82,7 +93,35 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
         liveForms.put(t.name(), form);
       }
     }
+    for (NftTableName name : marked) {
+      TableForm form = all.get(name);
+      if (form != null && !liveForms.containsKey(name)) {
+        // Made by netconverge and declared no more: read, so that the diff removes it.
+        tables.add(NftTable.present(name, form.definition()));
+        liveForms.put(name, form);
+      }
+    }
     return new NftState(tables, Map.of(), liveForms);
+  }
+
+  /**
+   * The tables whose listing carries netconverge's owner mark, the table comment {@value
+   * #OWNER_MARK}: what it created, and may remove once they are no longer declared.
+   */
+  static Set<NftTableName> markedTables(String listing) {
+    Set<NftTableName> marked = new LinkedHashSet<>();
+    NftTableName table = null;
+    for (String line : listing.split("\n")) {
+      Matcher m = TABLE_LINE.matcher(line);
+      if (m.matches()) {
+        table = new NftTableName(m.group(1), m.group(2));
+      } else if (line.equals("}")) {
+        table = null;
+      } else if (table != null && line.strip().equals("comment \"" + OWNER_MARK + "\"")) {
+        marked.add(table);
+      }
+    }
+    return marked;
   }
 
   @Override
@@ -190,6 +229,21 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
         script.append(runtimeElements(id, want, have));
       }
     }
+    Set<NftTableName> declaredNames = new HashSet<>();
+    declared.tables().forEach(t -> declaredNames.add(t.name()));
+    for (var e : live.liveForms().entrySet()) {
+      if (declaredNames.contains(e.getKey())) {
+        continue;
+      }
+      // Only a table carrying our mark is read when undeclared: ours, declared no more.
+      String definition = e.getValue().definition();
+      changes.add(
+          Change.delete(
+              "nftables table " + e.getKey(),
+              definition,
+              List.of(FieldChange.removed("table", definition))));
+      deleteTable(script, e.getKey().toString());
+    }
     return new Diff<>(changes, new NftPlan(script.toString()));
   }
 
@@ -280,7 +334,12 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
           continue;
         }
         String body = t.body().get();
-        sb.append("table ").append(t.name()).append(" {\n");
+        // The owner mark on the line of the table itself: the user's lines keep their numbers.
+        sb.append("table ")
+            .append(t.name())
+            .append(" { comment \"")
+            .append(OWNER_MARK)
+            .append("\";\n");
         line++;
         tables.add(t);
         firstLines.add(line);
@@ -333,6 +392,11 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
     }
 
     private static String hint(String message) {
+      if (message.contains("You can only specify this once") && message.contains("comment")) {
+        return message
+            + "\n    (a table's own comment is netconverge's owner mark: leave it out of the"
+            + " definition)";
+      }
       if (message.contains("Interface does not exist")
           || message.contains("No such device")
           || message.contains("Could not resolve")) {

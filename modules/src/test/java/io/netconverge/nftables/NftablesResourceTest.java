@@ -154,7 +154,10 @@ class NftablesResourceTest {
                 "-c",
                 "nft -f - && nft -j -s list ruleset && nft -a -s list ruleset"));
     assertThat(fake.commands().get(1).stdin())
-        .isEqualTo("table inet dualwan {\n" + Fixtures.declaredBody().stripTrailing() + "\n}\n");
+        .isEqualTo(
+            "table inet dualwan { comment \"netconverge\";\n"
+                + Fixtures.declaredBody().stripTrailing()
+                + "\n}\n");
     // Only the owned table is read; the foreign f2b table is not part of the state.
     assertThat(state.liveForms().keySet()).containsExactly(DUALWAN);
     assertThat(state.tables()).extracting(NftTable::name).containsExactly(DUALWAN);
@@ -306,7 +309,9 @@ class NftablesResourceTest {
             "router.yaml:9:30: nftables[1].definition: nft: syntax error, unexpected newline");
     assertThat(fake.commands().get(1).stdin())
         .isEqualTo(
-            "table inet keep {\n\n}\ntable inet dualwan {\nchain c {\n  meta mark set 0x5 foo\n}\n}\n");
+            "table inet keep { comment \"netconverge\";\n\n}\n"
+                + "table inet dualwan { comment \"netconverge\";\n"
+                + "chain c {\n  meta mark set 0x5 foo\n}\n}\n");
   }
 
   @Test
@@ -369,5 +374,50 @@ class NftablesResourceTest {
 
   private static List<TableForm.Rule> rules(String... keys) {
     return java.util.Arrays.stream(keys).map(k -> new TableForm.Rule(k, k)).toList();
+  }
+
+  @Test
+  void tablesCarryingTheOwnerMarkAreReadAndAnUndeclaredOneIsDeleted() throws Exception {
+    String live =
+        "{\"nftables\": [{\"table\": {\"family\": \"ip\", \"name\": \"old\", \"handle\": 3}},"
+            + " {\"table\": {\"family\": \"ip\", \"name\": \"theirs\", \"handle\": 4}}]}\n"
+            + "table ip old { # handle 3\n\tcomment \"netconverge\"\n}\n"
+            + "table ip theirs { # handle 4\n\tcomment \"mine\"\n}\n";
+    assertThat(NftablesResource.markedTables(live)).containsExactly(NftTableName.parse("ip old"));
+    FakeExecutor fake = new FakeExecutor().on(NftablesResource.READ_LIVE, live);
+    NftState nothingDeclared = NftState.of(List.of());
+    NftState state = module.read(fake, nothingDeclared);
+    assertThat(state.liveForms().keySet()).containsExactly(NftTableName.parse("ip old"));
+    Diff<NftPlan> diff = module.diff(nothingDeclared, state);
+    assertThat(diff.changes())
+        .extracting(Change::resource, Change::action)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("nftables table ip old", Action.DELETE));
+    assertThat(module.commands(diff.plan()))
+        .extracting(Command::stdin)
+        .containsExactly("table ip old\ndelete table ip old\n");
+    // The restore loads it again from its listing.
+    assertThat(module.commands(module.restore(state, nothingDeclared)))
+        .extracting(Command::stdin)
+        .containsExactly(
+            "table ip old\ndelete table ip old\ntable ip old {\ncomment \"netconverge\"\n}\n");
+  }
+
+  @Test
+  void restoreReplaysTheSnapshotsListingAndRemovesDeclaredTablesItLacked() {
+    NftState snapshot = read("live-one-rule-changed.txt");
+    NftState declared =
+        NftState.of(
+            List.of(
+                NftTable.present(DUALWAN, Fixtures.declaredBody()),
+                NftTable.present(NftTableName.parse("ip fresh"), "chain c { }")));
+    TableForm had = snapshot.liveForms().get(DUALWAN);
+    assertThat(module.commands(module.restore(snapshot, declared)))
+        .extracting(Command::stdin)
+        .containsExactly(
+            "table inet dualwan\ndelete table inet dualwan\ntable inet dualwan {\n"
+                + had.definition()
+                + "}\ntable ip fresh\ndelete table ip fresh\n");
+    assertThat(had.definition()).contains("meta mark set 0x00000015");
   }
 }
