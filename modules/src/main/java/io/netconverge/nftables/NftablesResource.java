@@ -9,6 +9,7 @@ import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
+import io.netconverge.core.exec.ThrowAwayNamespace;
 import io.netconverge.core.spec.SpecProblem;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,17 +36,15 @@ import java.util.regex.Pattern;
  */
 public final class NftablesResource implements ResourceModule<NftState, NftPlan> {
 
-  /** Loads stdin into a fresh network namespace that dies with the process, then lists it. */
-  static final List<String> CANONICALIZE =
-      List.of("unshare", "-n", "sh", "-c", "nft -f - && " + NftListing.LIST_BOTH);
+  /** Loads stdin and lists it, in a {@link ThrowAwayNamespace}. */
+  static final List<String> LOAD_AND_LIST =
+      List.of("sh", "-c", "nft -f - && " + NftListing.LIST_BOTH);
 
-  /**
-   * The same in a new user namespace as well, for targets that may not create a network namespace
-   * directly (a container without CAP_SYS_ADMIN, whose default seccomp profile still allows {@code
-   * unshare --user}). Only a fallback: in a user namespace the kernel loads no modules on demand.
-   */
+  static final List<String> CANONICALIZE = ThrowAwayNamespace.argv("-n", LOAD_AND_LIST);
+
+  /** The fallback where the target may not create a network namespace directly. */
   static final List<String> CANONICALIZE_IN_USER_NAMESPACE =
-      List.of("unshare", "-rn", "sh", "-c", "nft -f - && " + NftListing.LIST_BOTH);
+      ThrowAwayNamespace.argv("-rn", LOAD_AND_LIST);
 
   static final List<String> READ_LIVE = List.of("sh", "-c", NftListing.LIST_BOTH);
 
@@ -137,16 +136,13 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
     if (input.isEmpty()) {
       return Map.of();
     }
-    List<String> argv = CANONICALIZE;
-    ExecResult result = executor.run(new Command(argv, input.text(), Executor.DEFAULT_TIMEOUT));
-    if (!result.ok() && result.stderr().contains("unshare failed")) {
-      argv = CANONICALIZE_IN_USER_NAMESPACE;
-      result = executor.run(new Command(argv, input.text(), Executor.DEFAULT_TIMEOUT));
-    }
+    ExecResult result =
+        ThrowAwayNamespace.run(
+            executor, LOAD_AND_LIST, input.text(), "check the declared nft tables");
     if (!result.ok()) {
       List<SpecProblem> problems = input.problems(result.stderr());
       if (problems.isEmpty()) {
-        throw ExecException.failed(executor, Command.of(argv), result);
+        throw ExecException.failed(executor, Command.of(CANONICALIZE), result);
       }
       throw new DeclarationRejectedException(problems);
     }

@@ -150,6 +150,7 @@ class NftablesResourceTest {
             List.of(
                 "unshare",
                 "-n",
+                "--",
                 "sh",
                 "-c",
                 "nft -f - && nft -j -s list ruleset && nft -a -s list ruleset"));
@@ -357,8 +358,11 @@ class NftablesResourceTest {
             .on(NftablesResource.CANONICALIZE_IN_USER_NAMESPACE, c -> denied);
     assertThatThrownBy(() -> module.canonical(fake, declared(), declared()))
         .isNotInstanceOf(DeclarationRejectedException.class)
-        .hasMessageStartingWith("'unshare -rn sh -c")
-        .hasMessageContaining("Operation not permitted");
+        .hasMessageStartingWith(
+            "cannot make a throw-away network namespace on fake to check the declared nft tables:"
+                + " the target may not create a network namespace")
+        .hasMessageContaining("Operation not permitted")
+        .hasMessageContaining("--cap-add SYS_ADMIN or a seccomp profile that allows unshare");
     assertThat(fake.argvs()).hasSize(2);
   }
 
@@ -419,5 +423,20 @@ class NftablesResourceTest {
                 + had.definition()
                 + "}\ntable ip fresh\ndelete table ip fresh\n");
     assertThat(had.definition()).contains("meta mark set 0x00000015");
+  }
+
+  @Test
+  void aTableCommentOfTheUsersOwnIsExplainedAsTheOwnerMark() {
+    String stderr =
+        "/dev/stdin:2:1-15: Error: You can only specify this once. This statement is duplicated.\n"
+            + "comment \"mine\"\n^^^^^^^^^^^^^^\n";
+    FakeExecutor fake =
+        new FakeExecutor().on(NftablesResource.CANONICALIZE, c -> new ExecResult(1, "", stderr));
+    NftState declared =
+        NftState.of(List.of(NftTable.present(DUALWAN, "comment \"mine\"\nchain c { }")));
+    assertThatThrownBy(() -> module.canonical(fake, declared, declared))
+        .isInstanceOf(DeclarationRejectedException.class)
+        .hasMessageContaining("line 1: nft: You can only specify this once")
+        .hasMessageContaining("a table's own comment is netconverge's owner mark");
   }
 }
