@@ -4,6 +4,7 @@ import io.netconverge.Converger;
 import io.netconverge.Netconverge;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Mode;
+import io.netconverge.core.engine.Progress;
 import io.netconverge.core.engine.Target;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.LocalExecutor;
@@ -12,6 +13,11 @@ import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.core.spec.SpecLoader;
 import io.netconverge.core.spec.SpecProblem;
 import io.netconverge.hoststate.HostState;
+import io.netconverge.hoststate.HostStateSpec;
+import io.netconverge.wan.LiveConverge;
+import io.netconverge.wan.LiveReport;
+import io.netconverge.wan.Pending;
+import io.netconverge.wan.WatchState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -70,23 +76,24 @@ final class Converge {
     if (sandbox) {
       return inSandbox(mode, file);
     }
-    try (Converger converger = converger().build()) {
-      HostState state;
-      try {
-        state = converger.load(file);
-      } catch (InvalidSpecException e) {
-        err.println(e.getMessage());
-        err.println("converge: " + file + " is not valid; nothing was run");
-        return ExitCodes.INVALID_FILE;
-      }
-      if (where.netns != null && !namespaceScope(file, state)) {
-        return ExitCodes.INVALID_FILE;
-      }
-      HostReport result = converger.run(mode, state, where.target());
-      print(mode, file, List.of(result));
-      explainInvalid(file, result);
-      return exitCode(mode, result);
+    Path namesDir = names.namesDir != null ? names.namesDir : LiveConverge.defaultIproute2Dir();
+    HostState state;
+    SpecLoader.Loaded<HostStateSpec> loaded;
+    try {
+      state = Netconverge.load(file, namesDir);
+      loaded = Netconverge.loader().loadWithSource(file, HostStateSpec.class);
+    } catch (InvalidSpecException e) {
+      err.println(e.getMessage());
+      err.println("converge: " + file + " is not valid; nothing was run");
+      return ExitCodes.INVALID_FILE;
     }
+    if (where.netns != null && !namespaceScope(file, state)) {
+      return ExitCodes.INVALID_FILE;
+    }
+    LiveReport result = run(mode, loaded, namesDir, where.target(), where.netns);
+    printLive(mode, file, result);
+    explainInvalid(file, result.report());
+    return exitCode(mode, result);
   }
 
   /**
@@ -110,6 +117,48 @@ final class Converge {
             + " is not valid for a network namespace target; nothing was run (try the file"
             + " without those keys, or converge it on the host itself)");
     return false;
+  }
+
+  /**
+   * Converges through {@link LiveConverge}: a dualWan profile is made for the host's WANs as they
+   * are, with the health the running {@code converge watch} of this host found, if any.
+   */
+  private LiveReport run(
+      Mode mode, SpecLoader.Loaded<HostStateSpec> loaded, Path names, Target target, String netns) {
+    Progress progress =
+        report.output == OutputFormat.text ? new ProgressPrinter(err) : Progress.NONE;
+    return new LiveConverge(progress)
+        .run(
+            mode,
+            loaded.spec(),
+            loaded.source(),
+            names,
+            target,
+            WatchState.healthOfRunningWatch(target.executor()));
+  }
+
+  private void printLive(Mode mode, Path file, LiveReport result) {
+    if (report.output == OutputFormat.json) {
+      ReportWriter.json(
+          out,
+          mode.name().toLowerCase(Locale.ROOT),
+          file.toString(),
+          List.of(result.report()),
+          java.util.Map.of(result.report().host(), result.wans()));
+      return;
+    }
+    ReportWriter.text(out, result.report(), report.diff);
+    for (Pending p : result.pending()) {
+      out.println("  pending " + p);
+    }
+    ReportWriter.recap(out, List.of(result.report()));
+  }
+
+  static int exitCode(Mode mode, LiveReport result) {
+    if (mode == Mode.APPLY && result.degraded()) {
+      return ExitCodes.APPLIED_PENDING;
+    }
+    return exitCode(mode, result.report());
   }
 
   private int usage(String message) {
@@ -150,7 +199,7 @@ final class Converge {
       return ExitCodes.INVALID_FILE;
     }
     try {
-      return inSandbox(mode, file, state);
+      return inSandbox(mode, file, state, names);
     } finally {
       deleteTree(names);
     }
@@ -166,13 +215,7 @@ final class Converge {
     }
   }
 
-  private int inSandbox(Mode mode, Path file, HostState state) {
-    try (Converger converger = converger().build()) {
-      return inSandbox(converger, mode, file, state);
-    }
-  }
-
-  private int inSandbox(Converger converger, Mode mode, Path file, HostState state) {
+  private int inSandbox(Mode mode, Path file, HostState state, Path names) {
     Sandbox box;
     try {
       box = Sandbox.create(new LocalExecutor(), state.interfaces());
@@ -191,20 +234,25 @@ final class Converge {
                       + String.join(
                           ", ", state.interfaces().stream().map(i -> i.name()).toList())));
       Target target = box.target();
-      HostReport first = converger.run(mode, state, target);
-      print(mode, file, List.of(first));
-      explainInvalid(file, first);
+      SpecLoader.Loaded<HostStateSpec> loaded =
+          Netconverge.loader().loadWithSource(file, HostStateSpec.class);
+      LiveReport first = run(mode, loaded, names, target, null);
+      printLive(mode, file, first);
+      explainInvalid(file, first.report());
       int code = exitCode(mode, first);
       if (mode == Mode.APPLY && code == ExitCodes.OK && report.output == OutputFormat.text) {
-        HostReport second = converger.run(Mode.PLAN, state, target);
+        LiveReport second = run(Mode.PLAN, loaded, names, target, null);
         out.println();
         out.println("second plan, to show the run is idempotent:");
-        print(Mode.PLAN, file, List.of(second));
-        if (second.status() != HostReport.Status.OK) {
+        printLive(Mode.PLAN, file, second);
+        if (second.report().status() != HostReport.Status.OK) {
           code = ExitCodes.FAILED;
         }
       }
       return code;
+    } catch (InvalidSpecException e) {
+      err.println(e.getMessage());
+      return ExitCodes.INVALID_FILE;
     } finally {
       box.close();
       err.println("sandbox: removed " + box.namespace());
@@ -217,17 +265,6 @@ final class Converge {
       err.println(result.error());
       err.println("converge: " + file + " is not valid; nothing was changed");
     }
-  }
-
-  private void print(Mode mode, Path file, List<HostReport> results) {
-    if (report.output == OutputFormat.json) {
-      ReportWriter.json(out, mode.name().toLowerCase(Locale.ROOT), file.toString(), results);
-      return;
-    }
-    for (HostReport r : results) {
-      ReportWriter.text(out, r, report.diff);
-    }
-    ReportWriter.recap(out, results);
   }
 
   static int exitCode(Mode mode, HostReport result) {

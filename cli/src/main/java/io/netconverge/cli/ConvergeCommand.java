@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       ApplyCommand.class,
       ValidateCommand.class,
       FactsCommand.class,
+      WatchCommand.class,
+      StatusCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -21,6 +23,7 @@ import picocli.CommandLine.Command;
       "0:converged, or nothing to do (every host of an inventory)",
       "1:a failure (state restored); with an inventory: any host failed or was unreachable",
       "2:plan found changes (on any host, none failed or locked)",
+      "3:apply converged what it could; some WAN's parts are pending (down, missing, no gateway)",
       "64:usage error",
       "65:invalid file (nothing was touched)",
       "75:another converge holds the host's lock (any host, none failed)"

@@ -109,6 +109,19 @@ final class ReportWriter {
   }
 
   static void json(PrintWriter out, String command, String file, List<HostReport> reports) {
+    json(out, command, file, reports, java.util.Map.of());
+  }
+
+  /**
+   * @param wans per host name, its WANs as the converge found them: each host with WANs gets {@code
+   *     wans[]} and {@code pending[]} ({@code wan}, {@code resource}, {@code reason})
+   */
+  static void json(
+      PrintWriter out,
+      String command,
+      String file,
+      List<HostReport> reports,
+      java.util.Map<String, List<io.netconverge.wan.WanStatus>> wans) {
     ObjectNode root = JSON.createObjectNode();
     root.put("command", command);
     root.put("file", file);
@@ -135,6 +148,21 @@ final class ReportWriter {
         }
         failure.put("stderr", f.stderr());
         failure.put("message", f.message());
+      }
+      List<io.netconverge.wan.WanStatus> hostWans = wans.get(r.host());
+      if (hostWans != null && !hostWans.isEmpty()) {
+        ArrayNode wanArray = h.putArray("wans");
+        ArrayNode pending = h.putArray("pending");
+        for (io.netconverge.wan.WanStatus w : hostWans) {
+          wanArray.add(io.netconverge.wan.WatchState.wan(w));
+          for (io.netconverge.wan.Pending p : w.pending()) {
+            pending
+                .addObject()
+                .put("wan", p.wan())
+                .put("resource", p.resource())
+                .put("reason", p.reason());
+          }
+        }
       }
       ArrayNode changes = h.putArray("changes");
       for (Change c : r.pending()) {

@@ -130,6 +130,25 @@ public record HostStateSpec(
               ipRules,
               nftables == null ? List.of() : nftables,
               iptables == null ? List.of() : iptables);
+      // A WAN whose gateway the host learns expands into no table until it is known: its id and
+      // name are still the profile's.
+      for (int i = 0; i < routeTables.size(); i++) {
+        RouteTableSpec t = routeTables.get(i);
+        for (var wan : dualWan.wans()) {
+          boolean sameId = t.ref().id() != null && t.ref().id().equals(wan.table());
+          if (sameId || wan.name().equals(t.name())) {
+            throw new SpecViolation(
+                "routeTables[" + i + "]",
+                "table "
+                    + (sameId ? t.ref().id() : t.name())
+                    + " is dualWan's table of "
+                    + wan.name()
+                    + " ("
+                    + wan.table()
+                    + "); give this table another id and name");
+          }
+        }
+      }
     } else if (dualWan != null) {
       check(found, () -> dualWan.validate("dualWan"));
     }
@@ -235,7 +254,14 @@ public record HostStateSpec(
     if (dualWan == null) {
       return this;
     }
-    DualWanProfile.Expansion profile = DualWanProfile.expand(dualWan);
+    return expanded(DualWanProfile.expand(dualWan));
+  }
+
+  /**
+   * The same host state with the dualWan profile replaced by {@code profile}: an expansion made for
+   * the host's live state (resolved gateways, pending WANs left out, see io.netconverge.wan).
+   */
+  public HostStateSpec expanded(DualWanProfile.Expansion profile) {
     Map<SysctlKey, String> allSysctl = new LinkedHashMap<>(sysctl);
     profile.sysctl().forEach(allSysctl::putIfAbsent);
     List<IptablesChainSpec> allIptables = iptables;
@@ -256,6 +282,12 @@ public record HostStateSpec(
         allIptables,
         null,
         allowHostSysctls);
+  }
+
+  /** The same host state with other sysctls. */
+  public HostStateSpec withSysctl(Map<SysctlKey, String> values) {
+    return new HostStateSpec(
+        apiVersion, kind, values, protocol, routeTables, ipRules, nftables, iptables, dualWan);
   }
 
   private static <T> List<T> concat(List<T> mine, List<T> more) {

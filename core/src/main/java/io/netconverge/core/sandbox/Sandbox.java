@@ -67,6 +67,7 @@ public final class Sandbox implements AutoCloseable {
     List<String> links = new ArrayList<>();
     List<String> inside = new ArrayList<>(List.of("link set lo up"));
     List<String> outside = new ArrayList<>(List.of("link set lo up"));
+    List<String> leases = new ArrayList<>();
     int n = 0;
     for (SandboxInterface itf : interfaces) {
       String peer = "up" + n++;
@@ -95,7 +96,22 @@ public final class Sandbox implements AutoCloseable {
         outside.add("addr add " + cidr + " dev " + peer + nodad(cidr));
       }
       outside.add("link set " + peer + " up");
+      for (String gateway : itf.leases()) {
+        // What a DHCP or RA client leaves behind: a default route of its own protocol, each
+        // interface at its own metric, as dhclient and systemd-networkd do.
+        boolean v6 = gateway.contains(":");
+        leases.add(
+            "route add default via "
+                + gateway
+                + " dev "
+                + itf.name()
+                + " proto "
+                + (v6 ? "ra" : "dhcp")
+                + " metric "
+                + (1000 + n));
+      }
     }
+    inside.addAll(leases);
     batch(List.of(), links);
     batch(List.of("-n", name), inside);
     batch(List.of("-n", upstream), outside);
