@@ -351,7 +351,12 @@ public final class SpecLoader {
           depth == 0 ? List.of() : innerProblems(node, type, path, source, map, depth);
       return inner.isEmpty() ? List.of(problemOf(e, path, source, map)) : inner;
     } catch (IOException e) {
-      return List.of(new SpecProblem(source, 0, 0, clean(path), e.getMessage()));
+      // A value the parser itself refuses (e.g. a number beyond any Java type): at its node.
+      String message =
+          e instanceof com.fasterxml.jackson.core.JsonProcessingException p
+              ? p.getOriginalMessage()
+              : e.getMessage();
+      return problemAt(map.locate(path).orElse(null), source, clean(path), message).problems();
     }
   }
 
