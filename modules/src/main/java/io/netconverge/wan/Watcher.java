@@ -261,6 +261,8 @@ public final class Watcher {
     } catch (LockHeldException | ExecException e) {
       LOG.info("outbound default of {} not written first: {}", target.name(), e.getMessage());
     }
+    // status shows the transition as soon as the routing follows it, not after the full converge.
+    writeState(previous);
   }
 
   private int protocol() {
