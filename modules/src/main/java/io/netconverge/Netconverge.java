@@ -23,6 +23,8 @@ import java.util.function.BooleanSupplier;
  * HostState state = Netconverge.load(Path.of("router.yaml"));
  * HostReport report = Netconverge.apply(state, Host.netns("edge"), Progress.NONE);
  * }</pre>
+ *
+ * <p>{@link Converger} does the same with more say: async runs, cancel, fleets, a names folder.
  */
 public final class Netconverge {
 
@@ -56,6 +58,11 @@ public final class Netconverge {
    */
   public static Inventory loadInventory(Path file) throws InvalidSpecException {
     return Inventory.load(loader(), file);
+  }
+
+  /** Like {@link #loadInventory(Path)}, with every host's iproute2 names in {@code namesDir}. */
+  public static Inventory loadInventory(Path file, Path namesDir) throws InvalidSpecException {
+    return Inventory.load(loader(), file, namesDir);
   }
 
   /** The {@code kind:} of a file, checked (apiVersion, a known kind), without binding it. */

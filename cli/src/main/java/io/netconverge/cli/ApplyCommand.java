@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "apply",
     description = "Converge the host to the file: read, diff, apply, verify; restore on failure.")
 final class ApplyCommand implements Callable<Integer> {
@@ -30,6 +31,10 @@ final class ApplyCommand implements Callable<Integer> {
   @Mixin FleetOptions fleet = new FleetOptions();
 
   @Mixin TrustOptions trust = new TrustOptions();
+
+  @Mixin NamesOptions names = new NamesOptions();
+
+  @Mixin LoggingOptions logging = new LoggingOptions();
 
   @Option(
       names = "--sandbox",
@@ -62,7 +67,7 @@ final class ApplyCommand implements Callable<Integer> {
     PersistedState persisted =
         persist ? PersistedState.prepare(spec.commandLine(), file, sandbox, target.netns) : null;
     int code =
-        new Converge(spec.commandLine().getOut(), spec.commandLine().getErr(), report)
+        new Converge(spec.commandLine().getOut(), spec.commandLine().getErr(), report, names)
             .run(Mode.APPLY, file, target, fleet, sandbox, trust);
     return persisted == null ? code : persisted.finish(code, spec.commandLine().getErr());
   }

@@ -1,15 +1,25 @@
 package io.netconverge.cli;
 
+import io.netconverge.Converger;
 import io.netconverge.Netconverge;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Mode;
 import io.netconverge.core.engine.Progress;
+import io.netconverge.core.engine.Safeguard;
 import io.netconverge.core.engine.Target;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.LocalExecutor;
 import io.netconverge.core.sandbox.Sandbox;
 import io.netconverge.core.spec.InvalidSpecException;
+import io.netconverge.core.spec.SpecLoader;
+import io.netconverge.core.spec.SpecProblem;
 import io.netconverge.hoststate.HostState;
+import io.netconverge.hoststate.HostStateSpec;
+import io.netconverge.trust.ConfirmOrRevert;
+import io.netconverge.wan.LiveConverge;
+import io.netconverge.wan.LiveReport;
+import io.netconverge.wan.Pending;
+import io.netconverge.wan.WatchState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -27,11 +37,21 @@ final class Converge {
   private final PrintWriter out;
   private final PrintWriter err;
   private final ReportOptions report;
+  private final NamesOptions names;
 
-  Converge(PrintWriter out, PrintWriter err, ReportOptions report) {
+  Converge(PrintWriter out, PrintWriter err, ReportOptions report, NamesOptions names) {
     this.out = out;
     this.err = err;
     this.report = report;
+    this.names = names;
+  }
+
+  private Converger.Builder converger() {
+    Converger.Builder builder = Converger.builder();
+    if (report.output == OutputFormat.text) {
+      builder.progress(new ProgressPrinter(err));
+    }
+    return names.applyTo(builder);
   }
 
   int run(Mode mode, Path file, TargetOptions where, FleetOptions fleet, boolean sandbox) {
@@ -64,7 +84,7 @@ final class Converge {
       if (problem != null) {
         return usage(problem);
       }
-      return new FleetRun(out, err, report).run(mode, file, fleet, trust);
+      return new FleetRun(out, err, report, names).run(mode, file, fleet, trust);
     }
     String problem = trust.problem(false);
     if (problem != null) {
@@ -76,37 +96,151 @@ final class Converge {
     if (fleet.given()) {
       return usage("--limit and --forks select hosts of an inventory; " + file + " is a HostState");
     }
+    if (sandbox) {
+      return inSandbox(mode, file);
+    }
+    Path namesDir = names.namesDir != null ? names.namesDir : LiveConverge.defaultIproute2Dir();
     HostState state;
+    SpecLoader.Loaded<HostStateSpec> loaded;
     try {
-      state = Netconverge.load(file);
+      state = Netconverge.load(file, namesDir);
+      loaded = Netconverge.loader().loadWithSource(file, HostStateSpec.class);
     } catch (InvalidSpecException e) {
       err.println(e.getMessage());
       err.println("converge: " + file + " is not valid; nothing was run");
       return ExitCodes.INVALID_FILE;
     }
-    if (sandbox) {
-      return inSandbox(mode, file);
+    if (where.netns != null && !namespaceScope(file, state)) {
+      return ExitCodes.INVALID_FILE;
     }
-    HostReport result;
+    Target target = where.target();
+    LiveReport result;
     if (mode == Mode.APPLY) {
-      Target target = where.target();
       try (Interruption interruption = Interruption.install(err)) {
-        result =
-            TrustedApply.apply(
-                state,
-                target,
-                target.executor(),
-                progress(),
-                interruption,
-                trust,
-                trust.confirmWhenHealthy);
+        result = apply(loaded, namesDir, target, interruption, trust);
       }
     } else {
-      result = run(mode, state, where.target());
+      result = run(mode, loaded, namesDir, target, where.netns);
     }
-    print(mode, file, List.of(result));
-    explainInvalid(file, result);
+    printLive(mode, file, result);
+    explainInvalid(file, result.report());
     return exitCode(mode, result);
+  }
+
+  /**
+   * Whether the host state may be converged into a network namespace: no sysctl of the whole
+   * machine. Otherwise says which, at their lines.
+   */
+  private boolean namespaceScope(Path file, HostState state) {
+    try {
+      List<SpecProblem> problems =
+          state.namespaceTargetProblems(SpecLoader.read(file), file.toString(), "");
+      if (problems.isEmpty()) {
+        return true;
+      }
+      problems.forEach(err::println);
+    } catch (InvalidSpecException e) {
+      err.println(e.getMessage());
+    }
+    err.println(
+        "converge: "
+            + file
+            + " is not valid for a network namespace target; nothing was run (try the file"
+            + " without those keys, or converge it on the host itself)");
+    return false;
+  }
+
+  /**
+   * Converges through {@link LiveConverge}: a dualWan profile is made for the host's WANs as they
+   * are, with the health the running {@code converge watch} of this host found, if any.
+   */
+  private LiveReport run(
+      Mode mode, SpecLoader.Loaded<HostStateSpec> loaded, Path names, Target target, String netns) {
+    Progress progress =
+        report.output == OutputFormat.text ? new ProgressPrinter(err) : Progress.NONE;
+    return new LiveConverge(progress)
+        .run(
+            mode,
+            loaded.spec(),
+            loaded.source(),
+            names,
+            target,
+            WatchState.healthOfRunningWatch(target.executor()));
+  }
+
+  /**
+   * An apply that a signal cancels (the runner stops before its next command and restores), with a
+   * reverter armed on the target first when {@code --confirm-timeout} asks for one.
+   */
+  private LiveReport apply(
+      SpecLoader.Loaded<HostStateSpec> loaded,
+      Path names,
+      Target target,
+      Interruption interruption,
+      TrustOptions trust) {
+    Progress progress =
+        report.output == OutputFormat.text ? new ProgressPrinter(err) : Progress.NONE;
+    LiveConverge live = new LiveConverge(progress, interruption);
+    java.util.Map<String, io.netconverge.wan.Health> health =
+        WatchState.healthOfRunningWatch(target.executor());
+    if (trust.confirmTimeout == null) {
+      return live.run(
+          Mode.APPLY,
+          loaded.spec(),
+          loaded.source(),
+          names,
+          target,
+          health,
+          null,
+          Safeguard.NONE,
+          progress);
+    }
+    LiveReport[] applied = new LiveReport[1];
+    HostReport confirmed =
+        new ConfirmOrRevert(trust.confirmTimeout, trust.confirmWhenHealthy)
+            .apply(
+                target,
+                target.executor(),
+                progress,
+                (safeguard, told) -> {
+                  applied[0] =
+                      live.run(
+                          Mode.APPLY,
+                          loaded.spec(),
+                          loaded.source(),
+                          names,
+                          target,
+                          health,
+                          null,
+                          safeguard,
+                          told);
+                  return applied[0].report();
+                });
+    return new LiveReport(confirmed, applied[0].wans());
+  }
+
+  private void printLive(Mode mode, Path file, LiveReport result) {
+    if (report.output == OutputFormat.json) {
+      ReportWriter.json(
+          out,
+          mode.name().toLowerCase(Locale.ROOT),
+          file.toString(),
+          List.of(result.report()),
+          java.util.Map.of(result.report().host(), result.wans()));
+      return;
+    }
+    ReportWriter.text(out, result.report(), report.diff);
+    for (Pending p : result.pending()) {
+      out.println("  pending " + p);
+    }
+    ReportWriter.recap(out, List.of(result.report()));
+  }
+
+  static int exitCode(Mode mode, LiveReport result) {
+    if (mode == Mode.APPLY && result.degraded()) {
+      return ExitCodes.APPLIED_PENDING;
+    }
+    return exitCode(mode, result.report());
   }
 
   private int usage(String message) {
@@ -114,20 +248,10 @@ final class Converge {
     return ExitCodes.USAGE;
   }
 
-  private Progress progress() {
-    return report.output == OutputFormat.text
-        ? (host, step) -> err.println("[" + host + "] " + step)
-        : Progress.NONE;
-  }
-
-  private HostReport run(Mode mode, HostState state, Target target) {
-    Progress progress = progress();
-    return mode == Mode.PLAN
-        ? Netconverge.plan(state, target, progress)
-        : Netconverge.apply(state, target, progress);
-  }
-
   private int inSandbox(Mode mode, Path file) {
+    if (this.names.namesDir != null) {
+      return usage("--sandbox writes names into a throw-away folder of its own; drop --names-dir");
+    }
     // The sandbox shares this machine's /etc: names go to a throw-away iproute2 folder instead.
     Path names = null;
     HostState state;
@@ -152,18 +276,12 @@ final class Converge {
       err.println("converge: cannot prepare the sandbox: " + e.getMessage());
       return ExitCodes.FAILED;
     }
-    List<String> hostWide = state.hostWideSysctls();
-    if (!hostWide.isEmpty()) {
+    if (!namespaceScope(file, state)) {
       deleteTree(names);
-      err.println(
-          file
-              + ": sysctl: not per network namespace, a sandbox run would change this host: "
-              + String.join(", ", hostWide)
-              + " (try the file without them, or plan it on the host itself)");
       return ExitCodes.INVALID_FILE;
     }
     try {
-      return inSandbox(mode, file, state);
+      return inSandbox(mode, file, state, names);
     } finally {
       deleteTree(names);
     }
@@ -179,7 +297,7 @@ final class Converge {
     }
   }
 
-  private int inSandbox(Mode mode, Path file, HostState state) {
+  private int inSandbox(Mode mode, Path file, HostState state, Path names) {
     Sandbox box;
     try {
       box = Sandbox.create(new LocalExecutor(), state.interfaces());
@@ -198,20 +316,25 @@ final class Converge {
                       + String.join(
                           ", ", state.interfaces().stream().map(i -> i.name()).toList())));
       Target target = box.target();
-      HostReport first = run(mode, state, target);
-      print(mode, file, List.of(first));
-      explainInvalid(file, first);
+      SpecLoader.Loaded<HostStateSpec> loaded =
+          Netconverge.loader().loadWithSource(file, HostStateSpec.class);
+      LiveReport first = run(mode, loaded, names, target, null);
+      printLive(mode, file, first);
+      explainInvalid(file, first.report());
       int code = exitCode(mode, first);
       if (mode == Mode.APPLY && code == ExitCodes.OK && report.output == OutputFormat.text) {
-        HostReport second = run(Mode.PLAN, state, target);
+        LiveReport second = run(Mode.PLAN, loaded, names, target, null);
         out.println();
         out.println("second plan, to show the run is idempotent:");
-        print(Mode.PLAN, file, List.of(second));
-        if (second.status() != HostReport.Status.OK) {
+        printLive(Mode.PLAN, file, second);
+        if (second.report().status() != HostReport.Status.OK) {
           code = ExitCodes.FAILED;
         }
       }
       return code;
+    } catch (InvalidSpecException e) {
+      err.println(e.getMessage());
+      return ExitCodes.INVALID_FILE;
     } finally {
       box.close();
       err.println("sandbox: removed " + box.namespace());
@@ -226,17 +349,6 @@ final class Converge {
     }
   }
 
-  private void print(Mode mode, Path file, List<HostReport> results) {
-    if (report.output == OutputFormat.json) {
-      ReportWriter.json(out, mode.name().toLowerCase(Locale.ROOT), file.toString(), results);
-      return;
-    }
-    for (HostReport r : results) {
-      ReportWriter.text(out, r, report.diff);
-    }
-    ReportWriter.recap(out, results);
-  }
-
   static int exitCode(Mode mode, HostReport result) {
     return switch (result.status()) {
       case OK -> ExitCodes.OK;
@@ -244,6 +356,7 @@ final class Converge {
       case FAILED -> ExitCodes.FAILED;
       case LOCKED -> ExitCodes.LOCKED;
       case INVALID -> ExitCodes.INVALID_FILE;
+      case CANCELLED -> ExitCodes.FAILED;
     };
   }
 }

@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       ConfirmCommand.class,
       ValidateCommand.class,
       FactsCommand.class,
+      WatchCommand.class,
+      StatusCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -22,6 +24,7 @@ import picocli.CommandLine.Command;
       "0:converged, or nothing to do (every host of an inventory)",
       "1:a failure (state restored); with an inventory: any host failed or was unreachable",
       "2:plan found changes (on any host, none failed or locked)",
+      "3:apply converged what it could; some WAN's parts are pending (down, missing, no gateway)",
       "64:usage error",
       "65:invalid file (nothing was touched)",
       "75:another converge holds the host's lock (any host, none failed)"
@@ -29,6 +32,8 @@ import picocli.CommandLine.Command;
 public final class ConvergeCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Mixin LoggingOptions logging = new LoggingOptions();
 
   public static void main(String[] args) {
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
@@ -47,11 +52,28 @@ public final class ConvergeCommand implements Runnable {
         });
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          commandLine.getErr().println("converge: internal error: " + ex);
-          ex.printStackTrace(commandLine.getErr());
+          // Whatever went wrong, the user gets a sentence and an exit code, not a stack trace
+          // (NC_DEBUG=1 shows it, for a bug report).
+          commandLine.getErr().println("converge: internal error: " + sentence(ex));
+          if (System.getenv("NC_DEBUG") != null) {
+            ex.printStackTrace(commandLine.getErr());
+          }
           return ExitCodes.FAILED;
         });
     return cli.execute(args);
+  }
+
+  /** One line: the exception's own message where it has one, else what kind of failure it is. */
+  static String sentence(Throwable ex) {
+    String message = ex.getMessage();
+    String what =
+        message == null || message.isBlank()
+            ? ex.getClass().getSimpleName()
+            : message.strip().replaceAll("\\s*\\n\\s*", "; ");
+    if (ex instanceof OutOfMemoryError) {
+      what = "out of memory (" + what + ")";
+    }
+    return what + " (run with NC_DEBUG=1 for details, and please report it)";
   }
 
   @Override

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "facts",
     description = "Show what the host has: kernel, tools, iptables backend, interfaces.")
 final class FactsCommand implements Callable<Integer> {
@@ -23,6 +24,8 @@ final class FactsCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin TargetOptions target = new TargetOptions();
+
+  @Mixin LoggingOptions logging = new LoggingOptions();
 
   @Option(names = "--output", paramLabel = "FORMAT", description = "text (default) or json.")
   OutputFormat output = OutputFormat.text;

@@ -9,6 +9,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "plan",
     description = "Show what apply would change; change nothing. Exits 2 when there are changes.")
 final class PlanCommand implements Callable<Integer> {
@@ -27,9 +28,13 @@ final class PlanCommand implements Callable<Integer> {
 
   @Mixin FleetOptions fleet = new FleetOptions();
 
+  @Mixin NamesOptions names = new NamesOptions();
+
+  @Mixin LoggingOptions logging = new LoggingOptions();
+
   @Override
   public Integer call() {
-    return new Converge(spec.commandLine().getOut(), spec.commandLine().getErr(), report)
+    return new Converge(spec.commandLine().getOut(), spec.commandLine().getErr(), report, names)
         .run(Mode.PLAN, file, target, fleet, false);
   }
 }

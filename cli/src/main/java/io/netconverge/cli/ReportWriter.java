@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netconverge.core.engine.Action;
 import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.Failure;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.engine.HostReport;
 import java.io.PrintWriter;
@@ -41,16 +42,24 @@ final class ReportWriter {
         // The located problems go to stderr in full, as for any invalid file.
         out.println(
             "  INVALID (nothing was changed): " + report.error().lines().findFirst().orElse(""));
+      } else if (report.status() == HostReport.Status.CANCELLED) {
+        out.println("  CANCELLED: " + report.error());
       } else {
         out.println("  FAILED: " + report.error());
       }
       if (report.mode() == io.netconverge.core.engine.Mode.APPLY
-          && report.status() == HostReport.Status.FAILED
+          && (report.status() == HostReport.Status.FAILED
+              || report.status() == HostReport.Status.CANCELLED)
           && !report.pending().isEmpty()) {
-        out.println(
-            report.restored()
-                ? "  the state read before apply was restored"
-                : "  the state could NOT be fully restored");
+        switch (report.restoration().outcome()) {
+          case RESTORED -> out.println("  the state read before apply was restored");
+          case INCOMPLETE -> out.println("  the state could NOT be fully restored");
+          case NOT_NEEDED -> {
+            if (report.status() == HostReport.Status.CANCELLED) {
+              out.println("  nothing was changed");
+            }
+          }
+        }
       }
     }
   }
@@ -107,6 +116,19 @@ final class ReportWriter {
   }
 
   static void json(PrintWriter out, String command, String file, List<HostReport> reports) {
+    json(out, command, file, reports, java.util.Map.of());
+  }
+
+  /**
+   * @param wans per host name, its WANs as the converge found them: each host with WANs gets {@code
+   *     wans[]} and {@code pending[]} ({@code wan}, {@code resource}, {@code reason})
+   */
+  static void json(
+      PrintWriter out,
+      String command,
+      String file,
+      List<HostReport> reports,
+      java.util.Map<String, List<io.netconverge.wan.WanStatus>> wans) {
     ObjectNode root = JSON.createObjectNode();
     root.put("command", command);
     root.put("file", file);
@@ -118,9 +140,36 @@ final class ReportWriter {
       h.put("ok", r.ok());
       h.put("changed", r.changed());
       h.put("failed", r.failed());
-      if (r.error() != null) {
-        h.put("error", r.error());
+      if (r.failure().isPresent()) {
+        Failure f = r.failure().get();
+        h.put("error", f.message());
         h.put("restored", r.restored());
+        ObjectNode failure = h.putObject("failure");
+        failure.put("module", f.module().orElse(null));
+        ArrayNode argv = failure.putArray("command");
+        f.command().forEach(argv::add);
+        if (f.exitCode().isPresent()) {
+          failure.put("exitCode", f.exitCode().getAsInt());
+        } else {
+          failure.putNull("exitCode");
+        }
+        failure.put("stderr", f.stderr());
+        failure.put("message", f.message());
+      }
+      List<io.netconverge.wan.WanStatus> hostWans = wans.get(r.host());
+      if (hostWans != null && !hostWans.isEmpty()) {
+        ArrayNode wanArray = h.putArray("wans");
+        ArrayNode pending = h.putArray("pending");
+        for (io.netconverge.wan.WanStatus w : hostWans) {
+          wanArray.add(io.netconverge.wan.WatchState.wan(w));
+          for (io.netconverge.wan.Pending p : w.pending()) {
+            pending
+                .addObject()
+                .put("wan", p.wan())
+                .put("resource", p.resource())
+                .put("reason", p.reason());
+          }
+        }
       }
       ArrayNode changes = h.putArray("changes");
       for (Change c : r.pending()) {

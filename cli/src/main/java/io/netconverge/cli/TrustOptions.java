@@ -67,6 +67,23 @@ final class TrustOptions {
     return maxFailPercent == null ? 0 : maxFailPercent;
   }
 
+  /** The library's settings for these options (after {@link #problem} found none). */
+  io.netconverge.Converger.Builder applyTo(io.netconverge.Converger.Builder builder) {
+    if (confirmTimeout != null) {
+      builder.confirmTimeout(confirmTimeout);
+      if (confirmWhenHealthy) {
+        builder.confirmWhenHealthy();
+      }
+    }
+    if (serial != null) {
+      builder.serial(serial);
+      if (maxFailPercent != null) {
+        builder.maxFailPercent(maxFailPercent);
+      }
+    }
+    return builder;
+  }
+
   /** 60s, 2m, 1h, 500ms, or a bare number of seconds. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");

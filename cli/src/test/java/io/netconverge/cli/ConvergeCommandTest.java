@@ -112,4 +112,66 @@ class ConvergeCommandTest {
     assertThat(c.convert("1h")).isEqualTo(java.time.Duration.ofHours(1));
     assertThat(c.convert("90")).isEqualTo(java.time.Duration.ofSeconds(90));
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"plan", "apply", "validate", "facts"})
+  void everySubcommandHasHelpThatExitsZero(String subcommand) {
+    Run r = run(subcommand, "--help");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("Usage: converge " + subcommand);
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void helpOfASubcommandThroughTheHelpCommand() {
+    Run r = run("help", "facts");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).startsWith("Usage: converge facts");
+  }
+
+  @Test
+  void planAndApplyTakeANamesFolderAndVerbose() {
+    assertThat(run("plan", "--help").out()).contains("--names-dir=DIR").contains("--verbose");
+    assertThat(run("apply", "--help").out()).contains("--names-dir=DIR");
+    assertThat(run("validate", "--help").out()).contains("--names-dir=DIR");
+  }
+
+  @Test
+  void validateListsEveryProblemOfTheFileSortedByLine(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: netconverge/v1\nkind: HostState\nrouteTables:\n"
+            + "  - { name: isp1, id: 255 }\nsysctl:\n  net..x: 1\nipRules:\n"
+            + "  - { priority: 10, table: 5, colour: red }\n");
+    Run r = run("validate", file.toString());
+    assertThat(r.code()).isEqualTo(65);
+    assertThat(r.err().lines().toList())
+        .hasSize(3)
+        .satisfies(l -> assertThat(l.get(0)).startsWith(file + ":4:5: routeTables[0]: table 255"))
+        .satisfies(l -> assertThat(l.get(1)).startsWith(file + ":6:3: sysctl[\"net..x\"]"))
+        .satisfies(
+            l -> assertThat(l.get(2)).startsWith(file + ":8:31: ipRules[0].colour: unknown key"));
+  }
+
+  @Test
+  void validateSaysWhatItCheckedAndAMisspelledSysctlIsInvalid(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("typo.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n  net.ipv4.ip_forward: 1\n"
+            + "  net.ipv4.conf.wan0.rp_filtr: 2\n");
+    Run bad = run("validate", file.toString());
+    assertThat(bad.code()).as(bad.err()).isEqualTo(65);
+    assertThat(bad.err())
+        .startsWith(
+            file
+                + ":5:32: sysctl[\"net.ipv4.conf.wan0.rp_filtr\"]: no such sysctl (checked as"
+                + " net.ipv4.conf.default.rp_filtr) in this machine's kernel; is it misspelled?")
+        .contains("checked: 2 sysctl names, against /proc/sys of this network namespace");
+    Files.writeString(file, Files.readString(file).replace("rp_filtr", "rp_filter"));
+    Run good = run("validate", file.toString());
+    assertThat(good.code()).as(good.err()).isZero();
+    assertThat(good.out()).startsWith(file + ": valid\n").contains("checked: 2 sysctl names");
+  }
 }

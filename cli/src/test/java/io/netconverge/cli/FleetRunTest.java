@@ -14,7 +14,7 @@ class FleetRunTest {
   private static HostReport host(Mode mode, Status status) {
     List<Change> changes =
         status == Status.CHANGED ? List.of(Change.create("sysctl a.b", "1", List.of())) : List.of();
-    return new HostReport("h", mode, status, changes, null, false);
+    return HostReport.of("h", mode, status, changes);
   }
 
   private static int code(Mode mode, Status... statuses) {

@@ -106,14 +106,16 @@ class CommandIT {
     Path file = dir.resolve("vm.yaml");
     Files.writeString(
         file,
-        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n  net.ipv4.ip_forward: 1\n"
-            + "  vm.swappiness: 11\n");
+        "apiVersion: netconverge/v1\nkind: HostState\nallowHostSysctls: true\nsysctl:\n"
+            + "  net.ipv4.ip_forward: 1\n  vm.swappiness: 11\n");
     String swappiness = Files.readString(Path.of("/proc/sys/vm/swappiness"));
     String namespaces =
         new io.netconverge.core.exec.LocalExecutor().check("ip", "netns", "list").stdout();
     Cli run = Cli.run("apply", "--sandbox", file.toString());
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(65);
-    assertThat(run.err()).contains("not per network namespace").contains("vm.swappiness");
+    assertThat(run.err())
+        .contains(
+            file + ":6:18: sysctl[\"vm.swappiness\"]: vm.swappiness is not per network namespace");
     assertThat(Files.readString(Path.of("/proc/sys/vm/swappiness"))).isEqualTo(swappiness);
     assertThat(new io.netconverge.core.exec.LocalExecutor().check("ip", "netns", "list").stdout())
         .isEqualTo(namespaces);

@@ -95,4 +95,29 @@ class FleetCommandIT {
     assertThat(apply.err()).contains(file + ":5:").contains("hosts[1].forks: unknown key 'forks'");
     assertThat(ns.dump()).isEqualTo(before);
   }
+
+  @Test
+  void aRejectedNftDefinitionInAFleetNamesTheHostStateFileAndLine(TestNamespace ns)
+      throws Exception {
+    Path state = dir.resolve("edge.yaml");
+    Files.writeString(
+        state,
+        "apiVersion: netconverge/v1\nkind: HostState\nnftables:\n  - table: inet lbedge\n"
+            + "    definition: |\n      chain c {\n        meta mark set 0x5 junk\n      }\n");
+    Path inventory = dir.resolve("fleet.yaml");
+    Files.writeString(
+        inventory,
+        "apiVersion: netconverge/v1\nkind: Inventory\nhosts:\n"
+            + "  - { name: edge, netns: "
+            + ns.name()
+            + ", hostState: edge.yaml }\n");
+    String before = ns.dump();
+    Cli plan = Cli.run("plan", inventory.toString());
+    assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(65);
+    assertThat(plan.err())
+        .contains(state + ":7:")
+        .contains("nftables[0].definition: nft:")
+        .doesNotContain("(declared in code)");
+    assertThat(ns.dump()).isEqualTo(before);
+  }
 }

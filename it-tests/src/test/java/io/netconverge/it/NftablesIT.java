@@ -64,7 +64,8 @@ class NftablesIT {
   void otherSpellingsOfTheLiveTableAreNoChange(TestNamespace ns, @TempDir Path dir)
       throws Exception {
     ns.runWithStdin(
-        "table inet dualwan {\n\tchain prerouting {\n"
+        // Made by netconverge before, so it carries the owner mark.
+        "table inet dualwan {\n\tcomment \"netconverge\"\n\tchain prerouting {\n"
             + "\t\ttype filter hook prerouting priority -150; policy accept;\n"
             + "\t\tct state { new } iifname \"wan0\" meta mark set 0x0000000a ct mark set mark\n"
             + "\t\tct state new iifname wan1 mark set 0x14 ct mark set meta mark\n"
@@ -283,6 +284,77 @@ class NftablesIT {
     assertThat(large).isEqualTo(small);
     // lock + (read + canonicalize) before, apply, read to verify; then a plan.
     assertThat(small).isEqualTo(1 + 2 + 1 + 1 + 2);
+  }
+
+  @Test
+  void aTableNoLongerDeclaredIsRemovedByItsMarkAndUnmarkedTablesNeverAre(
+      TestNamespace ns, @TempDir Path dir) throws Exception {
+    ns.runWithStdin(FOREIGN, "nft", "-f", "-");
+    String head = "apiVersion: netconverge/v1\nkind: HostState\nnftables:\n";
+    String a = "  - table: inet a\n    definition: |\n      chain c { }\n";
+    String b = "  - table: ip b\n    definition: |\n      set s { type ipv4_addr; }\n";
+    Cli both = Cli.run("apply", "--netns", ns.name(), write(dir, head + a + b).toString());
+    assertThat(both.exitCode()).as(both.toString()).isZero();
+    assertThat(ns.run("nft", "list", "table", "ip", "b")).contains("comment \"netconverge\"");
+
+    Cli onlyA = Cli.run("apply", "--netns", ns.name(), "--diff", write(dir, head + a).toString());
+    assertThat(onlyA.exitCode()).as(onlyA.toString()).isZero();
+    assertThat(onlyA.out()).contains("- nftables table ip b");
+    assertThat(ns.run("nft", "list", "tables")).contains("table inet a").doesNotContain("ip b");
+
+    Cli none =
+        Cli.run(
+            "apply",
+            "--netns",
+            ns.name(),
+            write(dir, "apiVersion: netconverge/v1\nkind: HostState\nnftables: []\n").toString());
+    assertThat(none.exitCode()).as(none.toString()).isZero();
+    assertThat(ns.run("nft", "list", "tables")).isEqualTo("table ip f2b\n");
+    Cli again = Cli.run("plan", "--netns", ns.name(), write(dir, head + a).toString());
+    assertThat(again.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void aDefinitionThatLeavesItsTableReachesNothingElse(TestNamespace ns, @TempDir Path dir)
+      throws Exception {
+    ns.runWithStdin(FOREIGN, "nft", "-f", "-");
+    String foreign = ns.run("nft", "list", "table", "ip", "f2b");
+    String head = "apiVersion: netconverge/v1\nkind: HostState\nnftables:\n";
+    // The file is refused where it is read (a '}' that would close the table), and even past
+    // that only nft's listing of inet x, as the throw-away namespace printed it, could reach
+    // the host.
+    String untouched = ns.dump();
+    Cli flush =
+        Cli.run(
+            "apply",
+            "--netns",
+            ns.name(),
+            write(
+                    dir,
+                    head
+                        + "  - table: inet x\n    definition: |\n      chain c { }\n"
+                        + "      }\n      flush ruleset\n      table inet x {\n"
+                        + "      chain d { }\n")
+                .toString());
+    assertThat(flush.exitCode()).as(flush.toString()).isEqualTo(65);
+    assertThat(flush.err()).contains("would close the table");
+    assertThat(ns.run("nft", "list", "table", "ip", "f2b")).isEqualTo(foreign);
+    assertThat(ns.dump()).isEqualTo(untouched);
+
+    String before = ns.dump();
+    Cli delete =
+        Cli.run(
+            "apply",
+            "--netns",
+            ns.name(),
+            write(
+                    dir,
+                    head
+                        + "  - table: inet x\n    definition: |\n      chain c { }\n"
+                        + "      }\n      delete table ip f2b\n      table inet x {\n")
+                .toString());
+    assertThat(delete.exitCode()).as(delete.toString()).isEqualTo(65);
+    assertThat(ns.dump()).isEqualTo(before);
   }
 
   @Test

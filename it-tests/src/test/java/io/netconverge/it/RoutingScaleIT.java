@@ -11,6 +11,7 @@ import io.netconverge.core.exec.CountingExecutor;
 import io.netconverge.core.net.Family;
 import io.netconverge.core.net.Mark;
 import io.netconverge.core.net.TableRef;
+import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.hoststate.HostState;
 import io.netconverge.hoststate.HostStateSpec;
 import io.netconverge.iprule.IpRuleSpec;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NetnsExtension.class)
 class RoutingScaleIT {
 
-  private static HostState state(int tables, int routesPerTable, int rules) {
+  private static HostState state(int tables, int routesPerTable, int rules)
+      throws InvalidSpecException {
     List<RouteTableSpec> specs = new ArrayList<>();
     for (int t = 0; t < tables; t++) {
       List<RouteSpec> routes = new ArrayList<>();
@@ -43,7 +45,6 @@ class RoutingScaleIT {
           IpRuleSpec.fwmark(Family.IPV4, 10000 + i, Mark.of(i + 1), TableRef.id(100 + i % tables)));
     }
     HostStateSpec spec = new HostStateSpec(null, null, Map.of(), null, specs, ruleSpecs);
-    spec.validate();
     return HostState.from(spec, Path.of("/nonexistent/iproute2"));
   }
 
@@ -66,8 +67,8 @@ class RoutingScaleIT {
   }
 
   @Test
-  void tenThousandRoutesInTenTablesAndAThousandRulesTakeAsManyProcessesAsTenRoutes(
-      TestNamespace ns) {
+  void tenThousandRoutesInTenTablesAndAThousandRulesTakeAsManyProcessesAsTenRoutes(TestNamespace ns)
+      throws Exception {
     RoutingIT.uplinks(ns);
     HostState small = state(1, 10, 1);
     HostState large = state(10, 1000, 1000);

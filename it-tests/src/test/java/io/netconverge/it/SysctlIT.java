@@ -75,9 +75,31 @@ class SysctlIT {
             + "  net.ipv4.ip_forward: 1\n  net.ipv4.conf.wan9.rp_filter: 2\n");
     String before = ns.dump();
     Cli apply = Cli.run("apply", "--netns", ns.name(), file.toString());
-    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
-    assertThat(apply.out())
-        .contains("net.ipv4.conf.wan9.rp_filter does not exist (is interface wan9 there?)");
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(65);
+    assertThat(apply.err())
+        .contains(
+            file
+                + ":5:33: sysctl[\"net.ipv4.conf.wan9.rp_filter\"]: no such sysctl on netns "
+                + ns.name()
+                + ": net.ipv4.conf.wan9.rp_filter does not exist (is interface wan9 there?)");
+    assertThat(ns.dump()).isEqualTo(before);
+  }
+
+  @Test
+  void aMisspelledKeyIsAnInvalidFileAtItsLineAndNothingChanges(TestNamespace ns, @TempDir Path dir)
+      throws Exception {
+    ns.resetSysctlBaseline();
+    Path file = dir.resolve("typo.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n"
+            + "  net.ipv4.ip_forward: 1\n  net.ipv4.ip_forwrd: 1\n");
+    String before = ns.dump();
+    Cli plan = Cli.run("plan", "--netns", ns.name(), file.toString());
+    assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(65);
+    assertThat(plan.err()).contains(file + ":5:").contains("net.ipv4.ip_forwrd does not exist");
+    Cli apply = Cli.run("apply", "--netns", ns.name(), file.toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(65);
     assertThat(ns.dump()).isEqualTo(before);
   }
 

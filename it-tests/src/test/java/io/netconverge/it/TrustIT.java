@@ -57,7 +57,7 @@ class TrustIT {
   }
 
   @Test
-  void sigtermAtEachCommandBoundaryRestoresTheDumpAndExitsOneSayingInterrupted(TestNamespace ns)
+  void sigtermAtEachCommandBoundaryRestoresTheDumpAndExitsOneSayingCancelled(TestNamespace ns)
       throws Exception {
     Path file = dir.resolve("state.yaml");
     Files.writeString(file, STATE);
@@ -96,12 +96,13 @@ class TrustIT {
       assertThat(p.exitValue()).as("boundary %d: %s", boundary, output).isEqualTo(1);
       assertThat(output)
           .as("boundary %d", boundary)
-          .containsAnyOf("interrupted: restored", "interrupted: nothing was changed");
+          .contains("CANCELLED: cancelled before ")
+          .doesNotContain("could NOT be fully restored");
       assertThat(ns.dump()).as("boundary %d: %s", boundary, output).isEqualTo(before);
       interrupted++;
       boundary++;
     }
-    // lock, arm, per module and per command, verify: every one of them was a boundary tried.
+    // lock, each read, arm, per module and per command, verify: every one was a boundary tried.
     assertThat(interrupted).isGreaterThanOrEqualTo(8);
   }
 
@@ -234,11 +235,12 @@ class TrustIT {
       String before = host.dump();
       Path pause = dir.resolve("paused");
       Path log = dir.resolve("kill.log");
-      // Check 5 comes after the first command of the first module that changes something.
+      // The cancel checks: 1 before the lock, 2-6 before reading each of the 5 modules, 7 before
+      // arming, 8 before the first module: check 9 comes after its first command.
       Process p =
           converge(
               log,
-              List.of("-Dnetconverge.test.pauseAt=5", "-Dnetconverge.test.pauseFile=" + pause),
+              List.of("-Dnetconverge.test.pauseAt=9", "-Dnetconverge.test.pauseFile=" + pause),
               "apply",
               "--confirm-timeout",
               "5s",

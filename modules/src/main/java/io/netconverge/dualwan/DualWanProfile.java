@@ -12,6 +12,7 @@ import io.netconverge.iptables.IptablesTable;
 import io.netconverge.iptables.JumpPosition;
 import io.netconverge.nftables.NftTableName;
 import io.netconverge.nftables.NftTableSpec;
+import io.netconverge.route.NexthopSpec;
 import io.netconverge.route.RouteScope;
 import io.netconverge.route.RouteSpec;
 import io.netconverge.route.RouteTableSpec;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Expands the dualWan profile into the low-level resources that implement the proven recipe:
@@ -68,6 +70,11 @@ public final class DualWanProfile {
   public static final long LOOKUP_MARK = 20000;
   public static final long LOOKUP_FROM = 25000;
 
+  /** The rules of the profile's outbound default (see {@link DualWanSpec#defaultTable}). */
+  public static final long DEFAULT_SUPPRESS = 30000;
+
+  public static final long DEFAULT_LOOKUP = 30001;
+
   private static final String ND_TYPES_NFT =
       "nd-router-solicit, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert, nd-redirect";
   private static final List<Integer> ND_TYPES = List.of(133, 134, 135, 136, 137);
@@ -90,6 +97,28 @@ public final class DualWanProfile {
       nftables = List.copyOf(nftables);
       iptables = List.copyOf(iptables);
       interfaces = List.copyOf(interfaces);
+    }
+
+    /**
+     * The same expansion without the routing tables of {@code tables} (ids) and the sysctls of
+     * interfaces in {@code missingInterfaces}: what converges while those WANs are pending.
+     */
+    public Expansion without(Set<Long> tables, Set<String> missingInterfaces) {
+      Map<SysctlKey, String> keptSysctl = new LinkedHashMap<>();
+      sysctl.forEach(
+          (key, value) -> {
+            boolean missing = key.interfaceName().map(missingInterfaces::contains).orElse(false);
+            if (!missing) {
+              keptSysctl.put(key, value);
+            }
+          });
+      return new Expansion(
+          keptSysctl,
+          routeTables.stream().filter(t -> !tables.contains(t.id())).toList(),
+          ipRules,
+          nftables,
+          iptables,
+          interfaces);
     }
 
     /**
@@ -181,31 +210,46 @@ public final class DualWanProfile {
     }
   }
 
-  /** Expands a valid profile (see {@link DualWanSpec#validate}) with every WAN active. */
+  /** Expands a valid profile (see {@link DualWanSpec#validate}), every WAN active. */
   public static Expansion expand(DualWanSpec spec) {
-    Set<String> all = new TreeSet<>();
-    spec.wans().forEach(w -> all.add(w.name()));
-    return expand(spec, all);
+    return expand(spec, wan -> true);
+  }
+
+  /** Expands a valid profile with only the WANs named in {@code active} active. */
+  public static Expansion expand(DualWanSpec spec, Set<String> active) {
+    return expand(spec, wan -> active.contains(wan.name()));
   }
 
   /**
-   * Expands a valid profile; only the WANs named in {@code active} take part in choosing the WAN of
-   * new LAN connections (the balance and policies, see {@link Outbound}). Everything else,
-   * including the inbound marking of an inactive WAN, is expanded as declared.
+   * Expands a valid profile. A WAN whose gateway is still {@code dhcp} or {@code ra} (not resolved
+   * from the host, see {@link WanSpec#resolved}) gets no table: it is pending.
+   *
+   * @param active the WANs in the outbound default and the balance (healthy, link up, gateway
+   *     known; see {@link Outbound}); the others keep their marking, rules and table, so that their
+   *     inbound connections still work
    */
-  public static Expansion expand(DualWanSpec spec, Set<String> active) {
+  public static Expansion expand(DualWanSpec spec, Predicate<WanSpec> active) {
     List<WanSpec> wans = new ArrayList<>(spec.wans());
     wans.sort(Comparator.comparing(WanSpec::table));
+    List<WanSpec> up = wans.stream().filter(w -> routable(spec, w)).filter(active).toList();
+    Set<String> upNames = new TreeSet<>();
+    up.forEach(w -> upNames.add(w.name()));
+    List<RouteTableSpec> tables = new ArrayList<>(tables(spec, wans));
+    List<IpRuleSpec> rules = new ArrayList<>(rules(spec, wans));
+    if (spec.defaultTable() != null) {
+      tables.add(defaultTable(spec, up));
+      rules.addAll(defaultRules(spec));
+    }
     List<IptablesChainSpec> chains = new ArrayList<>();
     if (spec.backend() == Backend.IPTABLES) {
       chains.addAll(chains(spec, wans));
-      chains.addAll(Outbound.iptablesChains(spec, wans, active));
+      chains.addAll(Outbound.iptablesChains(spec, wans, upNames));
     }
     return new Expansion(
         sysctl(spec, wans),
-        tables(spec, wans),
-        rules(spec, wans),
-        spec.backend() == Backend.NFTABLES ? List.of(nftTable(spec, wans, active)) : List.of(),
+        tables,
+        rules,
+        spec.backend() == Backend.NFTABLES ? List.of(nftTable(spec, wans, upNames)) : List.of(),
         chains,
         interfaces(spec));
   }
@@ -228,9 +272,68 @@ public final class DualWanProfile {
     return values;
   }
 
+  /** Whether every gateway the WAN needs is an address (not a {@code dhcp} still unresolved). */
+  static boolean routable(DualWanSpec spec, WanSpec wan) {
+    return spec.familiesOf(wan).members().stream().noneMatch(wan::dynamicGateway);
+  }
+
+  /**
+   * The profile's outbound default: one path per active WAN, a multipath route when there are
+   * several (the kernel hashes each flow onto one path); no route at all when none is active, so
+   * that the main table's own default is the last resort.
+   */
+  private static RouteTableSpec defaultTable(DualWanSpec spec, List<WanSpec> active) {
+    List<RouteSpec> routes = new ArrayList<>();
+    for (Family family : spec.allFamilies().members()) {
+      List<NexthopSpec> paths = new ArrayList<>();
+      for (WanSpec wan : spec.wansOf(family, active)) {
+        paths.add(
+            NexthopSpec.of(IpPrefix.address(wan.gatewayOf(family)).address(), wan.itf().name(), 1));
+      }
+      if (paths.size() == 1) {
+        routes.add(RouteSpec.via("default", paths.get(0).via(), paths.get(0).dev().name()));
+      } else if (paths.size() > 1) {
+        routes.add(
+            new RouteSpec(family, "default", null, null, null, null, null, null, null, paths));
+      }
+    }
+    return RouteTableSpec.of(DualWanSpec.DEFAULT_TABLE_NAME, spec.defaultTable(), routes);
+  }
+
+  /** After every WAN's rules: local and connected routes first, then the outbound default. */
+  private static List<IpRuleSpec> defaultRules(DualWanSpec spec) {
+    List<IpRuleSpec> rules = new ArrayList<>();
+    TableRef main = TableRef.of("main");
+    TableRef table = new TableRef(spec.defaultTable(), DualWanSpec.DEFAULT_TABLE_NAME);
+    for (Family family : spec.allFamilies().members()) {
+      rules.add(suppress(family, DEFAULT_SUPPRESS, null, null, main));
+      rules.add(
+          new IpRuleSpec(
+              family,
+              DEFAULT_LOOKUP,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              table,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null));
+    }
+    return rules;
+  }
+
   private static List<RouteTableSpec> tables(DualWanSpec spec, List<WanSpec> wans) {
     List<RouteTableSpec> tables = new ArrayList<>();
     for (WanSpec wan : wans) {
+      if (!routable(spec, wan)) {
+        continue;
+      }
       List<RouteSpec> routes = new ArrayList<>();
       for (Family family : spec.familiesOf(wan).members()) {
         String gateway = IpPrefix.address(wan.gatewayOf(family)).address();
@@ -387,18 +490,57 @@ public final class DualWanProfile {
     return chains;
   }
 
-  /** The WAN interfaces as the sandbox builds them: their addresses, a peer at each gateway. */
+  /**
+   * The WAN interfaces as the sandbox builds them: their addresses, a peer at each gateway. For a
+   * {@code dhcp} or {@code ra} gateway the sandbox plays the client: it gives the interface a lease
+   * (an address from 100.64.N.0/24 or fd00:64:N::/64 unless the file gives one) and puts the
+   * client's default route ({@code proto dhcp} or {@code proto ra}) into the main table.
+   */
   private static List<SandboxInterface> interfaces(DualWanSpec spec) {
     List<SandboxInterface> interfaces = new ArrayList<>();
-    for (WanSpec wan : spec.wans()) {
+    for (int n = 0; n < spec.wans().size(); n++) {
+      WanSpec wan = spec.wans().get(n);
       List<String> addresses = new ArrayList<>();
       List<String> gateways = new ArrayList<>();
+      List<String> leases = new ArrayList<>();
       for (Family family : spec.familiesOf(wan).members()) {
+        if (wan.dynamicGateway(family)) {
+          InterfaceAddress address =
+              wan.addressOf(family)
+                  .orElse(
+                      InterfaceAddress.parse(
+                          family == Family.IPV4
+                              ? "100.64." + (n + 1) + ".2/24"
+                              : "fd00:64:" + (n + 1) + "::2/64"));
+          addresses.add(address.toString());
+          String gateway = leaseGateway(address);
+          gateways.add(gateway);
+          leases.add(gateway);
+          continue;
+        }
         wan.addressOf(family).ifPresent(a -> addresses.add(a.toString()));
         gateways.add(IpPrefix.address(wan.gatewayOf(family)).address());
       }
-      interfaces.add(new SandboxInterface(wan.itf().name(), addresses, gateways));
+      interfaces.add(new SandboxInterface(wan.itf().name(), addresses, gateways, leases));
     }
     return interfaces;
+  }
+
+  /** The first address of the subnet that is not the router's own: the sandbox's DHCP server. */
+  static String leaseGateway(InterfaceAddress address) {
+    try {
+      byte[] bytes =
+          java.net.InetAddress.getByName(address.subnet().address()).getAddress().clone();
+      for (int step = 0; step < 2; step++) {
+        bytes[bytes.length - 1]++;
+        String candidate = java.net.InetAddress.getByAddress(bytes).getHostAddress();
+        if (!IpPrefix.address(candidate).equals(IpPrefix.address(address.address()))) {
+          return IpPrefix.address(candidate).address();
+        }
+      }
+      throw new IllegalStateException("no gateway address beside " + address);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

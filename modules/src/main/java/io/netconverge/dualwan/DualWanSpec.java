@@ -32,6 +32,9 @@ import java.util.regex.Pattern;
  *     and without a policy, they follow the main table)
  * @param policies ordered rules pinning LAN connections to a WAN, the balance or main
  * @param portForwards connections to a port of a WAN forwarded to a LAN address
+ * @param defaultTable the id of the profile's own outbound default: a table (named {@value
+ *     #DEFAULT_TABLE_NAME}) holding a default route over the active WANs, looked up after every
+ *     WAN's rules; absent: the profile owns no default route
  */
 public record DualWanSpec(
     Backend backend,
@@ -40,7 +43,11 @@ public record DualWanSpec(
     List<WanSpec> wans,
     BalanceSpec balance,
     List<PolicySpec> policies,
-    List<PortForwardSpec> portForwards) {
+    List<PortForwardSpec> portForwards,
+    Long defaultTable) {
+
+  /** The name of the table of {@link #defaultTable}. */
+  public static final String DEFAULT_TABLE_NAME = "dualwan";
 
   /**
    * Tables above this would put the profile's rules after the main table's rule (32766), where they
@@ -59,7 +66,7 @@ public record DualWanSpec(
 
   /** A profile without outbound routing, as files wrote it before it existed. */
   public DualWanSpec(Backend backend, MarkMask markMask, Families families, List<WanSpec> wans) {
-    this(backend, markMask, families, wans, null, null, null);
+    this(backend, markMask, families, wans, null, null, null, null);
   }
 
   /** The families {@code wan} carries: its own {@code families}, else the profile's. */
@@ -124,7 +131,30 @@ public record DualWanSpec(
       unique(marks, wan.mark().value(), i, at + ".mark", "mark " + wan.mark(), path);
       unique(tables, wan.table(), i, at + ".table", "table " + wan.table(), path);
     }
+    if (defaultTable != null) {
+      if (defaultTable < 1 || defaultTable > MAX_TABLE || TableRef.isReserved(defaultTable)) {
+        throw new SpecViolation(
+            path + ".defaultTable",
+            "table "
+                + defaultTable
+                + " cannot be used: choose 1.."
+                + MAX_TABLE
+                + " except 253-255 (default, main, local)");
+      }
+      Integer wan = tables.get(defaultTable);
+      if (wan != null) {
+        throw new SpecViolation(
+            path + ".defaultTable",
+            "table " + defaultTable + " is already used by " + path + ".wans[" + wan + "]");
+      }
+    }
     Outbound.validate(this, path);
+  }
+
+  /** Whether any WAN's gateway comes from DHCP or router advertisements. */
+  public boolean hasDynamicGateways() {
+    return wans.stream()
+        .anyMatch(w -> familiesOf(w).members().stream().anyMatch(w::dynamicGateway));
   }
 
   private void validateWan(WanSpec wan, String at) {
@@ -180,6 +210,12 @@ public record DualWanSpec(
               + MAX_TABLE
               + " except 253-255 (default, main, local)");
     }
+    if (wan.track() != null) {
+      wan.track().validate(at + ".track");
+    }
+    if (wan.hooks() != null) {
+      wan.hooks().validate(at + ".hooks");
+    }
     Families families = familiesOf(wan);
     for (Family family : Family.values()) {
       String gatewayKey = family == Family.IPV4 ? "gateway" : "gateway6";
@@ -213,11 +249,34 @@ public record DualWanSpec(
                 + (family == Family.IPV4 ? "ipv6" : "ipv4")
                 + ")");
       }
+      String dynamic = family == Family.IPV4 ? WanSpec.DHCP : WanSpec.RA;
+      if (gateway.equals(WanSpec.DHCP) || gateway.equals(WanSpec.RA)) {
+        if (!gateway.equals(dynamic)) {
+          throw new SpecViolation(
+              at + "." + gatewayKey,
+              "'"
+                  + gateway
+                  + "' is not a source of "
+                  + family
+                  + " gateways; write "
+                  + gatewayKey
+                  + ": "
+                  + dynamic
+                  + " or an address");
+        }
+        if (address != null && address.family() != family) {
+          throw new SpecViolation(
+              at + "." + addressKey, "'" + address + "' is not an " + family + " address");
+        }
+        continue;
+      }
       IpPrefix gw;
       try {
         gw = IpPrefix.address(gateway);
       } catch (IllegalArgumentException e) {
-        throw new SpecViolation(at + "." + gatewayKey, e.getMessage());
+        throw new SpecViolation(
+            at + "." + gatewayKey,
+            e.getMessage() + " (or " + dynamic + ": the gateway the host learns)");
       }
       if (gw.family() != family) {
         throw new SpecViolation(

@@ -24,6 +24,11 @@ import java.util.Optional;
  * @param snat a fixed IPv4 source address for connections leaving through it (instead of
  *     masquerade)
  * @param snat6 a fixed IPv6 source address for connections leaving through it
+ * @param track health probes through this WAN; absent: the WAN counts as healthy while its link is
+ *     up and its gateway known
+ * @param hooks commands run when the WAN goes down or comes back up
+ * @param flushConntrack on down, delete the connections carrying this WAN's mark, so that they are
+ *     made again through another WAN instead of waiting for their timeouts
  */
 public record WanSpec(
     String name,
@@ -37,9 +42,12 @@ public record WanSpec(
     Families families,
     Masquerade masquerade,
     String snat,
-    String snat6) {
+    String snat6,
+    TrackSpec track,
+    HooksSpec hooks,
+    Boolean flushConntrack) {
 
-  /** A WAN without the outbound keys, as files wrote it before they existed. */
+  /** A WAN without the outbound and health keys, as files wrote it before they existed. */
   public WanSpec(
       String name,
       InterfaceName itf,
@@ -49,7 +57,42 @@ public record WanSpec(
       InterfaceAddress address,
       String gateway6,
       InterfaceAddress address6) {
-    this(name, itf, mark, table, gateway, address, gateway6, address6, null, null, null, null);
+    this(
+        name, itf, mark, table, gateway, address, gateway6, address6, null, null, null, null, null,
+        null, null);
+  }
+
+  /** {@code gateway: dhcp}: the gateway the DHCP client left on the interface. */
+  public static final String DHCP = "dhcp";
+
+  /** {@code gateway6: ra}: the gateway router advertisements left on the interface. */
+  public static final String RA = "ra";
+
+  /** Whether the family's gateway comes from the live state (DHCP or router advertisements). */
+  public boolean dynamicGateway(Family family) {
+    String gateway = gatewayOf(family);
+    return DHCP.equals(gateway) || RA.equals(gateway);
+  }
+
+  /** The same WAN with the gateways and addresses found on the host in place of dhcp and ra. */
+  public WanSpec resolved(
+      String gateway4, InterfaceAddress address4, String gateway6, InterfaceAddress address6) {
+    return new WanSpec(
+        name,
+        itf,
+        mark,
+        table,
+        gateway4,
+        address4,
+        gateway6,
+        address6,
+        families,
+        masquerade,
+        snat,
+        snat6,
+        track,
+        hooks,
+        flushConntrack);
   }
 
   public Optional<InterfaceAddress> addressOf(Family family) {

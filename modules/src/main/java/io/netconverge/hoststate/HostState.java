@@ -3,7 +3,11 @@ package io.netconverge.hoststate;
 import io.netconverge.core.engine.Declared;
 import io.netconverge.core.net.TableRef;
 import io.netconverge.core.sandbox.SandboxInterface;
+import io.netconverge.core.spec.InvalidSpecException;
+import io.netconverge.core.spec.SpecLoader;
+import io.netconverge.core.spec.SpecProblem;
 import io.netconverge.core.spec.SpecSource;
+import io.netconverge.core.spec.SpecViolation;
 import io.netconverge.dualwan.DualWanProfile;
 import io.netconverge.iprule.IpRule;
 import io.netconverge.iprule.IpRulesResource;
@@ -21,6 +25,7 @@ import io.netconverge.route.RouteTablesResource;
 import io.netconverge.route.RouteTablesState;
 import io.netconverge.sysctl.SysctlKey;
 import io.netconverge.sysctl.SysctlResource;
+import io.netconverge.sysctl.SysctlScope;
 import io.netconverge.sysctl.SysctlState;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,11 +51,18 @@ public record HostState(List<Declared<?, ?>> declared, List<SandboxInterface> in
     interfaces = List.copyOf(interfaces);
   }
 
-  public static HostState from(HostStateSpec spec) {
+  /**
+   * Validates the spec exactly as a file's is, then builds the host state; its iproute2 names go to
+   * {@code /etc/iproute2} (or the folder {@value #IPROUTE2_DIR_PROPERTY} names).
+   *
+   * @throws InvalidSpecException naming each problem by field path (a spec built in code has no
+   *     file lines: it is named {@code (declared in code)})
+   */
+  public static HostState from(HostStateSpec spec) throws InvalidSpecException {
     return from(spec, SpecSource.none(), defaultIproute2Dir());
   }
 
-  public static HostState from(HostStateSpec spec, Path iproute2Dir) {
+  public static HostState from(HostStateSpec spec, Path iproute2Dir) throws InvalidSpecException {
     return from(spec, SpecSource.none(), iproute2Dir);
   }
 
@@ -58,34 +70,82 @@ public record HostState(List<Declared<?, ?>> declared, List<SandboxInterface> in
    * @param source the file the spec was loaded from, to name the user's line when a tool on the
    *     target rejects a declaration
    */
-  public static HostState from(HostStateSpec spec, SpecSource source) {
+  public static HostState from(HostStateSpec spec, SpecSource source) throws InvalidSpecException {
     return from(spec, source, defaultIproute2Dir());
+  }
+
+  /** A host state written in Java, checked like a file when built. */
+  public static HostStateBuilder builder() {
+    return new HostStateBuilder();
   }
 
   /**
    * Declared sysctls that the kernel keeps for the whole machine, not per network namespace
-   * (everything outside {@code net.}, and {@code net.core} knobs shared by all namespaces are not
-   * distinguished here): writing them inside a namespace changes the host.
+   * (everything outside {@code net.}, and the {@code net.} keys {@link SysctlScope} knows to be
+   * host-wide): writing them inside a namespace changes the host.
    */
   public List<String> hostWideSysctls() {
-    List<String> keys = new ArrayList<>();
+    return sysctlKeys().stream()
+        .filter(k -> !SysctlScope.isPerNamespace(k))
+        .map(SysctlKey::name)
+        .toList();
+  }
+
+  /**
+   * The problems of converging this host state into a network namespace ({@code --netns}, a netns
+   * inventory host, a sandbox): each host-wide sysctl, located in the file it was read from.
+   *
+   * @param text the text of that file
+   * @param source the file's name for messages
+   * @param prefix the path of the host state within the file ({@code hosts[0].hostState.}), or
+   *     empty
+   */
+  public List<SpecProblem> namespaceTargetProblems(String text, String source, String prefix)
+      throws InvalidSpecException {
+    List<SpecProblem> problems = new ArrayList<>();
+    for (SysctlKey key : sysctlKeys()) {
+      if (!SysctlScope.isPerNamespace(key)) {
+        problems.add(
+            SpecLoader.locate(
+                text,
+                source,
+                prefix + "sysctl" + HostStateSpec.pathKey(key.name()),
+                SysctlScope.namespaceProblem(key)));
+      }
+    }
+    return problems;
+  }
+
+  private List<SysctlKey> sysctlKeys() {
+    List<SysctlKey> keys = new ArrayList<>();
     for (Declared<?, ?> d : declared) {
       if (d.state() instanceof SysctlState s) {
-        for (SysctlKey key : s.values().keySet()) {
-          if (!key.name().startsWith("net.")) {
-            keys.add(key.name());
-          }
-        }
+        keys.addAll(s.values().keySet());
       }
     }
     return keys;
   }
 
-  private static Path defaultIproute2Dir() {
+  /** The iproute2 folder names go to unless told otherwise: /etc/iproute2, or the property's. */
+  public static Path defaultNamesDir() {
+    return defaultIproute2Dir();
+  }
+
+  static Path defaultIproute2Dir() {
     return Path.of(System.getProperty(IPROUTE2_DIR_PROPERTY, "/etc/iproute2"));
   }
 
-  public static HostState from(HostStateSpec file, SpecSource source, Path iproute2Dir) {
+  public static HostState from(HostStateSpec file, SpecSource source, Path iproute2Dir)
+      throws InvalidSpecException {
+    try {
+      file.validate();
+    } catch (SpecViolation v) {
+      List<SpecProblem> problems = new ArrayList<>();
+      for (SpecViolation one : v.violations()) {
+        problems.add(source.problem(one.path(), one.getMessage()));
+      }
+      throw new InvalidSpecException(problems);
+    }
     List<Declared<?, ?>> declared = new ArrayList<>();
     Map<String, SandboxInterface> interfaces = new LinkedHashMap<>();
     if (file.dualWan() != null) {
@@ -98,7 +158,7 @@ public record HostState(List<Declared<?, ?>> declared, List<SandboxInterface> in
 
     Map<SysctlKey, String> sysctl = new LinkedHashMap<>(spec.sysctl());
     if (!sysctl.isEmpty()) {
-      declared.add(new Declared<>(new SysctlResource(), new SysctlState(sysctl)));
+      declared.add(new Declared<>(new SysctlResource(source), new SysctlState(sysctl)));
     }
     for (SysctlKey key : sysctl.keySet()) {
       key.interfaceName()
@@ -128,7 +188,7 @@ public record HostState(List<Declared<?, ?>> declared, List<SandboxInterface> in
       sandboxInterfaces(tables, rules, interfaces);
     }
 
-    if (!spec.nftables().isEmpty()) {
+    if (spec.nftables() != null) {
       declared.add(
           new Declared<>(new NftablesResource(), NftState.declared(spec.nftables(), source)));
     }

@@ -34,10 +34,18 @@ public record Inventory(Path file, List<InventoryHost> hosts) {
   }
 
   public static Inventory load(SpecLoader loader, Path file) throws InvalidSpecException {
+    return load(loader, file, HostState.defaultNamesDir());
+  }
+
+  /**
+   * @param namesDir the iproute2 folder every host state's table and protocol names go to
+   */
+  public static Inventory load(SpecLoader loader, Path file, Path namesDir)
+      throws InvalidSpecException {
     String text = SpecLoader.read(file);
     String source = file.toString();
     InventorySpec spec = loader.parse(text, source, InventorySpec.class);
-    return new Builder(loader, file, text).build(spec);
+    return new Builder(loader, file, text, namesDir).build(spec);
   }
 
   /**
@@ -71,11 +79,13 @@ public record Inventory(Path file, List<InventoryHost> hosts) {
     private final String text;
     private final List<SpecProblem> problems = new ArrayList<>();
     private final Map<Path, Optional<HostState>> files = new HashMap<>();
+    private final Path namesDir;
 
-    Builder(SpecLoader loader, Path file, String text) {
+    Builder(SpecLoader loader, Path file, String text, Path namesDir) {
       this.loader = loader;
       this.file = file;
       this.text = text;
+      this.namesDir = namesDir;
     }
 
     Inventory build(InventorySpec spec) throws InvalidSpecException {
@@ -113,6 +123,19 @@ public record Inventory(Path file, List<InventoryHost> hosts) {
       if (connection.isEmpty() || state.isEmpty()) {
         return Optional.empty();
       }
+      if (connection.get() instanceof Connection.Netns) {
+        // A namespace host never writes a sysctl of the whole machine.
+        JsonNode node = host.hostState() != null ? host.hostState() : group.hostState();
+        String path = (host.hostState() != null ? at : groupAt) + ".hostState";
+        List<SpecProblem> scope =
+            node.isObject()
+                ? state.get().namespaceTargetProblems(text, file.toString(), path + ".")
+                : namespaceProblemsOfFile(state.get(), node.asText());
+        if (!scope.isEmpty()) {
+          problems.addAll(scope);
+          return Optional.empty();
+        }
+      }
       return Optional.of(
           new InventoryHost(
               host.name(),
@@ -144,6 +167,20 @@ public record Inventory(Path file, List<InventoryHost> hosts) {
         problem(at + ".ssh.configFile", "no such file: " + config.get());
         return Optional.empty();
       }
+      if (config.isPresent() && !ssh.localCommandsAllowed()) {
+        String refused = localCommandLine(config.get());
+        if (refused != null) {
+          problem(at + ".ssh.configFile", refused);
+          return Optional.empty();
+        }
+      }
+      Map<String, String> options = new java.util.LinkedHashMap<>();
+      if (ssh.options() != null) {
+        options.putAll(ssh.options());
+      }
+      if (ssh.proxyJump() != null) {
+        options.put("ProxyJump", ssh.proxyJump());
+      }
       try {
         return Optional.of(
             new Connection.Ssh(
@@ -152,18 +189,57 @@ public record Inventory(Path file, List<InventoryHost> hosts) {
                     Optional.ofNullable(ssh.user()),
                     ssh.port() == null ? OptionalInt.empty() : OptionalInt.of(ssh.port()),
                     config,
-                    ssh.options() == null ? Map.of() : ssh.options())));
+                    options)));
       } catch (IllegalArgumentException e) {
         problem(at + ".ssh", e.getMessage());
         return Optional.empty();
       }
     }
 
+    /**
+     * The first line of an ssh configuration that would run a program on this machine, as a
+     * problem; null when there is none. Checked as ssh reads it: keyword, then '=' or blanks.
+     */
+    private static String localCommandLine(Path config) throws InvalidSpecException {
+      String text = SpecLoader.read(config);
+      String[] lines = text.split("\n", -1);
+      for (int i = 0; i < lines.length; i++) {
+        String line = lines[i].strip();
+        if (line.isEmpty() || line.startsWith("#")) {
+          continue;
+        }
+        String keyword = line.split("[\\s=]", 2)[0].toLowerCase(java.util.Locale.ROOT);
+        boolean refused =
+            keyword.equals("match")
+                ? line.toLowerCase(java.util.Locale.ROOT).matches(".*\\bexec\\b.*")
+                : InventorySpec.SshSpec.LOCAL_COMMAND_OPTIONS.contains(keyword);
+        if (refused) {
+          return config
+              + " line "
+              + (i + 1)
+              + ": "
+              + lines[i].strip().split("[\\s=]", 2)[0]
+              + " runs a program (or reads more configuration) on this machine, as root; set"
+              + " 'allowLocalCommands: true' on ssh to allow it";
+        }
+      }
+      return null;
+    }
+
+    private List<SpecProblem> namespaceProblemsOfFile(HostState state, String relative)
+        throws InvalidSpecException {
+      Path shown = file.resolveSibling(relative).normalize();
+      return state.namespaceTargetProblems(SpecLoader.read(shown), shown.toString(), "");
+    }
+
     private Optional<HostState> state(JsonNode node, String at) throws InvalidSpecException {
       if (node.isObject()) {
         try {
+          // The inline state keeps its place in the inventory, so that a rule the target's tool
+          // rejects later is named at its line there.
+          HostStateSpec spec = loader.bindPart(text, file.toString(), at, HostStateSpec.class);
           return Optional.of(
-              HostState.from(loader.bindPart(text, file.toString(), at, HostStateSpec.class)));
+              HostState.from(spec, SpecLoader.source(text, file.toString()).under(at), namesDir));
         } catch (InvalidSpecException e) {
           problems.addAll(e.problems());
           return Optional.empty();
@@ -182,7 +258,8 @@ public record Inventory(Path file, List<InventoryHost> hosts) {
       Path shown = file.resolveSibling(node.asText()).normalize();
       Optional<HostState> loaded;
       try {
-        loaded = Optional.of(HostState.from(loader.load(shown, HostStateSpec.class)));
+        SpecLoader.Loaded<HostStateSpec> state = loader.loadWithSource(shown, HostStateSpec.class);
+        loaded = Optional.of(HostState.from(state.spec(), state.source(), namesDir));
       } catch (InvalidSpecException e) {
         problems.addAll(e.problems());
         problem(at, "the host state in " + shown + " is not valid (see above)");

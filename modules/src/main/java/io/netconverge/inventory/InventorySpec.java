@@ -1,5 +1,7 @@
 package io.netconverge.inventory;
 
+import io.netconverge.core.exec.DockerExecutor;
+import io.netconverge.core.exec.NetnsExecutor;
 import io.netconverge.core.spec.SpecViolation;
 import io.netconverge.core.spec.Validated;
 import java.util.HashMap;
@@ -86,10 +88,46 @@ public record InventorySpec(
    * @param host name, address or ssh config alias; default: the inventory's name of the host
    * @param configFile an ssh configuration to use instead of ~/.ssh/config, relative to the
    *     inventory
-   * @param options {@code -o} options, e.g. {@code ProxyJump: bastion}
+   * @param options {@code -o} options, e.g. {@code ServerAliveInterval: 5}
+   * @param proxyJump bastions to go through, as ssh's {@code -J} takes them: {@code
+   *     [user@]host[:port]}, comma-separated
+   * @param allowLocalCommands true lets {@code options} and {@code configFile} use ssh options that
+   *     run programs or load code on this machine (ProxyCommand, LocalCommand, KnownHostsCommand,
+   *     PermitLocalCommand, Match exec, PKCS11Provider, SecurityKeyProvider); without it they are
+   *     refused, since netconverge runs them as root
    */
   public record SshSpec(
-      String host, String user, Integer port, String configFile, Map<String, String> options) {
+      String host,
+      String user,
+      Integer port,
+      String configFile,
+      Map<String, String> options,
+      String proxyJump,
+      Boolean allowLocalCommands) {
+
+    public SshSpec(
+        String host, String user, Integer port, String configFile, Map<String, String> options) {
+      this(host, user, port, configFile, options, null, null);
+    }
+
+    /**
+     * ssh options (lower case) that run a program or load code on the machine that runs ssh; an
+     * {@code Include} is listed as it would bring in lines nobody checked.
+     */
+    public static final java.util.Set<String> LOCAL_COMMAND_OPTIONS =
+        java.util.Set.of(
+            "proxycommand",
+            "localcommand",
+            "knownhostscommand",
+            "permitlocalcommand",
+            "match",
+            "pkcs11provider",
+            "securitykeyprovider",
+            "include");
+
+    boolean localCommandsAllowed() {
+      return Boolean.TRUE.equals(allowLocalCommands);
+    }
 
     /** This one's fields, and the group's where this one says nothing. */
     SshSpec over(SshSpec group) {
@@ -108,7 +146,9 @@ public record InventorySpec(
           user != null ? user : group.user,
           port != null ? port : group.port,
           configFile != null ? configFile : group.configFile,
-          merged);
+          merged,
+          proxyJump != null ? proxyJump : group.proxyJump,
+          allowLocalCommands != null ? allowLocalCommands : group.allowLocalCommands);
     }
   }
 
@@ -168,11 +208,63 @@ public record InventorySpec(
     if (Boolean.FALSE.equals(spec.local())) {
       throw new SpecViolation(at + ".local", "local: false means nothing; leave it out");
     }
-    if (spec.netns() != null && !spec.netns().matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
-      throw new SpecViolation(at + ".netns", "'" + spec.netns() + "' is not a namespace name");
+    if (spec.netns() != null && NetnsExecutor.nameProblem(spec.netns()) != null) {
+      throw new SpecViolation(at + ".netns", NetnsExecutor.nameProblem(spec.netns()));
+    }
+    if (spec.docker() != null
+        && spec.docker().container() != null
+        && DockerExecutor.nameProblem(spec.docker().container()) != null) {
+      throw new SpecViolation(
+          at + ".docker.container", DockerExecutor.nameProblem(spec.docker().container()));
+    }
+    if (spec.ssh() != null) {
+      checkSsh(spec.ssh(), at + ".ssh");
     }
     if (spec.hostState() != null && !spec.hostState().isTextual() && !spec.hostState().isObject()) {
       throw new SpecViolation(at + ".hostState", "expected a file path or a host state mapping");
+    }
+  }
+
+  private static final java.util.regex.Pattern JUMP =
+      java.util.regex.Pattern.compile(
+          "([A-Za-z0-9_][A-Za-z0-9_.\\-]*@)?([A-Za-z0-9_.\\-]+|\\[[0-9A-Fa-f:.]+\\])(:\\d{1,5})?");
+
+  private static void checkSsh(SshSpec ssh, String at) {
+    if (ssh.options() != null) {
+      for (String option : ssh.options().keySet()) {
+        if (option.equalsIgnoreCase("ProxyJump")) {
+          checkJump(ssh.options().get(option), at + ".options." + option);
+        }
+        if (!ssh.localCommandsAllowed()
+            && SshSpec.LOCAL_COMMAND_OPTIONS.contains(option.toLowerCase(java.util.Locale.ROOT))) {
+          throw new SpecViolation(
+              at + ".options." + option,
+              option
+                  + " runs a program (or loads code) on this machine, as root; set"
+                  + " 'allowLocalCommands: true' on ssh to allow it"
+                  + (option.equalsIgnoreCase("ProxyCommand")
+                      ? " (for a bastion, use 'proxyJump: HOST')"
+                      : ""));
+        }
+      }
+    }
+    if (ssh.proxyJump() != null) {
+      checkJump(ssh.proxyJump(), at + ".proxyJump");
+    }
+  }
+
+  private static void checkJump(String jumps, String at) {
+    if (jumps == null || jumps.equalsIgnoreCase("none")) {
+      return;
+    }
+    for (String hop : jumps.split(",", -1)) {
+      if (!JUMP.matcher(hop).matches() || hop.startsWith("-")) {
+        throw new SpecViolation(
+            at,
+            "'"
+                + hop.replaceAll("\\p{Cntrl}", "?")
+                + "' is not a jump host: [user@]host[:port], several separated by ','");
+      }
     }
   }
 

@@ -93,10 +93,6 @@ public record IptablesChainSpec(
       if (rule == null || rule.isBlank()) {
         throw new SpecViolation(at, "a rule cannot be empty");
       }
-      // One rule is one line of iptables-restore input: a line break would smuggle in commands.
-      if (rule.contains("\n") || rule.contains("\r")) {
-        throw new SpecViolation(at, "a rule is one line");
-      }
       String head = rule.strip();
       if (head.matches("^(-[AIDRNXFPZ]|--(append|insert|delete|replace|new-chain))(\\s.*)?$")
           || head.startsWith("*")
@@ -105,6 +101,11 @@ public record IptablesChainSpec(
         throw new SpecViolation(
             at,
             "write the rule without '-A " + chain + "': only what follows it, e.g. '-j ACCEPT'");
+      }
+      // One rule is one line of iptables-restore input, read by its own word splitter.
+      String problem = IptablesRuleText.problem(rule);
+      if (problem != null) {
+        throw new SpecViolation(at, problem);
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.netconverge.iptables;
 
+import io.netconverge.core.diff.ListDiff;
 import io.netconverge.core.engine.Change;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.net.Family;
@@ -346,63 +347,31 @@ final class IptablesPlan {
   }
 
   /**
-   * Rules added, removed and moved, by position: the longest run of rules both lists share in order
-   * stays; a rule outside it that is in both lists moved.
+   * Rules added, removed and moved, by position ({@link ListDiff}, linear memory): the longest run
+   * of rules both lists share in order stays; a rule outside it that is in both lists moved. A rule
+   * replaced in place is one added and one removed, as iptables has no rule identity but its text.
    */
   static List<FieldChange> ruleChanges(List<String> before, List<String> after) {
-    int n = before.size();
-    int m = after.size();
-    int[][] lcs = new int[n + 1][m + 1];
-    for (int i = n - 1; i >= 0; i--) {
-      for (int j = m - 1; j >= 0; j--) {
-        lcs[i][j] =
-            before.get(i).equals(after.get(j))
-                ? lcs[i + 1][j + 1] + 1
-                : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+    java.util.TreeMap<Integer, FieldChange> byAfter = new java.util.TreeMap<>();
+    java.util.TreeMap<Integer, FieldChange> removed = new java.util.TreeMap<>();
+    for (ListDiff.Edit edit : ListDiff.of(before, after)) {
+      if (edit instanceof ListDiff.Moved m) {
+        String rule = after.get(m.to());
+        byAfter.put(
+            m.to(),
+            new FieldChange(
+                "rule " + (m.to() + 1) + " (moved from " + (m.from() + 1) + ")", rule, rule));
+      } else if (edit instanceof ListDiff.Changed c) {
+        byAfter.put(c.to(), FieldChange.added("rule " + (c.to() + 1), after.get(c.to())));
+        removed.put(c.from(), FieldChange.removed("rule " + (c.from() + 1), before.get(c.from())));
+      } else if (edit instanceof ListDiff.Added a) {
+        byAfter.put(a.to(), FieldChange.added("rule " + (a.to() + 1), after.get(a.to())));
+      } else if (edit instanceof ListDiff.Removed r) {
+        removed.put(r.from(), FieldChange.removed("rule " + (r.from() + 1), before.get(r.from())));
       }
     }
-    boolean[] keptBefore = new boolean[n];
-    boolean[] keptAfter = new boolean[m];
-    for (int i = 0, j = 0; i < n && j < m; ) {
-      if (before.get(i).equals(after.get(j))) {
-        keptBefore[i++] = true;
-        keptAfter[j++] = true;
-      } else if (lcs[i + 1][j] >= lcs[i][j + 1]) {
-        i++;
-      } else {
-        j++;
-      }
-    }
-    List<Integer> looseBefore = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      if (!keptBefore[i]) {
-        looseBefore.add(i);
-      }
-    }
-    List<FieldChange> fields = new ArrayList<>();
-    for (int j = 0; j < m; j++) {
-      if (keptAfter[j]) {
-        continue;
-      }
-      String rule = after.get(j);
-      Integer from = null;
-      for (Integer i : looseBefore) {
-        if (before.get(i).equals(rule)) {
-          from = i;
-          break;
-        }
-      }
-      if (from != null) {
-        looseBefore.remove(from);
-        fields.add(
-            new FieldChange("rule " + (j + 1) + " (moved from " + (from + 1) + ")", rule, rule));
-      } else {
-        fields.add(FieldChange.added("rule " + (j + 1), rule));
-      }
-    }
-    for (Integer i : looseBefore) {
-      fields.add(FieldChange.removed("rule " + (i + 1), before.get(i)));
-    }
+    List<FieldChange> fields = new ArrayList<>(byAfter.values());
+    fields.addAll(removed.values());
     return fields;
   }
 }

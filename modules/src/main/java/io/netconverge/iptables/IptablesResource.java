@@ -7,6 +7,7 @@ import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
+import io.netconverge.core.exec.ThrowAwayNamespace;
 import io.netconverge.core.net.Family;
 import io.netconverge.core.spec.SpecProblem;
 import io.netconverge.core.spec.SpecSource;
@@ -232,28 +233,16 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
       add(lines, origins, "COMMIT", tableOrigin);
     }
     String input = String.join("\n", lines) + "\n";
-    Command command = canonicalizeCommand("-n", backend, family).withStdin(input);
-    ExecResult result = executor.run(command);
-    if (!result.ok() && result.stderr().contains("unshare failed")) {
-      // A target that may not make a network namespace may still make one inside a new user
-      // namespace (where it is root, so iptables works there too).
-      command = canonicalizeCommand("-rn", backend, family).withStdin(input);
-      result = executor.run(command);
-    }
+    List<String> loadAndSave = loadAndSave(backend, family);
+    Command command = Command.of(ThrowAwayNamespace.argv("-n", loadAndSave)).withStdin(input);
+    ExecResult result =
+        ThrowAwayNamespace.run(
+            executor, loadAndSave, input, "check the declared " + family.iptablesTool() + " rules");
     if (!result.ok()) {
       Matcher at = ERROR_LINE.matcher(result.stderr());
       if (at.find()) {
         throw rejected(
             family, chains, lines, origins, Integer.parseInt(at.group(1)), result.stderr());
-      }
-      if (result.stderr().contains("unshare failed")) {
-        // Docker's default seccomp profile refuses both unshare(2)s without CAP_SYS_ADMIN.
-        throw new ExecException(
-            "cannot make a throw-away network namespace on "
-                + executor.describe()
-                + " to check the declared iptables rules ("
-                + result.stderr().strip()
-                + "); netconverge needs CAP_SYS_ADMIN there (in a container: --cap-add SYS_ADMIN)");
       }
       throw ExecException.failed(executor, command, result);
     }
@@ -276,12 +265,9 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
     return byKey;
   }
 
-  private static Command canonicalizeCommand(
-      String namespaces, IptablesBackend backend, Family family) {
-    return Command.of(
-        "unshare",
-        namespaces,
-        "--",
+  /** Loads stdin with the backend's restore and prints it back with its save. */
+  private static List<String> loadAndSave(IptablesBackend backend, Family family) {
+    return List.of(
         "sh",
         "-c",
         CANONICALIZE,

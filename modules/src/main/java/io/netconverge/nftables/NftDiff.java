@@ -1,5 +1,6 @@
 package io.netconverge.nftables;
 
+import io.netconverge.core.diff.ListDiff;
 import io.netconverge.core.engine.FieldChange;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -87,89 +88,34 @@ final class NftDiff {
   }
 
   /**
-   * The rules of one chain, aligned by their longest common subsequence: what is outside it was
-   * moved (the same rule elsewhere), changed (a rule replaced in the same place), added or removed.
-   * Positions are 1-based: declared positions for added and changed rules, live ones ("live rule
-   * N") for removed rules.
+   * The rules of one chain, aligned by {@link ListDiff} (linear memory, whatever the length): what
+   * is not in the run that stays was moved (the same rule elsewhere), changed (a rule replaced in
+   * the same place), added or removed. Positions are 1-based: declared positions for added and
+   * changed rules, live ones ("live rule N") for removed rules.
    */
   static List<FieldChange> rules(
       String chain, List<TableForm.Rule> want, List<TableForm.Rule> have) {
-    int n = want.size();
-    int m = have.size();
-    int[][] lcs = new int[n + 1][m + 1];
-    for (int i = n - 1; i >= 0; i--) {
-      for (int j = m - 1; j >= 0; j--) {
-        lcs[i][j] =
-            want.get(i).key().equals(have.get(j).key())
-                ? lcs[i + 1][j + 1] + 1
-                : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-      }
-    }
-    // Gaps between matched rules: each holds the declared and live rules that did not match.
-    List<List<Integer>> gapAdds = new ArrayList<>();
-    List<List<Integer>> gapDels = new ArrayList<>();
-    List<Integer> adds = new ArrayList<>();
-    List<Integer> dels = new ArrayList<>();
-    int i = 0;
-    int j = 0;
-    while (i < n || j < m) {
-      if (i < n && j < m && want.get(i).key().equals(have.get(j).key())) {
-        gapAdds.add(adds);
-        gapDels.add(dels);
-        adds = new ArrayList<>();
-        dels = new ArrayList<>();
-        i++;
-        j++;
-      } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-        dels.add(j++);
-      } else {
-        adds.add(i++);
-      }
-    }
-    gapAdds.add(adds);
-    gapDels.add(dels);
-
+    List<String> before = have.stream().map(TableForm.Rule::key).toList();
+    List<String> after = want.stream().map(TableForm.Rule::key).toList();
     List<FieldChange> fields = new ArrayList<>();
-    Set<Integer> movedAdds = new LinkedHashSet<>();
-    Set<Integer> movedDels = new LinkedHashSet<>();
-    for (List<Integer> gap : gapAdds) {
-      for (int a : gap) {
-        for (List<Integer> dgap : gapDels) {
-          for (int d : dgap) {
-            if (!movedDels.contains(d) && want.get(a).key().equals(have.get(d).key())) {
-              movedAdds.add(a);
-              movedDels.add(d);
-              fields.add(
-                  new FieldChange(
-                      chain + " rule moved " + (d + 1) + " -> " + (a + 1),
-                      have.get(d).text(),
-                      want.get(a).text()));
-              break;
-            }
-          }
-          if (movedAdds.contains(a)) {
-            break;
-          }
-        }
-      }
-    }
-    for (int g = 0; g < gapAdds.size(); g++) {
-      List<Integer> a = gapAdds.get(g).stream().filter(x -> !movedAdds.contains(x)).toList();
-      List<Integer> d = gapDels.get(g).stream().filter(x -> !movedDels.contains(x)).toList();
-      int paired = Math.min(a.size(), d.size());
-      for (int k = 0; k < paired; k++) {
+    for (ListDiff.Edit edit : ListDiff.of(before, after)) {
+      if (edit instanceof ListDiff.Moved m) {
         fields.add(
             new FieldChange(
-                chain + " rule " + (a.get(k) + 1),
-                have.get(d.get(k)).text(),
-                want.get(a.get(k)).text()));
-      }
-      for (int k = paired; k < d.size(); k++) {
+                chain + " rule moved " + (m.from() + 1) + " -> " + (m.to() + 1),
+                have.get(m.from()).text(),
+                want.get(m.to()).text()));
+      } else if (edit instanceof ListDiff.Changed c) {
         fields.add(
-            FieldChange.removed(chain + " live rule " + (d.get(k) + 1), have.get(d.get(k)).text()));
-      }
-      for (int k = paired; k < a.size(); k++) {
-        fields.add(FieldChange.added(chain + " rule " + (a.get(k) + 1), want.get(a.get(k)).text()));
+            new FieldChange(
+                chain + " rule " + (c.to() + 1),
+                have.get(c.from()).text(),
+                want.get(c.to()).text()));
+      } else if (edit instanceof ListDiff.Removed r) {
+        fields.add(
+            FieldChange.removed(chain + " live rule " + (r.from() + 1), have.get(r.from()).text()));
+      } else if (edit instanceof ListDiff.Added a) {
+        fields.add(FieldChange.added(chain + " rule " + (a.to() + 1), want.get(a.to()).text()));
       }
     }
     return fields;

@@ -57,6 +57,10 @@ public record NftTableSpec(NftTableName table, String definition) {
                 + t.table()
                 + ": leave out its 'table ... {' line and the closing brace");
       }
+      NftDefinitionText.Problem problem = NftDefinitionText.check(t.definition());
+      if (problem != null) {
+        throw new SpecViolation(at + ".definition", problem.message(), problem.line());
+      }
       Integer first = seen.putIfAbsent(t.table(), i);
       if (first != null) {
         throw new SpecViolation(

@@ -9,6 +9,7 @@ import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
+import io.netconverge.core.exec.ThrowAwayNamespace;
 import io.netconverge.core.spec.SpecProblem;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,17 +36,15 @@ import java.util.regex.Pattern;
  */
 public final class NftablesResource implements ResourceModule<NftState, NftPlan> {
 
-  /** Loads stdin into a fresh network namespace that dies with the process, then lists it. */
-  static final List<String> CANONICALIZE =
-      List.of("unshare", "-n", "sh", "-c", "nft -f - && " + NftListing.LIST_BOTH);
+  /** Loads stdin and lists it, in a {@link ThrowAwayNamespace}. */
+  static final List<String> LOAD_AND_LIST =
+      List.of("sh", "-c", "nft -f - && " + NftListing.LIST_BOTH);
 
-  /**
-   * The same in a new user namespace as well, for targets that may not create a network namespace
-   * directly (a container without CAP_SYS_ADMIN, whose default seccomp profile still allows {@code
-   * unshare --user}). Only a fallback: in a user namespace the kernel loads no modules on demand.
-   */
+  static final List<String> CANONICALIZE = ThrowAwayNamespace.argv("-n", LOAD_AND_LIST);
+
+  /** The fallback where the target may not create a network namespace directly. */
   static final List<String> CANONICALIZE_IN_USER_NAMESPACE =
-      List.of("unshare", "-rn", "sh", "-c", "nft -f - && " + NftListing.LIST_BOTH);
+      ThrowAwayNamespace.argv("-rn", LOAD_AND_LIST);
 
   static final List<String> READ_LIVE = List.of("sh", "-c", NftListing.LIST_BOTH);
 
@@ -54,6 +53,15 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
   static final List<String> VERSION = List.of("nft", "--version");
 
   private static final Pattern NFT_VERSION = Pattern.compile("v(\\d+(?:\\.\\d+)+)");
+
+  /**
+   * The comment of every table netconverge declares (nft 0.9.7 and later keep a table's comment):
+   * how a later run knows a table it no longer declares is its own to remove. Tables without it are
+   * never touched unless declared.
+   */
+  public static final String OWNER_MARK = "netconverge";
+
+  private static final Pattern TABLE_LINE = Pattern.compile("^table (\\S+) (\\S+) \\{.*");
 
   private static final Pattern NFT_ERROR =
       Pattern.compile("^/dev/stdin:(\\d+):(\\d+)(?:-\\d+)?: Error: (.*)$");
@@ -69,8 +77,10 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
     if (!live.ok()) {
       throw crashedOrFailed(executor, Command.of(READ_LIVE), live, "listing the live ruleset");
     }
-    Set<NftTableName> owned = new HashSet<>();
+    Set<NftTableName> owned = new LinkedHashSet<>();
     declared.tables().forEach(t -> owned.add(t.name()));
+    Set<NftTableName> marked = markedTables(live.stdout());
+    owned.addAll(marked);
     Map<NftTableName, TableForm> all;
     try {
       all = NftListing.parse(live.stdout(), owned::contains);
@@ -89,7 +99,35 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
         liveForms.put(t.name(), form);
       }
     }
+    for (NftTableName name : marked) {
+      TableForm form = all.get(name);
+      if (form != null && !liveForms.containsKey(name)) {
+        // Made by netconverge and declared no more: read, so that the diff removes it.
+        tables.add(NftTable.present(name, form.definition()));
+        liveForms.put(name, form);
+      }
+    }
     return new NftState(tables, Map.of(), liveForms);
+  }
+
+  /**
+   * The tables whose listing carries netconverge's owner mark, the table comment {@value
+   * #OWNER_MARK}: what it created, and may remove once they are no longer declared.
+   */
+  static Set<NftTableName> markedTables(String listing) {
+    Set<NftTableName> marked = new LinkedHashSet<>();
+    NftTableName table = null;
+    for (String line : listing.split("\n")) {
+      Matcher m = TABLE_LINE.matcher(line);
+      if (m.matches()) {
+        table = new NftTableName(m.group(1), m.group(2));
+      } else if (line.equals("}")) {
+        table = null;
+      } else if (table != null && line.strip().equals("comment \"" + OWNER_MARK + "\"")) {
+        marked.add(table);
+      }
+    }
+    return marked;
   }
 
   @Override
@@ -105,26 +143,14 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
     if (input.isEmpty()) {
       return Map.of();
     }
-    List<String> argv = CANONICALIZE;
-    ExecResult result = executor.run(new Command(argv, input.text(), Executor.DEFAULT_TIMEOUT));
-    if (!result.ok() && result.stderr().contains("unshare failed")) {
-      argv = CANONICALIZE_IN_USER_NAMESPACE;
-      result = executor.run(new Command(argv, input.text(), Executor.DEFAULT_TIMEOUT));
-    }
+    ExecResult result =
+        ThrowAwayNamespace.run(
+            executor, LOAD_AND_LIST, input.text(), "check the declared nft tables");
     if (!result.ok()) {
       List<SpecProblem> problems = input.problems(result.stderr());
-      if (problems.isEmpty() && result.stderr().contains("unshare failed")) {
-        // Docker's default seccomp profile refuses both unshare(2)s without CAP_SYS_ADMIN.
-        throw new ExecException(
-            "cannot make a throw-away network namespace on "
-                + executor.describe()
-                + " to check the declared nft tables ("
-                + result.stderr().strip()
-                + "); netconverge needs CAP_SYS_ADMIN there (in a container: --cap-add SYS_ADMIN,"
-                + " or a seccomp profile that allows unshare)");
-      }
       if (problems.isEmpty()) {
-        throw crashedOrFailed(executor, Command.of(argv), result, "listing the declared tables");
+        throw crashedOrFailed(
+            executor, Command.of(CANONICALIZE), result, "listing the declared tables");
       }
       throw new DeclarationRejectedException(problems);
     }
@@ -260,6 +286,21 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
         script.append(runtimeElements(id, want, have));
       }
     }
+    Set<NftTableName> declaredNames = new HashSet<>();
+    declared.tables().forEach(t -> declaredNames.add(t.name()));
+    for (var e : live.liveForms().entrySet()) {
+      if (declaredNames.contains(e.getKey())) {
+        continue;
+      }
+      // Only a table carrying our mark is read when undeclared: ours, declared no more.
+      String definition = e.getValue().definition();
+      changes.add(
+          Change.delete(
+              "nftables table " + e.getKey(),
+              definition,
+              List.of(FieldChange.removed("table", definition))));
+      deleteTable(script, e.getKey().toString());
+    }
     return new Diff<>(changes, new NftPlan(script.toString()));
   }
 
@@ -350,7 +391,12 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
           continue;
         }
         String body = t.body().get();
-        sb.append("table ").append(t.name()).append(" {\n");
+        // The owner mark on the line of the table itself: the user's lines keep their numbers.
+        sb.append("table ")
+            .append(t.name())
+            .append(" { comment \"")
+            .append(OWNER_MARK)
+            .append("\";\n");
         line++;
         tables.add(t);
         firstLines.add(line);
@@ -403,6 +449,11 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
     }
 
     private static String hint(String message) {
+      if (message.contains("You can only specify this once") && message.contains("comment")) {
+        return message
+            + "\n    (a table's own comment is netconverge's owner mark: leave it out of the"
+            + " definition)";
+      }
       if (message.contains("Interface does not exist")
           || message.contains("No such device")
           || message.contains("Could not resolve")) {

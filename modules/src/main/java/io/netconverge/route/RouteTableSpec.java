@@ -28,6 +28,26 @@ public record RouteTableSpec(String name, Long id, Boolean purge, List<RouteSpec
       throw new IllegalArgumentException(
           "table '" + name + "' is number " + reserved + ", not " + id);
     }
+    if (reserved == null && name != null && id != null && TableRef.isReserved(id)) {
+      // Naming it would write "255 isp1" into rt_tables.d: every tool would then call the
+      // kernel's local table isp1, and routes meant for an ISP would land in it.
+      String system =
+          TableRef.RESERVED.entrySet().stream()
+              .filter(e -> e.getValue().equals(id))
+              .map(java.util.Map.Entry::getKey)
+              .findFirst()
+              .orElseThrow();
+      throw new IllegalArgumentException(
+          "table "
+              + id
+              + " is the system's '"
+              + system
+              + "' table: it cannot be named '"
+              + name
+              + "' (choose an id in 1..252 or 256..4294967295, or write name: "
+              + system
+              + ")");
+    }
     if (name != null && name.chars().allMatch(Character::isDigit)) {
       throw new IllegalArgumentException("a table name cannot be a number; use 'id'");
     }

@@ -41,9 +41,15 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
    * not they exist yet.
    */
   static final String READ_FILES =
-      "d=$1; shift; for f in \"$d\"/rt_tables \"$d\"/rt_tables.d/*.conf \"$d\"/rt_protos.d/"
+      // Our own file counts only while nobody else could have written it (owner, mode, no link):
+      // otherwise it reads as missing and is written again.
+      "d=$1; shift; me=$(id -u); safe() { case \"${1##*/}\" in "
           + Iproute2Files.FILE
-          + "; do if [ -f \"$f\" ]; then echo \"==> $f\"; cat \"$f\"; echo; fi; done;"
+          + ") set -- $(stat -c '%u %a' \"$1\"); [ \"$1\" = \"$me\" ] && [ $(( 0$2 & 022 )) = 0 ];;"
+          + " esac; };"
+          + " for f in \"$d\"/rt_tables \"$d\"/rt_tables.d/*.conf \"$d\"/rt_protos.d/"
+          + Iproute2Files.FILE
+          + "; do if [ -f \"$f\" ] && safe \"$f\"; then echo \"==> $f\"; cat \"$f\"; echo; fi; done;"
           + " for s in rt_tables.d rt_protos.d; do if [ -d \"$d/$s\" ]; then echo \"==> dir $s\"; fi;"
           + " done; for u in \"$@\"; do if [ -f \"$u/rt_tables\" ]; then echo \"==> dir vendor\";"
           + " if [ ! -f \"$d/rt_tables\" ]; then echo \"==> $u/rt_tables\"; cat \"$u/rt_tables\"; echo;"
@@ -57,11 +63,25 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
   /** Where iproute2 6.5 and later keep their defaults (Debian: /usr/share; upstream: /usr/lib). */
   static final List<String> VENDOR_DIRS = List.of("/usr/share/iproute2", "/usr/lib/iproute2");
 
-  // A temporary name of this shell's own ($$): namespaces of one machine share /etc/iproute2, and
-  // two converges of different namespaces may write it at once. The folder is made when missing:
-  // an iproute2 that keeps its defaults under /usr reads it, but no package creates it.
+  /**
+   * Writes stdin to $1. The folder is made when missing (an iproute2 that keeps its defaults under
+   * /usr reads it, but no package creates it), and must then be a real directory of the converging
+   * user that nobody else may write; the content goes to a fresh temporary file of its own (mktemp:
+   * created exclusively, never through a link; namespaces of one machine share /etc/iproute2 and
+   * two converges may write at once), gets mode 0644 whatever the umask (ip, run by any user, reads
+   * the names) and is renamed into place, which replaces a link rather than writing through it.
+   */
   static final String WRITE_FILE =
-      "umask 022; mkdir -p \"${1%/*}\" && cat > \"$1.$$\" && mv -f \"$1.$$\" \"$1\"";
+      "d=${1%/*}; if [ ! -e \"$d\" ] && [ ! -L \"$d\" ]; then (umask 022; mkdir -p \"$d\") || exit 1;"
+          + " fi; if [ -L \"$d\" ] || [ ! -d \"$d\" ]; then"
+          + " echo \"$d is not a directory\" >&2; exit 1; fi;"
+          + " set -- \"$1\" $(stat -c '%u %a' \"$d\");"
+          + " if [ \"$2\" != \"$(id -u)\" ] || [ $(( 0$3 & 022 )) != 0 ]; then"
+          + " echo \"$d may be written by others (uid $2, mode $3): names are not written there\""
+          + " >&2; exit 1; fi;"
+          + " t=$(mktemp \"$1.XXXXXX\") || exit 1;"
+          + " if cat > \"$t\" && chmod 0644 \"$t\" && mv -f \"$t\" \"$1\"; then exit 0; fi;"
+          + " rm -f \"$t\"; exit 1";
 
   private final int protocol;
   private final Path iproute2Dir;

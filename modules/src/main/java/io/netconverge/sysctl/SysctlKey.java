@@ -2,6 +2,7 @@ package io.netconverge.sysctl;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.netconverge.core.net.InterfaceName;
 import java.util.regex.Pattern;
 
 /**
@@ -53,6 +54,29 @@ public record SysctlKey(String name) {
         }
       }
     }
+    interfacePart(parts)
+        .ifPresent(
+            itf -> {
+              String problem = InterfaceName.problem(itf.replace('/', '.'));
+              if (problem != null) {
+                throw new IllegalArgumentException(
+                    "'" + name + "' names an interface that cannot exist: " + problem);
+              }
+            });
+  }
+
+  /**
+   * The interface part, in sysctl form ({@code eth0/100}), of {@code net.ipv4.conf.IF.x}, {@code
+   * net.ipv6.neigh.IF.x}, {@code net.mpls.conf.IF.x}, ...; {@code all} and {@code default} are not
+   * interfaces but are returned too.
+   */
+  private static java.util.Optional<String> interfacePart(String[] parts) {
+    if (parts.length >= 5
+        && parts[0].equals("net")
+        && (parts[2].equals("conf") || parts[2].equals("neigh"))) {
+      return java.util.Optional.of(parts[3]);
+    }
+    return java.util.Optional.empty();
   }
 
   /** Where the kernel keeps it. */

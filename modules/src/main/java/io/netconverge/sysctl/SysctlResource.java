@@ -1,6 +1,7 @@
 package io.netconverge.sysctl;
 
 import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.DeclarationRejectedException;
 import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.engine.ResourceModule;
@@ -8,6 +9,8 @@ import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
+import io.netconverge.core.spec.SpecProblem;
+import io.netconverge.core.spec.SpecSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,6 +23,19 @@ import java.util.Map;
  * changed key, in declared order; a restore writes every value read before.
  */
 public final class SysctlResource implements ResourceModule<SysctlState, SysctlPlan> {
+
+  private final SpecSource source;
+
+  /**
+   * @param source the file the keys were declared in, to name the line of a key the target lacks
+   */
+  public SysctlResource(SpecSource source) {
+    this.source = source;
+  }
+
+  public SysctlResource() {
+    this(SpecSource.none());
+  }
 
   @Override
   public String kind() {
@@ -39,12 +55,27 @@ public final class SysctlResource implements ResourceModule<SysctlState, SysctlP
     }
     ExecResult result = executor.run(Command.of(argv));
     List<String> problems = new ArrayList<>();
+    List<SpecProblem> absent = new ArrayList<>();
     // Only grep's own complaints count: a remote login shell may print noise on stderr too.
     for (String line : result.stderr().split("\n")) {
       if (line.startsWith("grep: ")) {
-        problems.add(explain(line, byPath));
+        SysctlKey missing = missingKey(line, byPath);
+        if (missing != null) {
+          absent.add(
+              source.problem(
+                  "sysctl[\"" + missing.name() + "\"]",
+                  "no such sysctl on " + executor.describe() + ": " + explain(line, byPath)));
+        } else {
+          problems.add(explain(line, byPath));
+        }
       }
     }
+    if (problems.isEmpty() && !absent.isEmpty()) {
+      // A key the target's kernel does not have is the file's mistake (or the wrong target):
+      // nothing was written, and the user is sent to the line.
+      throw new DeclarationRejectedException(absent);
+    }
+    absent.forEach(p -> problems.add(p.message()));
     if (!problems.isEmpty() || result.exitCode() > 1) {
       if (problems.isEmpty()) {
         problems.add("grep exited " + result.exitCode() + ": " + result.stderr().strip());
@@ -73,6 +104,18 @@ public final class SysctlResource implements ResourceModule<SysctlState, SysctlP
       live.put(key, value == null ? "" : SysctlState.canonical(value.toString()));
     }
     return new SysctlState(live);
+  }
+
+  private static SysctlKey missingKey(String grepError, Map<String, SysctlKey> byPath) {
+    if (!grepError.contains("No such file")) {
+      return null;
+    }
+    for (var e : byPath.entrySet()) {
+      if (grepError.contains(e.getKey() + ":")) {
+        return e.getValue();
+      }
+    }
+    return null;
   }
 
   private static String explain(String grepError, Map<String, SysctlKey> byPath) {

@@ -218,4 +218,83 @@ class DualWanSpecTest {
     assertThat(expanded.nftables()).hasSize(1);
     assertThat(expanded.iptables()).isNull();
   }
+
+  @Test
+  void gatewaysFromDhcpAndRouterAdvertisementsAreAccepted() throws Exception {
+    DualWanSpec spec =
+        parse(
+                "dualWan:\n  backend: nftables\n  markMask: \"0xff\"\n  families: both\n"
+                    + "  wans:\n"
+                    + "    - { name: isp1, interface: wan1, mark: 10, table: 110, gateway: dhcp,"
+                    + " gateway6: ra }\n")
+            .dualWan();
+    assertThat(spec.wans().get(0).dynamicGateway(io.netconverge.core.net.Family.IPV4)).isTrue();
+    assertThat(spec.hasDynamicGateways()).isTrue();
+  }
+
+  @Test
+  void raIsNoSourceOfIpv4Gateways() {
+    SpecProblem p = problemWith("gateway: 198.51.100.1", "gateway: ra");
+    assertThat(p.path()).isEqualTo("dualWan.wans[0].gateway");
+    assertThat(p.message()).contains("write gateway: dhcp or an address");
+  }
+
+  @Test
+  void aMisspelledDhcpSaysWhatIsAccepted() {
+    SpecProblem p = problemWith("gateway: 198.51.100.1", "gateway: dchp");
+    assertThat(p.path()).isEqualTo("dualWan.wans[0].gateway");
+    assertThat(p.message()).contains("dhcp");
+  }
+
+  @Test
+  void trackIsValidatedFieldByField() {
+    String tracked = " address: 198.51.100.2/24, track: { targets: [192.0.2.53], %s } }";
+    SpecProblem p =
+        problemWith(" address: 198.51.100.2/24 }", String.format(tracked, "interval: 5x"));
+    assertThat(p.path()).isEqualTo("dualWan.wans[0].track.interval");
+    assertThat(p.message()).contains("'5x' is not a duration");
+    p = problemWith(" address: 198.51.100.2/24 }", String.format(tracked, "reliability: 2"));
+    assertThat(p.path()).isEqualTo("dualWan.wans[0].track.reliability");
+    p = problemWith(" address: 198.51.100.2/24 }", String.format(tracked, "maxLoss: 101"));
+    assertThat(p.path()).isEqualTo("dualWan.wans[0].track.maxLoss");
+    p = problemWith(" address: 198.51.100.2/24 }", String.format(tracked, "dwn: 2"));
+    assertThat(p.message()).contains("dwn");
+    p =
+        problemWith(
+            " address: 198.51.100.2/24 }",
+            " address: 198.51.100.2/24, track: { targets: [example.com] } }");
+    assertThat(p.path()).isEqualTo("dualWan.wans[0].track.targets[0]");
+  }
+
+  @Test
+  void aHookIsAnArgvWithAProgram() {
+    SpecProblem p =
+        problemWith(
+            " address: 198.51.100.2/24 }", " address: 198.51.100.2/24, hooks: { down: [[]] } }");
+    assertThat(p.path()).isEqualTo("dualWan.wans[0].hooks.down[0]");
+    p =
+        problemWith(
+            " address: 198.51.100.2/24 }",
+            " address: 198.51.100.2/24, hooks: { up: [[A=1, /bin/true]] } }");
+    assertThat(p.path()).isEqualTo("dualWan.wans[0].hooks.up[0]");
+  }
+
+  @Test
+  void theDefaultTableIsNoWansTable() {
+    SpecProblem p = problemWith("  wans:\n", "  defaultTable: 120\n  wans:\n");
+    assertThat(p.path()).isEqualTo("dualWan.defaultTable");
+    assertThat(p.message()).contains("already used by dualWan.wans[1]");
+    p = problemWith("  wans:\n", "  defaultTable: 254\n  wans:\n");
+    assertThat(p.path()).isEqualTo("dualWan.defaultTable");
+  }
+
+  @Test
+  void anExplicitTableMayNotTakeTheIdOfADhcpWansTable() {
+    SpecProblem p =
+        problem(
+            TWO_WANS.replace("gateway: 198.51.100.1,", "gateway: dhcp,")
+                + "routeTables:\n  - { name: other, id: 110, routes: [] }\n");
+    assertThat(p.path()).isEqualTo("routeTables[0]");
+    assertThat(p.message()).contains("dualWan's table of isp1");
+  }
 }

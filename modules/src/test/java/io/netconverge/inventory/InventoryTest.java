@@ -179,7 +179,7 @@ class InventoryTest {
                   .containsExactly(
                       dir.resolve("states/bad.yaml")
                           + ":5:1: sysctls: unknown key 'sysctls'"
-                          + " (known keys: apiVersion, dualWan, ipRules, iptables, kind, nftables, protocol, routeTables, sysctl)",
+                          + " (known keys: allowHostSysctls, apiVersion, dualWan, ipRules, iptables, kind, nftables, protocol, routeTables, sysctl)",
                       inv
                           + ":4:39: hosts[0].hostState: the host state in "
                           + bad
@@ -288,5 +288,184 @@ class InventoryTest {
                 + "  - { name: r1, local: false, hostState: { sysctl: { net.ipv4.ip_forward: 1 } } }\n");
     assertThatThrownBy(() -> Netconverge.loadInventory(inv))
         .hasMessageContaining(inv + ":4:24: hosts[0].local: local: false means nothing");
+  }
+
+  /**
+   * A target whose nft rejects line 2 of every definition (stdin line 3, after the table line) it
+   * is given.
+   */
+  private static io.netconverge.core.engine.Target rejectingNft() {
+    io.netconverge.core.testing.FakeExecutor fake =
+        new io.netconverge.core.testing.FakeExecutor()
+            .on(List.of("sh"), "{\"nftables\": []}\n")
+            .on(
+                List.of("unshare"),
+                c ->
+                    new io.netconverge.core.exec.ExecResult(
+                        1,
+                        "",
+                        "/dev/stdin:3:3-7: Error: syntax error, unexpected junk\n  junk\n  ^^^^\n"));
+    return new io.netconverge.core.engine.Host(
+        "edge1", fake, io.netconverge.core.engine.NamespaceLock.standard());
+  }
+
+  @Test
+  void aRejectionOfAnInlineHostStateNamesTheInventoryLine() throws Exception {
+    Path inv =
+        write(
+            "fleet.yaml",
+            HEADER
+                + "hosts:\n"
+                + "  - name: edge1\n"
+                + "    local: true\n"
+                + "    hostState:\n"
+                + "      nftables:\n"
+                + "        - table: inet keep\n"
+                + "          definition: |\n"
+                + "            chain c {\n"
+                + "              junk\n"
+                + "            }\n");
+    InventoryHost host = Netconverge.loadInventory(inv).hosts().get(0);
+    io.netconverge.core.engine.HostReport report =
+        io.netconverge.Converger.create().plan(host.state(), rejectingNft());
+    assertThat(report.status()).isEqualTo(io.netconverge.core.engine.HostReport.Status.INVALID);
+    assertThat(report.error())
+        .startsWith(inv + ":11:15: hosts[0].hostState.nftables[0].definition: nft: syntax error")
+        .doesNotContain("(declared in code)");
+  }
+
+  @Test
+  void aRejectionOfAReferencedHostStateNamesThatFilesLine() throws Exception {
+    write(
+        "states/edge.yaml",
+        "apiVersion: netconverge/v1\nkind: HostState\nnftables:\n  - table: inet keep\n"
+            + "    definition: |\n      chain c {\n        junk\n      }\n");
+    Path inv =
+        write(
+            "fleet.yaml",
+            HEADER + "hosts:\n  - { name: edge1, local: true, hostState: states/edge.yaml }\n");
+    InventoryHost host = Netconverge.loadInventory(inv).hosts().get(0);
+    io.netconverge.core.engine.HostReport report =
+        io.netconverge.Converger.create().plan(host.state(), rejectingNft());
+    assertThat(report.error())
+        .startsWith(
+            dir.resolve("states/edge.yaml") + ":7:9: nftables[0].definition: nft: syntax error");
+  }
+
+  private String problemsOf(Path inv) {
+    try {
+      Netconverge.loadInventory(inv);
+    } catch (InvalidSpecException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("expected " + inv + " to be rejected");
+  }
+
+  @Test
+  void sshOptionsThatRunLocalCommandsNeedTheInventorysConsent() throws Exception {
+    String host = "  - { name: r1, ssh: { host: 192.0.2.1, %s }, hostState: { sysctl: {} } }\n";
+    Path refused =
+        write(
+            "a.yaml",
+            HEADER + "hosts:\n" + host.formatted("options: { ProxyCommand: \"nc %h %p\" }"));
+    assertThat(problemsOf(refused))
+        .isEqualTo(
+            refused
+                + ":4:66: hosts[0].ssh.options.ProxyCommand: ProxyCommand runs a program (or loads"
+                + " code) on this machine, as root; set 'allowLocalCommands: true' on ssh to allow"
+                + " it (for a bastion, use 'proxyJump: HOST')");
+    for (String option : List.of("LocalCommand", "knownhostscommand", "PKCS11Provider", "Match")) {
+      Path file =
+          write(
+              option + ".yaml",
+              HEADER + "hosts:\n" + host.formatted("options: { " + option + ": x }"));
+      assertThat(problemsOf(file)).contains(option + " runs a program");
+    }
+    Path allowed =
+        write(
+            "b.yaml",
+            HEADER
+                + "hosts:\n"
+                + host.formatted(
+                    "allowLocalCommands: true, options: { ProxyCommand: \"nc %h %p\" }"));
+    SshConnection c =
+        ((Connection.Ssh) Netconverge.loadInventory(allowed).hosts().get(0).connection())
+            .connection();
+    assertThat(c.options()).containsEntry("ProxyCommand", "nc %h %p");
+  }
+
+  @Test
+  void anSshConfigFileThatRunsLocalCommandsIsRefusedAtItsLine() throws Exception {
+    write("ssh_config", "Host *\n  User root\n\n  Match host x exec \"touch /tmp/pwned\"\n");
+    Path inv =
+        write(
+            "c.yaml",
+            HEADER
+                + "hosts:\n"
+                + "  - { name: r1, ssh: { configFile: ssh_config }, hostState: { sysctl: {} } }\n");
+    assertThat(problemsOf(inv))
+        .contains("hosts[0].ssh.configFile: " + dir.resolve("ssh_config") + " line 4: Match runs");
+  }
+
+  @Test
+  void proxyJumpIsABastionNotACommand() throws Exception {
+    Path inv =
+        write(
+            "d.yaml",
+            HEADER
+                + "hosts:\n"
+                + "  - { name: r1, ssh: { host: 192.0.2.1, proxyJump: \"ops@bastion:2222,jump2\" },"
+                + " hostState: { sysctl: {} } }\n");
+    SshConnection c =
+        ((Connection.Ssh) Netconverge.loadInventory(inv).hosts().get(0).connection()).connection();
+    assertThat(new io.netconverge.core.exec.SshExecutor(c).sshArgv(List.of("true")))
+        .containsSubsequence("-o", "ProxyJump=ops@bastion:2222,jump2", "--", "192.0.2.1");
+    Path bad =
+        write(
+            "e.yaml",
+            HEADER
+                + "hosts:\n"
+                + "  - { name: r1, ssh: { proxyJump: \"-oProxyCommand=sh\" }, hostState: { sysctl: {} } }\n");
+    assertThat(problemsOf(bad))
+        .contains("hosts[0].ssh.proxyJump: '-oProxyCommand=sh' is not a jump host");
+  }
+
+  @Test
+  void aContainerNameThatLooksLikeAnOptionIsRefusedAtLoad() throws Exception {
+    Path inv =
+        write(
+            "f.yaml",
+            HEADER
+                + "hosts:\n"
+                + "  - { name: r1, docker: { container: \"--privileged\" }, hostState: { sysctl: {} } }\n");
+    assertThat(problemsOf(inv))
+        .contains(":4:")
+        .contains("hosts[0].docker.container: '--privileged' is not a container name or id");
+  }
+
+  @Test
+  void aNamespaceHostRefusesSysctlsOfTheWholeMachineAtTheirLine() throws Exception {
+    write(
+        "states/host.yaml",
+        "apiVersion: netconverge/v1\nkind: HostState\nallowHostSysctls: true\nsysctl:\n"
+            + "  kernel.core_pattern: \"|/tmp/x\"\n");
+    Path inv =
+        write(
+            "g.yaml",
+            HEADER
+                + "hosts:\n"
+                + "  - { name: here, local: true, hostState: states/host.yaml }\n"
+                + "  - { name: lab, netns: lab1, hostState: states/host.yaml }\n"
+                + "  - name: lab2\n    netns: lab2\n    hostState:\n      sysctl:\n"
+                + "        net.core.rmem_max: 1000\n");
+    assertThat(problemsOf(inv))
+        .contains(
+            dir.resolve("states/host.yaml")
+                + ":5:24: sysctl[\"kernel.core_pattern\"]: kernel.core_pattern is not per network"
+                + " namespace")
+        .contains(
+            inv
+                + ":10:28: hosts[2].hostState.sysctl[\"net.core.rmem_max\"]: net.core.rmem_max is"
+                + " not per network namespace");
   }
 }

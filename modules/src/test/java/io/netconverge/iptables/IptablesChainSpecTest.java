@@ -82,7 +82,9 @@ class IptablesChainSpecTest {
   @Test
   void aRuleSpanningLinesIsRefused() {
     String yaml = HEAD + entry("filter", "NC-IN", "INPUT", "-j ACCEPT\\n-F INPUT");
-    assertThat(problem(yaml)).isEqualTo("f.yaml:8:9: iptables[0].rules[0]: a rule is one line");
+    assertThat(problem(yaml))
+        .isEqualTo(
+            "f.yaml:8:9: iptables[0].rules[0]: a rule is one line of text: it has a line break at column 10");
   }
 
   @Test

@@ -94,4 +94,26 @@ class NftTableSpecTest {
         .isEqualTo("f.yaml:9: nftables[1].definition: line 1 of the value: x");
     assertThat(nft.tables().get(0).body()).contains("chain c {\n}");
   }
+
+  @Test
+  void aDefinitionThatClosesItsTableIsRefusedAtTheFileLine() {
+    SpecProblem p =
+        problem(
+            HEAD
+                + "  - table: inet mine\n    definition: |\n      chain c { }\n      }\n"
+                + "      flush ruleset\n      table inet mine {\n");
+    assertThat(p.toString())
+        .startsWith("f.yaml:7: nftables[0].definition: this '}' would close the table");
+  }
+
+  @Test
+  void includeIsRefusedWithoutReadingTheFile() {
+    SpecProblem p =
+        problem(HEAD + "  - table: inet mine\n    definition: 'include \"/etc/shadow\"'\n");
+    assertThat(p.toString())
+        .isEqualTo(
+            "f.yaml:5:17: nftables[0].definition: 'include' is not allowed in a definition: it"
+                + " reads other files or defines names outside the table; write the values"
+                + " themselves (line 1 of the value)");
+  }
 }

@@ -154,11 +154,15 @@ class NftablesResourceTest {
             List.of(
                 "unshare",
                 "-n",
+                "--",
                 "sh",
                 "-c",
                 "nft -f - && nft -j -s list ruleset && nft -a -s list ruleset"));
     assertThat(fake.commands().get(1).stdin())
-        .isEqualTo("table inet dualwan {\n" + Fixtures.declaredBody().stripTrailing() + "\n}\n");
+        .isEqualTo(
+            "table inet dualwan { comment \"netconverge\";\n"
+                + Fixtures.declaredBody().stripTrailing()
+                + "\n}\n");
     // Only the owned table is read; the foreign f2b table is not part of the state.
     assertThat(state.liveForms().keySet()).containsExactly(DUALWAN);
     assertThat(state.tables()).extracting(NftTable::name).containsExactly(DUALWAN);
@@ -310,7 +314,9 @@ class NftablesResourceTest {
             "router.yaml:9:30: nftables[1].definition: nft: syntax error, unexpected newline");
     assertThat(fake.commands().get(1).stdin())
         .isEqualTo(
-            "table inet keep {\n\n}\ntable inet dualwan {\nchain c {\n  meta mark set 0x5 foo\n}\n}\n");
+            "table inet keep { comment \"netconverge\";\n\n}\n"
+                + "table inet dualwan { comment \"netconverge\";\n"
+                + "chain c {\n  meta mark set 0x5 foo\n}\n}\n");
   }
 
   @Test
@@ -356,10 +362,11 @@ class NftablesResourceTest {
             .on(NftablesResource.CANONICALIZE_IN_USER_NAMESPACE, c -> denied);
     assertThatThrownBy(() -> module.canonical(fake, declared(), declared()))
         .isNotInstanceOf(DeclarationRejectedException.class)
-        .hasMessageStartingWith("cannot make a throw-away network namespace on fake")
-        .hasMessageContaining("unshare: unshare failed: Operation not permitted")
-        .hasMessageContaining("netconverge needs CAP_SYS_ADMIN there")
-        .hasMessageContaining("--cap-add SYS_ADMIN");
+        .hasMessageStartingWith(
+            "cannot make a throw-away network namespace on fake to check the declared nft tables:"
+                + " the target may not create a network namespace")
+        .hasMessageContaining("Operation not permitted")
+        .hasMessageContaining("--cap-add SYS_ADMIN or a seccomp profile that allows unshare");
     assertThat(fake.argvs()).hasSize(2);
   }
 
@@ -372,9 +379,9 @@ class NftablesResourceTest {
                 c -> new ExecResult(127, "", "sh: nft: not found\n"));
     assertThatThrownBy(() -> module.canonical(fake, declared(), declared()))
         .isNotInstanceOf(DeclarationRejectedException.class)
-        .hasMessageStartingWith("'unshare -n sh -c")
-        .hasMessageContaining("(exit 127)")
-        .hasMessageContaining("nft: not found");
+        .hasMessageStartingWith("nft is not installed on fake: install the Debian package nftables")
+        .hasMessageContaining("'unshare -n -- sh -c")
+        .hasMessageContaining("exit 127");
     assertThat(fake.argvs()).hasSize(1);
   }
 
@@ -444,5 +451,65 @@ class NftablesResourceTest {
 
   private static List<TableForm.Rule> rules(String... keys) {
     return java.util.Arrays.stream(keys).map(k -> new TableForm.Rule(k, k)).toList();
+  }
+
+  @Test
+  void tablesCarryingTheOwnerMarkAreReadAndAnUndeclaredOneIsDeleted() throws Exception {
+    String live =
+        "{\"nftables\": [{\"table\": {\"family\": \"ip\", \"name\": \"old\", \"handle\": 3}},"
+            + " {\"table\": {\"family\": \"ip\", \"name\": \"theirs\", \"handle\": 4}}]}\n"
+            + "table ip old { # handle 3\n\tcomment \"netconverge\"\n}\n"
+            + "table ip theirs { # handle 4\n\tcomment \"mine\"\n}\n";
+    assertThat(NftablesResource.markedTables(live)).containsExactly(NftTableName.parse("ip old"));
+    FakeExecutor fake = new FakeExecutor().on(NftablesResource.READ_LIVE, live);
+    NftState nothingDeclared = NftState.of(List.of());
+    NftState state = module.read(fake, nothingDeclared);
+    assertThat(state.liveForms().keySet()).containsExactly(NftTableName.parse("ip old"));
+    Diff<NftPlan> diff = module.diff(nothingDeclared, state);
+    assertThat(diff.changes())
+        .extracting(Change::resource, Change::action)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("nftables table ip old", Action.DELETE));
+    assertThat(module.commands(diff.plan()))
+        .extracting(Command::stdin)
+        .containsExactly("table ip old\ndelete table ip old\n");
+    // The restore loads it again from its listing.
+    assertThat(module.commands(module.restore(state, nothingDeclared)))
+        .extracting(Command::stdin)
+        .containsExactly(
+            "table ip old\ndelete table ip old\ntable ip old {\ncomment \"netconverge\"\n}\n");
+  }
+
+  @Test
+  void restoreReplaysTheSnapshotsListingAndRemovesDeclaredTablesItLacked() {
+    NftState snapshot = read("live-one-rule-changed.txt");
+    NftState declared =
+        NftState.of(
+            List.of(
+                NftTable.present(DUALWAN, Fixtures.declaredBody()),
+                NftTable.present(NftTableName.parse("ip fresh"), "chain c { }")));
+    TableForm had = snapshot.liveForms().get(DUALWAN);
+    assertThat(module.commands(module.restore(snapshot, declared)))
+        .extracting(Command::stdin)
+        .containsExactly(
+            "table inet dualwan\ndelete table inet dualwan\ntable inet dualwan {\n"
+                + had.definition()
+                + "}\ntable ip fresh\ndelete table ip fresh\n");
+    assertThat(had.definition()).contains("meta mark set 0x00000015");
+  }
+
+  @Test
+  void aTableCommentOfTheUsersOwnIsExplainedAsTheOwnerMark() {
+    String stderr =
+        "/dev/stdin:2:1-15: Error: You can only specify this once. This statement is duplicated.\n"
+            + "comment \"mine\"\n^^^^^^^^^^^^^^\n";
+    FakeExecutor fake =
+        new FakeExecutor().on(NftablesResource.CANONICALIZE, c -> new ExecResult(1, "", stderr));
+    NftState declared =
+        NftState.of(List.of(NftTable.present(DUALWAN, "comment \"mine\"\nchain c { }")));
+    assertThatThrownBy(() -> module.canonical(fake, declared, declared))
+        .isInstanceOf(DeclarationRejectedException.class)
+        .hasMessageContaining("line 1: nft: You can only specify this once")
+        .hasMessageContaining("a table's own comment is netconverge's owner mark");
   }
 }

@@ -207,7 +207,7 @@ class RouteTablesResourceTest {
                 RouteTablesResource.WRITE_FILE,
                 "netconverge",
                 "/etc/iproute2/rt_protos.d/netconverge.conf"));
-    assertThat(RouteTablesResource.WRITE_FILE).startsWith("umask 022; mkdir -p \"${1%/*}\" && ");
+    assertThat(RouteTablesResource.WRITE_FILE).contains("mkdir -p \"$d\"").contains("mktemp");
   }
 
   @Test

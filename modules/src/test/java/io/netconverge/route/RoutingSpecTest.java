@@ -180,4 +180,76 @@ class RoutingSpecTest {
     assertThat(problem("ipRules:\n  - { from: example.com, table: 5 }\n").message())
         .contains("is not an IPv4 or IPv6 address");
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"253, default", "254, main", "255, local"})
+  void aSystemTableIdUnderACustomNameIsRejectedWithItsLine(long id, String system) {
+    SpecProblem p =
+        problem(
+            "routeTables:\n  - name: isp1\n    id: "
+                + id
+                + "\n    routes:\n      - { to: default, via: 198.51.100.1, dev: wan0 }\n");
+    assertThat(p.source()).isEqualTo("f.yaml");
+    assertThat(p.line()).isEqualTo(4);
+    assertThat(p.path()).isEqualTo("routeTables[0]");
+    assertThat(p.message())
+        .isEqualTo(
+            "table "
+                + id
+                + " is the system's '"
+                + system
+                + "' table: it cannot be named 'isp1' (choose an id in 1..252 or"
+                + " 256..4294967295, or write name: "
+                + system
+                + ")");
+  }
+
+  @Test
+  void tableZeroIsRejectedWithItsLine() {
+    SpecProblem p = problem("routeTables:\n  - name: isp1\n    id: 0\n");
+    assertThat(p.line()).isEqualTo(4);
+    assertThat(p.message()).contains("table 0 is out of range");
+  }
+
+  @Test
+  void aSystemTableUnderItsOwnNameStaysAllowed() throws Exception {
+    assertThat(parse("routeTables:\n  - { name: local, id: 255, purge: false }\n").routeTables())
+        .hasSize(1);
+  }
+
+  @Test
+  void everyProblemOfAFileIsReportedAtOnceSortedByLine() {
+    InvalidSpecException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            InvalidSpecException.class,
+            () ->
+                parse(
+                    "ipRules:\n"
+                        + "  - { priority: 10, fwmark: 1, table: 5, colour: red }\n"
+                        + "  - { priority: x, table: 5 }\n"
+                        + "routeTables:\n"
+                        + "  - { name: isp1, id: 255 }\n"
+                        + "sysctl:\n"
+                        + "  net..x: 1\n"));
+    assertThat(e.problems()).extracting(SpecProblem::line).containsExactly(4, 5, 7, 9);
+    assertThat(e.problems().get(0).message()).startsWith("unknown key 'colour'");
+    assertThat(e.problems().get(1).path()).isEqualTo("ipRules[1].priority");
+    assertThat(e.problems().get(2).message()).contains("is the system's 'local' table");
+    assertThat(e.problems().get(3).message()).contains("is not a sysctl name");
+    assertThat(e.getMessage().lines()).hasSize(4);
+  }
+
+  @Test
+  void aLongListOfProblemsIsCutAtTwentyInTheMessage() {
+    StringBuilder body = new StringBuilder("sysctl:\n");
+    for (int i = 0; i < 25; i++) {
+      body.append("  net..bad").append(i).append(": 1\n");
+    }
+    InvalidSpecException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            InvalidSpecException.class, () -> parse(body.toString()));
+    assertThat(e.problems()).hasSize(25);
+    assertThat(e.getMessage().lines()).hasSize(21);
+    assertThat(e.getMessage()).endsWith("... and 5 more problems (25 in all)");
+  }
 }

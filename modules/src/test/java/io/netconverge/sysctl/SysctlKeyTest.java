@@ -45,4 +45,30 @@ class SysctlKeyTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sysctl name");
   }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "net.ipv4.conf.w$(id).rp_filter",
+        "net.ipv4.conf.lan0#.rp_filter",
+        "net.ipv4.conf.wan+.rp_filter",
+        "net.ipv6.neigh.a234567890123456.proxy_delay"
+      })
+  void anInterfacePartMustBeAnInterfaceName(String key) {
+    assertThatThrownBy(() -> SysctlKey.of(key)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void scopeSeparatesTheMachineFromTheNamespace() {
+    assertThat(SysctlScope.isPerNamespace(SysctlKey.of("net.ipv4.ip_forward"))).isTrue();
+    assertThat(SysctlScope.isPerNamespace(SysctlKey.of("net.ipv4.conf.eth0/100.rp_filter")))
+        .isTrue();
+    assertThat(SysctlScope.isPerNamespace(SysctlKey.of("kernel.core_pattern"))).isFalse();
+    assertThat(SysctlScope.isPerNamespace(SysctlKey.of("net.core.rmem_max"))).isFalse();
+    assertThat(SysctlScope.isPerNamespace(SysctlKey.of("net.ipv4.route.gc_timeout"))).isFalse();
+    assertThat(SysctlScope.isPerNamespace(SysctlKey.of("net.ipv4.neigh.default.gc_thresh3")))
+        .isFalse();
+    assertThat(SysctlScope.isPerNamespace(SysctlKey.of("net.ipv4.neigh.wan0.gc_stale_time")))
+        .isTrue();
+  }
 }

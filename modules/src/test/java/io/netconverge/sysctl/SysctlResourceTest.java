@@ -59,6 +59,30 @@ class SysctlResourceTest {
   }
 
   @Test
+  void aKeyTheTargetLacksIsARejectedDeclarationAtItsFileLine() throws Exception {
+    String yaml =
+        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n  net.ipv4.ip_forward: 1\n"
+            + "  net.ipv4.conf.wan9.rp_filter: 2\n";
+    SysctlResource located =
+        new SysctlResource(io.netconverge.core.spec.SpecLoader.source(yaml, "router.yaml"));
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(
+                List.of("grep"),
+                c ->
+                    new ExecResult(
+                        2, resource("grep-missing.stdout"), resource("grep-missing.stderr")));
+    assertThatThrownBy(
+            () ->
+                located.read(
+                    fake, state("net.ipv4.ip_forward", "1", "net.ipv4.conf.wan9.rp_filter", "2")))
+        .isInstanceOf(io.netconverge.core.engine.DeclarationRejectedException.class)
+        .hasMessage(
+            "router.yaml:5:33: sysctl[\"net.ipv4.conf.wan9.rp_filter\"]: no such sysctl on fake:"
+                + " net.ipv4.conf.wan9.rp_filter does not exist (is interface wan9 there?)");
+  }
+
+  @Test
   void aMissingKeyIsAnErrorThatNamesItAndItsInterface() throws Exception {
     FakeExecutor fake =
         new FakeExecutor()
@@ -73,8 +97,8 @@ class SysctlResourceTest {
                     fake, state("net.ipv4.ip_forward", "1", "net.ipv4.conf.wan9.rp_filter", "2")))
         .isInstanceOf(ExecException.class)
         .hasMessage(
-            "cannot read sysctl on fake: net.ipv4.conf.wan9.rp_filter does not exist"
-                + " (is interface wan9 there?)");
+            "(declared in code): sysctl[\"net.ipv4.conf.wan9.rp_filter\"]: no such sysctl on fake:"
+                + " net.ipv4.conf.wan9.rp_filter does not exist (is interface wan9 there?)");
   }
 
   @Test

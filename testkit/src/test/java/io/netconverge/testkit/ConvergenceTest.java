@@ -18,7 +18,7 @@ class ConvergenceTest {
           "sysctl net.ipv4.ip_forward", "0", "1", List.of(new FieldChange("value", "0", "1")));
 
   private static HostReport report(Mode mode, HostReport.Status status, Change... changes) {
-    return new HostReport("r1", mode, status, List.of(changes), null, false);
+    return HostReport.of("r1", mode, status, List.of(changes));
   }
 
   @Test
@@ -48,7 +48,8 @@ class ConvergenceTest {
   void aFailedApplyFailsWithItsError() {
     Convergence c =
         new Convergence(
-            HostReport.failed("r1", Mode.APPLY, List.of(), "nft crashed", false),
+            HostReport.failed(
+                "r1", Mode.APPLY, List.of(), io.netconverge.core.engine.Failure.of("nft crashed")),
             report(Mode.PLAN, HostReport.Status.OK));
     assertThatThrownBy(c::assertStable)
         .isInstanceOf(AssertionError.class)

@@ -1,6 +1,8 @@
 package io.netconverge.core.engine;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What converging one host did (or, in plan mode, would do).
@@ -9,9 +11,9 @@ import java.util.List;
  * @param mode plan or apply
  * @param status the outcome
  * @param changes one entry per resource, in apply order, OK ones included
- * @param error what failed, null when nothing did
+ * @param failure what failed, as data; empty when nothing did
  * @param restored whether a failed apply put the snapshot back, verified by reading the host again
- *     (meaningful when FAILED)
+ *     (meaningful when FAILED or CANCELLED)
  * @param restoration what the restore after a failed apply did, and what it left different
  */
 public record HostReport(
@@ -19,7 +21,7 @@ public record HostReport(
     Mode mode,
     Status status,
     List<Change> changes,
-    String error,
+    Optional<Failure> failure,
     boolean restored,
     Restoration restoration) {
 
@@ -49,20 +51,6 @@ public record HostReport(
     }
   }
 
-  public HostReport(
-      String host, Mode mode, Status status, List<Change> changes, String error, boolean restored) {
-    this(
-        host,
-        mode,
-        status,
-        changes,
-        error,
-        restored,
-        restored
-            ? new Restoration(RestoreOutcome.RESTORED, List.of(), "")
-            : Restoration.NOT_NEEDED);
-  }
-
   public enum Status {
     /** Everything was already as declared. */
     OK,
@@ -72,50 +60,94 @@ public record HostReport(
     FAILED,
     /** Another converge holds the host's lock; nothing was read or changed. */
     LOCKED,
-    /** The target's tools rejected the declaration (see the error); nothing was changed. */
-    INVALID
+    /** The target's tools rejected the declaration (see the failure); nothing was changed. */
+    INVALID,
+    /**
+     * The run was cancelled before it was done: it stopped before its next step, and an apply that
+     * had begun put the snapshot back (see {@link #restoration()}).
+     */
+    CANCELLED
   }
 
   public HostReport {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(status, "status");
     changes = List.copyOf(changes);
+    Objects.requireNonNull(failure, "failure");
     restoration = restoration == null ? Restoration.NOT_NEEDED : restoration;
   }
 
-  public static HostReport failed(
-      String host, Mode mode, List<Change> changes, String error, boolean restored) {
-    return new HostReport(host, mode, Status.FAILED, changes, error, restored);
+  /** A host that needs no change (OK) or has changes (CHANGED), without a failure. */
+  public static HostReport of(String host, Mode mode, Status status, List<Change> changes) {
+    return new HostReport(
+        host, mode, status, changes, Optional.empty(), false, Restoration.NOT_NEEDED);
+  }
+
+  /** A failure before anything was touched: nothing to restore. */
+  public static HostReport failed(String host, Mode mode, List<Change> changes, Failure failure) {
+    return failed(host, mode, changes, failure, Restoration.NOT_NEEDED);
   }
 
   public static HostReport failed(
-      String host, Mode mode, List<Change> changes, String error, Restoration restoration) {
+      String host, Mode mode, List<Change> changes, Failure failure, Restoration restoration) {
+    return ended(Status.FAILED, host, mode, changes, failure, restoration);
+  }
+
+  /** FAILED or CANCELLED, with what the restore that followed did. */
+  static HostReport ended(
+      Status status,
+      String host,
+      Mode mode,
+      List<Change> changes,
+      Failure failure,
+      Restoration restoration) {
     return new HostReport(
         host,
         mode,
-        Status.FAILED,
+        status,
         changes,
-        error,
+        Optional.of(failure),
         restoration.outcome() == RestoreOutcome.RESTORED,
         restoration);
   }
 
-  public static HostReport invalid(String host, Mode mode, DeclarationRejectedException e) {
-    return new HostReport(host, mode, Status.INVALID, List.of(), e.getMessage(), false);
+  public static HostReport invalid(
+      String host, Mode mode, String module, DeclarationRejectedException e) {
+    return new HostReport(
+        host,
+        mode,
+        Status.INVALID,
+        List.of(),
+        Optional.of(Failure.of(module, e)),
+        false,
+        Restoration.NOT_NEEDED);
+  }
+
+  /** What failed, in one sentence for humans; null when nothing did. */
+  public String error() {
+    return failure.map(Failure::message).orElse(null);
   }
 
   public long ok() {
     return changes.stream().filter(c -> !c.changes()).count();
   }
 
+  private boolean unsuccessful() {
+    return status == Status.FAILED
+        || status == Status.LOCKED
+        || status == Status.INVALID
+        || status == Status.CANCELLED;
+  }
+
   /** Resources that changed (apply) or would change (plan); none when the apply failed. */
   public long changed() {
-    return status == Status.FAILED || status == Status.LOCKED || status == Status.INVALID
-        ? 0
-        : changes.stream().filter(Change::changes).count();
+    return unsuccessful() ? 0 : changes.stream().filter(Change::changes).count();
   }
 
   /** Resources that failed to converge: the pending changes of a failed host, at least one. */
   public long failed() {
-    if (status != Status.FAILED && status != Status.LOCKED && status != Status.INVALID) {
+    if (!unsuccessful()) {
       return 0;
     }
     return Math.max(1, changes.stream().filter(Change::changes).count());

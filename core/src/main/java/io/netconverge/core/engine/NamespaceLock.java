@@ -35,19 +35,61 @@ public final class NamespaceLock {
 
   private static final Pattern NS_LINK = Pattern.compile("net:\\[(\\d+)]");
   private static final Pattern ANSWER = Pattern.compile("(held|busy) (\\d+)");
+  private static final Pattern TROUBLE = Pattern.compile("(missing|unsafe) (.+)");
 
   /**
-   * Runs on the target with the lock directory as $1. fd 9 stays open in {@code cat}, so the lock
-   * lives exactly as long as cat waits on stdin.
+   * Runs on the target with the lock directory as $1; answers one line: {@code held ID}, {@code
+   * busy ID}, {@code missing TOOL} or {@code unsafe WHY}.
+   *
+   * <ul>
+   *   <li>Files come out 0700 (directory) and 0600 (lock) whatever the caller's umask; an existing
+   *       directory must be a real directory (not a link) owned by the user converging (root) and
+   *       writable by nobody else, and is narrowed to 0700: then no other user can open a lock file
+   *       at all, so none can hold or block a converge, nor plant a link where we open.
+   *   <li>The lock is an flock on fd 9, kept by the shell until its {@code cat} sees stdin close.
+   *   <li>Lock files do not pile up: on release the holder removes its file while still holding it,
+   *       and the next run removes every lock file nobody holds (a crashed run's). After taking the
+   *       lock, a holder checks that the path still names the file it locked, and starts again
+   *       otherwise, so removing a file never lets two converges in at once.
+   * </ul>
    */
   static final String HOLDER =
-      "ns=$(readlink /proc/self/ns/net) || exit 1\n"
+      "umask 077\n"
+          + "for t in flock stat readlink cat; do\n"
+          + "  command -v \"$t\" >/dev/null 2>&1 || { echo \"missing $t\"; exit 127; }\n"
+          + "done\n"
+          + "ns=$(readlink /proc/self/ns/net) || exit 1\n"
           + "id=${ns#net:[}; id=${id%]}\n"
-          + "mkdir -p \"$1\" || exit 1\n"
-          + "exec 9>>\"$1/netns-$id.lock\" || exit 1\n"
-          + "flock -n 9 || { echo \"busy $id\"; exit 75; }\n"
+          + "d=$1\n"
+          + "[ -e \"$d\" ] || [ -L \"$d\" ] || mkdir -p -m 0700 \"$d\" || exit 1\n"
+          + "if [ -L \"$d\" ] || [ ! -d \"$d\" ]; then"
+          + " echo \"unsafe $d is not a directory (a symbolic link or a file)\"; exit 1; fi\n"
+          + "set -- $(stat -c '%u %a' \"$d\") || exit 1\n"
+          + "if [ \"$1\" != \"$(id -u)\" ]; then"
+          + " echo \"unsafe $d belongs to uid $1, not to uid $(id -u)\"; exit 1; fi\n"
+          + "if [ $(( 0$2 & 022 )) != 0 ]; then"
+          + " echo \"unsafe $d is writable by other users (mode $2)\"; exit 1; fi\n"
+          + "[ \"$2\" = 700 ] || chmod 0700 \"$d\" || exit 1\n"
+          + "f=\"$d/netns-$id.lock\"\n"
+          + "while :; do\n"
+          + "  if [ -L \"$f\" ]; then echo \"unsafe $f is a symbolic link\"; exit 1; fi\n"
+          + "  exec 9>>\"$f\" || exit 1\n"
+          + "  flock -n 9; rc=$?\n"
+          + "  if [ $rc = 1 ]; then echo \"busy $id\"; exit 75; fi\n"
+          + "  if [ $rc != 0 ]; then echo \"unsafe flock failed (exit $rc)\"; exit 1; fi\n"
+          + "  [ \"$(stat -L -c %i /dev/fd/9)\" = \"$(stat -c %i \"$f\" 2>/dev/null)\" ] && break\n"
+          + "  exec 9>&-\n"
+          + "done\n"
+          + "chmod 0600 \"$f\"\n"
+          + "for o in \"$d\"/netns-*.lock; do\n"
+          + "  [ \"$o\" = \"$f\" ] || [ -L \"$o\" ] || [ ! -f \"$o\" ] || (\n"
+          + "    exec 8<\"$o\" && flock -n 8 &&"
+          + " [ \"$(stat -L -c %i /dev/fd/8)\" = \"$(stat -c %i \"$o\")\" ] && rm -f \"$o\"\n"
+          + "  ) 2>/dev/null\n"
+          + "done\n"
           + "echo \"held $id\"\n"
-          + "exec cat >/dev/null\n";
+          + "cat >/dev/null 9>&-\n"
+          + "rm -f \"$f\"\n";
 
   private final Path directory;
   private final Duration timeout;
@@ -89,6 +131,20 @@ public final class NamespaceLock {
     } catch (ExecException e) {
       holder.destroyForcibly();
       throw e;
+    }
+    Matcher trouble = answer == null ? null : TROUBLE.matcher(answer);
+    if (trouble != null && trouble.matches()) {
+      drainAfterExit(holder);
+      throw new ExecException(
+          "cannot take the converge lock on "
+              + executor.describe()
+              + ": "
+              + (trouble.group(1).equals("missing")
+                  ? "the program '"
+                      + trouble.group(2)
+                      + "' is not installed there"
+                      + (trouble.group(2).equals("flock") ? " (Debian package util-linux)" : "")
+                  : trouble.group(2)));
     }
     Matcher m = answer == null ? null : ANSWER.matcher(answer);
     if (m == null || !m.matches()) {

@@ -1,5 +1,12 @@
 package io.netconverge.core.engine;
 
+import io.netconverge.core.engine.ConvergeEvent.Applying;
+import io.netconverge.core.engine.ConvergeEvent.HostFinished;
+import io.netconverge.core.engine.ConvergeEvent.HostStarted;
+import io.netconverge.core.engine.ConvergeEvent.Locking;
+import io.netconverge.core.engine.ConvergeEvent.Reading;
+import io.netconverge.core.engine.ConvergeEvent.Restoring;
+import io.netconverge.core.engine.ConvergeEvent.Verifying;
 import io.netconverge.core.engine.Declared.Planned;
 import io.netconverge.core.engine.HostReport.Restoration;
 import io.netconverge.core.engine.HostReport.RestoreOutcome;
@@ -8,6 +15,7 @@ import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.Executor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -19,21 +27,22 @@ import java.util.stream.Collectors;
  * commands of its restore plan (last first), and the host is read again to check that it is the
  * snapshot. The runner holds no global state and never exits the process: its result is a value.
  *
- * <p>A cancelled run (Ctrl-C, SIGTERM) stops between two commands, never inside one: once the
- * command running finishes, the modules touched so far are restored like after a failure, and the
- * report says "interrupted". A {@link Safeguard} is armed after the snapshot is read and before the
- * first command, and disarmed when the runner restored the snapshot itself.
+ * <p>What it does is told as {@link ConvergeEvent}s. A cancelled run (a library caller's cancel,
+ * Ctrl-C, SIGTERM: one path, the {@code cancelled} supplier) stops before its next step and before
+ * every command that changes the host, never inside one: before the lock, before reading a module,
+ * before the next command; once anything was changed, the modules touched so far are restored like
+ * after a failure, and the report is CANCELLED with that restore's outcome. A {@link Safeguard} is
+ * armed after the snapshot is read and before the first command, and disarmed when the runner
+ * restored the snapshot itself (verified) or the apply succeeded.
  */
 public final class Runner {
-
-  static final String INTERRUPTED = "interrupted";
 
   private final Progress progress;
   private final BooleanSupplier cancelled;
 
   /**
-   * @param cancelled asked before every command that changes the host; once it says true, the run
-   *     stops there and restores
+   * @param cancelled asked before every step and before every command that changes the host; once
+   *     it says true, the run stops there (and restores what it changed)
    */
   public Runner(Progress progress, BooleanSupplier cancelled) {
     this.progress = progress;
@@ -48,56 +57,88 @@ public final class Runner {
     this(Progress.NONE);
   }
 
-  public HostReport plan(Target target, List<Declared<?, ?>> declared) {
-    progress.step(target.name(), "reading");
-    try {
-      List<Planned<?, ?>> planned = planAll(target.executor(), declared);
-      return new HostReport(
-          target.name(),
-          Mode.PLAN,
-          inSync(planned) ? HostReport.Status.OK : HostReport.Status.CHANGED,
-          changesOf(planned),
-          null,
-          false);
-    } catch (DeclarationRejectedException e) {
-      return HostReport.invalid(target.name(), Mode.PLAN, e);
-    } catch (ExecException e) {
-      return HostReport.failed(target.name(), Mode.PLAN, List.of(), e.getMessage(), false);
-    } catch (RuntimeException e) {
-      return HostReport.failed(
-          target.name(), Mode.PLAN, List.of(), "internal error while planning: " + e, false);
+  /** Thrown between steps once the run is cancelled; never leaves the runner. */
+  private static final class Cancelled extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Cancelled(String before) {
+      super("cancelled before " + before);
     }
+  }
+
+  /** A read (or canonicalization) failed: the module at work, for the failure record. */
+  private static final class ReadFailed extends Exception {
+    private static final long serialVersionUID = 1L;
+    final String module;
+    final transient ExecException cause;
+
+    ReadFailed(String module, ExecException cause) {
+      super(cause);
+      this.module = module;
+      this.cause = cause;
+    }
+  }
+
+  public HostReport plan(Target target, List<Declared<?, ?>> declared) {
+    progress.on(new HostStarted(target.name(), Mode.PLAN));
+    return finished(planUnreported(target, declared));
   }
 
   public HostReport apply(Target target, List<Declared<?, ?>> declared) {
     return apply(target, declared, Safeguard.NONE);
   }
 
+  /**
+   * Applies with {@code safeguard} armed on the target after the snapshot is read and before the
+   * first change; it is disarmed once the runner restored the snapshot itself (verified). After a
+   * successful apply it stays armed: confirming is the caller's business.
+   */
   public HostReport apply(Target target, List<Declared<?, ?>> declared, Safeguard safeguard) {
+    progress.on(new HostStarted(target.name(), Mode.APPLY));
+    return finished(applyUnreported(target, declared, safeguard));
+  }
+
+  private HostReport finished(HostReport report) {
+    progress.on(new HostFinished(report.host(), report));
+    return report;
+  }
+
+  private HostReport planUnreported(Target target, List<Declared<?, ?>> declared) {
+    String host = target.name();
+    try {
+      List<Planned<?, ?>> planned = planAll(host, target.executor(), declared);
+      return HostReport.of(
+          host,
+          Mode.PLAN,
+          inSync(planned) ? HostReport.Status.OK : HostReport.Status.CHANGED,
+          changesOf(planned));
+    } catch (ReadFailed e) {
+      return readFailure(host, Mode.PLAN, e);
+    } catch (Cancelled e) {
+      return cancelled(host, Mode.PLAN, List.of(), e);
+    }
+  }
+
+  private HostReport applyUnreported(
+      Target target, List<Declared<?, ?>> declared, Safeguard safeguard) {
     String host = target.name();
     if (cancelled.getAsBoolean()) {
-      return HostReport.failed(
-          host, Mode.APPLY, List.of(), INTERRUPTED + ": nothing was changed", false);
+      return cancelled(host, Mode.APPLY, List.of(), new Cancelled("locking"));
     }
-    progress.step(host, "locking");
+    progress.on(new Locking(host));
     try (HostLock lock = target.lock()) {
       return applyLocked(target, declared, safeguard);
     } catch (LockHeldException e) {
       return new HostReport(
-          host, Mode.APPLY, HostReport.Status.LOCKED, List.of(), e.getMessage(), false);
+          host,
+          Mode.APPLY,
+          HostReport.Status.LOCKED,
+          List.of(),
+          Optional.of(Failure.of(e.getMessage())),
+          false,
+          Restoration.NOT_NEEDED);
     } catch (ExecException e) {
-      return HostReport.failed(host, Mode.APPLY, List.of(), e.getMessage(), false);
-    }
-  }
-
-  /** Thrown between two commands once the run is cancelled; never leaves the runner. */
-  private static final class Interrupted extends Exception {
-    private static final long serialVersionUID = 1L;
-  }
-
-  private void stopIfCancelled() throws Interrupted {
-    if (cancelled.getAsBoolean()) {
-      throw new Interrupted();
+      return HostReport.failed(host, Mode.APPLY, List.of(), Failure.of(null, e));
     }
   }
 
@@ -105,26 +146,21 @@ public final class Runner {
       Target target, List<Declared<?, ?>> declared, Safeguard safeguard) {
     String host = target.name();
     Executor executor = target.executor();
-    progress.step(host, "reading");
     List<Planned<?, ?>> snapshot;
     try {
-      snapshot = planAll(executor, declared);
-    } catch (DeclarationRejectedException e) {
-      return HostReport.invalid(host, Mode.APPLY, e);
-    } catch (ExecException e) {
-      return HostReport.failed(host, Mode.APPLY, List.of(), e.getMessage(), false);
-    } catch (RuntimeException e) {
-      return HostReport.failed(
-          host, Mode.APPLY, List.of(), "internal error while planning: " + e, false);
+      snapshot = planAll(host, executor, declared);
+    } catch (ReadFailed e) {
+      return readFailure(host, Mode.APPLY, e);
+    } catch (Cancelled e) {
+      return cancelled(host, Mode.APPLY, List.of(), e);
     }
     List<Change> changes = changesOf(snapshot);
     if (inSync(snapshot)) {
-      return new HostReport(host, Mode.APPLY, HostReport.Status.OK, changes, null, false);
+      return HostReport.of(host, Mode.APPLY, HostReport.Status.OK, changes);
     }
 
     if (cancelled.getAsBoolean()) {
-      return HostReport.failed(
-          host, Mode.APPLY, changes, INTERRUPTED + ": nothing was changed", false);
+      return cancelled(host, Mode.APPLY, changes, new Cancelled("changing anything"));
     }
     try {
       if (safeguard != Safeguard.NONE) {
@@ -132,68 +168,112 @@ public final class Runner {
             executor, restoreCommands(snapshot.stream().filter(p -> !p.inSync()).toList()));
       }
     } catch (ExecException | RuntimeException e) {
+      Failure cannotArm =
+          e instanceof ExecException exec
+              ? Failure.of(null, exec)
+              : Failure.of(null, new ExecException(e.toString()));
       return HostReport.failed(
           host,
           Mode.APPLY,
           changes,
-          "cannot arm the reverter, nothing was changed: " + e.getMessage(),
-          false);
+          cannotArm.withMessage(
+              "cannot arm the reverter, nothing was changed: " + cannotArm.message()));
     }
 
     List<Planned<?, ?>> touched = new ArrayList<>();
-    String failure;
+    Failure failure;
+    boolean wasCancelled = false;
+    String module = null;
     try {
       for (Planned<?, ?> planned : snapshot) {
         if (planned.inSync()) {
           continue;
         }
-        stopIfCancelled();
-        progress.step(host, "applying " + planned.kind());
+        module = planned.kind();
+        stopIfCancelled("applying " + module);
+        progress.on(new Applying(host, module));
         touched.add(planned);
+        boolean first = true;
         for (Command command : planned.commands()) {
-          stopIfCancelled();
+          if (!first) {
+            stopIfCancelled("the next command of " + module);
+          }
+          first = false;
           executor.check(command);
         }
       }
-      stopIfCancelled();
-      progress.step(host, "verifying");
+      module = null;
+      stopIfCancelled("verifying");
+      progress.on(new Verifying(host));
       List<Change> left = new ArrayList<>();
       for (Planned<?, ?> planned : snapshot) {
+        module = planned.kind();
         left.addAll(verify(executor, planned).stream().filter(Change::changes).toList());
       }
+      module = null;
       if (left.isEmpty()) {
-        return new HostReport(host, Mode.APPLY, HostReport.Status.CHANGED, changes, null, false);
+        return HostReport.of(host, Mode.APPLY, HostReport.Status.CHANGED, changes);
       }
       failure =
-          "applied, but the host still differs: "
-              + left.stream().map(Change::resource).collect(Collectors.joining(", "));
-    } catch (Interrupted e) {
-      failure = INTERRUPTED;
+          Failure.of(
+              "applied, but the host still differs: "
+                  + left.stream().map(Change::resource).collect(Collectors.joining(", ")));
+    } catch (Cancelled e) {
+      wasCancelled = true;
+      failure = Failure.of(e.getMessage());
     } catch (ExecException e) {
-      failure = e.getMessage();
+      failure = Failure.of(module, e);
     } catch (RuntimeException e) {
       // A bug in a module must not leave the host half-applied: restore, then report it.
-      failure = "internal error while applying: " + e;
+      failure = Failure.of(module, new ExecException("internal error while applying: " + e));
     }
     Restoration restoration = restore(host, executor, touched);
-    String error;
     if (restoration.outcome() == RestoreOutcome.INCOMPLETE) {
       // The safeguard stays armed: when the controller lost the host, it may still put it back.
-      error = failure + "; restore incomplete: " + restoration.difference();
+      failure =
+          failure.withMessage(
+              failure.message() + "; restore incomplete: " + restoration.difference());
     } else {
-      error =
-          !failure.equals(INTERRUPTED)
-              ? failure
-              : touched.isEmpty()
-                  ? INTERRUPTED + ": nothing was changed"
-                  : INTERRUPTED + ": restored";
       try {
         safeguard.disarm(executor);
       } catch (ExecException | RuntimeException e) {
-        error += "; the reverter could not be disarmed (it will restore again): " + e.getMessage();
+        failure =
+            failure.withMessage(
+                failure.message()
+                    + "; the reverter could not be disarmed (it will restore again): "
+                    + e.getMessage());
       }
     }
-    return HostReport.failed(host, Mode.APPLY, changes, error, restoration);
+    return HostReport.ended(
+        wasCancelled ? HostReport.Status.CANCELLED : HostReport.Status.FAILED,
+        host,
+        Mode.APPLY,
+        changes,
+        failure,
+        restoration);
+  }
+
+  private static HostReport readFailure(String host, Mode mode, ReadFailed e) {
+    if (e.cause instanceof DeclarationRejectedException rejected) {
+      return HostReport.invalid(host, mode, e.module, rejected);
+    }
+    return HostReport.failed(host, mode, List.of(), Failure.of(e.module, e.cause));
+  }
+
+  private static HostReport cancelled(String host, Mode mode, List<Change> changes, Cancelled e) {
+    return HostReport.ended(
+        HostReport.Status.CANCELLED,
+        host,
+        mode,
+        changes,
+        Failure.of(e.getMessage()),
+        Restoration.NOT_NEEDED);
+  }
+
+  private void stopIfCancelled(String step) throws Cancelled {
+    if (cancelled.getAsBoolean()) {
+      throw new Cancelled(step);
+    }
   }
 
   /** Every module's restore commands, last module first: what the runner runs on a failure. */
@@ -218,7 +298,7 @@ public final class Runner {
     if (touched.isEmpty()) {
       return Restoration.NOT_NEEDED;
     }
-    progress.step(host, "restoring the snapshot");
+    progress.on(new Restoring(host));
     List<String> problems = new ArrayList<>();
     for (int i = touched.size() - 1; i >= 0; i--) {
       Planned<?, ?> planned = touched.get(i);
@@ -242,23 +322,30 @@ public final class Runner {
         problems.add(planned.kind() + ": cannot read it again: " + e.getMessage());
       }
     }
-    if (problems.isEmpty()) {
-      return new Restoration(
-          RestoreOutcome.RESTORED, touched.stream().map(Planned::kind).toList(), "");
-    }
-    if (different.isEmpty()) {
-      // A restore command failed, yet the host reads as the snapshot: it is back.
+    if (problems.isEmpty() || different.isEmpty()) {
+      // Also when a restore command failed, yet the host reads as the snapshot: it is back.
       return new Restoration(
           RestoreOutcome.RESTORED, touched.stream().map(Planned::kind).toList(), "");
     }
     return new Restoration(RestoreOutcome.INCOMPLETE, different, String.join("; ", problems));
   }
 
-  private static List<Planned<?, ?>> planAll(Executor executor, List<Declared<?, ?>> declared)
-      throws ExecException {
+  private List<Planned<?, ?>> planAll(String host, Executor executor, List<Declared<?, ?>> declared)
+      throws ReadFailed, Cancelled {
     List<Planned<?, ?>> planned = new ArrayList<>(declared.size());
     for (Declared<?, ?> d : declared) {
-      planned.add(d.plan(executor));
+      String module = d.module().kind();
+      stopIfCancelled("reading " + module);
+      progress.on(new Reading(host, module));
+      try {
+        planned.add(d.plan(executor));
+      } catch (ExecException e) {
+        throw new ReadFailed(module, e);
+      } catch (RuntimeException e) {
+        // A parser's bug is this host's failure, not the caller's exception.
+        throw new ReadFailed(
+            module, new ExecException("internal error while planning " + module + ": " + e));
+      }
     }
     return planned;
   }

@@ -10,14 +10,29 @@ import java.util.regex.Pattern;
  */
 public final class DockerExecutor implements Executor {
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+  /** Docker's own rule for names ({@code [a-zA-Z0-9][a-zA-Z0-9_.-]+}), which ids also meet. */
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+
+  /**
+   * Why {@code name} is not a container name or id, or null. A leading {@code -} would make the
+   * docker client read it as an option ({@code --privileged}).
+   */
+  public static String nameProblem(String name) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      return "'"
+          + (name == null ? "" : name.replaceAll("\\p{Cntrl}", "?"))
+          + "' is not a container name or id: A-Z a-z 0-9 _ . -, starting with a letter or digit";
+    }
+    return null;
+  }
 
   private final String container;
   private final Executor local;
 
   public DockerExecutor(String container, Executor local) {
-    if (!NAME.matcher(container).matches()) {
-      throw new IllegalArgumentException("'" + container + "' is not a container name or id");
+    String problem = nameProblem(container);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
     }
     this.container = container;
     this.local = local;

@@ -13,6 +13,8 @@ import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteException;
 import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.PumpStreamHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs programs on this machine through commons-exec: the argv goes to the program as it is, stdout
@@ -21,6 +23,8 @@ import org.apache.commons.exec.PumpStreamHandler;
  * expect.
  */
 public final class LocalExecutor implements Executor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalExecutor.class);
 
   private static final java.time.Duration STOP_TIMEOUT = java.time.Duration.ofSeconds(5);
 
@@ -53,13 +57,28 @@ public final class LocalExecutor implements Executor {
     executor.setWatchdog(watchdog);
     executor.setExitValues(null);
     int exit;
+    long started = System.nanoTime();
     try {
       exit = executor.execute(line, environment);
     } catch (ExecuteException e) {
       exit = e.getExitValue();
     } catch (IOException e) {
+      LOG.debug("could not run {}: {}", command.display(), e.getMessage());
       throw new ExecException(
-          "could not run '" + command.display() + "': " + e.getMessage(), null, e);
+          "could not run '" + command.display() + "': " + why(command.argv().get(0), e),
+          command.argv(),
+          null,
+          e);
+    }
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "ran {} (stdin {} bytes): exit {} in {} ms{}",
+          command.display(),
+          command.stdin().length(),
+          exit,
+          millis,
+          exit == 0 || err.size() == 0 ? "" : ": " + err.toString(StandardCharsets.UTF_8).strip());
     }
     ExecResult result =
         new ExecResult(
@@ -67,6 +86,7 @@ public final class LocalExecutor implements Executor {
     if (watchdog.killedProcess()) {
       throw new ExecException(
           "'" + command.display() + "' timed out after " + command.timeout().toSeconds() + "s",
+          command.argv(),
           result,
           null);
     }
@@ -78,12 +98,22 @@ public final class LocalExecutor implements Executor {
     ProcessBuilder builder = new ProcessBuilder(argv);
     builder.environment().clear();
     builder.environment().putAll(environment);
+    LOG.debug("started {}", Command.of(argv).display());
     try {
       return builder.start();
     } catch (IOException e) {
       throw new ExecException(
-          "could not run '" + Command.of(argv).display() + "': " + e.getMessage(), null, e);
+          "could not run '" + Command.of(argv).display() + "': " + why(argv.get(0), e),
+          argv,
+          null,
+          e);
     }
+  }
+
+  /** A program that is not there is named with its package; other reasons as Java gives them. */
+  private String why(String program, IOException e) {
+    String message = String.valueOf(e.getMessage());
+    return message.contains("error=2,") ? MissingTool.sentence(program, describe()) : message;
   }
 
   @Override

@@ -8,9 +8,30 @@ public final class NetnsExecutor implements Executor {
   private final String namespace;
   private final Executor host;
 
+  private static final java.util.regex.Pattern NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]{0,63}");
+
+  /**
+   * Why {@code name} cannot name a namespace of {@code ip netns} (a file under /run/netns), or
+   * null.
+   */
+  public static String nameProblem(String name) {
+    if (name == null || name.isEmpty()) {
+      return "a network namespace name cannot be empty";
+    }
+    if (!NAME.matcher(name).matches()) {
+      return "'"
+          + name.replaceAll("\\p{Cntrl}", "?")
+          + "' is not a network namespace name: 1 to 64 of A-Z a-z 0-9 _ . -, not starting with"
+          + " '.' or '-'";
+    }
+    return null;
+  }
+
   public NetnsExecutor(String namespace, Executor host) {
-    if (namespace.isBlank() || namespace.contains("/")) {
-      throw new IllegalArgumentException("not a network namespace name: '" + namespace + "'");
+    String problem = nameProblem(namespace);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
     }
     this.namespace = namespace;
     this.host = host;

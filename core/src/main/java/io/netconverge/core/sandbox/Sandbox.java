@@ -6,11 +6,15 @@ import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.Executor;
 import io.netconverge.core.exec.NetnsExecutor;
+import io.netconverge.core.net.Family;
+import io.netconverge.core.net.IpPrefix;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A throw-away network namespace with the interfaces a host state names: each one is a veth whose
@@ -19,6 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * shutdown hook may close it too.
  */
 public final class Sandbox implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
 
   private final Executor host;
   private final String name;
@@ -51,11 +57,17 @@ public final class Sandbox implements AutoCloseable {
   }
 
   private void build(List<SandboxInterface> interfaces) throws ExecException {
+    for (SandboxInterface itf : interfaces) {
+      // Checked before the first namespace exists: a bad address is the caller's, not the host's.
+      itf.addresses().forEach(Sandbox::familyOf);
+      itf.gateways().forEach(Sandbox::familyOf);
+    }
     host.check("ip", "netns", "add", name);
     host.check("ip", "netns", "add", upstream);
     List<String> links = new ArrayList<>();
     List<String> inside = new ArrayList<>(List.of("link set lo up"));
     List<String> outside = new ArrayList<>(List.of("link set lo up"));
+    List<String> leases = new ArrayList<>();
     int n = 0;
     for (SandboxInterface itf : interfaces) {
       String peer = "up" + n++;
@@ -84,7 +96,22 @@ public final class Sandbox implements AutoCloseable {
         outside.add("addr add " + cidr + " dev " + peer + nodad(cidr));
       }
       outside.add("link set " + peer + " up");
+      for (String gateway : itf.leases()) {
+        // What a DHCP or RA client leaves behind: a default route of its own protocol, each
+        // interface at its own metric, as dhclient and systemd-networkd do.
+        boolean v6 = gateway.contains(":");
+        leases.add(
+            "route add default via "
+                + gateway
+                + " dev "
+                + itf.name()
+                + " proto "
+                + (v6 ? "ra" : "dhcp")
+                + " metric "
+                + (1000 + n));
+      }
     }
+    inside.addAll(leases);
     batch(List.of(), links);
     batch(List.of("-n", name), inside);
     batch(List.of("-n", upstream), outside);
@@ -101,12 +128,21 @@ public final class Sandbox implements AutoCloseable {
   }
 
   private static String nodad(String address) {
-    return address.contains(":") ? " nodad" : "";
+    return familyOf(address) == Family.IPV6 ? " nodad" : "";
+  }
+
+  /**
+   * The family of an address, alone or with a prefix length ({@code 198.51.100.2/24}): parsed, not
+   * guessed, so that anything that is not an address stops the sandbox before a batch is built.
+   */
+  static Family familyOf(String addressOrCidr) {
+    int slash = addressOrCidr.indexOf('/');
+    return IpPrefix.address(slash < 0 ? addressOrCidr : addressOrCidr.substring(0, slash)).family();
   }
 
   private static boolean hasFamily(SandboxInterface itf, String gateway) {
-    boolean v6 = gateway.contains(":");
-    return itf.addresses().stream().anyMatch(a -> a.contains(":") == v6);
+    Family family = familyOf(gateway);
+    return itf.addresses().stream().anyMatch(a -> familyOf(a) == family);
   }
 
   /** The other address of the /31 (IPv4) or /127 (IPv6) the gateway is in, with that length. */
@@ -127,13 +163,13 @@ public final class Sandbox implements AutoCloseable {
 
   /** The gateway shares the subnet of the interface's address of its family. */
   private static String prefixFor(String gateway, SandboxInterface itf) {
-    boolean v6 = gateway.contains(":");
+    Family family = familyOf(gateway);
     for (String address : itf.addresses()) {
-      if (address.contains(":") == v6 && address.contains("/")) {
+      if (familyOf(address) == family && address.contains("/")) {
         return address.substring(address.indexOf('/') + 1);
       }
     }
-    return v6 ? "128" : "32";
+    return family == Family.IPV6 ? "128" : "32";
   }
 
   public String namespace() {
@@ -166,8 +202,7 @@ public final class Sandbox implements AutoCloseable {
       try {
         host.run(Command.of("ip", "netns", "del", ns));
       } catch (ExecException e) {
-        System.err.println(
-            "warning: could not remove network namespace " + ns + ": " + e.getMessage());
+        LOG.warn("could not remove network namespace {}: {}", ns, e.getMessage());
       }
     }
   }

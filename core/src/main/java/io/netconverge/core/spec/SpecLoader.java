@@ -4,17 +4,20 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -25,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -44,8 +49,10 @@ public final class SpecLoader {
 
   public static final String API_VERSION = "netconverge/v1";
 
+  private static final Logger LOG = LoggerFactory.getLogger(SpecLoader.class);
+
   private static final ObjectMapper YAML =
-      YAMLMapper.builder(YAMLFactory.builder().build())
+      YAMLMapper.builder(YAMLFactory.builder().loaderOptions(jacksonLoaderOptions()).build())
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -55,6 +62,12 @@ public final class SpecLoader {
           .build();
 
   private final Map<String, Class<?>> kinds;
+
+  private static LoaderOptions jacksonLoaderOptions() {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit((int) MAX_FILE_BYTES);
+    return options;
+  }
 
   /**
    * @param kinds the {@code kind:} values this loader accepts, each with its spec class
@@ -135,24 +148,70 @@ public final class SpecLoader {
     return problemAt(at, source, clean(path), message).problems().get(0);
   }
 
-  /** The text of a file, or a problem naming it. */
+  /**
+   * The largest file read, in bytes: far above any real host state or inventory (10,000 routes take
+   * about 600 KiB), far below what would strain the heap.
+   */
+  public static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
+
+  /**
+   * The text of a file, or a problem naming it. Only a regular file (a link to one is fine) is
+   * opened, so a device, a FIFO or a directory is refused before anything could block or fill the
+   * heap; so is a file over {@link #MAX_FILE_BYTES}.
+   */
   public static String read(Path file) throws InvalidSpecException {
     try {
-      return Files.readString(file);
+      java.nio.file.attribute.BasicFileAttributes attributes =
+          Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+      if (attributes.isDirectory()) {
+        throw unreadable(file, "a directory, not a file");
+      }
+      if (!attributes.isRegularFile()) {
+        throw unreadable(file, "not a regular file (a device, FIFO or socket); nothing was read");
+      }
+      if (attributes.size() > MAX_FILE_BYTES) {
+        throw unreadable(file, tooLarge(attributes.size()));
+      }
+      byte[] bytes;
+      try (java.io.InputStream in = Files.newInputStream(file)) {
+        // The size can change between the check and the read: never read past the limit.
+        bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
+      }
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw unreadable(file, tooLarge(bytes.length));
+      }
+      return java.nio.charset.StandardCharsets.UTF_8
+          .newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(bytes))
+          .toString();
     } catch (NoSuchFileException e) {
       throw new InvalidSpecException(new SpecProblem(file.toString(), 0, 0, "", "no such file"));
-    } catch (MalformedInputException e) {
+    } catch (java.nio.charset.CharacterCodingException e) {
       throw new InvalidSpecException(new SpecProblem(file.toString(), 0, 0, "", "not UTF-8 text"));
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw unreadable(file, "permission denied");
     } catch (IOException e) {
-      throw new InvalidSpecException(
-          new SpecProblem(file.toString(), 0, 0, "", "cannot read: " + e.getMessage()));
+      throw unreadable(file, "cannot read: " + e.getMessage());
     }
+  }
+
+  private static String tooLarge(long size) {
+    return "the file is "
+        + size
+        + " bytes; files are read up to "
+        + MAX_FILE_BYTES / (1024 * 1024)
+        + " MiB";
+  }
+
+  private static InvalidSpecException unreadable(Path file, String why) {
+    return new InvalidSpecException(new SpecProblem(file.toString(), 0, 0, "", why));
   }
 
   private static Node compose(String text, String source) throws InvalidSpecException {
     try {
       LoaderOptions options = new LoaderOptions();
       options.setAllowDuplicateKeys(false);
+      options.setCodePointLimit((int) MAX_FILE_BYTES);
       Iterable<Node> docs = new Yaml(options).composeAll(new StringReader(text));
       List<Node> all = new ArrayList<>();
       docs.forEach(all::add);
@@ -232,33 +291,25 @@ public final class SpecLoader {
   private static <T> T bind(String text, String source, SourceMap map, Class<T> type, String path)
       throws InvalidSpecException {
     T spec;
+    JsonNode node;
     try {
-      var node = YAML.readTree(text);
+      node = YAML.readTree(text);
       for (String step : SourceMap.steps(path)) {
         node = node.isArray() ? node.path(Integer.parseInt(step)) : node.path(step);
       }
+    } catch (JsonProcessingException e) {
+      throw new InvalidSpecException(syntaxProblem(e, source));
+    }
+    try {
       spec = YAML.readerFor(type).readValue(YAML.treeAsTokens(node));
     } catch (JsonMappingException e) {
-      String fieldPath = path + pathOf(e.getPath());
-      boolean aboutKey = e instanceof UnrecognizedPropertyException;
-      if (e instanceof InvalidFormatException f
-          && f.getOriginalMessage().startsWith("Cannot deserialize Map key")
-          && f.getValue() != null) {
-        fieldPath += SourceMap.step(f.getValue().toString());
-        aboutKey = true;
-      }
-      Optional<Node> at = aboutKey ? map.locateKey(fieldPath) : map.locate(fieldPath);
-      JsonLocation loc = e.getLocation();
-      // Positions of a re-read subtree are not the file's: prefer the source map's.
-      int line = at.map(n -> n.getStartMark().getLine() + 1).orElse(lineOf(loc));
-      int col = at.map(n -> n.getStartMark().getColumn() + 1).orElse(columnOf(loc));
+      // Binding stops at the first problem; bind the parts apart to find the others too.
+      List<SpecProblem> all =
+          partProblems(node, YAML.constructType(type), path, source, map, MAX_DEPTH);
       throw new InvalidSpecException(
-          new SpecProblem(source, line, col, clean(fieldPath), explain(e)));
+          all.isEmpty() ? List.of(problemOf(e, path, source, map)) : all);
     } catch (JsonProcessingException e) {
-      JsonLocation loc = e.getLocation();
-      String msg =
-          e.getOriginalMessage().replaceAll("^Duplicate field '(.*)'$", "duplicate key '$1'");
-      throw new InvalidSpecException(new SpecProblem(source, lineOf(loc), columnOf(loc), "", msg));
+      throw new InvalidSpecException(syntaxProblem(e, source));
     } catch (IOException e) {
       throw new InvalidSpecException(new SpecProblem(source, 0, 0, "", e.getMessage()));
     }
@@ -266,12 +317,118 @@ public final class SpecLoader {
       try {
         v.validate();
       } catch (SpecViolation violation) {
-        String fieldPath = path + violation.path();
-        Node at = map.locate(fieldPath).orElse(null);
-        throw problemAt(at, source, clean(fieldPath), violation.getMessage());
+        List<SpecProblem> problems = new ArrayList<>();
+        for (SpecViolation one : violation.violations()) {
+          String fieldPath = path + one.path();
+          Node at = map.locate(fieldPath).orElse(null);
+          if (one.line() > 0 && at instanceof ScalarNode scalar) {
+            problems.addAll(inText(scalar, source, clean(fieldPath), one).problems());
+          } else {
+            problems.addAll(problemAt(at, source, clean(fieldPath), one.getMessage()).problems());
+          }
+        }
+        throw new InvalidSpecException(problems);
       }
     }
     return spec;
+  }
+
+  /** How deep {@link #partProblems} looks for further problems: sections, entries, fields. */
+  private static final int MAX_DEPTH = 4;
+
+  /**
+   * The problems of a part that does not bind, found by binding its fields (and the entries of its
+   * lists and maps) one by one; empty when each of them binds alone (then the part's own check is
+   * what failed, and the caller reports that).
+   */
+  private static List<SpecProblem> partProblems(
+      JsonNode node, JavaType type, String path, String source, SourceMap map, int depth) {
+    try {
+      YAML.readerFor(type).readValue(YAML.treeAsTokens(node));
+      return List.of();
+    } catch (JsonMappingException e) {
+      List<SpecProblem> inner =
+          depth == 0 ? List.of() : innerProblems(node, type, path, source, map, depth);
+      return inner.isEmpty() ? List.of(problemOf(e, path, source, map)) : inner;
+    } catch (IOException e) {
+      // A value the parser itself refuses (e.g. a number beyond any Java type): at its node.
+      String message =
+          e instanceof com.fasterxml.jackson.core.JsonProcessingException p
+              ? p.getOriginalMessage()
+              : e.getMessage();
+      return problemAt(map.locate(path).orElse(null), source, clean(path), message).problems();
+    }
+  }
+
+  private static List<SpecProblem> innerProblems(
+      JsonNode node, JavaType type, String path, String source, SourceMap map, int depth) {
+    List<SpecProblem> problems = new ArrayList<>();
+    if (type.isCollectionLikeType() && node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        problems.addAll(
+            partProblems(
+                node.get(i), type.getContentType(), path + "[" + i + "]", source, map, depth - 1));
+      }
+    } else if (type.isMapLikeType() && node.isObject()) {
+      for (Map.Entry<String, JsonNode> entry : node.properties()) {
+        ObjectNode alone = YAML.createObjectNode();
+        alone.set(entry.getKey(), entry.getValue());
+        problems.addAll(partProblems(alone, type, path, source, map, 0));
+      }
+    } else if (node.isObject() && !type.isContainerType() && type.getRawClass().isRecord()) {
+      Map<String, JavaType> fields = new LinkedHashMap<>();
+      for (BeanPropertyDefinition p :
+          YAML.getDeserializationConfig().introspect(type).findProperties()) {
+        fields.put(p.getName(), p.getPrimaryType());
+      }
+      for (Map.Entry<String, JsonNode> entry : node.properties()) {
+        JavaType fieldType = fields.get(entry.getKey());
+        String fieldPath = path + SourceMap.step(entry.getKey());
+        if (fieldType == null) {
+          Node at = map.locateKey(fieldPath).orElse(null);
+          problems.addAll(
+              problemAt(
+                      at,
+                      source,
+                      clean(fieldPath),
+                      "unknown key '"
+                          + entry.getKey()
+                          + "' (known keys: "
+                          + fields.keySet().stream().sorted().collect(Collectors.joining(", "))
+                          + ")")
+                  .problems());
+        } else if (!entry.getValue().isNull()) {
+          problems.addAll(
+              partProblems(entry.getValue(), fieldType, fieldPath, source, map, depth - 1));
+        }
+      }
+    }
+    return problems;
+  }
+
+  private static SpecProblem syntaxProblem(JsonProcessingException e, String source) {
+    JsonLocation loc = e.getLocation();
+    String msg =
+        e.getOriginalMessage().replaceAll("^Duplicate field '(.*)'$", "duplicate key '$1'");
+    return new SpecProblem(source, lineOf(loc), columnOf(loc), "", msg);
+  }
+
+  private static SpecProblem problemOf(
+      JsonMappingException e, String path, String source, SourceMap map) {
+    String fieldPath = path + pathOf(e.getPath());
+    boolean aboutKey = e instanceof UnrecognizedPropertyException;
+    if (e instanceof InvalidFormatException f
+        && f.getOriginalMessage().startsWith("Cannot deserialize Map key")
+        && f.getValue() != null) {
+      fieldPath += SourceMap.step(f.getValue().toString());
+      aboutKey = true;
+    }
+    Optional<Node> at = aboutKey ? map.locateKey(fieldPath) : map.locate(fieldPath);
+    JsonLocation loc = e.getLocation();
+    // Positions of a re-read subtree are not the file's: prefer the source map's.
+    int line = at.map(n -> n.getStartMark().getLine() + 1).orElse(lineOf(loc));
+    int col = at.map(n -> n.getStartMark().getColumn() + 1).orElse(columnOf(loc));
+    return new SpecProblem(source, line, col, clean(fieldPath), explain(e));
   }
 
   private static int lineOf(JsonLocation loc) {
@@ -300,9 +457,7 @@ public final class SpecLoader {
 
   /** Jackson's messages name Java types; the user wrote YAML. Say it in their terms. */
   private static String explain(JsonMappingException e) {
-    if (System.getenv("NC_DEBUG") != null) {
-      e.printStackTrace();
-    }
+    LOG.debug("binding failed", e);
     if (e instanceof UnrecognizedPropertyException u) {
       Collection<Object> known = u.getKnownPropertyIds();
       String list =
@@ -370,6 +525,26 @@ public final class SpecLoader {
               .collect(Collectors.joining(", "));
     }
     return "a " + type.getSimpleName();
+  }
+
+  /**
+   * A problem on one line of a text value: in a block scalar ({@code |}) that line of the file,
+   * otherwise the value's own line with the line within it said.
+   */
+  private static InvalidSpecException inText(
+      ScalarNode scalar, String source, String path, SpecViolation violation) {
+    int startLine = scalar.getStartMark().getLine() + 1;
+    if (scalar.getScalarStyle() == org.yaml.snakeyaml.DumperOptions.ScalarStyle.LITERAL) {
+      return new InvalidSpecException(
+          new SpecProblem(source, startLine + violation.line(), 0, path, violation.getMessage()));
+    }
+    return new InvalidSpecException(
+        new SpecProblem(
+            source,
+            startLine,
+            scalar.getStartMark().getColumn() + 1,
+            path,
+            violation.getMessage() + " (line " + violation.line() + " of the value)"));
   }
 
   private static InvalidSpecException problemAt(

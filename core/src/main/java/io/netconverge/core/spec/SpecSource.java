@@ -44,6 +44,22 @@ public final class SpecSource {
     return name;
   }
 
+  /**
+   * A problem at the field {@code relativePath} (relative to this part of the file), with the line
+   * and column where that field stands; without them when the state was declared in code.
+   */
+  public SpecProblem problem(String relativePath, String message) {
+    String relative = relativePath.startsWith(".") ? relativePath.substring(1) : relativePath;
+    String path =
+        prefix.isEmpty()
+            ? relative
+            : relative.startsWith("[") ? prefix + relative : prefix + "." + relative;
+    Optional<Node> node = map.locate(path);
+    int line = node.map(n -> n.getStartMark().getLine() + 1).orElse(0);
+    int column = node.map(n -> n.getStartMark().getColumn() + 1).orElse(0);
+    return new SpecProblem(name, line, column, path, message);
+  }
+
   /** Where the text value at {@code path} (relative to the file's root) stands. */
   public TextOrigin origin(String relativePath) {
     String path = prefix.isEmpty() ? relativePath : prefix + "." + relativePath;

@@ -29,6 +29,15 @@ class NamespaceLockTest {
   }
 
   private Executor withReadlink(String name, String body) throws IOException {
+    return withReadlink(name, body, System.getenv("PATH"), "022");
+  }
+
+  /**
+   * @param path what follows the fake readlink's folder in PATH
+   * @param umask the umask the holder starts with
+   */
+  private Executor withReadlink(String name, String body, String path, String umask)
+      throws IOException {
     Path bin = Files.createDirectories(dir.resolve("bin-" + name));
     Path readlink = bin.resolve("readlink");
     Files.writeString(readlink, "#!/bin/sh\n" + body + "\n");
@@ -41,8 +50,12 @@ class NamespaceLockTest {
 
       @Override
       public Process spawn(List<String> argv) throws ExecException {
-        ProcessBuilder builder = new ProcessBuilder(argv);
-        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        List<String> withUmask =
+            new java.util.ArrayList<>(
+                List.of("/bin/sh", "-c", "umask " + umask + "; exec \"$0\" \"$@\""));
+        withUmask.addAll(argv);
+        ProcessBuilder builder = new ProcessBuilder(withUmask);
+        builder.environment().put("PATH", bin + (path.isEmpty() ? "" : ":" + path));
         try {
           return builder.start();
         } catch (IOException e) {
@@ -123,5 +136,103 @@ class NamespaceLockTest {
     assertThatThrownBy(() -> NamespaceLock.standard().acquire(runOnly, "a"))
         .isInstanceOf(ExecException.class)
         .hasMessageContaining("run-only cannot keep a program running");
+  }
+
+  private static String mode(Path p) throws IOException {
+    return PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void underUmaskZeroTheDirectoryAndTheLockAreStillPrivate() throws Exception {
+    Executor wide = withReadlink("umask0", "echo 'net:[31]'", System.getenv("PATH"), "000");
+    try (HostLock held = new NamespaceLock(locks()).acquire(wide, "a")) {
+      assertThat(mode(locks())).isEqualTo("rwx------");
+      assertThat(mode(locks().resolve("netns-31.lock"))).isEqualTo("rw-------");
+    }
+  }
+
+  @Test
+  void anotherUserCanNeitherHoldNorBlockTheLock() throws Exception {
+    try (HostLock held = new NamespaceLock(locks()).acquire(namespace("32"), "a")) {
+      ExecResult asNobody =
+          new LocalExecutor()
+              .run(
+                  Command.of(
+                      "setpriv",
+                      "--reuid=65534",
+                      "--regid=65534",
+                      "--clear-groups",
+                      "flock",
+                      "-n",
+                      locks().resolve("netns-32.lock").toString(),
+                      "true"));
+      assertThat(asNobody.exitCode()).as(asNobody.toString()).isNotZero();
+      assertThat(asNobody.stderr()).contains("Permission denied");
+    }
+  }
+
+  @Test
+  void aLinkedOrSharedOrForeignDirectoryIsRefused() throws Exception {
+    Path real = Files.createDirectories(dir.resolve("real"));
+    Files.createSymbolicLink(locks(), real);
+    assertThatThrownBy(() -> new NamespaceLock(locks()).acquire(namespace("33"), "a"))
+        .isInstanceOf(ExecException.class)
+        .hasMessageContaining("is not a directory (a symbolic link or a file)");
+    assertThat(real).isEmptyDirectory();
+
+    Path shared = Files.createDirectories(dir.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertThatThrownBy(() -> new NamespaceLock(shared).acquire(namespace("33"), "a"))
+        .isInstanceOf(ExecException.class)
+        .hasMessageContaining("is writable by other users (mode 777)");
+
+    Path foreign = Files.createDirectories(dir.resolve("foreign"));
+    Files.setAttribute(foreign, "unix:uid", 65534);
+    assertThatThrownBy(() -> new NamespaceLock(foreign).acquire(namespace("33"), "a"))
+        .isInstanceOf(ExecException.class)
+        .hasMessageContaining("belongs to uid 65534");
+  }
+
+  @Test
+  void anOpenDirectoryOfOursIsNarrowedAndALinkedLockFileRefused() throws Exception {
+    Files.createDirectories(locks());
+    Files.setPosixFilePermissions(locks(), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.createSymbolicLink(locks().resolve("netns-34.lock"), dir.resolve("elsewhere"));
+    assertThatThrownBy(() -> new NamespaceLock(locks()).acquire(namespace("34"), "a"))
+        .isInstanceOf(ExecException.class)
+        .hasMessageContaining("netns-34.lock is a symbolic link");
+    assertThat(mode(locks())).isEqualTo("rwx------");
+    assertThat(dir.resolve("elsewhere")).doesNotExist();
+  }
+
+  @Test
+  void lockFilesGoOnReleaseAndACrashedRunsFileWithTheNextRun() throws Exception {
+    NamespaceLock lock = new NamespaceLock(locks());
+    try (HostLock held = lock.acquire(namespace("35"), "a")) {
+      assertThat(locks().resolve("netns-35.lock")).exists();
+    }
+    assertThat(locks().resolve("netns-35.lock")).doesNotExist();
+    Files.writeString(locks().resolve("netns-36.lock"), ""); // left by a run that was killed
+    try (HostLock other = lock.acquire(namespace("37"), "b");
+        HostLock held = lock.acquire(namespace("38"), "c")) {
+      assertThat(locks().resolve("netns-36.lock")).doesNotExist();
+      assertThat(locks().resolve("netns-37.lock")).as("held, so kept").exists();
+    }
+  }
+
+  @Test
+  void aMissingFlockIsNamedNotTakenForABusyLock() throws Exception {
+    Path tools = Files.createDirectories(dir.resolve("tools"));
+    for (String tool : List.of("sh", "stat", "cat", "mkdir", "chmod", "id", "rm")) {
+      String where = new LocalExecutor().check("sh", "-c", "command -v " + tool).stdout().strip();
+      Files.createSymbolicLink(tools.resolve(tool), Path.of(where));
+    }
+    Executor noFlock = withReadlink("noflock", "echo 'net:[39]'", tools.toString(), "022");
+    assertThatThrownBy(() -> new NamespaceLock(locks()).acquire(noFlock, "a"))
+        .isInstanceOf(ExecException.class)
+        .isNotInstanceOf(LockHeldException.class)
+        .hasMessageContaining(
+            "the program 'flock' is not installed there (Debian package util-linux)");
   }
 }

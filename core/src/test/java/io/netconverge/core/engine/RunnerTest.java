@@ -2,6 +2,13 @@ package io.netconverge.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netconverge.core.engine.ConvergeEvent.Applying;
+import io.netconverge.core.engine.ConvergeEvent.HostFinished;
+import io.netconverge.core.engine.ConvergeEvent.HostStarted;
+import io.netconverge.core.engine.ConvergeEvent.Locking;
+import io.netconverge.core.engine.ConvergeEvent.Reading;
+import io.netconverge.core.engine.ConvergeEvent.Restoring;
+import io.netconverge.core.engine.ConvergeEvent.Verifying;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
@@ -270,16 +277,80 @@ class RunnerTest {
   }
 
   @Test
-  void progressNamesEachStep() {
-    List<String> steps = new ArrayList<>();
-    new Runner((host, step) -> steps.add(host + ":" + step))
-        .apply(target, declare(Map.of("x", "1"), Map.of()));
-    assertThat(steps).containsExactly("h1:locking", "h1:reading", "h1:applying a", "h1:verifying");
+  void eventsNameEachStepAndEndWithTheReport() {
+    List<ConvergeEvent> events = new ArrayList<>();
+    HostReport report =
+        new Runner(events::add).apply(target, declare(Map.of("x", "1"), Map.of("y", "2")));
+    assertThat(events)
+        .containsExactly(
+            new HostStarted("h1", Mode.APPLY),
+            new Locking("h1"),
+            new Reading("h1", "a"),
+            new Reading("h1", "b"),
+            new Applying("h1", "a"),
+            new Applying("h1", "b"),
+            new Verifying("h1"),
+            new HostFinished("h1", report));
   }
 
   @Test
-  void aCancelAtEachCommandBoundaryStopsThereRestoresAndSaysInterrupted() {
+  void aFailureRecordsTheModuleTheCommandItsExitCodeAndStderr() {
+    kernel.failOn = "set b y 2";
+    List<ConvergeEvent> events = new ArrayList<>();
+    HostReport report =
+        new Runner(events::add).apply(target, declare(Map.of("x", "1"), Map.of("y", "2")));
+    Failure failure = report.failure().orElseThrow();
+    assertThat(failure.module()).contains("b");
+    assertThat(failure.command()).containsExactly("set", "b", "y", "2");
+    assertThat(failure.exitCode()).hasValue(1);
+    assertThat(failure.stderr()).isEqualTo("cannot write y");
+    assertThat(report.error()).isEqualTo(failure.message()).contains("'set b y 2' failed (exit 1)");
+    assertThat(events).contains(new Restoring("h1"));
+  }
+
+  @Test
+  void aCancelledApplyStopsBeforeTheNextModuleAndRestoresTheFirst() {
+    kernel.of("a").put("x", "old");
+    List<ConvergeEvent> events = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean cancel =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Progress cancelAfterFirstApply =
+        e -> {
+          events.add(e);
+          if (e instanceof Applying) {
+            cancel.set(true);
+          }
+        };
+    HostReport report =
+        new Runner(cancelAfterFirstApply, cancel::get)
+            .apply(target, declare(Map.of("x", "new"), Map.of("y", "2")));
+    assertThat(report.status()).isEqualTo(HostReport.Status.CANCELLED);
+    assertThat(report.error()).isEqualTo("cancelled before applying b");
+    assertThat(report.restored()).isTrue();
+    assertThat(events).filteredOn(Applying.class::isInstance).hasSize(1);
+    assertThat(report.restoration().outcome()).isEqualTo(HostReport.RestoreOutcome.RESTORED);
+    assertThat(kernel.of("a")).containsEntry("x", "old");
+    assertThat(kernel.of("b")).doesNotContainKey("y");
+  }
+
+  @Test
+  void aPlanCancelledBeforeItBeginsReadsNothing() {
+    HostReport report =
+        new Runner(Progress.NONE, () -> true).plan(target, declare(Map.of("x", "1"), Map.of()));
+    assertThat(report.status()).isEqualTo(HostReport.Status.CANCELLED);
+    assertThat(report.changes()).isEmpty();
+    assertThat(report.error()).isEqualTo("cancelled before reading a");
+  }
+
+  @Test
+  void aCancelAtEachCommandBoundaryStopsThereRestoresAndSaysWhere() {
     List<String> applyCommands = List.of("set a x new", "set b y new", "set b z new");
+    List<String> stoppedBefore =
+        List.of(
+            "cancelled before locking",
+            "cancelled before applying b",
+            "cancelled before the next command of b",
+            "cancelled before verifying");
     for (int boundary = 0; boundary <= applyCommands.size(); boundary++) {
       FreeTarget fresh = new FreeTarget();
       Kernel k = fresh.kernel;
@@ -297,17 +368,23 @@ class RunnerTest {
               List.of(
                   new Declared<>(new MapModule("a", k), Map.of("x", "new")),
                   new Declared<>(new MapModule("b", k), forB)));
-      assertThat(report.status()).as("boundary %d", boundary).isEqualTo(HostReport.Status.FAILED);
+      assertThat(report.status())
+          .as("boundary %d", boundary)
+          .isEqualTo(HostReport.Status.CANCELLED);
       assertThat(k.log.subList(0, boundary))
           .as("boundary %d", boundary)
           .isEqualTo(applyCommands.subList(0, boundary));
       assertThat(k.of("a")).as("boundary %d", boundary).isEqualTo(Map.of("x", "old"));
       assertThat(k.of("b")).as("boundary %d", boundary).isEqualTo(Map.of("y", "old"));
       if (boundary == 0) {
-        assertThat(report.error()).isEqualTo("interrupted: nothing was changed");
+        assertThat(report.error()).isEqualTo(stoppedBefore.get(0));
+        assertThat(report.restoration().outcome()).isEqualTo(HostReport.RestoreOutcome.NOT_NEEDED);
         assertThat(k.log).isEmpty();
       } else {
-        assertThat(report.error()).as("boundary %d", boundary).isEqualTo("interrupted: restored");
+        assertThat(report.error())
+            .as("boundary %d", boundary)
+            .isEqualTo(stoppedBefore.get(boundary));
+        assertThat(report.restored()).as("boundary %d", boundary).isTrue();
         assertThat(report.restoration().outcome()).isEqualTo(HostReport.RestoreOutcome.RESTORED);
         // Nothing of the plan ran after the cancel: only restore commands follow.
         assertThat(k.log.subList(boundary, k.log.size()))

@@ -39,4 +39,21 @@ class SandboxTest {
       assertThat(box.namespace()).startsWith("nc-sandbox-");
     }
   }
+
+  @Test
+  void familiesAreParsedNotGuessed() {
+    assertThat(Sandbox.familyOf("198.51.100.2/24")).isEqualTo(io.netconverge.core.net.Family.IPV4);
+    assertThat(Sandbox.familyOf("2001:db8::1/64")).isEqualTo(io.netconverge.core.net.Family.IPV6);
+  }
+
+  @Test
+  void anAddressThatIsNoAddressStopsTheSandboxBeforeAnyNamespaceIsMade() {
+    FakeExecutor host = new FakeExecutor().on(List.of("ip"), "");
+    List<SandboxInterface> interfaces =
+        List.of(new SandboxInterface("wan0", List.of("wan-address/24"), List.of("198.51.100.1")));
+    assertThatThrownBy(() -> Sandbox.create(host, interfaces))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("wan-address");
+    assertThat(host.argvs()).noneMatch(argv -> argv.contains("add"));
+  }
 }

@@ -1,0 +1,171 @@
+package io.netconverge.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netconverge.Netconverge;
+import io.netconverge.core.engine.Target;
+import io.netconverge.core.exec.ExecException;
+import io.netconverge.core.spec.InvalidSpecException;
+import io.netconverge.core.spec.SpecLoader;
+import io.netconverge.hoststate.HostStateSpec;
+import io.netconverge.wan.Health;
+import io.netconverge.wan.LiveConverge;
+import io.netconverge.wan.LiveHostState;
+import io.netconverge.wan.Pending;
+import io.netconverge.wan.WanFacts;
+import io.netconverge.wan.WanStatus;
+import io.netconverge.wan.WatchState;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show each WAN: link, gateway, health, last transition, pending parts. Link, gateway and",
+      "pending parts are read from the host now; health and transitions come from the running",
+      "`converge watch` of the same network namespace (unknown when none runs)."
+    })
+final class StatusCommand implements Callable<Integer> {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "A HostState file with dualWan.")
+  Path file;
+
+  @Mixin TargetOptions target = new TargetOptions();
+
+  @Option(names = "--output", paramLabel = "FORMAT", description = "text (default) or json.")
+  OutputFormat output = OutputFormat.text;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    SpecLoader.Loaded<HostStateSpec> loaded;
+    try {
+      Netconverge.load(file);
+      loaded = Netconverge.loader().loadWithSource(file, HostStateSpec.class);
+    } catch (InvalidSpecException e) {
+      err.println(e.getMessage());
+      err.println("converge: " + file + " is not valid");
+      return ExitCodes.INVALID_FILE;
+    }
+    if (loaded.spec().dualWan() == null) {
+      err.println("converge: " + file + " has no dualWan profile: there are no WANs to show");
+      return ExitCodes.USAGE;
+    }
+    Target where = target.target();
+    Optional<JsonNode> watch;
+    LiveHostState live;
+    Path stateFile;
+    try {
+      stateFile = WatchState.file(where.executor());
+      watch = WatchState.readRunning(stateFile);
+      Map<String, Health> health = new HashMap<>();
+      watch.ifPresent(
+          doc ->
+              doc.path("wans")
+                  .forEach(
+                      w ->
+                          health.put(
+                              w.path("name").asText(),
+                              Health.valueOf(w.path("health").asText().toUpperCase(Locale.ROOT)))));
+      live =
+          LiveHostState.resolve(
+              loaded.spec(),
+              loaded.source(),
+              LiveConverge.defaultIproute2Dir(),
+              WanFacts.read(where.executor()),
+              health);
+    } catch (ExecException e) {
+      err.println("converge: cannot read the WANs of " + where.name() + ": " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
+    Map<String, JsonNode> watched = new HashMap<>();
+    watch.ifPresent(doc -> doc.path("wans").forEach(w -> watched.put(w.path("name").asText(), w)));
+
+    ObjectNode root = JSON.createObjectNode();
+    root.put("host", where.name());
+    root.put("file", file.toString());
+    ObjectNode w = root.putObject("watch");
+    w.put("running", watch.isPresent());
+    w.put("stateFile", stateFile.toString());
+    watch.ifPresent(
+        doc -> {
+          w.put("pid", doc.path("pid").asLong());
+          w.put("updated", doc.path("updated").asText());
+        });
+    ArrayNode wans = root.putArray("wans");
+    for (WanStatus s : live.wans()) {
+      ObjectNode o = WatchState.wan(s);
+      JsonNode fromWatch = watched.get(s.name());
+      if (watch.isEmpty()) {
+        o.put("health", "unknown");
+      }
+      if (fromWatch != null && fromWatch.has("lastTransition")) {
+        o.set("lastTransition", fromWatch.get("lastTransition"));
+      }
+      wans.add(o);
+    }
+    root.set(
+        "transitions", watch.map(doc -> doc.path("transitions")).orElse(JSON.createArrayNode()));
+    if (output == OutputFormat.json) {
+      out.println(JSON.writeValueAsString(root));
+      return ExitCodes.OK;
+    }
+    out.println(
+        watch.isPresent()
+            ? "watch: running (pid "
+                + watch.get().path("pid").asLong()
+                + "), health as of "
+                + watch.get().path("updated").asText()
+            : "watch: not running; link, gateway and pending parts are read now, health is unknown");
+    for (JsonNode o : wans) {
+      out.printf(
+          Locale.ROOT,
+          "%s (%s): link %s, gateway %s%s, health %s, %s%n",
+          o.path("name").asText(),
+          o.path("interface").asText(),
+          o.path("link").asText(),
+          o.path("gateway").isNull() ? "(none)" : o.path("gateway").asText(),
+          o.path("gateway6").isNull() ? "" : ", gateway6 " + o.path("gateway6").asText(),
+          o.path("health").asText(),
+          o.path("active").asBoolean() ? "in the outbound default" : "not in the outbound default");
+      JsonNode t = o.path("lastTransition");
+      if (!t.isMissingNode()) {
+        out.println(
+            "  last transition "
+                + t.path("at").asText()
+                + ": "
+                + t.path("from").asText()
+                + " -> "
+                + t.path("to").asText()
+                + " ("
+                + t.path("reason").asText()
+                + ")");
+      }
+    }
+    for (Pending p : live.pending()) {
+      out.println("  pending " + p);
+    }
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,74 @@
+package io.netconverge.cli;
+
+import io.netconverge.Netconverge;
+import io.netconverge.core.engine.Target;
+import io.netconverge.core.exec.ExecException;
+import io.netconverge.core.spec.InvalidSpecException;
+import io.netconverge.core.spec.SpecLoader;
+import io.netconverge.hoststate.HostStateSpec;
+import io.netconverge.wan.LiveConverge;
+import io.netconverge.wan.Watcher;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "watch",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Keep the host converged while its WANs come and go: converge now, then again on every",
+      "link, address or route change of a WAN interface (ip monitor) and whenever health",
+      "tracking (track:) finds a WAN down or back up. Runs until SIGTERM or Ctrl-C (exit 0)."
+    })
+final class WatchCommand implements Callable<Integer> {
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "A HostState file with dualWan.")
+  Path file;
+
+  @Mixin TargetOptions target = new TargetOptions();
+
+  @Override
+  @SuppressWarnings("sunapi")
+  public Integer call() {
+    var err = spec.commandLine().getErr();
+    SpecLoader.Loaded<HostStateSpec> loaded;
+    try {
+      Netconverge.load(file);
+      loaded = Netconverge.loader().loadWithSource(file, HostStateSpec.class);
+    } catch (InvalidSpecException e) {
+      err.println(e.getMessage());
+      err.println("converge: " + file + " is not valid; nothing was run");
+      return ExitCodes.INVALID_FILE;
+    }
+    if (loaded.spec().dualWan() == null) {
+      err.println("converge: " + file + " has no dualWan profile: there are no WANs to watch");
+      return ExitCodes.USAGE;
+    }
+    Target where = target.target();
+    Watcher watcher =
+        new Watcher(
+            loaded.spec(),
+            loaded.source(),
+            LiveConverge.defaultIproute2Dir(),
+            where,
+            file.toString(),
+            Watcher.Options.DEFAULT);
+    // A service manager stops us with SIGTERM: finish the converge in progress, then exit 0.
+    sun.misc.SignalHandler stop = signal -> watcher.stop();
+    sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
+    sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
+    try {
+      watcher.run();
+    } catch (ExecException e) {
+      err.println("converge: cannot watch " + where.name() + ": " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
+    return ExitCodes.OK;
+  }
+}
