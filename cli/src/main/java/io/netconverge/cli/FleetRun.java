@@ -112,13 +112,17 @@ final class FleetRun {
   }
 
   /**
-   * One exit code for the fleet, the most urgent first: 1 when any host failed (or could not be
+   * One exit code for the fleet, the most urgent first: 4 when a host failed and the state read
+   * before apply is not known to be back there, else 1 when any host failed (or could not be
    * reached, or was cancelled), else 65 when a host's tools rejected its declaration (nothing was
    * touched there), else 75 when any host was locked by another converge, else (plan) 2 when any
    * host has changes, else 0. A failure outranks a lock, so that "try again later" never hides a
    * host that needs a look.
    */
   static int exitCode(Mode mode, List<HostReport> reports) {
+    if (reports.stream().anyMatch(HostReport::restoreUnverified)) {
+      return ExitCodes.NOT_RESTORED;
+    }
     HostReport.Status worst = new FleetReport(mode, reports).status();
     return switch (worst) {
       case FAILED, CANCELLED -> ExitCodes.FAILED;

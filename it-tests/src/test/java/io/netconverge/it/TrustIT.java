@@ -235,12 +235,13 @@ class TrustIT {
       String before = host.dump();
       Path pause = dir.resolve("paused");
       Path log = dir.resolve("kill.log");
-      // The cancel checks: 1 before the lock, 2-6 before reading each of the 5 modules, 7 before
-      // arming, 8 before the first module: check 9 comes after its first command.
+      // The cancel checks of a fleet run: 1 before the batch, 2 before the lock, 3-7 before reading
+      // each of the 5 modules, 8 before arming, 9 before the first module (sysctl, one command):
+      // check 10 comes after its write.
       Process p =
           converge(
               log,
-              List.of("-Dnetconverge.test.pauseAt=9", "-Dnetconverge.test.pauseFile=" + pause),
+              List.of("-Dnetconverge.test.pauseAt=10", "-Dnetconverge.test.pauseFile=" + pause),
               "apply",
               "--confirm-timeout",
               "5s",
@@ -249,7 +250,9 @@ class TrustIT {
       // The reverter was armed before the pause.
       long start = System.nanoTime();
       assertThat(Files.exists(pause)).as(Files.readString(log)).isTrue();
-      assertThat(host.dump()).isNotEqualTo(before);
+      assertThat(h.run("cat", "/proc/sys/net/ipv4/ip_forward"))
+          .as(Files.readString(log))
+          .isEqualTo("1\n");
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       // The controller's master connection goes with it.
       new LocalExecutor()
@@ -269,6 +272,141 @@ class TrustIT {
       assertThat(host.dump()).as(revertLog(h)).isEqualTo(before);
       h.run("rm", "-f", "/run/netconverge/revert-" + id(h) + ".log");
     }
+  }
+
+  @Test
+  void aConnectionLostInTheMiddleOfTheApplyExitsFourAndTheTargetRestoresItself() throws Exception {
+    try (SshLab lab = SshLab.start(dir, 1, 0)) {
+      SshLab.Host h = lab.hosts().get(0);
+      TestNamespace host = new TestNamespace(h.namespace());
+      Path file =
+          inventory(
+              lab,
+              SYSCTLS
+                  + "nftables:\n"
+                  + "  - table: inet trlost\n"
+                  + "    definition: |\n"
+                  + "      chain c { type filter hook input priority 0; }\n");
+      String before = host.dump();
+      Path pause = dir.resolve("paused");
+      Path resume = dir.resolve("resume");
+      Path log = dir.resolve("lost.log");
+      // The cancel checks of a fleet run: 1 before the batch, 2 before the lock, 3-4 before reading
+      // sysctl and nftables, 5 before arming, 6 before sysctl: check 7 comes after the sysctl
+      // write, before the nftables one.
+      Process p =
+          converge(
+              log,
+              List.of(
+                  "-Dnetconverge.test.pauseAt=7",
+                  "-Dnetconverge.test.pauseFile=" + pause,
+                  "-Dnetconverge.test.resumeFile=" + resume),
+              "apply",
+              "--confirm-timeout",
+              "8s",
+              file.toString());
+      String cut = "trust_cut_" + Long.toHexString(System.nanoTime() & 0xffffff);
+      try {
+        waitUntil(() -> Files.exists(pause) || !p.isAlive(), 60);
+        long start = System.nanoTime();
+        assertThat(Files.exists(pause)).as(Files.readString(log)).isTrue();
+        // Half-applied: the sysctls are written, the nft table is not there yet.
+        assertThat(h.run("cat", "/proc/sys/net/ipv4/ip_forward"))
+            .as(Files.readString(log))
+            .isEqualTo("1\n");
+        assertThat(h.run("nft", "list", "tables")).doesNotContain("trlost");
+        assertThat(pendingFolders(h)).hasSize(1);
+        // The path is cut: the controller's master connection ends, new ones are refused.
+        new LocalExecutor()
+            .check(
+                new Command(
+                    List.of("nft", "-f", "-"),
+                    "table inet "
+                        + cut
+                        + " {\n  chain out {\n    type filter hook output priority 0;\n"
+                        + "    ip daddr "
+                        + h.address()
+                        + " tcp dport 22 reject with tcp reset\n  }\n}\n",
+                    null));
+        endMaster(lab, h);
+        assertThat(sshWorks(lab, h)).isFalse();
+        Files.writeString(resume, "go");
+
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
+        String output = Files.readString(log);
+        assertThat(p.exitValue()).as(output).isEqualTo(4);
+        assertThat(output)
+            .contains("could not verify the restore from here")
+            .contains("the reverter on the target restores the state read before apply at about")
+            .contains("NOT verified from here");
+        // Nobody confirms and the controller cannot reach the host: the target restores itself.
+        waitUntil(() -> pendingFolders(h).isEmpty() && !running(h), 60);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(seconds).as(revertLog(h)).isLessThan(8 + 5);
+        assertThat(host.dump()).as(revertLog(h)).isEqualTo(before);
+      } finally {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        new LocalExecutor().run(Command.of("nft", "delete", "table", "inet", cut));
+      }
+      assertThat(sshWorks(lab, h)).isTrue();
+      h.run("rm", "-f", "/run/netconverge/revert-" + id(h) + ".log");
+    }
+  }
+
+  @Test
+  void aRestoreThatCannotCompleteExitsFour(TestNamespace ns) throws Exception {
+    // The mangle table does not exist before: iptables cannot unload a table once made, so the
+    // restore after a SIGTERM that follows the iptables write cannot bring the dump back.
+    String state =
+        "apiVersion: netconverge/v1\nkind: HostState\n"
+            + "iptables:\n"
+            + "  - family: ipv4\n"
+            + "    table: mangle\n"
+            + "    chain: NC-TRNEW\n"
+            + "    jumpFrom: PREROUTING\n"
+            + "    rules:\n"
+            + "      - \"-j RETURN\"\n";
+    Path file = dir.resolve("new-table.yaml");
+    Files.writeString(file, state);
+    assertThat(ns.run("iptables-save")).doesNotContain("*mangle");
+    Path pause = dir.resolve("paused-new-table");
+    Path log = dir.resolve("new-table.log");
+    // The cancel checks: 1 before the lock, 2 before reading iptables, 3 before changing anything,
+    // 4 before iptables: check 5 comes after its write, before the verification.
+    Process p =
+        converge(
+            log,
+            List.of("-Dnetconverge.test.pauseAt=5", "-Dnetconverge.test.pauseFile=" + pause),
+            "apply",
+            "--netns",
+            ns.name(),
+            file.toString());
+    waitUntil(() -> Files.exists(pause) || !p.isAlive(), 60);
+    assertThat(Files.exists(pause)).as(Files.readString(log)).isTrue();
+    assertThat(ns.run("iptables-save")).contains("NC-TRNEW");
+    p.destroy(); // SIGTERM
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String output = Files.readString(log);
+    assertThat(p.exitValue()).as(output).isEqualTo(4);
+    assertThat(output)
+        .contains("CANCELLED: cancelled before verifying; restore incomplete: iptables")
+        .contains("the state could NOT be fully restored");
+    // What could be restored was: our chain is gone again.
+    assertThat(ns.run("iptables-save")).doesNotContain("NC-TRNEW");
+  }
+
+  private static void endMaster(SshLab lab, SshLab.Host h) throws Exception {
+    new LocalExecutor()
+        .run(
+            Command.of(
+                "ssh",
+                "-F",
+                lab.config().toString(),
+                "-o",
+                "ControlPath=" + lab.controlPath(),
+                "-O",
+                "exit",
+                h.alias()));
   }
 
   private static List<String> pendingFolders(SshLab.Host h) {

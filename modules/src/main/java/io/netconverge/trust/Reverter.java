@@ -7,8 +7,11 @@ import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
 import io.netconverge.core.exec.ShellQuoting;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Confirm-or-revert on the target itself: before the first change, the commands that put the
@@ -92,6 +95,7 @@ public final class Reverter implements Safeguard {
           + "exit 0\n";
 
   private final Duration timeout;
+  private volatile Instant armedAt;
 
   public Reverter(Duration timeout) {
     if (timeout.isNegative() || timeout.isZero()) {
@@ -131,7 +135,18 @@ public final class Reverter implements Safeguard {
       lines.add(ShellQuoting.join(c.argv()) + " <" + input + " || status=1");
     }
     write(executor, "revert.sh", script(lines));
+    Instant now = Instant.now();
     executor.check(Command.of("sh", "-c", START, "netconverge-arm", Long.toString(seconds())));
+    armedAt = now;
+  }
+
+  /** About when the armed reverter restores (the target's clock may differ a little). */
+  @Override
+  public Optional<Instant> restoresAt() {
+    Instant at = armedAt;
+    return at == null
+        ? Optional.empty()
+        : Optional.of(at.plusSeconds(seconds()).truncatedTo(ChronoUnit.SECONDS));
   }
 
   private long seconds() {
