@@ -174,4 +174,29 @@ class ConvergeCommandTest {
     assertThat(good.code()).as(good.err()).isZero();
     assertThat(good.out()).startsWith(file + ": valid\n").contains("checked: 2 sysctl names");
   }
+
+  @Test
+  void watchAndStatusRefuseTheSameMistakesWithTheSameCodes(@TempDir Path dir) throws Exception {
+    Path plain = dir.resolve("plain.yaml");
+    Files.writeString(
+        plain, "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n  net.ipv4.ip_forward: 1\n");
+    Path inventory = dir.resolve("fleet.yaml");
+    Files.writeString(
+        inventory,
+        "apiVersion: netconverge/v1\nkind: Inventory\nhosts:\n  a:\n    target: {netns: a}\n"
+            + "    state: plain.yaml\n");
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "apiVersion: netconverge/v1\nkind: HostState\nsysctl: [\n");
+    for (String command : new String[] {"watch", "status"}) {
+      Run noWans = run(command, plain.toString());
+      assertThat(noWans.code()).as(command + " without dualWan: " + noWans).isEqualTo(64);
+      assertThat(noWans.err()).contains("has no dualWan profile");
+      Run fleet = run(command, inventory.toString());
+      assertThat(fleet.code()).as(command + " on an inventory: " + fleet).isEqualTo(64);
+      assertThat(fleet.err()).contains("not an inventory");
+      Run invalid = run(command, bad.toString());
+      assertThat(invalid.code()).as(command + " on a broken file: " + invalid).isEqualTo(65);
+      assertThat(invalid.err()).contains(bad + ":");
+    }
+  }
 }
