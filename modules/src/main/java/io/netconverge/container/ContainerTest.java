@@ -161,7 +161,7 @@ public final class ContainerTest {
       steps.passed("image", image, t);
     } catch (DebianImages.ImageException e) {
       steps.failed("image", e.getMessage(), t);
-      return steps.skipRest(options, state, "no image", null, null);
+      return steps.skipRest(options.probe(), state, "no image", null, null);
     }
 
     t = System.nanoTime();
@@ -171,26 +171,43 @@ public final class ContainerTest {
           "container",
           container.name() + " (" + String.join(" ", TestContainer.LEAST_PRIVILEGE) + "); " + tools,
           t);
-      return inContainer(container, state, loaded, options, steps);
+      return inContainer(container.executor(), state, loaded, options.probe(), steps);
     } catch (ExecException e) {
       steps.failed("container", e.getMessage(), t);
-      return steps.skipRest(options, state, "no container", null, null);
+      return steps.skipRest(options.probe(), state, "no container", null, null);
     }
   }
 
+  /**
+   * Runs the steps after the container for {@code file} in a container someone else started (the
+   * testkit's, through Testcontainers), which must have what {@link TestContainer#LEAST_PRIVILEGE}
+   * gives: the interfaces, the apply, the second plan and, with {@code probe}, the pings. The
+   * interfaces live in a network namespace of their own inside the container, removed afterwards,
+   * so one container can take several files in turn.
+   *
+   * @throws InvalidSpecException when the file is not valid (nothing was run)
+   */
+  public Result run(Path file, DockerExecutor container, boolean probe)
+      throws InvalidSpecException {
+    HostState state = load(file);
+    SpecLoader.Loaded<HostStateSpec> loaded =
+        Netconverge.loader().loadWithSource(file, HostStateSpec.class);
+    return inContainer(container, state, loaded, probe, new Steps());
+  }
+
   private Result inContainer(
-      TestContainer container,
+      DockerExecutor container,
       HostState state,
       SpecLoader.Loaded<HostStateSpec> loaded,
-      Options options,
+      boolean probe,
       Steps steps) {
     long t = System.nanoTime();
     Sandbox sandbox;
     try {
-      sandbox = Sandbox.create(container.executor(), state.interfaces());
+      sandbox = Sandbox.create(container, state.interfaces());
     } catch (ExecException | RuntimeException e) {
       steps.failed("interfaces", e.getMessage(), t);
-      return steps.skipRest(options, state, "the interfaces could not be made", null, null);
+      return steps.skipRest(probe, state, "the interfaces could not be made", null, null);
     }
     try (sandbox) {
       steps.passed(
@@ -211,7 +228,7 @@ public final class ContainerTest {
       if (applied.status() != HostReport.Status.OK
           && applied.status() != HostReport.Status.CHANGED) {
         steps.failed("apply", applied.status() + ": " + applied.error(), t);
-        return steps.skipRest(options, state, "the apply failed", applied, null);
+        return steps.skipRest(probe, state, "the apply failed", applied, null);
       }
       steps.passed(
           "apply",
@@ -238,7 +255,7 @@ public final class ContainerTest {
         steps.passed("second plan", "zero changes", t);
       }
 
-      if (options.probe()) {
+      if (probe) {
         for (SandboxInterface itf : state.interfaces()) {
           for (String gateway : itf.gateways()) {
             probe(sandbox.executor(), itf.name(), gateway, steps);
@@ -327,14 +344,16 @@ public final class ContainerTest {
 
     /** Every step after the first failed one, as skipped with the reason. */
     Result skipRest(
-        Options options, HostState state, String why, HostReport apply, HostReport replan) {
+        boolean probe, HostState state, String why, HostReport apply, HostReport replan) {
       List<String> rest = new ArrayList<>();
-      for (String name : List.of("container", "interfaces", "apply", "second plan")) {
-        if (all.stream().noneMatch(s -> s.name().equals(name))) {
+      boolean after = false;
+      for (String name : List.of("image", "container", "interfaces", "apply", "second plan")) {
+        if (after) {
           rest.add(name);
         }
+        after |= all.stream().anyMatch(s -> s.name().equals(name));
       }
-      if (options.probe()) {
+      if (probe) {
         for (SandboxInterface itf : state.interfaces()) {
           for (String gateway : itf.gateways()) {
             rest.add(probeName(itf.name(), gateway));
