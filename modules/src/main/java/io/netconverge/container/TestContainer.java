@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code --security-opt systempaths=unconfined}: /proc/sys writable, for sysctls (only the
  *       container's own network namespaces' keys are written);
  *   <li>IPv6 on: Docker turns it off in a container without an IPv6 network;
- *   <li>no network ({@code --network none}).
+ *   <li>no network ({@code --network none});
+ *   <li>NET_RAW, which Docker gives by default, is kept: the probes' ping needs it.
  * </ul>
  */
 public final class TestContainer implements AutoCloseable {
