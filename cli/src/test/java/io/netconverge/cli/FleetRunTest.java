@@ -100,4 +100,28 @@ class FleetRunTest {
     assertThat(hosts.get(3).get("restored").asBoolean()).isFalse();
     assertThat(hosts.get(3).get("restore").get("outcome").asText()).isEqualTo("not_needed");
   }
+
+  @Test
+  void aRollingApplysJsonListsTheBatchesThatRanAndWhyItStopped() {
+    HostReport a = host(Mode.APPLY, Status.CHANGED);
+    io.netconverge.FleetReport result =
+        new io.netconverge.FleetReport(
+            Mode.APPLY,
+            List.of(a),
+            List.of(new io.netconverge.FleetReport.Batch(List.of("h"), 1)),
+            java.util.Optional.of("the rollout stopped after 1 of 1 hosts"));
+    com.fasterxml.jackson.databind.node.ObjectNode document =
+        ReportWriter.document("apply", "f.yaml", result.hosts(), java.util.Map.of());
+    FleetRun.rollout(document, result);
+    com.fasterxml.jackson.databind.JsonNode rollout = document.get("rollout");
+    assertThat(rollout.get("batches").get(0).get("hosts").get(0).asText()).isEqualTo("h");
+    assertThat(rollout.get("batches").get(0).get("failed").asInt()).isEqualTo(1);
+    assertThat(rollout.get("stopped").asText()).isEqualTo("the rollout stopped after 1 of 1 hosts");
+    io.netconverge.FleetReport all = new io.netconverge.FleetReport(Mode.APPLY, List.of(a));
+    com.fasterxml.jackson.databind.node.ObjectNode whole =
+        ReportWriter.document("apply", "f.yaml", all.hosts(), java.util.Map.of());
+    FleetRun.rollout(whole, all);
+    assertThat(whole.get("rollout").get("stopped").isNull()).isTrue();
+    assertThat(whole.get("rollout").get("batches")).hasSize(1);
+  }
 }
