@@ -18,6 +18,7 @@ module io.netconverge.modules {
   exports io.netconverge.nftables;
   exports io.netconverge.iptables;
   exports io.netconverge.dualwan;
+  exports io.netconverge.links;
 
   // Files are bound to these packages' records by Jackson, reflectively.
   opens io.netconverge.hoststate to
@@ -35,6 +36,8 @@ module io.netconverge.modules {
   opens io.netconverge.iptables to
       com.fasterxml.jackson.databind;
   opens io.netconverge.dualwan to
+      com.fasterxml.jackson.databind;
+  opens io.netconverge.links to
       com.fasterxml.jackson.databind;
   opens io.netconverge.facts to
       com.fasterxml.jackson.databind;
