@@ -6,6 +6,7 @@ import io.netconverge.core.spec.SpecViolation;
 import io.netconverge.hoststate.Assembly;
 import io.netconverge.hoststate.HostStateSpec;
 import io.netconverge.hoststate.SectionModule;
+import io.netconverge.sysctl.SysctlKey;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,16 @@ public final class LinksModule extends SectionModule<LinksSpec> {
 
   @Override
   public void check(LinksSpec section, HostStateSpec spec, List<SpecViolation> found) {
-    section.check(found);
+    section.check(found, itf -> keepsAddressesOnDown(spec, itf));
+  }
+
+  private static boolean keepsAddressesOnDown(HostStateSpec spec, String itf) {
+    try {
+      String value = spec.sysctl().get(SysctlKey.of("net.ipv6.conf." + itf + ".keep_addr_on_down"));
+      return value != null && value.strip().equals("1");
+    } catch (IllegalArgumentException e) {
+      return false; // a name sysctl cannot spell (a VLAN's dot): no way to declare it
+    }
   }
 
   @Override

@@ -227,8 +227,10 @@ public final class LinksResource implements ResourceModule<LinksState, LinksPlan
   /**
    * Per declared interface that the snapshot saw: its MTU; every address the declaration adds and
    * the snapshot lacked goes ({@code address replace} then {@code address del}, which works whether
-   * the apply got to add it or not); for an exclusive interface every address the snapshot held is
-   * put back in the words ip printed it ({@code address replace}); then its state, up or down.
+   * the apply got to add it or not); where the apply may have removed addresses (exclusive, an IPv6
+   * length declared anew, a link set down, which drops its IPv6 addresses) every address the
+   * snapshot held is put back in the words ip printed it ({@code address replace}); then its state,
+   * up or down.
    */
   @Override
   public LinksPlan restore(LinksState snapshot, LinksState declared) {
@@ -246,8 +248,11 @@ public final class LinksResource implements ResourceModule<LinksState, LinksPlan
           lines.add("address del " + a.address() + dev);
         }
       }
+      // Addresses go by exclusive, by an IPv6 length declared anew, and by the kernel itself when
+      // the link goes down (IPv6 ones, unless keep_addr_on_down): then all come back.
       boolean removedAny =
           want.exclusive()
+              || Boolean.FALSE.equals(want.up()) && had.up()
               || had.addresses().stream()
                   .anyMatch(
                       a ->

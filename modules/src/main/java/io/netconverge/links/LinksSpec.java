@@ -2,6 +2,7 @@ package io.netconverge.links;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.netconverge.core.net.Family;
 import io.netconverge.core.net.InterfaceAddress;
 import io.netconverge.core.net.InterfaceName;
 import io.netconverge.core.spec.SpecViolation;
@@ -29,8 +30,13 @@ public record LinksSpec(@JsonValue Map<InterfaceName, LinkSpec> links) {
     return new LinksSpec(Map.of(InterfaceName.of(itf), link));
   }
 
-  /** Checks what binding cannot; paths start at {@code links}. */
-  void check(List<SpecViolation> found) {
+  /**
+   * Checks what binding cannot; paths start at {@code links}.
+   *
+   * @param keepsAddressesOnDown whether the file sets {@code
+   *     net.ipv6.conf.<interface>.keep_addr_on_down} to 1 for an interface
+   */
+  void check(List<SpecViolation> found, java.util.function.Predicate<String> keepsAddressesOnDown) {
     links.forEach(
         (name, link) -> {
           String at = "links" + step(name.name());
@@ -49,6 +55,18 @@ public record LinksSpec(@JsonValue Map<InterfaceName, LinkSpec> links) {
                         + LinkSpec.MIN_MTU
                         + ".."
                         + LinkSpec.MAX_MTU));
+          }
+          if (Boolean.FALSE.equals(link.up())
+              && link.addresses().stream().anyMatch(a -> a != null && a.family() == Family.IPV6)
+              && !keepsAddressesOnDown.test(name.name())) {
+            // Otherwise every converge would add them and the kernel drop them again.
+            found.add(
+                new SpecViolation(
+                    at + ".up",
+                    "an interface that is down loses its IPv6 addresses; declare sysctl"
+                        + " net.ipv6.conf."
+                        + name.name()
+                        + ".keep_addr_on_down: 1 to keep them"));
           }
           Map<InterfaceAddress, Integer> seen = new HashMap<>();
           for (int i = 0; i < link.addresses().size(); i++) {
@@ -73,8 +91,7 @@ public record LinksSpec(@JsonValue Map<InterfaceName, LinkSpec> links) {
 
   /** The kernel keys an address by the address alone, whatever its prefix length. */
   private static InterfaceAddress sameAddress(InterfaceAddress a) {
-    return new InterfaceAddress(
-        a.host(), a.family() == io.netconverge.core.net.Family.IPV4 ? 32 : 128);
+    return new InterfaceAddress(a.host(), a.family() == Family.IPV4 ? 32 : 128);
   }
 
   /** {@code more} next to these links: an interface both name keeps this one's fields where set. */

@@ -152,4 +152,61 @@ class LinksModuleTest {
             "sysctl@10", "links@20", "routeTables@30", "nftables@40", "iptables@50", "dualWan@60");
     assertThat(Modules.section("links")).contains(LinksModule.REGISTRATION);
   }
+
+  @Test
+  void aDownInterfaceWithIpv6AddressesNeedsTheKernelToKeepThem() throws Exception {
+    String links = "links:\n  lan0: { up: false, addresses: [fd00:1::1/64] }\n";
+    assertThat(problems(links))
+        .containsExactly(
+            "links.yaml:4:15: links.lan0.up: an interface that is down loses its IPv6 addresses;"
+                + " declare sysctl net.ipv6.conf.lan0.keep_addr_on_down: 1 to keep them");
+    HostState kept =
+        Netconverge.parse(
+            HEADER + "sysctl: { net.ipv6.conf.lan0.keep_addr_on_down: 1 }\n" + links, "l.yaml");
+    assertThat(kept.declared()).extracting(d -> d.module().kind()).contains("links");
+  }
+
+  @Test
+  void theDualWanProfileSetsStaticWanAddressesThroughLinks() throws Exception {
+    String profile =
+        "dualWan:\n"
+            + "  backend: nftables\n"
+            + "  markMask: \"0xff\"\n"
+            + "  families: both\n"
+            + "  staticAddresses: true\n"
+            + "  wans:\n"
+            + "    - { name: isp1, interface: wan0, mark: 0x10, table: 110, gateway: 198.51.100.1,"
+            + " address: 198.51.100.2/24, gateway6: 2001:db8:1::1, address6: 2001:db8:1::2/64 }\n"
+            + "    - { name: isp2, interface: wan1, mark: 0x20, table: 120, gateway: dhcp,"
+            + " families: ipv4 }\n";
+    HostState state =
+        Netconverge.parse(HEADER + "links:\n  wan0: { mtu: 1492 }\n" + profile, "dualwan.yaml");
+    LinksState links =
+        (LinksState)
+            state.declared().stream()
+                .filter(d -> d.module().kind().equals("links"))
+                .findFirst()
+                .orElseThrow()
+                .state();
+    // The file's own fields first, the profile's address and state beside them; a DHCP WAN's
+    // address is its client's business: only its state.
+    assertThat(links.links().get("wan0"))
+        .isEqualTo(
+            new Link(
+                "wan0",
+                true,
+                1492,
+                List.of(
+                    LinkAddress.declared(
+                        io.netconverge.core.net.InterfaceAddress.parse("198.51.100.2/24")),
+                    LinkAddress.declared(
+                        io.netconverge.core.net.InterfaceAddress.parse("2001:db8:1::2/64"))),
+                false));
+    assertThat(links.links().get("wan1")).isEqualTo(new Link("wan1", true, null, List.of(), false));
+    // Without the flag the profile leaves addresses alone, as before.
+    HostState without =
+        Netconverge.parse(
+            HEADER + profile.replace("  staticAddresses: true\n", ""), "dualwan.yaml");
+    assertThat(without.declared()).extracting(d -> d.module().kind()).doesNotContain("links");
+  }
 }

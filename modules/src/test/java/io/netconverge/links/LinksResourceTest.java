@@ -147,12 +147,25 @@ class LinksResourceTest {
 
   @Test
   void restoreAssumesNothingAboutTheHostNow() throws Exception {
-    LinksState want = state(declared("v0", false, 1400, false, "192.0.2.1/24", "198.51.100.2/24"));
+    LinksState want = state(declared("v0", null, 1400, false, "192.0.2.1/24", "198.51.100.2/24"));
     assertThat(module.restore(live(), want).lines())
         .containsExactly(
             "link set dev v0 mtu 1500",
             "address replace 198.51.100.2/24 dev v0",
             "address del 198.51.100.2/24 dev v0",
+            "link set dev v0 up");
+
+    // Set down, the link lost its IPv6 addresses to the kernel: every address comes back.
+    LinksState down = state(declared("v0", false, null, false, "198.51.100.2/24"));
+    assertThat(module.restore(live(), down).lines())
+        .containsExactly(
+            "link set dev v0 mtu 1500",
+            "address replace 198.51.100.2/24 dev v0",
+            "address del 198.51.100.2/24 dev v0",
+            "address replace 192.0.2.1/24 dev v0",
+            "address replace 192.0.2.7/24 broadcast 192.0.2.255 label v0:x noprefixroute dev v0",
+            "address replace 2001:db8::2/64 dev v0",
+            "address replace 2001:db8::1/64 nodad dev v0",
             "link set dev v0 up");
 
     LinksState exclusive = state(declared("v0", null, null, true, "192.0.2.1/24"));
