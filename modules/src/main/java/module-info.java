@@ -19,6 +19,8 @@ module io.netconverge.modules {
   exports io.netconverge.iptables;
   exports io.netconverge.dualwan;
   exports io.netconverge.links;
+  // Confirm-or-revert on the target: the reverter, its confirm, the health check.
+  exports io.netconverge.trust;
 
   // Files are bound to these packages' records by Jackson, reflectively.
   opens io.netconverge.hoststate to
