@@ -222,4 +222,34 @@ class LinksIT {
 
     assertThat(dump(ns)).isEqualTo(before);
   }
+
+  @Test
+  void theDualWanProfileGivesItsWansTheirStaticAddressesBeforeItsRoutesNeedThem(TestNamespace ns)
+      throws Exception {
+    ns.run("sysctl", "-q", "-w", "net.ipv6.conf.default.addr_gen_mode=1");
+    ns.addVethPair("wan0", "wan0p");
+    ns.addVethPair("wan1", "wan1p");
+    ns.run("ip", "link", "set", "wan1", "down");
+    String file =
+        HEADER
+            + "dualWan:\n"
+            + "  backend: nftables\n"
+            + "  markMask: \"0xff\"\n"
+            + "  staticAddresses: true\n"
+            + "  wans:\n"
+            + "    - { name: isp1, interface: wan0, mark: 0x10, table: 110,"
+            + " gateway: 198.51.100.1, address: 198.51.100.2/24 }\n"
+            + "    - { name: isp2, interface: wan1, mark: 0x20, table: 120,"
+            + " gateway: 203.0.113.1, address: 203.0.113.2/24 }\n";
+    HostState state = Netconverge.parse(file, "dualwan.yaml");
+    HostReport first = Netconverge.apply(state, ns.target(), Progress.NONE);
+    assertThat(first.status()).as(first.toString()).isEqualTo(HostReport.Status.CHANGED);
+    assertThat(addresses(ns, "wan0")).containsExactly("198.51.100.2/24");
+    assertThat(addresses(ns, "wan1")).containsExactly("203.0.113.2/24");
+    assertThat(ns.run("ip", "link", "show", "wan1")).contains(",UP");
+    assertThat(ns.run("ip", "route", "show", "table", "120")).contains("via 203.0.113.1 dev wan1");
+
+    HostReport again = Netconverge.apply(state, ns.target(), Progress.NONE);
+    assertThat(again.changed()).as(again.toString()).isZero();
+  }
 }
