@@ -19,6 +19,8 @@ module io.netconverge.modules {
   exports io.netconverge.iptables;
   exports io.netconverge.dualwan;
   exports io.netconverge.links;
+  // Converging a file in a container of a Debian release (the testkit, `converge test`).
+  exports io.netconverge.container;
   // Confirm-or-revert on the target: the reverter, its confirm, the health check.
   exports io.netconverge.trust;
 
