@@ -1,9 +1,11 @@
 package io.netconverge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecResult;
+import io.netconverge.core.exec.Executor;
 import io.netconverge.core.exec.LocalExecutor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -413,6 +415,36 @@ class TrustIT {
       last = again;
     }
     throw new AssertionError("the namespace's dump does not settle: " + last);
+  }
+
+  @Test
+  void aPendingReverterWhoseTimerWasKilledIsNamedAsSuchAndConfirmDropsIt(TestNamespace ns)
+      throws Exception {
+    Executor in = ns.executor();
+    io.netconverge.trust.Reverter reverter =
+        new io.netconverge.trust.Reverter(java.time.Duration.ofSeconds(60));
+    reverter.arm(in, List.of(Command.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=0")));
+    String id = in.check("readlink", "/proc/self/ns/net").stdout().replaceAll("\\D", "");
+    String folder = "/run/netconverge/revert-" + id;
+    try {
+      // Armed and alive: a second arm is told to confirm or wait.
+      assertThatThrownBy(() -> reverter.arm(in, List.of()))
+          .hasMessageContaining("an earlier apply is not confirmed yet");
+      // Its timer dies (as when the processes of a namespace are killed) ...
+      String pid = in.check("cat", folder + "/pid").stdout().strip();
+      in.check("kill", "-KILL", "--", "-" + pid);
+      waitUntil(() -> in.run(Command.of("kill", "-0", pid)).exitCode() != 0, 10);
+      // ... and the next arm says that nothing will restore that snapshot.
+      assertThatThrownBy(() -> reverter.arm(in, List.of()))
+          .hasMessageContaining("lost its timer")
+          .hasMessageContaining("run converge confirm to drop it");
+      assertThat(io.netconverge.trust.Reverter.confirm(in).confirmation())
+          .isEqualTo(io.netconverge.trust.Reverter.Confirmation.CONFIRMED);
+      assertThat(in.check("sh", "-c", "ls -d " + folder + "* 2>/dev/null; true").stdout())
+          .isEmpty();
+    } finally {
+      in.run(Command.of("rm", "-rf", folder, folder + ".new", folder + ".log"));
+    }
   }
 
   private static void endMaster(SshLab lab, SshLab.Host h) throws Exception {
