@@ -37,6 +37,9 @@ import java.util.Map;
  * @param dualWan the dual-WAN router profile, expanded into the sections above
  * @param allowHostSysctls true lets {@code sysctl} declare keys outside {@code net.}, which change
  *     the whole machine (see {@link SysctlScope}); a network-namespace target refuses them anyway
+ * @param allowHooks true lets the dualWan profile's WANs declare {@code hooks}: programs {@code
+ *     converge watch} runs as root when a WAN goes down or comes back. Without it a file that
+ *     declares hooks is refused, so a file written by someone else never runs a program by default
  */
 public record HostStateSpec(
     String apiVersion,
@@ -48,8 +51,12 @@ public record HostStateSpec(
     List<NftTableSpec> nftables,
     List<IptablesChainSpec> iptables,
     DualWanSpec dualWan,
-    Boolean allowHostSysctls)
+    Boolean allowHostSysctls,
+    Boolean allowHooks)
     implements Validated {
+
+  /** The key that lets a file declare hooks. */
+  public static final String HOOKS_OPT_IN = "allowHooks";
 
   /** The protocol number no routing daemon uses, so that what carries it is ours. */
   public static final int DEFAULT_PROTOCOL = 77;
@@ -82,6 +89,33 @@ public record HostStateSpec(
         nftables,
         iptables,
         dualWan,
+        null,
+        null);
+  }
+
+  /** Without the hooks opt-in, as files wrote it before hooks existed. */
+  public HostStateSpec(
+      String apiVersion,
+      String kind,
+      Map<SysctlKey, String> sysctl,
+      Integer protocol,
+      List<RouteTableSpec> routeTables,
+      List<IpRuleSpec> ipRules,
+      List<NftTableSpec> nftables,
+      List<IptablesChainSpec> iptables,
+      DualWanSpec dualWan,
+      Boolean allowHostSysctls) {
+    this(
+        apiVersion,
+        kind,
+        sysctl,
+        protocol,
+        routeTables,
+        ipRules,
+        nftables,
+        iptables,
+        dualWan,
+        allowHostSysctls,
         null);
   }
 
@@ -123,6 +157,7 @@ public record HostStateSpec(
     if (found.isEmpty() && dualWan != null) {
       // The profile is checked against the other sections, so only once they are sound.
       dualWan.validate("dualWan");
+      validateHooks();
       DualWanProfile.expand(dualWan)
           .checkAgainst(
               sysctl,
@@ -150,11 +185,41 @@ public record HostStateSpec(
         }
       }
     } else if (dualWan != null) {
-      check(found, () -> dualWan.validate("dualWan"));
+      check(
+          found,
+          () -> {
+            dualWan.validate("dualWan");
+            validateHooks();
+          });
     }
     if (!found.isEmpty()) {
       throw SpecViolation.all(found);
     }
+  }
+
+  /**
+   * Hooks are programs run as root: a file declares them only with {@link #HOOKS_OPT_IN}, so that
+   * converging a file someone else wrote never runs a program unless that file says so in the open.
+   */
+  private void validateHooks() {
+    if (Boolean.TRUE.equals(allowHooks)) {
+      return;
+    }
+    for (int i = 0; i < dualWan.wans().size(); i++) {
+      var hooks = dualWan.wans().get(i).hooks();
+      if (hooks != null && (!hooks.down().isEmpty() || !hooks.up().isEmpty())) {
+        throw new SpecViolation(
+            "dualWan.wans[" + i + "].hooks",
+            "hooks run programs as root when the WAN changes; a file declares them only with "
+                + HOOKS_OPT_IN
+                + ": true at its top level");
+      }
+    }
+  }
+
+  /** Whether this file lets its hooks run (see {@link #HOOKS_OPT_IN}). */
+  public boolean hooksAllowed() {
+    return Boolean.TRUE.equals(allowHooks);
   }
 
   private static void check(List<SpecViolation> found, Runnable section) {
@@ -281,13 +346,24 @@ public record HostStateSpec(
             : concat(nftables == null ? List.of() : nftables, profile.nftables()),
         allIptables,
         null,
-        allowHostSysctls);
+        allowHostSysctls,
+        allowHooks);
   }
 
   /** The same host state with other sysctls. */
   public HostStateSpec withSysctl(Map<SysctlKey, String> values) {
     return new HostStateSpec(
-        apiVersion, kind, values, protocol, routeTables, ipRules, nftables, iptables, dualWan);
+        apiVersion,
+        kind,
+        values,
+        protocol,
+        routeTables,
+        ipRules,
+        nftables,
+        iptables,
+        dualWan,
+        allowHostSysctls,
+        allowHooks);
   }
 
   private static <T> List<T> concat(List<T> mine, List<T> more) {
