@@ -64,8 +64,7 @@ class TrustIT {
     Path file = dir.resolve("state.yaml");
     Files.writeString(file, STATE);
     ns.resetSysctlBaseline();
-    // A foreign chain: the mangle table exists before, as on any router that marks. (A table that
-    // did not exist cannot be unloaded again: such a restore is reported incomplete.)
+    // A foreign chain: the mangle table exists before, as on any router that marks.
     ns.run("iptables", "-t", "mangle", "-N", "TR-FOREIGN");
     ns.run("iptables", "-t", "mangle", "-A", "PREROUTING", "-j", "TR-FOREIGN");
     String before = ns.dump();
@@ -364,24 +363,19 @@ class TrustIT {
 
   @Test
   void aRestoreThatCannotCompleteExitsFour(TestNamespace ns) throws Exception {
-    // The mangle table does not exist before: iptables cannot unload a table once made, so the
-    // restore after a SIGTERM that follows the iptables write cannot bring the dump back.
-    String state =
+    // The interface whose sysctl the apply wrote is gone by the time the restore runs (deleted
+    // at the pause, as a hotplug or another tool might): its value cannot be put back.
+    ns.addVethPair("eg0", "eg1");
+    ns.run("sysctl", "-q", "-w", "net.ipv4.conf.eg0.rp_filter=0");
+    Path file = dir.resolve("gone-interface.yaml");
+    Files.writeString(
+        file,
         "apiVersion: netconverge/v1\nkind: HostState\n"
-            + "iptables:\n"
-            + "  - family: ipv4\n"
-            + "    table: mangle\n"
-            + "    chain: NC-TRNEW\n"
-            + "    jumpFrom: PREROUTING\n"
-            + "    rules:\n"
-            + "      - \"-j RETURN\"\n";
-    Path file = dir.resolve("new-table.yaml");
-    Files.writeString(file, state);
-    assertThat(ns.run("iptables-save")).doesNotContain("*mangle");
-    Path pause = dir.resolve("paused-new-table");
-    Path log = dir.resolve("new-table.log");
-    // The cancel checks: 1 before the lock, 2 before reading iptables, 3 before changing anything,
-    // 4 before iptables: check 5 comes after its write, before the verification.
+            + "sysctl:\n  net.ipv4.conf.eg0.rp_filter: 2\n");
+    Path pause = dir.resolve("paused-gone-interface");
+    Path log = dir.resolve("gone-interface.log");
+    // The cancel checks: 1 before the lock, 2 before reading sysctl, 3 before changing anything,
+    // 4 before sysctl: check 5 comes after its write, before the verification.
     Process p =
         converge(
             log,
@@ -392,29 +386,15 @@ class TrustIT {
             file.toString());
     waitUntil(() -> Files.exists(pause) || !p.isAlive(), 60);
     assertThat(Files.exists(pause)).as(Files.readString(log)).isTrue();
-    assertThat(ns.run("iptables-save")).contains("NC-TRNEW");
+    assertThat(ns.run("cat", "/proc/sys/net/ipv4/conf/eg0/rp_filter")).isEqualTo("2\n");
+    ns.run("ip", "link", "del", "eg0");
     p.destroy(); // SIGTERM
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String output = Files.readString(log);
     assertThat(p.exitValue()).as(output).isEqualTo(4);
     assertThat(output)
-        .contains("CANCELLED: cancelled before verifying; restore incomplete: iptables")
+        .contains("CANCELLED: cancelled before verifying; restore incomplete: sysctl")
         .contains("the state could NOT be fully restored");
-    // What could be restored was: our chain is gone again.
-    assertThat(ns.run("iptables-save")).doesNotContain("NC-TRNEW");
-  }
-
-  /** A dump taken twice the same: ip's view of a veth peer in another namespace may flicker. */
-  private static String stableDump(TestNamespace ns) {
-    String last = ns.dump();
-    for (int i = 0; i < 5; i++) {
-      String again = ns.dump();
-      if (again.equals(last)) {
-        return again;
-      }
-      last = again;
-    }
-    throw new AssertionError("the namespace's dump does not settle: " + last);
   }
 
   @Test
@@ -445,6 +425,19 @@ class TrustIT {
     } finally {
       in.run(Command.of("rm", "-rf", folder, folder + ".new", folder + ".log"));
     }
+  }
+
+  /** A dump taken twice the same: ip's view of a veth peer in another namespace may flicker. */
+  private static String stableDump(TestNamespace ns) {
+    String last = ns.dump();
+    for (int i = 0; i < 5; i++) {
+      String again = ns.dump();
+      if (again.equals(last)) {
+        return again;
+      }
+      last = again;
+    }
+    throw new AssertionError("the namespace's dump does not settle: " + last);
   }
 
   private static void endMaster(SshLab lab, SshLab.Host h) throws Exception {
