@@ -1,6 +1,7 @@
 package io.netconverge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netconverge.core.engine.ConvergeEvent;
 import io.netconverge.core.engine.Host;
@@ -176,5 +177,183 @@ class ConvergerTest {
     assertThat(reports.get(0).status()).isEqualTo(HostReport.Status.OK);
     assertThat(reports.get(1).status()).isEqualTo(HostReport.Status.CANCELLED);
     assertThat(reports.get(1).error()).isEqualTo("cancelled before reading sysctl");
+  }
+
+  /** A host with one sysctl, ip_forward, in memory; a broken one refuses to write 1. */
+  static final class SysctlHost implements io.netconverge.core.engine.Target {
+    final String name;
+    final boolean broken;
+    final List<String> log;
+    String forward = "0";
+
+    SysctlHost(String name, boolean broken, List<String> log) {
+      this.name = name;
+      this.broken = broken;
+      this.log = log;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public io.netconverge.core.exec.Executor executor() {
+      return new io.netconverge.core.exec.Executor() {
+        @Override
+        public ExecResult run(io.netconverge.core.exec.Command command) {
+          List<String> argv = command.argv();
+          log.add(name + ": " + String.join(" ", argv));
+          if (argv.get(0).equals("grep")) {
+            return new ExecResult(0, "/proc/sys/net/ipv4/ip_forward:" + forward + "\n", "");
+          }
+          String value = argv.get(argv.size() - 1).replaceAll(".*=", "");
+          if (broken && value.equals("1")) {
+            return new ExecResult(1, "", "refused");
+          }
+          forward = value;
+          return new ExecResult(0, "", "");
+        }
+
+        @Override
+        public String describe() {
+          return name;
+        }
+      };
+    }
+
+    @Override
+    public io.netconverge.core.engine.HostLock lock() {
+      return () -> {};
+    }
+  }
+
+  private List<FleetHost> sysctlHosts(List<String> log, String broken, String... names)
+      throws Exception {
+    List<FleetHost> hosts = new ArrayList<>();
+    for (String n : names) {
+      hosts.add(new FleetHost(new SysctlHost(n, n.equals(broken), log), forwarding()));
+    }
+    return hosts;
+  }
+
+  @Test
+  void aSerialRolloutRunsBatchAfterBatchAndStopsAfterOneWithTooManyFailures() throws Exception {
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
+    List<String> finished = Collections.synchronizedList(new ArrayList<>());
+    try (Converger converger =
+        Converger.builder()
+            .executorService(pool)
+            .forks(4)
+            .serial(2)
+            .progress(
+                e -> {
+                  if (e instanceof ConvergeEvent.HostFinished f) {
+                    finished.add(f.host());
+                  }
+                })
+            .build()) {
+      FleetReport report =
+          converger.run(Mode.APPLY, sysctlHosts(log, "d", "a", "b", "c", "d", "e", "f"));
+      assertThat(report.hosts())
+          .extracting(HostReport::host)
+          .containsExactly("a", "b", "c", "d", "e", "f");
+      assertThat(report.batches())
+          .containsExactly(
+              new FleetReport.Batch(List.of("a", "b"), 0),
+              new FleetReport.Batch(List.of("c", "d"), 1));
+      assertThat(report.stopped())
+          .contains("the rollout stopped after 1 of 2 hosts of a batch failed (more than 0%)");
+      assertThat(report.hosts().get(3).status()).isEqualTo(HostReport.Status.FAILED);
+      assertThat(report.hosts().get(3).restoration().outcome())
+          .isEqualTo(HostReport.RestoreOutcome.RESTORED);
+      for (HostReport notRun : report.hosts().subList(4, 6)) {
+        assertThat(notRun.status()).isEqualTo(HostReport.Status.CANCELLED);
+        assertThat(notRun.error()).isEqualTo("not run: " + report.stopped().orElseThrow());
+      }
+      // Nothing ran on the hosts after the stop, yet the listener heard of them.
+      assertThat(log).noneMatch(l -> l.startsWith("e:") || l.startsWith("f:"));
+      assertThat(finished).hasSize(6);
+      // Each batch was done before the next began.
+      int lastOfFirst = Math.max(lastIndex(log, "a:"), lastIndex(log, "b:"));
+      int firstOfSecond = Math.min(firstIndex(log, "c:"), firstIndex(log, "d:"));
+      assertThat(lastOfFirst).isLessThan(firstOfSecond);
+    }
+  }
+
+  @Test
+  void aTolerantRolloutRunsEveryBatch() throws Exception {
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
+    try (Converger converger =
+        Converger.builder().executorService(pool).serial(2).maxFailPercent(50).build()) {
+      FleetReport report = converger.run(Mode.APPLY, sysctlHosts(log, "a", "a", "b", "c"));
+      assertThat(report.batches())
+          .containsExactly(
+              new FleetReport.Batch(List.of("a", "b"), 1), new FleetReport.Batch(List.of("c"), 0));
+      assertThat(report.stopped()).isEmpty();
+      assertThat(report.hosts())
+          .extracting(HostReport::status)
+          .containsExactly(
+              HostReport.Status.FAILED, HostReport.Status.CHANGED, HostReport.Status.CHANGED);
+    }
+  }
+
+  @Test
+  void aCancelBetweenBatchesLeavesTheRestNotRun() throws Exception {
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicBoolean cancel =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    try (Converger converger =
+        Converger.builder()
+            .executorService(pool)
+            .serial(1)
+            .progress(
+                e -> {
+                  if (e instanceof ConvergeEvent.HostFinished) {
+                    cancel.set(true);
+                  }
+                })
+            .build()) {
+      FleetReport report = converger.run(Mode.APPLY, sysctlHosts(log, null, "a", "b"), cancel::get);
+      assertThat(report.hosts().get(0).status()).isEqualTo(HostReport.Status.CHANGED);
+      assertThat(report.hosts().get(1).status()).isEqualTo(HostReport.Status.CANCELLED);
+      assertThat(report.hosts().get(1).error()).isEqualTo("not run: cancelled");
+      assertThat(report.stopped()).contains("cancelled");
+      assertThat(log).noneMatch(l -> l.startsWith("b:"));
+    }
+  }
+
+  @Test
+  void rolloutSettingsThatDoNotFitAreRefused() {
+    assertThatThrownBy(() -> Converger.builder().serial(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Converger.builder().maxFailPercent(101))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Converger.builder().maxFailPercent(10).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("maxFailPercent needs serial");
+    assertThatThrownBy(() -> Converger.builder().confirmWhenHealthy().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("needs a confirmTimeout");
+    assertThatThrownBy(() -> Converger.builder().confirmTimeout(java.time.Duration.ofMillis(500)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static int lastIndex(List<String> log, String prefix) {
+    for (int i = log.size() - 1; i >= 0; i--) {
+      if (log.get(i).startsWith(prefix)) {
+        return i;
+      }
+    }
+    throw new AssertionError("nothing ran on " + prefix);
+  }
+
+  private static int firstIndex(List<String> log, String prefix) {
+    for (int i = 0; i < log.size(); i++) {
+      if (log.get(i).startsWith(prefix)) {
+        return i;
+      }
+    }
+    throw new AssertionError("nothing ran on " + prefix);
   }
 }

@@ -241,7 +241,7 @@ final class Converge {
   }
 
   static int exitCode(Mode mode, LiveReport result) {
-    if (mode == Mode.APPLY && result.degraded()) {
+    if (mode == Mode.APPLY && result.degraded() && !result.report().restoreUnverified()) {
       return ExitCodes.APPLIED_PENDING;
     }
     return exitCode(mode, result.report());
@@ -368,6 +368,9 @@ final class Converge {
   }
 
   static int exitCode(Mode mode, HostReport result) {
+    if (result.restoreUnverified()) {
+      return ExitCodes.NOT_RESTORED;
+    }
     return switch (result.status()) {
       case OK -> ExitCodes.OK;
       case CHANGED -> mode == Mode.PLAN ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;

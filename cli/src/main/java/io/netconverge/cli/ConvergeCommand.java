@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
       "1:a failure (state restored); with an inventory: any host failed or was unreachable",
       "2:plan found changes (on any host, none failed or locked)",
       "3:apply converged what it could; some WAN's parts are pending (down, missing, no gateway)",
+      "4:a failure, and the state read before apply is NOT known to be restored (restore"
+          + " incomplete, or left to the reverter on the host); outranks 1 in an inventory",
       "64:usage error",
       "65:invalid file (nothing was touched)",
       "75:another converge holds the host's lock (any host, none failed)"

@@ -80,8 +80,16 @@ final class FleetRun {
         result = converger.run(mode, fleetHosts);
       }
       if (report.output == OutputFormat.json) {
-        ReportWriter.json(
-            out, mode.name().toLowerCase(Locale.ROOT), file.toString(), result.hosts());
+        com.fasterxml.jackson.databind.node.ObjectNode document =
+            ReportWriter.document(
+                mode.name().toLowerCase(Locale.ROOT),
+                file.toString(),
+                result.hosts(),
+                java.util.Map.of());
+        if (mode == Mode.APPLY && trust.serial != null) {
+          rollout(document, result);
+        }
+        ReportWriter.print(out, document);
       } else {
         out.println();
         ReportWriter.recap(out, result.hosts());
@@ -95,6 +103,21 @@ final class FleetRun {
       }
       return exitCode(mode, result.hosts());
     }
+  }
+
+  /**
+   * A rolling apply's JSON also says which batches ran ({@code hosts}, {@code failed}) and why the
+   * rollout stopped ({@code stopped}: null when every batch ran).
+   */
+  static void rollout(com.fasterxml.jackson.databind.node.ObjectNode document, FleetReport result) {
+    com.fasterxml.jackson.databind.node.ObjectNode rollout = document.putObject("rollout");
+    com.fasterxml.jackson.databind.node.ArrayNode batches = rollout.putArray("batches");
+    for (FleetReport.Batch b : result.batches()) {
+      com.fasterxml.jackson.databind.node.ObjectNode batch = batches.addObject();
+      b.hosts().forEach(batch.putArray("hosts")::add);
+      batch.put("failed", b.failed());
+    }
+    rollout.put("stopped", result.stopped().orElse(null));
   }
 
   /** Steps on stderr, and each host's report on stdout as soon as that host is done. */
@@ -112,13 +135,17 @@ final class FleetRun {
   }
 
   /**
-   * One exit code for the fleet, the most urgent first: 1 when any host failed (or could not be
+   * One exit code for the fleet, the most urgent first: 4 when a host failed and the state read
+   * before apply is not known to be back there, else 1 when any host failed (or could not be
    * reached, or was cancelled), else 65 when a host's tools rejected its declaration (nothing was
    * touched there), else 75 when any host was locked by another converge, else (plan) 2 when any
    * host has changes, else 0. A failure outranks a lock, so that "try again later" never hides a
    * host that needs a look.
    */
   static int exitCode(Mode mode, List<HostReport> reports) {
+    if (reports.stream().anyMatch(HostReport::restoreUnverified)) {
+      return ExitCodes.NOT_RESTORED;
+    }
     HostReport.Status worst = new FleetReport(mode, reports).status();
     return switch (worst) {
       case FAILED, CANCELLED -> ExitCodes.FAILED;

@@ -18,18 +18,21 @@ import sun.misc.SignalHandler;
  *
  * <p>A test-only pause point: with the system property {@value #PAUSE_AT} set to N and {@value
  * #PAUSE_FILE} to a path, the N-th check creates that file and waits there until a signal cancels
- * the run, so a test can signal at each boundary between commands.
+ * the run (or, with {@value #RESUME_FILE} set, until that file exists), so a test can signal, or
+ * cut the connection, at each boundary between commands.
  */
 final class Interruption implements BooleanSupplier, AutoCloseable {
 
   static final String PAUSE_AT = "netconverge.test.pauseAt";
   static final String PAUSE_FILE = "netconverge.test.pauseFile";
+  static final String RESUME_FILE = "netconverge.test.resumeFile";
 
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final AtomicInteger checks = new AtomicInteger();
   private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
   private final int pauseAt = Integer.getInteger(PAUSE_AT, 0);
   private final String pauseFile = System.getProperty(PAUSE_FILE);
+  private final String resumeFile = System.getProperty(RESUME_FILE);
 
   private Interruption() {}
 
@@ -72,7 +75,9 @@ final class Interruption implements BooleanSupplier, AutoCloseable {
     try {
       Files.writeString(Path.of(pauseFile), Integer.toString(pauseAt));
       long until = System.nanoTime() + 60_000_000_000L;
-      while (!cancelled.get() && System.nanoTime() < until) {
+      while (!cancelled.get()
+          && System.nanoTime() < until
+          && (resumeFile == null || !Files.exists(Path.of(resumeFile)))) {
         Thread.sleep(10);
       }
     } catch (java.io.IOException e) {

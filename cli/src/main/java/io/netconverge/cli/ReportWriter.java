@@ -54,6 +54,11 @@ final class ReportWriter {
         switch (report.restoration().outcome()) {
           case RESTORED -> out.println("  the state read before apply was restored");
           case INCOMPLETE -> out.println("  the state could NOT be fully restored");
+          case PENDING ->
+              out.println(
+                  "  NOT verified from here: the reverter on the host restores the state read"
+                      + " before apply at about "
+                      + report.restoration().revertsAt().map(Object::toString).orElse("?"));
           case NOT_NEEDED -> {
             if (report.status() == HostReport.Status.CANCELLED) {
               out.println("  nothing was changed");
@@ -161,7 +166,23 @@ final class ReportWriter {
       if (r.failure().isPresent()) {
         Failure f = r.failure().get();
         h.put("error", f.message());
-        h.put("restored", r.restored());
+        HostReport.Restoration restoration = r.restoration();
+        switch (restoration.outcome()) {
+          case RESTORED -> h.put("restored", true);
+          case NOT_NEEDED -> h.put("restored", false);
+          case INCOMPLETE -> h.put("restored", "incomplete");
+          case PENDING -> h.put("restored", "pending");
+        }
+        ObjectNode restore = h.putObject("restore");
+        restore.put("outcome", restoration.outcome().name().toLowerCase(Locale.ROOT));
+        ArrayNode modules = restore.putArray("modules");
+        restoration.modules().forEach(modules::add);
+        restore.put("difference", restoration.difference());
+        if (restoration.revertsAt().isPresent()) {
+          restore.put("revertsAt", restoration.revertsAt().get().toString());
+        } else {
+          restore.putNull("revertsAt");
+        }
         ObjectNode failure = h.putObject("failure");
         failure.put("module", f.module().orElse(null));
         ArrayNode argv = failure.putArray("command");

@@ -253,6 +253,17 @@ final class SshLab implements AutoCloseable {
           h.alias());
     }
     for (Host h : hosts) {
+      // A reverter a test left pending dies with the processes below; its folder would outlive
+      // the namespace and refuse the next apply of a namespace that gets the same inode.
+      attempt(
+          h.executor(),
+          "sh",
+          "-c",
+          "id=$(readlink /proc/self/ns/net); id=${id#net:[}; id=${id%]};"
+              + " rm -rf /run/netconverge/revert-$id /run/netconverge/revert-$id.new"
+              + " /run/netconverge/revert-$id.running /run/netconverge/revert-$id.confirmed");
+    }
+    for (Host h : hosts) {
       String pids = attempt(HOST, "ip", "netns", "pids", h.namespace());
       for (String pid : pids.split("\\s+")) {
         if (!pid.isBlank()) {

@@ -1,9 +1,11 @@
 package io.netconverge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecResult;
+import io.netconverge.core.exec.Executor;
 import io.netconverge.core.exec.LocalExecutor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +64,7 @@ class TrustIT {
     Path file = dir.resolve("state.yaml");
     Files.writeString(file, STATE);
     ns.resetSysctlBaseline();
-    // A foreign chain: the mangle table exists before, as on any router that marks. (A table that
-    // did not exist cannot be unloaded again: such a restore is reported incomplete.)
+    // A foreign chain: the mangle table exists before, as on any router that marks.
     ns.run("iptables", "-t", "mangle", "-N", "TR-FOREIGN");
     ns.run("iptables", "-t", "mangle", "-A", "PREROUTING", "-j", "TR-FOREIGN");
     String before = ns.dump();
@@ -235,12 +236,13 @@ class TrustIT {
       String before = host.dump();
       Path pause = dir.resolve("paused");
       Path log = dir.resolve("kill.log");
-      // The cancel checks: 1 before the lock, 2-6 before reading each of the 5 modules, 7 before
-      // arming, 8 before the first module: check 9 comes after its first command.
+      // The cancel checks of a fleet run: 1 before the batch, 2 before the lock, 3-7 before reading
+      // each of the 5 modules, 8 before arming, 9 before the first module (sysctl, one command):
+      // check 10 comes after its write.
       Process p =
           converge(
               log,
-              List.of("-Dnetconverge.test.pauseAt=9", "-Dnetconverge.test.pauseFile=" + pause),
+              List.of("-Dnetconverge.test.pauseAt=10", "-Dnetconverge.test.pauseFile=" + pause),
               "apply",
               "--confirm-timeout",
               "5s",
@@ -249,7 +251,9 @@ class TrustIT {
       // The reverter was armed before the pause.
       long start = System.nanoTime();
       assertThat(Files.exists(pause)).as(Files.readString(log)).isTrue();
-      assertThat(host.dump()).isNotEqualTo(before);
+      assertThat(h.run("cat", "/proc/sys/net/ipv4/ip_forward"))
+          .as(Files.readString(log))
+          .isEqualTo("1\n");
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       // The controller's master connection goes with it.
       new LocalExecutor()
@@ -269,6 +273,185 @@ class TrustIT {
       assertThat(host.dump()).as(revertLog(h)).isEqualTo(before);
       h.run("rm", "-f", "/run/netconverge/revert-" + id(h) + ".log");
     }
+  }
+
+  @Test
+  void aConnectionLostInTheMiddleOfTheApplyExitsFourAndTheTargetRestoresItself() throws Exception {
+    try (SshLab lab = SshLab.start(dir, 1, 0)) {
+      SshLab.Host h = lab.hosts().get(0);
+      TestNamespace host = new TestNamespace(h.namespace());
+      Path file =
+          inventory(
+              lab,
+              SYSCTLS
+                  + "nftables:\n"
+                  + "  - table: inet trlost\n"
+                  + "    definition: |\n"
+                  + "      chain c { type filter hook input priority 0; }\n");
+      String before = stableDump(host);
+      Path pause = dir.resolve("paused");
+      Path resume = dir.resolve("resume");
+      Path log = dir.resolve("lost.log");
+      // The cancel checks of a fleet run: 1 before the batch, 2 before the lock, 3-4 before reading
+      // sysctl and nftables, 5 before arming, 6 before sysctl: check 7 comes after the sysctl
+      // write, before the nftables one.
+      Process p =
+          converge(
+              log,
+              List.of(
+                  "-Dnetconverge.test.pauseAt=7",
+                  "-Dnetconverge.test.pauseFile=" + pause,
+                  "-Dnetconverge.test.resumeFile=" + resume),
+              "apply",
+              "--confirm-timeout",
+              "8s",
+              file.toString());
+      String cut = "trust_cut_" + Long.toHexString(System.nanoTime() & 0xffffff);
+      try {
+        waitUntil(() -> Files.exists(pause) || !p.isAlive(), 60);
+        long start = System.nanoTime();
+        assertThat(Files.exists(pause)).as(Files.readString(log)).isTrue();
+        // Half-applied: the sysctls are written, the nft table is not there yet.
+        assertThat(h.run("cat", "/proc/sys/net/ipv4/ip_forward"))
+            .as(Files.readString(log))
+            .isEqualTo("1\n");
+        assertThat(h.run("nft", "list", "tables")).doesNotContain("trlost");
+        assertThat(pendingFolders(h)).hasSize(1);
+        // The path is cut: the controller's master connection ends, new ones are refused.
+        new LocalExecutor()
+            .check(
+                new Command(
+                    List.of("nft", "-f", "-"),
+                    "table inet "
+                        + cut
+                        + " {\n  chain out {\n    type filter hook output priority 0;\n"
+                        + "    ip daddr "
+                        + h.address()
+                        + " tcp dport 22 reject with tcp reset\n  }\n}\n",
+                    null));
+        endMaster(lab, h);
+        assertThat(sshWorks(lab, h)).isFalse();
+        Files.writeString(resume, "go");
+
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
+        String output = Files.readString(log);
+        assertThat(p.exitValue()).as(output).isEqualTo(4);
+        assertThat(output)
+            .contains("could not verify the restore from here")
+            .contains("the reverter on the target restores the state read before apply at about")
+            .contains("NOT verified from here");
+        // Nobody confirms and the controller cannot reach the host: the target restores itself,
+        // and the whole dump is the one before within the timeout and 5 s of the cut.
+        long deadline = start + (8 + 5) * 1_000_000_000L;
+        String after = host.dump();
+        while (!after.equals(before) && System.nanoTime() < deadline) {
+          Thread.sleep(200);
+          after = host.dump();
+        }
+        assertThat(after).as(revertLog(h)).isEqualTo(before);
+        assertThat(System.nanoTime()).isLessThan(deadline);
+        waitUntil(() -> pendingFolders(h).isEmpty() && !running(h), 10);
+        assertThat(revertLog(h)).contains("reverted at");
+      } finally {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        new LocalExecutor().run(Command.of("nft", "delete", "table", "inet", cut));
+      }
+      assertThat(sshWorks(lab, h)).isTrue();
+      h.run("rm", "-f", "/run/netconverge/revert-" + id(h) + ".log");
+    }
+  }
+
+  @Test
+  void aRestoreThatCannotCompleteExitsFour(TestNamespace ns) throws Exception {
+    // The interface whose sysctl the apply wrote is gone by the time the restore runs (deleted
+    // at the pause, as a hotplug or another tool might): its value cannot be put back.
+    ns.addVethPair("eg0", "eg1");
+    ns.run("sysctl", "-q", "-w", "net.ipv4.conf.eg0.rp_filter=0");
+    Path file = dir.resolve("gone-interface.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: netconverge/v1\nkind: HostState\n"
+            + "sysctl:\n  net.ipv4.conf.eg0.rp_filter: 2\n");
+    Path pause = dir.resolve("paused-gone-interface");
+    Path log = dir.resolve("gone-interface.log");
+    // The cancel checks: 1 before the lock, 2 before reading sysctl, 3 before changing anything,
+    // 4 before sysctl: check 5 comes after its write, before the verification.
+    Process p =
+        converge(
+            log,
+            List.of("-Dnetconverge.test.pauseAt=5", "-Dnetconverge.test.pauseFile=" + pause),
+            "apply",
+            "--netns",
+            ns.name(),
+            file.toString());
+    waitUntil(() -> Files.exists(pause) || !p.isAlive(), 60);
+    assertThat(Files.exists(pause)).as(Files.readString(log)).isTrue();
+    assertThat(ns.run("cat", "/proc/sys/net/ipv4/conf/eg0/rp_filter")).isEqualTo("2\n");
+    ns.run("ip", "link", "del", "eg0");
+    p.destroy(); // SIGTERM
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String output = Files.readString(log);
+    assertThat(p.exitValue()).as(output).isEqualTo(4);
+    assertThat(output)
+        .contains("CANCELLED: cancelled before verifying; restore incomplete: sysctl")
+        .contains("the state could NOT be fully restored");
+  }
+
+  @Test
+  void aPendingReverterWhoseTimerWasKilledIsNamedAsSuchAndConfirmDropsIt(TestNamespace ns)
+      throws Exception {
+    Executor in = ns.executor();
+    io.netconverge.trust.Reverter reverter =
+        new io.netconverge.trust.Reverter(java.time.Duration.ofSeconds(60));
+    reverter.arm(in, List.of(Command.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=0")));
+    String id = in.check("readlink", "/proc/self/ns/net").stdout().replaceAll("\\D", "");
+    String folder = "/run/netconverge/revert-" + id;
+    try {
+      // Armed and alive: a second arm is told to confirm or wait.
+      assertThatThrownBy(() -> reverter.arm(in, List.of()))
+          .hasMessageContaining("an earlier apply is not confirmed yet");
+      // Its timer dies (as when the processes of a namespace are killed) ...
+      String pid = in.check("cat", folder + "/pid").stdout().strip();
+      in.check("kill", "-KILL", "--", "-" + pid);
+      waitUntil(() -> in.run(Command.of("kill", "-0", pid)).exitCode() != 0, 10);
+      // ... and the next arm says that nothing will restore that snapshot.
+      assertThatThrownBy(() -> reverter.arm(in, List.of()))
+          .hasMessageContaining("lost its timer")
+          .hasMessageContaining("run converge confirm to drop it");
+      assertThat(io.netconverge.trust.Reverter.confirm(in).confirmation())
+          .isEqualTo(io.netconverge.trust.Reverter.Confirmation.CONFIRMED);
+      assertThat(in.check("sh", "-c", "ls -d " + folder + "* 2>/dev/null; true").stdout())
+          .isEmpty();
+    } finally {
+      in.run(Command.of("rm", "-rf", folder, folder + ".new", folder + ".log"));
+    }
+  }
+
+  /** A dump taken twice the same: ip's view of a veth peer in another namespace may flicker. */
+  private static String stableDump(TestNamespace ns) {
+    String last = ns.dump();
+    for (int i = 0; i < 5; i++) {
+      String again = ns.dump();
+      if (again.equals(last)) {
+        return again;
+      }
+      last = again;
+    }
+    throw new AssertionError("the namespace's dump does not settle: " + last);
+  }
+
+  private static void endMaster(SshLab lab, SshLab.Host h) throws Exception {
+    new LocalExecutor()
+        .run(
+            Command.of(
+                "ssh",
+                "-F",
+                lab.config().toString(),
+                "-o",
+                "ControlPath=" + lab.controlPath(),
+                "-O",
+                "exit",
+                h.alias()));
   }
 
   private static List<String> pendingFolders(SshLab.Host h) {

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -71,7 +72,10 @@ public record ConfirmOrRevert(Duration timeout, boolean whenHealthy) {
             progress.on(e);
           }
         };
-    HostReport report = confirmed(target, fresh, progress, apply.apply(reverter(), held), deadline);
+    Reverter reverter = reverter();
+    HostReport applied = apply.apply(reverter, held);
+    HostReport report =
+        confirmed(target, fresh, progress, applied, reverter.restoresAt().orElse(deadline));
     progress.on(new ConvergeEvent.HostFinished(report.host(), report));
     return report;
   }
@@ -94,7 +98,8 @@ public record ConfirmOrRevert(Duration timeout, boolean whenHealthy) {
           "applied, but a new connection failed ("
               + problem.get()
               + "): not confirmed, the reverter restores the state read before apply at about "
-              + deadline);
+              + deadline,
+          deadline);
     }
     try {
       Reverter.ConfirmResult confirmed = Reverter.confirm(target.executor());
@@ -103,7 +108,8 @@ public record ConfirmOrRevert(Duration timeout, boolean whenHealthy) {
             report,
             "applied, but the reverter was gone before the confirm ("
                 + confirmed.confirmation().name().toLowerCase(Locale.ROOT)
-                + "): the state read before apply is back or coming back");
+                + "): the state read before apply is back or coming back",
+            deadline);
       }
     } catch (ExecException e) {
       return notConfirmed(
@@ -111,13 +117,20 @@ public record ConfirmOrRevert(Duration timeout, boolean whenHealthy) {
           "applied, but the confirm failed ("
               + e.getMessage()
               + "): the reverter restores the state read before apply at about "
-              + deadline);
+              + deadline,
+          deadline);
     }
     progress.on(new ConvergeEvent.Confirmed(host));
     return report;
   }
 
-  private static HostReport notConfirmed(HostReport applied, String message) {
-    return HostReport.failed(applied.host(), Mode.APPLY, applied.changes(), Failure.of(message));
+  /** Applied but not confirmed: the target's reverter puts the snapshot back, unverified here. */
+  private static HostReport notConfirmed(HostReport applied, String message, Instant at) {
+    return HostReport.failed(
+        applied.host(),
+        Mode.APPLY,
+        applied.changes(),
+        Failure.of(message),
+        HostReport.Restoration.pending(List.of(), "", at));
   }
 }

@@ -7,8 +7,11 @@ import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
 import io.netconverge.core.exec.ShellQuoting;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Confirm-or-revert on the target itself: before the first change, the commands that put the
@@ -41,6 +44,14 @@ public final class Reverter implements Safeguard {
           + "umask 077\n"
           + "[ -L \"$b\" ] && { echo \"$b is a symbolic link\" >&2; exit 1; }\n"
           + "mkdir -p \"$b\" && chmod 0700 \"$b\" || exit 1\n"
+          + "if [ -d \"$d\" ] && { { [ -f \"$d/pid\" ] && ! kill -0 \"$(cat \"$d/pid\")\" 2>/dev/null; }"
+          + " || { [ -f \"$d/how\" ]"
+          + " && ! systemctl is-active --quiet \"netconverge-revert-$id.timer\" 2>/dev/null; }; };"
+          + " then\n"
+          + "  echo \"an earlier apply's reverter in $d lost its timer (killed, or its namespace went"
+          + " away): nothing will restore that snapshot; run converge confirm to drop it\" >&2\n"
+          + "  exit 3\n"
+          + "fi\n"
           + "if [ -d \"$d\" ] || [ -d \"$d.running\" ]; then\n"
           + "  echo \"an earlier apply is not confirmed yet: its reverter is pending in $d;"
           + " run converge confirm, or wait until it has reverted\" >&2\n"
@@ -92,6 +103,7 @@ public final class Reverter implements Safeguard {
           + "exit 0\n";
 
   private final Duration timeout;
+  private volatile Instant armedAt;
 
   public Reverter(Duration timeout) {
     if (timeout.isNegative() || timeout.isZero()) {
@@ -131,7 +143,18 @@ public final class Reverter implements Safeguard {
       lines.add(ShellQuoting.join(c.argv()) + " <" + input + " || status=1");
     }
     write(executor, "revert.sh", script(lines));
+    Instant now = Instant.now();
     executor.check(Command.of("sh", "-c", START, "netconverge-arm", Long.toString(seconds())));
+    armedAt = now;
+  }
+
+  /** About when the armed reverter restores (the target's clock may differ a little). */
+  @Override
+  public Optional<Instant> restoresAt() {
+    Instant at = armedAt;
+    return at == null
+        ? Optional.empty()
+        : Optional.of(at.plusSeconds(seconds()).truncatedTo(ChronoUnit.SECONDS));
   }
 
   private long seconds() {

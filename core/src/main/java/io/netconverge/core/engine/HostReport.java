@@ -1,5 +1,6 @@
 package io.netconverge.core.engine;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,22 +33,53 @@ public record HostReport(
     /** Read again, every touched module is exactly what the snapshot was. */
     RESTORED,
     /** Read again, some modules differ from the snapshot (or could not be restored or read). */
-    INCOMPLETE
+    INCOMPLETE,
+    /**
+     * The controller did not put the snapshot back (it lost the host, its own restore was
+     * incomplete, or an apply was not confirmed): the reverter armed on the target does, at about
+     * {@link Restoration#revertsAt()}. Not verified from here.
+     */
+    PENDING
   }
 
   /**
    * @param outcome whether the host is back as it was
-   * @param modules the modules (kinds) restored: when INCOMPLETE, those still different
-   * @param difference what is still different or failed, in words; empty unless INCOMPLETE
+   * @param modules the modules (kinds) restored: when INCOMPLETE or PENDING, those not verified
+   * @param difference what is still different or failed, in words; empty when nothing is known to
+   *     be
+   * @param revertsAt when PENDING: about when the target's reverter restores the snapshot
    */
-  public record Restoration(RestoreOutcome outcome, List<String> modules, String difference) {
+  public record Restoration(
+      RestoreOutcome outcome,
+      List<String> modules,
+      String difference,
+      Optional<Instant> revertsAt) {
 
     public static final Restoration NOT_NEEDED =
         new Restoration(RestoreOutcome.NOT_NEEDED, List.of(), "");
 
     public Restoration {
+      Objects.requireNonNull(outcome, "outcome");
       modules = List.copyOf(modules);
       difference = difference == null ? "" : difference;
+      revertsAt = Objects.requireNonNullElse(revertsAt, Optional.empty());
+    }
+
+    public Restoration(RestoreOutcome outcome, List<String> modules, String difference) {
+      this(outcome, modules, difference, Optional.empty());
+    }
+
+    /** The restore is left to the target's reverter, due at about {@code at}. */
+    public static Restoration pending(List<String> modules, String difference, Instant at) {
+      return new Restoration(RestoreOutcome.PENDING, modules, difference, Optional.of(at));
+    }
+
+    /**
+     * Whether the host changed and the state read before apply is not known to be back: the restore
+     * was incomplete, or is left to the target's reverter.
+     */
+    public boolean unverified() {
+      return outcome == RestoreOutcome.INCOMPLETE || outcome == RestoreOutcome.PENDING;
     }
   }
 
@@ -122,6 +154,15 @@ public record HostReport(
         Optional.of(Failure.of(module, e)),
         false,
         Restoration.NOT_NEEDED);
+  }
+
+  /**
+   * Whether this apply failed (or was cancelled) after changing the host, and the state read before
+   * it could not be put back and verified from here: the restore was incomplete, or the host was
+   * lost and its reverter restores it later (see {@link #restoration()}). The command's exit 4.
+   */
+  public boolean restoreUnverified() {
+    return (status == Status.FAILED || status == Status.CANCELLED) && restoration.unverified();
   }
 
   /** What failed, in one sentence for humans; null when nothing did. */

@@ -229,10 +229,18 @@ public final class Runner {
     }
     Restoration restoration = restore(host, executor, touched);
     if (restoration.outcome() == RestoreOutcome.INCOMPLETE) {
-      // The safeguard stays armed: when the controller lost the host, it may still put it back.
-      failure =
-          failure.withMessage(
-              failure.message() + "; restore incomplete: " + restoration.difference());
+      // The safeguard stays armed: when the controller lost the host, it still puts it back.
+      String message = failure.message() + "; restore incomplete: " + restoration.difference();
+      Optional<java.time.Instant> at = safeguard.restoresAt();
+      if (at.isPresent()) {
+        restoration =
+            Restoration.pending(restoration.modules(), restoration.difference(), at.get());
+        message +=
+            "; could not verify the restore from here: the reverter on the target restores the"
+                + " state read before apply at about "
+                + at.get();
+      }
+      failure = failure.withMessage(message);
     } else {
       try {
         safeguard.disarm(executor);

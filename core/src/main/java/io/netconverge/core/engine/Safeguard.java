@@ -3,7 +3,9 @@ package io.netconverge.core.engine;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.Executor;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Something on the target that puts the snapshot back by itself unless it is told not to: the
@@ -30,4 +32,12 @@ public interface Safeguard {
 
   /** Called when the runner itself restored the snapshot (verified), so nothing is left to undo. */
   void disarm(Executor executor) throws ExecException;
+
+  /**
+   * Once armed: about when it puts the snapshot back by itself, unless disarmed or confirmed. Empty
+   * when it was not armed (or does not restore by itself).
+   */
+  default Optional<Instant> restoresAt() {
+    return Optional.empty();
+  }
 }

@@ -446,4 +446,74 @@ class RunnerTest {
     assertThat(report.error()).contains("cannot arm the reverter").contains("no /run");
     assertThat(kernel.log).isEmpty();
   }
+
+  /** Records arm and disarm; restores by itself at a fixed time once armed. */
+  static final class TimedSafeguard implements Safeguard {
+    final java.time.Instant at = java.time.Instant.parse("2026-12-02T19:00:08Z");
+    final List<String> events = new ArrayList<>();
+    boolean armed;
+
+    @Override
+    public void arm(Executor executor, List<Command> restore) {
+      armed = true;
+      events.add("arm");
+    }
+
+    @Override
+    public void disarm(Executor executor) {
+      events.add("disarm");
+    }
+
+    @Override
+    public java.util.Optional<java.time.Instant> restoresAt() {
+      return armed ? java.util.Optional.of(at) : java.util.Optional.empty();
+    }
+  }
+
+  @Test
+  void aHostLostMidApplyStaysArmedAndTheRestoreIsLeftToTheSafeguardUnverified() {
+    kernel.of("a").put("x", "old");
+    // The write of b fails, and from then on nothing reaches the host: as with a lost connection.
+    kernel.failOn = "set b y 2";
+    kernel.failRestores = true;
+    TimedSafeguard safeguard = new TimedSafeguard();
+    HostReport report =
+        new Runner().apply(target, declare(Map.of("x", "new"), Map.of("y", "2")), safeguard);
+    assertThat(report.status()).isEqualTo(HostReport.Status.FAILED);
+    assertThat(report.restoration().outcome()).isEqualTo(HostReport.RestoreOutcome.PENDING);
+    assertThat(report.restoration().revertsAt()).contains(safeguard.at);
+    assertThat(report.restoreUnverified()).isTrue();
+    assertThat(report.restored()).isFalse();
+    assertThat(report.error())
+        .contains("cannot write y")
+        .contains("restore incomplete")
+        .endsWith(
+            "could not verify the restore from here: the reverter on the target restores the"
+                + " state read before apply at about 2026-12-02T19:00:08Z");
+    // Never disarmed: the safeguard is what puts the host back now.
+    assertThat(safeguard.events).containsExactly("arm");
+  }
+
+  @Test
+  void anIncompleteRestoreWithoutASafeguardIsIncompleteAndUnverified() {
+    kernel.of("a").put("x", "old");
+    kernel.failOn = "set b y 2";
+    kernel.failRestores = true;
+    HostReport report = new Runner().apply(target, declare(Map.of("x", "new"), Map.of("y", "2")));
+    assertThat(report.restoration().outcome()).isEqualTo(HostReport.RestoreOutcome.INCOMPLETE);
+    assertThat(report.restoration().revertsAt()).isEmpty();
+    assertThat(report.restoreUnverified()).isTrue();
+    assertThat(report.error()).doesNotContain("reverter");
+  }
+
+  @Test
+  void aVerifiedRestoreIsNotUnverified() {
+    kernel.failOn = "set b y 2";
+    TimedSafeguard safeguard = new TimedSafeguard();
+    HostReport report =
+        new Runner().apply(target, declare(Map.of("x", "1"), Map.of("y", "2")), safeguard);
+    assertThat(report.restoration().outcome()).isEqualTo(HostReport.RestoreOutcome.RESTORED);
+    assertThat(report.restoreUnverified()).isFalse();
+    assertThat(safeguard.events).containsExactly("arm", "disarm");
+  }
 }

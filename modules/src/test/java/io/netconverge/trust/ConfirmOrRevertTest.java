@@ -1,0 +1,204 @@
+package io.netconverge.trust;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.ConvergeEvent;
+import io.netconverge.core.engine.HostLock;
+import io.netconverge.core.engine.HostReport;
+import io.netconverge.core.engine.Mode;
+import io.netconverge.core.engine.Target;
+import io.netconverge.core.exec.Command;
+import io.netconverge.core.exec.ExecResult;
+import io.netconverge.core.exec.Executor;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConfirmOrRevertTest {
+
+  /** The target: records every argv, answers the confirm script with {@code confirmAnswer}. */
+  static final class Box implements Target, Executor {
+    final List<List<String>> argvs = new ArrayList<>();
+    String confirmAnswer = "confirmed\n";
+
+    @Override
+    public ExecResult run(Command command) {
+      argvs.add(command.argv());
+      if (command.argv().contains(Reverter.CONFIRM)) {
+        return new ExecResult(0, confirmAnswer, "");
+      }
+      return new ExecResult(0, "", "");
+    }
+
+    @Override
+    public String describe() {
+      return "box";
+    }
+
+    @Override
+    public String name() {
+      return "box";
+    }
+
+    @Override
+    public Executor executor() {
+      return this;
+    }
+
+    @Override
+    public HostLock lock() {
+      return () -> {};
+    }
+  }
+
+  /** The fresh connection of the health check: {@code true} exits {@code exit}. */
+  static Executor fresh(int exit, List<List<String>> ran) {
+    return new Executor() {
+      @Override
+      public ExecResult run(Command command) {
+        ran.add(command.argv());
+        return new ExecResult(exit, "", "");
+      }
+
+      @Override
+      public String describe() {
+        return "fresh";
+      }
+    };
+  }
+
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-12-02T19:00:00.400Z"), ZoneOffset.UTC);
+
+  private static final HostReport APPLIED =
+      HostReport.of(
+          "box",
+          Mode.APPLY,
+          HostReport.Status.CHANGED,
+          List.of(Change.create("sysctl net.ipv4.ip_forward", "1", List.of())));
+
+  /** An apply that arms the safeguard with one restore command, then reports CHANGED. */
+  private static HostReport applyWith(
+      Box box, io.netconverge.core.engine.Safeguard safeguard, List<ConvergeEvent> told) {
+    try {
+      safeguard.arm(box, List.of(Command.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=0")));
+    } catch (io.netconverge.core.exec.ExecException e) {
+      throw new AssertionError(e);
+    }
+    told.add(new ConvergeEvent.HostFinished("box", APPLIED));
+    return APPLIED;
+  }
+
+  @Test
+  void whenHealthyItArmsAppliesChecksANewConnectionThenConfirms() {
+    Box box = new Box();
+    List<List<String>> health = new ArrayList<>();
+    List<ConvergeEvent> events = new ArrayList<>();
+    HostReport report =
+        new ConfirmOrRevert(Duration.ofSeconds(5), true)
+            .apply(
+                box,
+                fresh(0, health),
+                events::add,
+                (safeguard, told) -> applyWith(box, safeguard, new ArrayList<>()),
+                CLOCK);
+    assertThat(report).isEqualTo(APPLIED);
+    assertThat(box.argvs)
+        .containsExactly(
+            List.of("sh", "-c", Reverter.PREPARE, "netconverge-arm"),
+            List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "revert.sh"),
+            List.of("sh", "-c", Reverter.START, "netconverge-arm", "5"),
+            List.of("sh", "-c", Reverter.CONFIRM, "netconverge-confirm"));
+    assertThat(health).containsExactly(List.of("true"));
+    assertThat(events)
+        .containsExactly(
+            new ConvergeEvent.CheckingConnection("box"),
+            new ConvergeEvent.Confirmed("box"),
+            new ConvergeEvent.HostFinished("box", APPLIED));
+  }
+
+  @Test
+  void withoutWhenHealthyItLeavesTheReverterPendingAndSaysUntilWhen() {
+    Box box = new Box();
+    List<ConvergeEvent> events = new ArrayList<>();
+    HostReport report =
+        new ConfirmOrRevert(Duration.ofSeconds(60), false)
+            .apply(
+                box,
+                fresh(0, new ArrayList<>()),
+                events::add,
+                (safeguard, told) -> applyWith(box, safeguard, new ArrayList<>()),
+                CLOCK);
+    assertThat(report.status()).isEqualTo(HostReport.Status.CHANGED);
+    assertThat(box.argvs).noneMatch(a -> a.contains(Reverter.CONFIRM));
+    assertThat(events.get(0)).isInstanceOf(ConvergeEvent.AwaitingConfirm.class);
+    assertThat(events).hasSize(2);
+  }
+
+  @Test
+  void aBrokenNewConnectionIsNotConfirmedAndTheRestoreIsLeftToTheReverter() {
+    Box box = new Box();
+    List<ConvergeEvent> events = new ArrayList<>();
+    HostReport report =
+        new ConfirmOrRevert(Duration.ofSeconds(5), true)
+            .apply(
+                box,
+                fresh(255, new ArrayList<>()),
+                events::add,
+                (safeguard, told) -> applyWith(box, safeguard, new ArrayList<>()),
+                CLOCK);
+    assertThat(report.status()).isEqualTo(HostReport.Status.FAILED);
+    assertThat(report.error())
+        .startsWith("applied, but a new connection failed ('true' exited 255 on fresh)")
+        .contains("the reverter restores the state read before apply at about");
+    assertThat(report.restoration().outcome()).isEqualTo(HostReport.RestoreOutcome.PENDING);
+    assertThat(report.restoration().revertsAt()).isPresent();
+    assertThat(report.restoreUnverified()).isTrue();
+    assertThat(box.argvs).noneMatch(a -> a.contains(Reverter.CONFIRM));
+    // The runner's own HostFinished is held back: the listener hears the report that stands.
+    assertThat(events)
+        .filteredOn(ConvergeEvent.HostFinished.class::isInstance)
+        .containsExactly(new ConvergeEvent.HostFinished("box", report));
+  }
+
+  @Test
+  void aReverterGoneBeforeTheConfirmIsAFailure() {
+    Box box = new Box();
+    box.confirmAnswer = "reverting\n";
+    HostReport report =
+        new ConfirmOrRevert(Duration.ofSeconds(5), true)
+            .apply(
+                box,
+                fresh(0, new ArrayList<>()),
+                e -> {},
+                (safeguard, told) -> applyWith(box, safeguard, new ArrayList<>()),
+                CLOCK);
+    assertThat(report.status()).isEqualTo(HostReport.Status.FAILED);
+    assertThat(report.error()).contains("the reverter was gone before the confirm (reverting)");
+  }
+
+  @Test
+  void aFailedApplyIsReturnedAsItIsWithoutAConfirm() {
+    Box box = new Box();
+    HostReport failed =
+        HostReport.failed(
+            "box", Mode.APPLY, List.of(), io.netconverge.core.engine.Failure.of("broken"));
+    HostReport report =
+        new ConfirmOrRevert(Duration.ofSeconds(5), true)
+            .apply(box, fresh(0, new ArrayList<>()), e -> {}, (safeguard, told) -> failed, CLOCK);
+    assertThat(report).isSameAs(failed);
+    assertThat(box.argvs).isEmpty();
+  }
+
+  @Test
+  void aTimeoutUnderOneSecondIsRefused() {
+    assertThatThrownBy(() -> new ConfirmOrRevert(Duration.ofMillis(999), false))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
