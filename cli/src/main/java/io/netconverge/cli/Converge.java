@@ -53,9 +53,13 @@ final class Converge {
   }
 
   int run(Mode mode, Path file, TargetOptions where, FleetOptions fleet, boolean sandbox) {
+    // The file is read and composed once: its kind picks the way, a host state is bound from it.
+    SpecLoader loader = Netconverge.loader();
+    SpecLoader.Document document;
     String kind;
     try {
-      kind = Netconverge.kindOf(file);
+      document = loader.document(SpecLoader.read(file), file.toString());
+      kind = document.kind();
     } catch (InvalidSpecException e) {
       err.println(e.getMessage());
       err.println("converge: " + file + " is not valid; nothing was run");
@@ -80,8 +84,8 @@ final class Converge {
     HostState state;
     SpecLoader.Loaded<HostStateSpec> loaded;
     try {
-      state = Netconverge.load(file, namesDir);
-      loaded = Netconverge.loader().loadWithSource(file, HostStateSpec.class);
+      loaded = loader.bindDocument(document, HostStateSpec.class);
+      state = HostState.from(loaded.spec(), loaded.source(), namesDir);
     } catch (InvalidSpecException e) {
       err.println(e.getMessage());
       err.println("converge: " + file + " is not valid; nothing was run");
