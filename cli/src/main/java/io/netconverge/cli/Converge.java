@@ -223,14 +223,18 @@ final class Converge {
     return new LiveReport(confirmed, applied[0].wans());
   }
 
+  private static com.fasterxml.jackson.databind.node.ObjectNode document(
+      Mode mode, Path file, LiveReport result) {
+    return ReportWriter.document(
+        mode.name().toLowerCase(Locale.ROOT),
+        file.toString(),
+        List.of(result.report()),
+        java.util.Map.of(result.report().host(), result.wans()));
+  }
+
   private void printLive(Mode mode, Path file, LiveReport result) {
     if (report.output == OutputFormat.json) {
-      ReportWriter.json(
-          out,
-          mode.name().toLowerCase(Locale.ROOT),
-          file.toString(),
-          List.of(result.report()),
-          java.util.Map.of(result.report().host(), result.wans()));
+      ReportWriter.print(out, document(mode, file, result));
       return;
     }
     ReportWriter.text(out, result.report(), report.diff);
@@ -323,10 +327,24 @@ final class Converge {
       SpecLoader.Loaded<HostStateSpec> loaded =
           Netconverge.loader().loadWithSource(file, HostStateSpec.class);
       LiveReport first = run(mode, loaded, names, target, null);
+      int code = exitCode(mode, first);
+      if (report.output == OutputFormat.json) {
+        // One document: the run, and after a clean apply the second plan that proves it idempotent.
+        com.fasterxml.jackson.databind.node.ObjectNode doc = document(mode, file, first);
+        if (mode == Mode.APPLY && code == ExitCodes.OK) {
+          LiveReport second = run(Mode.PLAN, loaded, names, target, null);
+          doc.set("secondPlan", document(Mode.PLAN, file, second));
+          if (second.report().status() != HostReport.Status.OK) {
+            code = ExitCodes.FAILED;
+          }
+        }
+        ReportWriter.print(out, doc);
+        explainInvalid(file, first.report());
+        return code;
+      }
       printLive(mode, file, first);
       explainInvalid(file, first.report());
-      int code = exitCode(mode, first);
-      if (mode == Mode.APPLY && code == ExitCodes.OK && report.output == OutputFormat.text) {
+      if (mode == Mode.APPLY && code == ExitCodes.OK) {
         LiveReport second = run(Mode.PLAN, loaded, names, target, null);
         out.println();
         out.println("second plan, to show the run is idempotent:");
