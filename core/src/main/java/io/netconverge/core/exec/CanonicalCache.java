@@ -151,26 +151,17 @@ public final class CanonicalCache {
     }
   }
 
-  /**
-   * What one lookup found: the environment the target is in now, and the remembered output of every
-   * key whose entry was made in that same environment.
-   */
+  /** What one lookup found: the remembered output of every key made in the target's environment. */
   public static final class Lookup {
-    private final String environment;
     private final Map<Key, String> found;
 
-    Lookup(String environment, Map<Key, String> found) {
-      this.environment = environment;
+    Lookup(Map<Key, String> found) {
       this.found = found;
     }
 
     /** The remembered stdout of the canonicalization {@code key}, if any. */
     public Optional<String> output(Key key) {
       return Optional.ofNullable(found.get(key));
-    }
-
-    String environment() {
-      return environment;
     }
   }
 
@@ -181,7 +172,7 @@ public final class CanonicalCache {
    */
   public Lookup lookup(Executor executor, String versionCommand, List<Key> keys) {
     if (directory == null) {
-      return new Lookup(null, Map.of());
+      return new Lookup(Map.of());
     }
     String boundary = "@@nc-" + HexFormat.of().formatHex(random(12));
     List<String> argv =
@@ -204,11 +195,11 @@ public final class CanonicalCache {
       result = executor.run(Command.of(argv));
     } catch (ExecException e) {
       LOG.debug("canonical cache: lookup failed on {}: {}", executor.describe(), e.getMessage());
-      return new Lookup(null, Map.of());
+      return new Lookup(Map.of());
     }
     if (!result.ok()) {
       LOG.debug("canonical cache: lookup exited {} on {}", result.exitCode(), executor.describe());
-      return new Lookup(null, Map.of());
+      return new Lookup(Map.of());
     }
     return parse(result.stdout(), boundary, byName);
   }
@@ -255,7 +246,7 @@ public final class CanonicalCache {
                   LOG.debug(
                       "canonical cache: entry {} ignored (not this key or environment)", name));
     }
-    return new Lookup(env, found);
+    return new Lookup(found);
   }
 
   /** The output an entry holds, when it is one, for {@code key}, made in {@code environment}. */
