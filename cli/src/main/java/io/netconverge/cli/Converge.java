@@ -65,9 +65,13 @@ final class Converge {
       FleetOptions fleet,
       boolean sandbox,
       TrustOptions trust) {
+    // The file is read and composed once: its kind picks the way, a host state is bound from it.
+    SpecLoader loader = Netconverge.loader();
+    SpecLoader.Document document;
     String kind;
     try {
-      kind = Netconverge.kindOf(file);
+      document = loader.document(SpecLoader.read(file), file.toString());
+      kind = document.kind();
     } catch (InvalidSpecException e) {
       err.println(e.getMessage());
       err.println("converge: " + file + " is not valid; nothing was run");
@@ -103,8 +107,8 @@ final class Converge {
     HostState state;
     SpecLoader.Loaded<HostStateSpec> loaded;
     try {
-      state = Netconverge.load(file, namesDir);
-      loaded = Netconverge.loader().loadWithSource(file, HostStateSpec.class);
+      loaded = loader.bindDocument(document, HostStateSpec.class);
+      state = HostState.from(loaded.spec(), loaded.source(), namesDir);
     } catch (InvalidSpecException e) {
       err.println(e.getMessage());
       err.println("converge: " + file + " is not valid; nothing was run");

@@ -8,6 +8,7 @@ import io.netconverge.core.engine.Host;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.NamespaceLock;
 import io.netconverge.core.engine.Progress;
+import io.netconverge.core.exec.CanonicalCache;
 import io.netconverge.core.exec.CountingExecutor;
 import io.netconverge.core.net.Family;
 import io.netconverge.core.spec.SpecSource;
@@ -387,17 +388,64 @@ class IptablesIT {
   }
 
   @Test
+  void aSecondPlanNeedsNoThrowAwayNamespaceUnlessTheRulesChange(TestNamespace ns, @TempDir Path dir)
+      throws Exception {
+    List<IptablesChain> chains =
+        List.of(
+            chain4("NC-CACHE", "PREROUTING", "-j MARK --set-mark 10", "-s 10.1.0.0/16 -j RETURN"),
+            new IptablesChain(
+                Family.IPV6,
+                IptablesTable.MANGLE,
+                "NC-CACHE",
+                "PREROUTING",
+                JumpPosition.FIRST,
+                List.of("-j MARK --set-mark 10"),
+                null));
+    HostState state =
+        new HostState(
+            List.of(
+                new Declared<>(
+                    new IptablesResource(
+                        null, SpecSource.none(), new CanonicalCache(dir.resolve("canonical"))),
+                    IptablesState.declared(chains))),
+            List.of());
+    HostReport applied = Netconverge.apply(state, ns.target(), Progress.NONE);
+    assertThat(applied.status()).as(applied.toString()).isEqualTo(HostReport.Status.CHANGED);
+
+    RecordingExecutor second = new RecordingExecutor(ns.executor());
+    HostReport plan =
+        Netconverge.plan(
+            state, new Host("second", second, NamespaceLock.standard()), Progress.NONE);
+    assertThat(plan.status()).as(plan.toString()).isEqualTo(HostReport.Status.OK);
+    assertThat(second.throwAwayNamespaces()).as(second.argvs().toString()).isZero();
+
+    // Someone changes a rule: the remembered forms show a change, so both families are
+    // canonicalized for real before the plan is made, and the plan puts the rule back.
+    ns.run("iptables-nft", "-t", "mangle", "-R", "NC-CACHE", "1", "-j", "MARK", "--set-mark", "11");
+    RecordingExecutor third = new RecordingExecutor(ns.executor());
+    HostReport drifted =
+        Netconverge.plan(state, new Host("third", third, NamespaceLock.standard()), Progress.NONE);
+    assertThat(drifted.status()).as(drifted.toString()).isEqualTo(HostReport.Status.CHANGED);
+    assertThat(third.throwAwayNamespaces()).isEqualTo(2);
+    HostReport back = Netconverge.apply(state, ns.target(), Progress.NONE);
+    assertThat(back.status()).as(back.toString()).isEqualTo(HostReport.Status.CHANGED);
+    assertThat(rulesOf(ns.run("iptables-nft-save"), "NC-CACHE"))
+        .containsExactly("-j MARK --set-xmark 0xa/0xffffffff", "-s 10.1.0.0/16 -j RETURN");
+  }
+
+  @Test
   void aConvergeSpawnsAsManyProcessesForSixtyRulesAsForThree(TestNamespace ns) throws Exception {
     int[] small = converge(ns, 3);
     int[] large = converge(ns, 60);
     assertThat(large).containsExactly(small);
     // plan: version, two saves, the nft chains (which base chains exist: a restore needs it), one
-    // throw-away namespace per family.
-    assertThat(small[0]).isEqualTo(6);
+    // lookup of the canonical cache, then (the host differs) one throw-away namespace per family,
+    // and its canonical form remembered, one entry per family.
+    assertThat(small[0]).isEqualTo(4 + 1 + 2 + 2);
     // apply: the lock's namespace id, that read and canonicalization, one restore per family,
     // the verifying read (version, two saves and the nft chains: the canonical form is the one
     // made before).
-    assertThat(small[1]).isEqualTo(1 + 6 + 2 + 4);
+    assertThat(small[1]).isEqualTo(1 + 9 + 2 + 4);
   }
 
   /** Plans and applies n rules in each family; returns the processes each spawned. */

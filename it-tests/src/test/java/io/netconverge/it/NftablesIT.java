@@ -61,6 +61,56 @@ class NftablesIT {
   }
 
   @Test
+  void aSecondPlanNeedsNoThrowAwayNamespace(TestNamespace ns, @TempDir Path dir) throws Exception {
+    Path cache = dir.resolve("canonical");
+    HostState state = withCacheAt(cache, () -> Netconverge.load(write(dir, DECLARED)));
+    HostReport applied = Netconverge.apply(state, ns.target(), Progress.NONE);
+    assertThat(applied.status()).as(applied.toString()).isEqualTo(HostReport.Status.CHANGED);
+
+    RecordingExecutor second = new RecordingExecutor(ns.executor());
+    HostReport plan =
+        Netconverge.plan(
+            state, new Host("second", second, NamespaceLock.standard()), Progress.NONE);
+    assertThat(plan.status()).as(plan.toString()).isEqualTo(HostReport.Status.OK);
+    assertThat(second.throwAwayNamespaces()).as(second.argvs().toString()).isZero();
+    try (var entries = Files.list(cache)) {
+      assertThat(entries.map(p -> p.getFileName().toString()))
+          .singleElement()
+          .asString()
+          .startsWith("nftables-");
+    }
+
+    // Another definition of the table: nft makes its canonical form again, and the plan shows it.
+    HostState changed =
+        withCacheAt(
+            cache,
+            () ->
+                Netconverge.load(
+                    write(dir, DECLARED.replace("meta mark set 20", "meta mark set 30"))));
+    RecordingExecutor third = new RecordingExecutor(ns.executor());
+    HostReport replanned =
+        Netconverge.plan(
+            changed, new Host("third", third, NamespaceLock.standard()), Progress.NONE);
+    assertThat(replanned.status()).as(replanned.toString()).isEqualTo(HostReport.Status.CHANGED);
+    assertThat(third.throwAwayNamespaces()).isEqualTo(1);
+  }
+
+  /** A host state loaded with its canonical cache in {@code cache} instead of /run/netconverge. */
+  static <T> T withCacheAt(Path cache, java.util.concurrent.Callable<T> load) throws Exception {
+    String before = System.getProperty("netconverge.canonical.cache");
+    System.setProperty("netconverge.canonical.cache", cache.toString());
+    try {
+      return load.call();
+    } finally {
+      if (before == null) {
+        System.clearProperty("netconverge.canonical.cache");
+      } else {
+        System.setProperty("netconverge.canonical.cache", before);
+      }
+    }
+  }
+
+  @Test
   void otherSpellingsOfTheLiveTableAreNoChange(TestNamespace ns, @TempDir Path dir)
       throws Exception {
     ns.runWithStdin(
@@ -282,8 +332,9 @@ class NftablesIT {
     ns.run("nft", "flush", "ruleset");
     int large = processesToConvergeTwice(ns, dir, 6, 80);
     assertThat(large).isEqualTo(small);
-    // lock + (read + canonicalize) before, apply, read to verify; then a plan.
-    assertThat(small).isEqualTo(1 + 2 + 1 + 1 + 2);
+    // lock + (read, cache lookup, canonicalize, remember the form) before, apply, read to verify;
+    // then a plan: read and cache lookup, whose remembered form shows no change (no namespace).
+    assertThat(small).isEqualTo(1 + 4 + 1 + 1 + 2);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.netconverge.iptables;
 import io.netconverge.core.engine.DeclarationRejectedException;
 import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.ResourceModule;
+import io.netconverge.core.exec.CanonicalCache;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,16 +47,27 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
   private static final Pattern TOOL_PREFIX = Pattern.compile("^\\S+ v[0-9.]+( \\([^)]*\\))?: ");
   private static final Pattern QUOTED = Pattern.compile("[`'\"]([^`'\"\\s]+)['\"]");
 
+  /** The tool version an entry of the canonical cache is made with. */
+  static final String VERSION_COMMAND = "iptables -V";
+
   private final IptablesBackend forced;
   private final SpecSource source;
+  private final CanonicalCache cache;
 
   /**
    * @param forced the backend to use; null to detect it on each host
    * @param source the file the chains were declared in, to name a rejected rule's line
+   * @param cache where the target remembers canonical forms
    */
-  public IptablesResource(IptablesBackend forced, SpecSource source) {
+  public IptablesResource(IptablesBackend forced, SpecSource source, CanonicalCache cache) {
     this.forced = forced;
     this.source = source;
+    this.cache = cache;
+  }
+
+  /** With the target's {@link CanonicalCache#standard() standard} canonical cache. */
+  public IptablesResource(IptablesBackend forced, SpecSource source) {
+    this(forced, source, CanonicalCache.standard());
   }
 
   public IptablesResource(SpecSource source) {
@@ -189,6 +202,40 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
         declared.chains(), new IptablesState.Reading(reading.backends(), Map.of(), canonical));
   }
 
+  @Override
+  public Optional<IptablesState> rememberedCanonical(
+      Executor executor, IptablesState declared, IptablesState live) throws ExecException {
+    IptablesState.Reading reading = live.reading();
+    Map<Family, Input> inputs = new LinkedHashMap<>();
+    Map<Family, List<IptablesChain>> byFamily = new LinkedHashMap<>();
+    for (Family family : Family.values()) {
+      List<IptablesChain> chains =
+          declared.chains().stream().filter(c -> c.family() == family).toList();
+      if (!chains.isEmpty()) {
+        byFamily.put(family, chains);
+        inputs.put(
+            family, input(reading.backends().get(family), family, chains, reading.ruleset(family)));
+      }
+    }
+    if (inputs.isEmpty()) {
+      return Optional.empty();
+    }
+    CanonicalCache.Lookup lookup =
+        cache.lookup(executor, VERSION_COMMAND, inputs.values().stream().map(Input::key).toList());
+    Map<String, List<String>> canonical = new LinkedHashMap<>();
+    for (Map.Entry<Family, Input> e : inputs.entrySet()) {
+      Optional<String> output = lookup.output(e.getValue().key());
+      if (output.isEmpty()) {
+        return Optional.empty();
+      }
+      Command command = Command.of(e.getValue().loadAndSave());
+      canonical.putAll(chainsOf(executor, command, byFamily.get(e.getKey()), output.get(), ""));
+    }
+    return Optional.of(
+        new IptablesState(
+            declared.chains(), new IptablesState.Reading(reading.backends(), Map.of(), canonical)));
+  }
+
   private IptablesBackend detect(Executor executor) throws ExecException {
     ExecResult version = executor.check("iptables", "--version");
     return IptablesBackend.ofVersion(version.stdout() + version.stderr())
@@ -274,6 +321,65 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
       List<IptablesChain> chains,
       SavedRuleset live)
       throws ExecException {
+    Input in = input(backend, family, chains, live);
+    List<String> lines = in.lines();
+    List<Origin> origins = in.origins();
+    String input = in.text();
+    List<String> loadAndSave = in.loadAndSave();
+    Command command = Command.of(ThrowAwayNamespace.argv("-n", loadAndSave)).withStdin(input);
+    ExecResult result =
+        ThrowAwayNamespace.run(
+            executor, loadAndSave, input, "check the declared " + family.iptablesTool() + " rules");
+    if (!result.ok()) {
+      Matcher at = ERROR_LINE.matcher(result.stderr());
+      if (at.find()) {
+        throw rejected(
+            family, chains, lines, origins, Integer.parseInt(at.group(1)), result.stderr());
+      }
+      throw ExecException.failed(executor, command, result);
+    }
+    Map<String, List<String>> byKey =
+        chainsOf(executor, command, chains, result.stdout(), result.stderr());
+    if (result.stderr().isBlank()) {
+      // What the save said besides its output (a warning) is not remembered: no entry then.
+      cache.store(executor, VERSION_COMMAND, in.key(), result.stdout());
+    }
+    return byKey;
+  }
+
+  /** The declared chains' rules in what the throw-away namespace's save printed. */
+  private static Map<String, List<String>> chainsOf(
+      Executor executor, Command command, List<IptablesChain> chains, String stdout, String stderr)
+      throws ExecException {
+    SavedRuleset canonical;
+    try {
+      canonical = SavedRuleset.parse(stdout, stderr);
+    } catch (IllegalArgumentException e) {
+      throw new ExecException(
+          "cannot read the output of '"
+              + command.display()
+              + "' on "
+              + executor.describe()
+              + ": "
+              + e.getMessage());
+    }
+    Map<String, List<String>> byKey = new LinkedHashMap<>();
+    for (IptablesChain chain : chains) {
+      byKey.put(chain.key(), canonical.table(chain.table()).rules(chain.name()));
+    }
+    return byKey;
+  }
+
+  /** What a canonicalization of one family loads: the lines and where each one came from. */
+  private record Input(
+      List<String> lines, List<Origin> origins, String text, List<String> loadAndSave) {
+    CanonicalCache.Key key() {
+      return new CanonicalCache.Key("iptables", loadAndSave, text);
+    }
+  }
+
+  private static Input input(
+      IptablesBackend backend, Family family, List<IptablesChain> chains, SavedRuleset live) {
     List<String> lines = new ArrayList<>();
     List<Origin> origins = new ArrayList<>();
     for (IptablesTable table : IptablesTable.values()) {
@@ -309,37 +415,7 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
       }
       add(lines, origins, "COMMIT", tableOrigin);
     }
-    String input = String.join("\n", lines) + "\n";
-    List<String> loadAndSave = loadAndSave(backend, family);
-    Command command = Command.of(ThrowAwayNamespace.argv("-n", loadAndSave)).withStdin(input);
-    ExecResult result =
-        ThrowAwayNamespace.run(
-            executor, loadAndSave, input, "check the declared " + family.iptablesTool() + " rules");
-    if (!result.ok()) {
-      Matcher at = ERROR_LINE.matcher(result.stderr());
-      if (at.find()) {
-        throw rejected(
-            family, chains, lines, origins, Integer.parseInt(at.group(1)), result.stderr());
-      }
-      throw ExecException.failed(executor, command, result);
-    }
-    SavedRuleset canonical;
-    try {
-      canonical = SavedRuleset.parse(result.stdout(), result.stderr());
-    } catch (IllegalArgumentException e) {
-      throw new ExecException(
-          "cannot read the output of '"
-              + command.display()
-              + "' on "
-              + executor.describe()
-              + ": "
-              + e.getMessage());
-    }
-    Map<String, List<String>> byKey = new LinkedHashMap<>();
-    for (IptablesChain chain : chains) {
-      byKey.put(chain.key(), canonical.table(chain.table()).rules(chain.name()));
-    }
-    return byKey;
+    return new Input(lines, origins, String.join("\n", lines) + "\n", loadAndSave(backend, family));
   }
 
   /** Loads stdin with the backend's restore and prints it back with its save. */

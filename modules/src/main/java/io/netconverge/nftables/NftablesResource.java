@@ -5,6 +5,7 @@ import io.netconverge.core.engine.DeclarationRejectedException;
 import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.engine.ResourceModule;
+import io.netconverge.core.exec.CanonicalCache;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
@@ -130,10 +131,44 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
     return marked;
   }
 
+  /** The tool version an entry of the canonical cache is made with. */
+  static final String VERSION_COMMAND = "nft --version";
+
+  private final CanonicalCache cache;
+
+  /** With the target's {@link CanonicalCache#standard() standard} canonical cache. */
+  public NftablesResource() {
+    this(CanonicalCache.standard());
+  }
+
+  public NftablesResource(CanonicalCache cache) {
+    this.cache = cache;
+  }
+
   @Override
   public NftState canonical(Executor executor, NftState declared, NftState live)
       throws ExecException {
     return new NftState(declared.tables(), canonicalize(executor, declared), Map.of());
+  }
+
+  @Override
+  public Optional<NftState> rememberedCanonical(Executor executor, NftState declared, NftState live)
+      throws ExecException {
+    Transaction input = Transaction.declaring(declared.tables());
+    if (input.isEmpty()) {
+      return Optional.empty();
+    }
+    CanonicalCache.Key key = cacheKey(input);
+    Optional<String> output = cache.lookup(executor, VERSION_COMMAND, List.of(key)).output(key);
+    if (output.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new NftState(declared.tables(), formsOf(executor, input, output.get()), Map.of()));
+  }
+
+  private static CanonicalCache.Key cacheKey(Transaction input) {
+    return new CanonicalCache.Key("nftables", LOAD_AND_LIST, input.text());
   }
 
   /** The declared tables as the target's nft prints them, from a throw-away network namespace. */
@@ -154,9 +189,17 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
       }
       throw new DeclarationRejectedException(problems);
     }
+    Map<NftTableName, TableForm> forms = formsOf(executor, input, result.stdout());
+    cache.store(executor, VERSION_COMMAND, cacheKey(input), result.stdout());
+    return forms;
+  }
+
+  /** The declared tables in the listing of their throw-away namespace; only those. */
+  private static Map<NftTableName, TableForm> formsOf(
+      Executor executor, Transaction input, String listing) throws ExecException {
     Map<NftTableName, TableForm> forms;
     try {
-      forms = NftListing.parse(result.stdout());
+      forms = NftListing.parse(listing);
     } catch (NftListingException e) {
       throw new ExecException(
           "cannot read nft's listing of the declared tables on "

@@ -8,9 +8,20 @@ import java.util.List;
 /** A module with the state a host state declares for it: the unit the runner converges. */
 public record Declared<S, P>(ResourceModule<S, P> module, S state) {
 
-  /** Reads the live state, canonicalizes the declared one against it, and diffs the two. */
+  /**
+   * Reads the live state, canonicalizes the declared one against it, and diffs the two. A
+   * remembered canonical form that shows no change saves the canonicalization.
+   */
   public Planned<S, P> plan(Executor executor) throws ExecException {
     S live = module.read(executor, state);
+    java.util.Optional<S> remembered = module.rememberedCanonical(executor, state, live);
+    if (remembered.isPresent()) {
+      Diff<P> diff = module.diff(remembered.get(), live);
+      if (diff.inSync()) {
+        return new Planned<>(this, remembered.get(), live, diff);
+      }
+      // Something changes: the plan is made from the real canonical form, never a remembered one.
+    }
     S canonical = module.canonical(executor, state, live);
     return new Planned<>(this, canonical, live, module.diff(canonical, live));
   }

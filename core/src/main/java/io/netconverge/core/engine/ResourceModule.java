@@ -40,6 +40,18 @@ public interface ResourceModule<S, P> {
   }
 
   /**
+   * The canonical form of {@code declared} that the target remembers from an earlier run (see
+   * {@link io.netconverge.core.exec.CanonicalCache}): the same declaration, tool version and
+   * kernel, read without a throw-away namespace; empty when there is none. It is used only to find
+   * that nothing changes: when the diff against it is not empty, {@link #canonical} makes the real
+   * one, so nothing that reaches the host comes from a remembered form. None by default.
+   */
+  default java.util.Optional<S> rememberedCanonical(Executor executor, S declared, S live)
+      throws ExecException {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Pure: one change per resource (OK ones included, in apply order) and the plan that makes them.
    */
   Diff<P> diff(S canonicalDeclared, S live);

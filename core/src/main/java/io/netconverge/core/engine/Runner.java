@@ -16,6 +16,9 @@ import io.netconverge.core.exec.Executor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -338,24 +341,79 @@ public final class Runner {
     return new Restoration(RestoreOutcome.INCOMPLETE, different, String.join("; ", problems));
   }
 
+  /**
+   * Reads and plans every module. The modules read different things, so they are read at once, each
+   * on a thread of its own, through the one executor (every executor is safe to share). What is
+   * told stays in the declared order whatever finishes first: a {@link Reading} for each module
+   * before any read starts, and when reads fail, the failure of the first failing module in that
+   * order, once every read has ended.
+   */
   private List<Planned<?, ?>> planAll(String host, Executor executor, List<Declared<?, ?>> declared)
       throws ReadFailed, Cancelled {
-    List<Planned<?, ?>> planned = new ArrayList<>(declared.size());
+    if (declared.isEmpty()) {
+      return List.of();
+    }
+    stopIfCancelled("reading " + declared.get(0).module().kind());
+    if (declared.size() == 1) {
+      progress.on(new Reading(host, declared.get(0).module().kind()));
+      return List.of(planOne(declared.get(0), executor));
+    }
     for (Declared<?, ?> d : declared) {
-      String module = d.module().kind();
-      stopIfCancelled("reading " + module);
-      progress.on(new Reading(host, module));
+      progress.on(new Reading(host, d.module().kind()));
+    }
+    List<CompletableFuture<Planned<?, ?>>> reads = new ArrayList<>(declared.size());
+    for (Declared<?, ?> d : declared) {
+      CompletableFuture<Planned<?, ?>> read = new CompletableFuture<>();
+      Thread reader =
+          new Thread(
+              () -> {
+                try {
+                  read.complete(planOne(d, executor));
+                } catch (ReadFailed | RuntimeException | Error e) {
+                  read.completeExceptionally(e);
+                }
+              },
+              "netconverge-read-" + d.module().kind());
+      reader.setDaemon(true);
+      reader.start();
+      reads.add(read);
+    }
+    try {
+      CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).handle((v, e) -> v).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Cancelled("the end of reading (interrupted)");
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("handled futures do not fail", e);
+    }
+    List<Planned<?, ?>> planned = new ArrayList<>(declared.size());
+    for (CompletableFuture<Planned<?, ?>> read : reads) {
       try {
-        planned.add(d.plan(executor));
-      } catch (ExecException e) {
-        throw new ReadFailed(module, e);
-      } catch (RuntimeException e) {
-        // A parser's bug is this host's failure, not the caller's exception.
-        throw new ReadFailed(
-            module, new ExecException("internal error while planning " + module + ": " + e));
+        planned.add(read.join());
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof ReadFailed failed) {
+          throw failed;
+        }
+        if (e.getCause() instanceof Error error) {
+          throw error;
+        }
+        throw (RuntimeException) e.getCause();
       }
     }
     return planned;
+  }
+
+  private static Planned<?, ?> planOne(Declared<?, ?> d, Executor executor) throws ReadFailed {
+    String module = d.module().kind();
+    try {
+      return d.plan(executor);
+    } catch (ExecException e) {
+      throw new ReadFailed(module, e);
+    } catch (RuntimeException e) {
+      // A parser's bug is this host's failure, not the caller's exception.
+      throw new ReadFailed(
+          module, new ExecException("internal error while planning " + module + ": " + e));
+    }
   }
 
   private static boolean inSync(List<Planned<?, ?>> planned) {

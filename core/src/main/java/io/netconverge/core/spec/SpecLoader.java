@@ -95,9 +95,61 @@ public final class SpecLoader {
   /** Like {@link #load(Path, Class)}, and keeps the file's structure for later problems. */
   public <T> Loaded<T> loadWithSource(Path file, Class<T> expected) throws InvalidSpecException {
     String text = read(file);
-    String source = file.toString();
-    T spec = as(parse(text, source), expected, source);
-    return new Loaded<>(spec, new SpecSource(source, text, compose(text, source)));
+    Loaded<Object> any = parseAnyWithSource(text, file.toString());
+    return new Loaded<>(as(any.spec(), expected, file.toString()), any.source());
+  }
+
+  /**
+   * Binds text of any accepted kind and keeps its structure: the YAML is composed once, for the
+   * header, the locations of problems and the source kept.
+   */
+  public Loaded<Object> parseAnyWithSource(String text, String source) throws InvalidSpecException {
+    Document document = document(text, source);
+    return new Loaded<>(bindDocument(document), document.source());
+  }
+
+  /**
+   * A file's text composed once, its header checked ({@code apiVersion}, a known {@code kind}),
+   * nothing bound yet: for a caller that picks what to do by kind, then binds the same document.
+   */
+  public static final class Document {
+    private final String text;
+    private final String source;
+    private final Node root;
+    private final String kind;
+
+    private Document(String text, String source, Node root, String kind) {
+      this.text = text;
+      this.source = source;
+      this.root = root;
+      this.kind = kind;
+    }
+
+    public String kind() {
+      return kind;
+    }
+
+    public SpecSource source() {
+      return new SpecSource(source, text, root);
+    }
+  }
+
+  /** Composes the text and checks its header; see {@link Document}. */
+  public Document document(String text, String source) throws InvalidSpecException {
+    Node root = compose(text, source);
+    return new Document(text, source, root, header(new SourceMap(root), source));
+  }
+
+  /** Binds a document as its kind's spec class (and validates it). */
+  public Object bindDocument(Document document) throws InvalidSpecException {
+    return bind(
+        document.text, document.source, new SourceMap(document.root), kinds.get(document.kind), "");
+  }
+
+  /** Binds a document that must be of {@code expected}'s kind, with its source. */
+  public <T> Loaded<T> bindDocument(Document document, Class<T> expected)
+      throws InvalidSpecException {
+    return new Loaded<>(as(bindDocument(document), expected, document.source), document.source());
   }
 
   /** The structure of a file's text, for locating problems found after it was bound. */
@@ -108,8 +160,8 @@ public final class SpecLoader {
   /** Like {@link #parse(String, String, Class)}, and keeps the text's structure. */
   public <T> Loaded<T> parseWithSource(String text, String source, Class<T> expected)
       throws InvalidSpecException {
-    T spec = parse(text, source, expected);
-    return new Loaded<>(spec, new SpecSource(source, text, compose(text, source)));
+    Loaded<Object> any = parseAnyWithSource(text, source);
+    return new Loaded<>(as(any.spec(), expected, source), any.source());
   }
 
   public <T> T parse(String text, String source, Class<T> expected) throws InvalidSpecException {

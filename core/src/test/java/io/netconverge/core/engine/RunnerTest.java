@@ -266,6 +266,93 @@ class RunnerTest {
     assertThat(kernel.log).isEmpty();
   }
 
+  /** A module whose read first waits for the reads of the others (a barrier), then fails or not. */
+  static final class WaitingModule
+      implements ResourceModule<Map<String, String>, Map<String, String>> {
+    final MapModule inner;
+    final java.util.concurrent.CyclicBarrier together;
+    final long failAfterMillis;
+
+    WaitingModule(
+        MapModule inner, java.util.concurrent.CyclicBarrier together, long failAfterMillis) {
+      this.inner = inner;
+      this.together = together;
+      this.failAfterMillis = failAfterMillis;
+    }
+
+    @Override
+    public String kind() {
+      return inner.kind();
+    }
+
+    @Override
+    public Map<String, String> read(Executor executor, Map<String, String> declared)
+        throws io.netconverge.core.exec.ExecException {
+      try {
+        // Read one after the other, the first read would wait here for ever: it gives up.
+        together.await(20, java.util.concurrent.TimeUnit.SECONDS);
+        if (failAfterMillis >= 0) {
+          Thread.sleep(failAfterMillis);
+          throw new io.netconverge.core.exec.ExecException("cannot read " + kind());
+        }
+      } catch (InterruptedException | java.util.concurrent.BrokenBarrierException e) {
+        throw new IllegalStateException(e);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("read alone: the other modules were not read meanwhile");
+      }
+      return inner.read(executor, declared);
+    }
+
+    @Override
+    public Diff<Map<String, String>> diff(Map<String, String> declared, Map<String, String> live) {
+      return inner.diff(declared, live);
+    }
+
+    @Override
+    public List<Command> commands(Map<String, String> plan) {
+      return inner.commands(plan);
+    }
+
+    @Override
+    public Map<String, String> restore(Map<String, String> snapshot, Map<String, String> declared) {
+      return inner.restore(snapshot, declared);
+    }
+  }
+
+  @Test
+  void modulesAreReadAtOnceAndToldInTheirOrder() {
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(3);
+    MapModule c = new MapModule("c", kernel);
+    List<Declared<?, ?>> declared =
+        List.of(
+            new Declared<>(new WaitingModule(a, together, -1), Map.of("x", "1")),
+            new Declared<>(new WaitingModule(b, together, -1), Map.of("y", "2")),
+            new Declared<>(new WaitingModule(c, together, -1), Map.of("z", "3")));
+    List<ConvergeEvent> events = new ArrayList<>();
+    HostReport report = new Runner(events::add).plan(target, declared);
+    assertThat(report.status()).as(report.error()).isEqualTo(HostReport.Status.CHANGED);
+    assertThat(report.changes()).extracting(Change::resource).containsExactly("x", "y", "z");
+    assertThat(events)
+        .containsExactly(
+            new HostStarted("h1", Mode.PLAN),
+            new Reading("h1", "a"),
+            new Reading("h1", "b"),
+            new Reading("h1", "c"),
+            new HostFinished("h1", report));
+  }
+
+  @Test
+  void whenReadsFailTheFirstModuleInOrderIsReportedWhicheverFailedFirst() {
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+    List<Declared<?, ?>> declared =
+        List.of(
+            new Declared<>(new WaitingModule(a, together, 300), Map.of("x", "1")),
+            new Declared<>(new WaitingModule(b, together, 0), Map.of("y", "2")));
+    HostReport report = new Runner().plan(target, declared);
+    assertThat(report.status()).isEqualTo(HostReport.Status.FAILED);
+    assertThat(report.error()).contains("cannot read a").doesNotContain("cannot read b");
+  }
+
   @Test
   void aHeldLockStopsBeforeReading() {
     target.locked = true;
