@@ -36,9 +36,10 @@ import picocli.CommandLine.Spec;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Show each WAN: link, gateway, health, last transition, pending parts. Link, gateway and",
-      "pending parts are read from the host now; health and transitions come from the running",
-      "`converge watch` of the same network namespace (unknown when none runs)."
+      "Show each WAN: link, gateway, health, last transition, pending parts.",
+      "Link, gateway and pending parts are read from the host now; health and transitions come"
+          + " from the running `converge watch` of the same network namespace (unknown when none"
+          + " runs)."
     })
 final class StatusCommand implements Callable<Integer> {
 

@@ -94,6 +94,39 @@ class ConvergeCommandTest {
   }
 
   @Test
+  void theCommandListShowsEachSubcommandAsOneWholeSentence() {
+    java.util.List<String> help = run("--help").out().lines().toList();
+    for (String sub : java.util.List.of("watch", "status", "validate", "plan", "apply")) {
+      int at =
+          help.indexOf(
+              help.stream().filter(l -> l.startsWith("  " + sub + " ")).findFirst().orElseThrow());
+      StringBuilder entry = new StringBuilder(help.get(at).strip());
+      // Continuation lines of the same entry are indented past the command names.
+      for (int i = at + 1; i < help.size() && help.get(i).startsWith("              "); i++) {
+        entry.append(' ').append(help.get(i).strip());
+      }
+      assertThat(entry.toString()).as(sub).endsWith(".");
+    }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"watch", "status", "validate"})
+  void helpParagraphsAreWrappedByTheTerminalWidthNotBrokenMidSentence(String subcommand) {
+    java.util.List<String> lines = run(subcommand, "--help").out().lines().toList();
+    for (int i = 0; i + 1 < lines.size(); i++) {
+      String line = lines.get(i);
+      String next = lines.get(i + 1).strip();
+      boolean continuesASentence = !next.isEmpty() && Character.isLowerCase(next.charAt(0));
+      if (continuesASentence && !line.strip().startsWith("-")) {
+        // A wrapped line is filled up to the width; a hard break leaves it short.
+        assertThat(line.length() + 1 + next.split(" ")[0].length())
+            .as("line %d of %s --help: %s", i, subcommand, line)
+            .isGreaterThan(78);
+      }
+    }
+  }
+
+  @Test
   void helpOfASubcommandThroughTheHelpCommand() {
     Run r = run("help", "facts");
     assertThat(r.code()).isZero();
