@@ -38,8 +38,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Show each WAN: link, gateway, health, last transition, pending parts.",
       "Link, gateway and pending parts are read from the host now; health and transitions come"
-          + " from the running `converge watch` of the same network namespace (unknown when none"
-          + " runs)."
+          + " from the running `converge watch` of the same network namespace (a tracked WAN is"
+          + " unknown when none runs)."
     })
 final class StatusCommand implements Callable<Integer> {
 
@@ -118,9 +118,6 @@ final class StatusCommand implements Callable<Integer> {
     for (WanStatus s : live.wans()) {
       ObjectNode o = WatchState.wan(s);
       JsonNode fromWatch = watched.get(s.name());
-      if (watch.isEmpty()) {
-        o.put("health", "unknown");
-      }
       if (fromWatch != null && fromWatch.has("lastTransition")) {
         o.set("lastTransition", fromWatch.get("lastTransition"));
       }
@@ -138,7 +135,8 @@ final class StatusCommand implements Callable<Integer> {
                 + watch.get().path("pid").asLong()
                 + "), health as of "
                 + watch.get().path("updated").asText()
-            : "watch: not running; link, gateway and pending parts are read now, health is unknown");
+            : "watch: not running; link, gateway and pending parts are read now, tracked health is"
+                + " unknown");
     for (JsonNode o : wans) {
       out.printf(
           Locale.ROOT,
