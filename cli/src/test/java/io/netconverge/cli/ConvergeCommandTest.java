@@ -70,6 +70,50 @@ class ConvergeCommandTest {
         .startsWith(file + ":5:3: sysctl[\"net..ipv4\"]: 'net..ipv4' is not a sysctl name");
   }
 
+  private Run validate(Path dir, String body) throws Exception {
+    Path file = dir.resolve("f.yaml");
+    Files.writeString(file, "apiVersion: netconverge/v1\nkind: HostState\n" + body);
+    return run("validate", file.toString());
+  }
+
+  @Test
+  void aBadRoutePrefixPointsAtItsToField(@TempDir Path dir) throws Exception {
+    Run r =
+        validate(
+            dir,
+            "routeTables:\n  - id: 110\n    routes:\n"
+                + "      - { to: default, via: 192.0.2.1 }\n"
+                + "      - { to: 10.0.0.0/33, via: 192.0.2.1 }\n");
+    assertThat(r.code()).isEqualTo(65);
+    assertThat(r.err())
+        .contains("f.yaml:7:15: routeTables[0].routes[1].to: '10.0.0.0/33': prefix length");
+  }
+
+  @Test
+  void aRulePriorityOutOfRangePointsAtThePriority(@TempDir Path dir) throws Exception {
+    Run r = validate(dir, "ipRules:\n  - { priority: 5000000000, table: main }\n");
+    assertThat(r.code()).isEqualTo(65);
+    assertThat(r.err()).contains("f.yaml:4:17: ipRules[0].priority: priority 5000000000 is out");
+  }
+
+  @Test
+  void aNumberBeyondLongIsSaidInTheFilesTerms(@TempDir Path dir) throws Exception {
+    Run r = validate(dir, "ipRules:\n  - { priority: 99999999999999999999999, table: main }\n");
+    assertThat(r.code()).isEqualTo(65);
+    assertThat(r.err())
+        .contains("f.yaml:4:17: ipRules[0].priority: 99999999999999999999999 is too large a number")
+        .doesNotContain("Numeric value")
+        .doesNotContain("of long");
+  }
+
+  @Test
+  void aKeyWithALineBreakIsShownEscapedOnOneLine(@TempDir Path dir) throws Exception {
+    Run r = validate(dir, "sysctl:\n  \"net.ipv4\\nip_forward\": 1\n");
+    assertThat(r.code()).isEqualTo(65);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err()).contains("f.yaml:4:3: sysctl[\"net.ipv4\\nip_forward\"]: 'net.ipv4\\nip");
+  }
+
   @Test
   void aMissingFileIsAnInvalidFile(@TempDir Path dir) {
     Run r = run("plan", dir.resolve("nope.yaml").toString());
