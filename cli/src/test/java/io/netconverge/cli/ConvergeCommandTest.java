@@ -115,6 +115,36 @@ class ConvergeCommandTest {
   }
 
   @Test
+  void everyProblemOfADualWanProfileIsReportedAtOnce(@TempDir Path dir) throws Exception {
+    Run r =
+        validate(
+            dir,
+            "dualWan:\n  backend: nftables\n  markMask: \"0xff\"\n  wans:\n"
+                + "    - { name: isp1, interface: wan0, mark: 0x100, table: 110,"
+                + " gateway: 198.51.100.1, address: 198.51.100.2/24 }\n"
+                + "    - { name: isp2, interface: wan1, mark: 0x20, table: 120,"
+                + " gateway: 203.0.113.1, address: 203.0.113.2/24 }\n"
+                + "  balance:\n    weights: { isp1: 3, isp3: 1 }\n"
+                + "  policies:\n    - { to: 198.18.0.0/24, use: isp9 }\n"
+                + "    - { to: 2001:db8::/32, use: isp1 }\n"
+                + "  portForwards:\n"
+                + "    - { wan: isp7, protocol: tcp, port: 443, to: \"10.0.0.10:443\" }\n");
+    assertThat(r.code()).isEqualTo(65);
+    assertThat(
+            r.err()
+                .lines()
+                .filter(l -> l.contains("f.yaml:"))
+                .map(l -> l.replaceAll(".*f.yaml:(\\d+):.*", "$1")))
+        .containsExactly("7", "10", "12", "13", "15");
+    assertThat(r.err())
+        .contains("dualWan.wans[0].mark: mark 0x100 has bits outside markMask")
+        .contains("dualWan.balance.weights.isp3:")
+        .contains("dualWan.policies[0].use: 'isp9'")
+        .contains("dualWan.policies[1].use: WAN isp1 carries ipv4 only")
+        .contains("dualWan.portForwards[0].wan: 'isp7'");
+  }
+
+  @Test
   void aMissingFileIsAnInvalidFile(@TempDir Path dir) {
     Run r = run("plan", dir.resolve("nope.yaml").toString());
     assertThat(r.code()).isEqualTo(65);

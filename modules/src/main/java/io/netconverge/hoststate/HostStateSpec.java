@@ -114,54 +114,66 @@ public record HostStateSpec(
     List<SpecViolation> found = new ArrayList<>();
     check(found, this::validateSysctl);
     check(found, this::validateProtocol);
-    check(found, () -> RouteTableSpec.validate(routeTables, "routeTables"));
+    boolean tablesSound = check(found, () -> RouteTableSpec.validate(routeTables, "routeTables"));
     check(found, this::validateRules);
     if (nftables != null) {
       check(found, () -> NftTableSpec.validate(nftables, "nftables"));
     }
     check(found, this::validateIptables);
-    if (found.isEmpty() && dualWan != null) {
-      // The profile is checked against the other sections, so only once they are sound.
-      dualWan.validate("dualWan");
-      DualWanProfile.expand(dualWan)
-          .checkAgainst(
-              sysctl,
-              routeTables,
-              ipRules,
-              nftables == null ? List.of() : nftables,
-              iptables == null ? List.of() : iptables);
-      // A WAN whose gateway the host learns expands into no table until it is known: its id and
-      // name are still the profile's.
-      for (int i = 0; i < routeTables.size(); i++) {
-        RouteTableSpec t = routeTables.get(i);
-        for (var wan : dualWan.wans()) {
-          boolean sameId = t.ref().id() != null && t.ref().id().equals(wan.table());
-          if (sameId || wan.name().equals(t.name())) {
-            throw new SpecViolation(
-                "routeTables[" + i + "]",
-                "table "
-                    + (sameId ? t.ref().id() : t.name())
-                    + " is dualWan's table of "
-                    + wan.name()
-                    + " ("
-                    + wan.table()
-                    + "); give this table another id and name");
+    if (dualWan != null) {
+      boolean othersSound = found.isEmpty();
+      boolean profileSound = check(found, () -> dualWan.validate("dualWan"));
+      if (profileSound && tablesSound) {
+        // A WAN whose gateway the host learns expands into no table until it is known: its id
+        // and name are still the profile's.
+        for (int i = 0; i < routeTables.size(); i++) {
+          RouteTableSpec t = routeTables.get(i);
+          for (var wan : dualWan.wans()) {
+            boolean sameId = t.ref().id() != null && t.ref().id().equals(wan.table());
+            if (sameId || wan.name().equals(t.name())) {
+              found.add(
+                  new SpecViolation(
+                      "routeTables[" + i + "]",
+                      "table "
+                          + (sameId ? t.ref().id() : t.name())
+                          + " is dualWan's table of "
+                          + wan.name()
+                          + " ("
+                          + wan.table()
+                          + "); give this table another id and name"));
+              break;
+            }
           }
         }
       }
-    } else if (dualWan != null) {
-      check(found, () -> dualWan.validate("dualWan"));
+      if (profileSound && othersSound) {
+        // What the profile expands into is checked against the other sections, so only once
+        // they are sound.
+        check(
+            found,
+            () ->
+                DualWanProfile.expand(dualWan)
+                    .checkAgainst(
+                        sysctl,
+                        routeTables,
+                        ipRules,
+                        nftables == null ? List.of() : nftables,
+                        iptables == null ? List.of() : iptables));
+      }
     }
     if (!found.isEmpty()) {
       throw SpecViolation.all(found);
     }
   }
 
-  private static void check(List<SpecViolation> found, Runnable section) {
+  /** Runs one section's check, keeping what it finds; whether the section was sound. */
+  private static boolean check(List<SpecViolation> found, Runnable section) {
     try {
       section.run();
+      return true;
     } catch (SpecViolation v) {
       found.add(v);
+      return false;
     }
   }
 
