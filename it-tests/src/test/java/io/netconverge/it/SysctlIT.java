@@ -86,6 +86,30 @@ class SysctlIT {
   }
 
   @Test
+  void aValueTheKernelRefusesIsAnInvalidFileAtItsLineAndNothingChanges(
+      TestNamespace ns, @TempDir Path dir) throws Exception {
+    ns.resetSysctlBaseline();
+    Path file = dir.resolve("yes.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n"
+            + "  net.ipv4.conf.all.rp_filter: 2\n  net.ipv4.ip_forward: yes please\n");
+    String before = ns.dump();
+    String refused =
+        file + ":5:24: sysctl[\"net.ipv4.ip_forward\"]: the kernel refuses the value 'yes please'";
+    Cli plan = Cli.run("plan", "--netns", ns.name(), file.toString());
+    assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(65);
+    assertThat(plan.err()).contains(refused);
+    Cli apply = Cli.run("apply", "--netns", ns.name(), file.toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(65);
+    assertThat(apply.err()).contains(refused);
+    assertThat(ns.dump()).isEqualTo(before);
+    Cli validate = Cli.run("validate", file.toString());
+    assertThat(validate.exitCode()).as(validate.toString()).isEqualTo(65);
+    assertThat(validate.err()).contains("the kernel refuses the value 'yes please'");
+  }
+
+  @Test
   void aMisspelledKeyIsAnInvalidFileAtItsLineAndNothingChanges(TestNamespace ns, @TempDir Path dir)
       throws Exception {
     ns.resetSysctlBaseline();
