@@ -5,6 +5,7 @@ import io.netconverge.Netconverge;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Mode;
 import io.netconverge.core.engine.Progress;
+import io.netconverge.core.engine.Safeguard;
 import io.netconverge.core.engine.Target;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.LocalExecutor;
@@ -14,6 +15,7 @@ import io.netconverge.core.spec.SpecLoader;
 import io.netconverge.core.spec.SpecProblem;
 import io.netconverge.hoststate.HostState;
 import io.netconverge.hoststate.HostStateSpec;
+import io.netconverge.trust.ConfirmOrRevert;
 import io.netconverge.wan.LiveConverge;
 import io.netconverge.wan.LiveReport;
 import io.netconverge.wan.Pending;
@@ -53,6 +55,16 @@ final class Converge {
   }
 
   int run(Mode mode, Path file, TargetOptions where, FleetOptions fleet, boolean sandbox) {
+    return run(mode, file, where, fleet, sandbox, new TrustOptions());
+  }
+
+  int run(
+      Mode mode,
+      Path file,
+      TargetOptions where,
+      FleetOptions fleet,
+      boolean sandbox,
+      TrustOptions trust) {
     String kind;
     try {
       kind = Netconverge.kindOf(file);
@@ -68,7 +80,18 @@ final class Converge {
       if (sandbox) {
         return usage("--sandbox takes a HostState file, not an inventory");
       }
-      return new FleetRun(out, err, report, names).run(mode, file, fleet);
+      String problem = trust.problem(true);
+      if (problem != null) {
+        return usage(problem);
+      }
+      return new FleetRun(out, err, report, names).run(mode, file, fleet, trust);
+    }
+    String problem = trust.problem(false);
+    if (problem != null) {
+      return usage(problem);
+    }
+    if (sandbox && trust.confirmTimeout != null) {
+      return usage("--confirm-timeout protects a real host; a sandbox is thrown away anyway");
     }
     if (fleet.given()) {
       return usage("--limit and --forks select hosts of an inventory; " + file + " is a HostState");
@@ -90,7 +113,15 @@ final class Converge {
     if (where.netns != null && !namespaceScope(file, state)) {
       return ExitCodes.INVALID_FILE;
     }
-    LiveReport result = run(mode, loaded, namesDir, where.target(), where.netns);
+    Target target = where.target();
+    LiveReport result;
+    if (mode == Mode.APPLY) {
+      try (Interruption interruption = Interruption.install(err)) {
+        result = apply(loaded, namesDir, target, interruption, trust);
+      }
+    } else {
+      result = run(mode, loaded, namesDir, target, where.netns);
+    }
     printLive(mode, file, result);
     explainInvalid(file, result.report());
     return exitCode(mode, result);
@@ -137,14 +168,69 @@ final class Converge {
             WatchState.healthOfRunningWatch(target.executor()));
   }
 
+  /**
+   * An apply that a signal cancels (the runner stops before its next command and restores), with a
+   * reverter armed on the target first when {@code --confirm-timeout} asks for one.
+   */
+  private LiveReport apply(
+      SpecLoader.Loaded<HostStateSpec> loaded,
+      Path names,
+      Target target,
+      Interruption interruption,
+      TrustOptions trust) {
+    Progress progress =
+        report.output == OutputFormat.text ? new ProgressPrinter(err) : Progress.NONE;
+    LiveConverge live = new LiveConverge(progress, interruption);
+    java.util.Map<String, io.netconverge.wan.Health> health =
+        WatchState.healthOfRunningWatch(target.executor());
+    if (trust.confirmTimeout == null) {
+      return live.run(
+          Mode.APPLY,
+          loaded.spec(),
+          loaded.source(),
+          names,
+          target,
+          health,
+          null,
+          Safeguard.NONE,
+          progress);
+    }
+    LiveReport[] applied = new LiveReport[1];
+    HostReport confirmed =
+        new ConfirmOrRevert(trust.confirmTimeout, trust.confirmWhenHealthy)
+            .apply(
+                target,
+                target.executor(),
+                progress,
+                (safeguard, told) -> {
+                  applied[0] =
+                      live.run(
+                          Mode.APPLY,
+                          loaded.spec(),
+                          loaded.source(),
+                          names,
+                          target,
+                          health,
+                          null,
+                          safeguard,
+                          told);
+                  return applied[0].report();
+                });
+    return new LiveReport(confirmed, applied[0].wans());
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode document(
+      Mode mode, Path file, LiveReport result) {
+    return ReportWriter.document(
+        mode.name().toLowerCase(Locale.ROOT),
+        file.toString(),
+        List.of(result.report()),
+        java.util.Map.of(result.report().host(), result.wans()));
+  }
+
   private void printLive(Mode mode, Path file, LiveReport result) {
     if (report.output == OutputFormat.json) {
-      ReportWriter.json(
-          out,
-          mode.name().toLowerCase(Locale.ROOT),
-          file.toString(),
-          List.of(result.report()),
-          java.util.Map.of(result.report().host(), result.wans()));
+      ReportWriter.print(out, document(mode, file, result));
       return;
     }
     ReportWriter.text(out, result.report(), report.diff);
@@ -237,10 +323,24 @@ final class Converge {
       SpecLoader.Loaded<HostStateSpec> loaded =
           Netconverge.loader().loadWithSource(file, HostStateSpec.class);
       LiveReport first = run(mode, loaded, names, target, null);
+      int code = exitCode(mode, first);
+      if (report.output == OutputFormat.json) {
+        // One document: the run, and after a clean apply the second plan that proves it idempotent.
+        com.fasterxml.jackson.databind.node.ObjectNode doc = document(mode, file, first);
+        if (mode == Mode.APPLY && code == ExitCodes.OK) {
+          LiveReport second = run(Mode.PLAN, loaded, names, target, null);
+          doc.set("secondPlan", document(Mode.PLAN, file, second));
+          if (second.report().status() != HostReport.Status.OK) {
+            code = ExitCodes.FAILED;
+          }
+        }
+        ReportWriter.print(out, doc);
+        explainInvalid(file, first.report());
+        return code;
+      }
       printLive(mode, file, first);
       explainInvalid(file, first.report());
-      int code = exitCode(mode, first);
-      if (mode == Mode.APPLY && code == ExitCodes.OK && report.output == OutputFormat.text) {
+      if (mode == Mode.APPLY && code == ExitCodes.OK) {
         LiveReport second = run(Mode.PLAN, loaded, names, target, null);
         out.println();
         out.println("second plan, to show the run is idempotent:");

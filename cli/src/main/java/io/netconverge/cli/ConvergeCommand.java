@@ -12,10 +12,12 @@ import picocli.CommandLine.Command;
     subcommands = {
       PlanCommand.class,
       ApplyCommand.class,
+      ConfirmCommand.class,
       ValidateCommand.class,
       FactsCommand.class,
       WatchCommand.class,
       StatusCommand.class,
+      TestCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -51,10 +51,15 @@ final class ReportWriter {
           && (report.status() == HostReport.Status.FAILED
               || report.status() == HostReport.Status.CANCELLED)
           && !report.pending().isEmpty()) {
-        out.println(
-            report.restored()
-                ? "  the state read before apply was restored"
-                : "  the state could NOT be fully restored");
+        switch (report.restoration().outcome()) {
+          case RESTORED -> out.println("  the state read before apply was restored");
+          case INCOMPLETE -> out.println("  the state could NOT be fully restored");
+          case NOT_NEEDED -> {
+            if (report.status() == HostReport.Status.CANCELLED) {
+              out.println("  nothing was changed");
+            }
+          }
+        }
       }
     }
   }
@@ -68,7 +73,9 @@ final class ReportWriter {
           r.ok(),
           r.changed(),
           r.failed(),
-          r.status() == HostReport.Status.LOCKED ? " locked" : "");
+          r.status() == HostReport.Status.LOCKED
+              ? " locked"
+              : r.error() != null && r.error().startsWith(FleetRun.NOT_RUN) ? " not run" : "");
     }
   }
 
@@ -118,6 +125,24 @@ final class ReportWriter {
    */
   static void json(
       PrintWriter out,
+      String command,
+      String file,
+      List<HostReport> reports,
+      java.util.Map<String, List<io.netconverge.wan.WanStatus>> wans) {
+    print(out, document(command, file, reports, wans));
+  }
+
+  /** Prints a JSON document on one line. */
+  static void print(PrintWriter out, ObjectNode document) {
+    try {
+      out.println(JSON.writeValueAsString(document));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the JSON report", e);
+    }
+  }
+
+  /** The JSON document of {@link #json}, to print or to nest in another. */
+  static ObjectNode document(
       String command,
       String file,
       List<HostReport> reports,
@@ -181,10 +206,6 @@ final class ReportWriter {
         }
       }
     }
-    try {
-      out.println(JSON.writeValueAsString(root));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the JSON report", e);
-    }
+    return root;
   }
 }

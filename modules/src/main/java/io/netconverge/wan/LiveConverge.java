@@ -5,6 +5,7 @@ import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Mode;
 import io.netconverge.core.engine.Progress;
 import io.netconverge.core.engine.Runner;
+import io.netconverge.core.engine.Safeguard;
 import io.netconverge.core.engine.Target;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.spec.SpecSource;
@@ -21,10 +22,19 @@ import java.util.Map;
  */
 public final class LiveConverge {
 
-  private final Runner runner;
+  private final Progress progress;
+  private final java.util.function.BooleanSupplier cancelled;
 
   public LiveConverge(Progress progress) {
-    this.runner = new Runner(progress);
+    this(progress, () -> false);
+  }
+
+  /**
+   * @param cancelled asked by the runner before every step and every command (see {@link Runner})
+   */
+  public LiveConverge(Progress progress, java.util.function.BooleanSupplier cancelled) {
+    this.progress = progress;
+    this.cancelled = cancelled;
   }
 
   /** The folder of iproute2's name files a plain load would use. */
@@ -54,6 +64,25 @@ public final class LiveConverge {
       Target target,
       Map<String, Health> health,
       java.util.Set<String> onlyKinds) {
+    return run(
+        mode, spec, source, iproute2Dir, target, health, onlyKinds, Safeguard.NONE, progress);
+  }
+
+  /**
+   * An apply with {@code safeguard} armed before its first change (see {@link Runner#apply(Target,
+   * List, Safeguard)}), telling {@code told} what it does.
+   */
+  public LiveReport run(
+      Mode mode,
+      HostStateSpec spec,
+      SpecSource source,
+      Path iproute2Dir,
+      Target target,
+      Map<String, Health> health,
+      java.util.Set<String> onlyKinds,
+      Safeguard safeguard,
+      Progress told) {
+    Runner runner = new Runner(told, cancelled);
     LiveHostState live;
     if (spec.dualWan() == null) {
       try {
@@ -88,7 +117,9 @@ public final class LiveConverge {
             .filter(d -> onlyKinds == null || onlyKinds.contains(d.module().kind()))
             .toList();
     HostReport report =
-        mode == Mode.PLAN ? runner.plan(target, declared) : runner.apply(target, declared);
+        mode == Mode.PLAN
+            ? runner.plan(target, declared)
+            : runner.apply(target, declared, safeguard);
     return new LiveReport(report, live.wans());
   }
 }
