@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netconverge.Netconverge;
 import io.netconverge.core.engine.Declared;
+import io.netconverge.core.net.InterfaceAddress;
 import io.netconverge.core.spec.SpecSource;
-import io.netconverge.dualwan.InterfaceAddress;
 import io.netconverge.hoststate.HostStateSpec;
 import io.netconverge.route.RouteTable;
 import io.netconverge.route.RouteTablesState;
