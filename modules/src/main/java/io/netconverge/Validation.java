@@ -11,6 +11,7 @@ import io.netconverge.core.spec.SpecProblem;
 import io.netconverge.hoststate.HostState;
 import io.netconverge.hoststate.HostStateSpec;
 import io.netconverge.sysctl.SysctlKey;
+import io.netconverge.sysctl.SysctlResource;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +101,19 @@ public final class Validation {
         }
       }
       checked.add(keys.size() + " sysctl names, against " + procSys + " of this network namespace");
+      if (!root) {
+        notChecked.add(
+            "sysctl values: only root may make the throw-away network namespace they are tried in");
+      } else if (!onPath.test("unshare") || !onPath.test("sysctl")) {
+        notChecked.add("sysctl values: unshare or sysctl not installed here");
+      } else {
+        problems.addAll(
+            new SysctlResource(loaded.source())
+                .refusedValues(new LocalExecutor(), loaded.spec().expanded().sysctl()));
+        checked.add(
+            "sysctl values of network namespaces, by this machine's kernel in a throw-away network"
+                + " namespace");
+      }
     }
 
     List<Declared<?, ?>> toolChecked =

@@ -55,6 +55,10 @@ public final class ConvergeCommand implements Runnable {
         });
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
+          if (ex instanceof CommandRefusedException refused) {
+            commandLine.getErr().println("converge: " + refused.getMessage());
+            return refused.exitCode();
+          }
           // Whatever went wrong, the user gets a sentence and an exit code, not a stack trace
           // (NC_DEBUG=1 shows it, for a bug report).
           commandLine.getErr().println("converge: internal error: " + sentence(ex));

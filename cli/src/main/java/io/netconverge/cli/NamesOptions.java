@@ -12,7 +12,7 @@ final class NamesOptions {
       paramLabel = "DIR",
       description =
           "The iproute2 folder whose rt_tables.d and rt_protos.d receive the names of declared"
-              + " tables and of the protocol (default: /etc/iproute2).")
+              + " tables and of the protocol, made when missing (default: /etc/iproute2).")
   Path namesDir;
 
   /** The folder given, else {@code fallback}. */

@@ -81,12 +81,46 @@ final class PersistedState {
     } catch (IOException e) {
       return null;
     }
-    return new PersistedState(
-        Path.of(System.getProperty("netconverge.persist.dir", "/etc/netconverge")),
-        System.getProperty("netconverge.persist.systemctl", "systemctl"),
-        new LocalExecutor(),
-        file,
-        content);
+    PersistedState persisted =
+        new PersistedState(
+            Path.of(System.getProperty("netconverge.persist.dir", "/etc/netconverge")),
+            System.getProperty("netconverge.persist.systemctl", "systemctl"),
+            new LocalExecutor(),
+            file,
+            content);
+    persisted.requireUnit();
+    return persisted;
+  }
+
+  /**
+   * Refuses (before the apply, so nothing is applied or saved) when the boot unit is not installed:
+   * a state saved for a unit that does not exist would never be applied. {@code systemctl
+   * list-unit-files} reads the unit folders, so it answers without a running systemd too.
+   */
+  void requireUnit() {
+    String how =
+        "install the netconverge .deb package, or copy dist/systemd/"
+            + UNIT
+            + " of the source checkout to /etc/systemd/system/ (its ExecStart runs"
+            + " /usr/bin/converge: link it to bin/converge)";
+    ExecResult r;
+    try {
+      r = executor.run(Command.of(systemctl, "list-unit-files", "--no-legend", "--no-pager", UNIT));
+    } catch (ExecException e) {
+      throw new CommandRefusedException(
+          "--persist needs systemd's " + UNIT + ", and " + e.getMessage() + "; nothing was applied",
+          ExitCodes.FAILED);
+    }
+    boolean installed =
+        r.exitCode() == 0 && r.stdout().lines().anyMatch(l -> l.strip().startsWith(UNIT));
+    if (!installed) {
+      throw new CommandRefusedException(
+          "--persist needs the boot unit "
+              + UNIT
+              + ", which is not installed here; nothing was applied or saved. To get it: "
+              + how,
+          ExitCodes.FAILED);
+    }
   }
 
   /** After the apply: saves and enables when it succeeded; returns the command's exit code. */

@@ -34,9 +34,10 @@ import picocli.CommandLine.Spec;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Show each WAN: link, gateway, health, last transition, pending parts. Link, gateway and",
-      "pending parts are read from the host now; health and transitions come from the running",
-      "`converge watch` of the same network namespace (unknown when none runs)."
+      "Show each WAN: link, gateway, health, last transition, pending parts.",
+      "Link, gateway and pending parts are read from the host now; health and transitions come"
+          + " from the running `converge watch` of the same network namespace (a tracked WAN is"
+          + " unknown when none runs)."
     })
 final class StatusCommand implements Callable<Integer> {
 
@@ -112,9 +113,6 @@ final class StatusCommand implements Callable<Integer> {
     for (WanStatus s : live.wans()) {
       ObjectNode o = WatchState.wan(s);
       JsonNode fromWatch = watched.get(s.name());
-      if (watch.isEmpty()) {
-        o.put("health", "unknown");
-      }
       if (fromWatch != null && fromWatch.has("lastTransition")) {
         o.set("lastTransition", fromWatch.get("lastTransition"));
       }
@@ -132,7 +130,8 @@ final class StatusCommand implements Callable<Integer> {
                 + watch.get().path("pid").asLong()
                 + "), health as of "
                 + watch.get().path("updated").asText()
-            : "watch: not running; link, gateway and pending parts are read now, health is unknown");
+            : "watch: not running; link, gateway and pending parts are read now, tracked health is"
+                + " unknown");
     for (JsonNode o : wans) {
       out.printf(
           Locale.ROOT,

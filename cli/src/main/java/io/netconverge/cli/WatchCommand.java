@@ -18,9 +18,10 @@ import picocli.CommandLine.Spec;
     name = "watch",
     mixinStandardHelpOptions = true,
     description = {
-      "Keep the host converged while its WANs come and go: converge now, then again on every",
-      "link, address or route change of a WAN interface (ip monitor) and whenever health",
-      "tracking (track:) finds a WAN down or back up. Runs until SIGTERM or Ctrl-C (exit 0)."
+      "Keep the host converged while its WANs come and go.",
+      "Converges now, then again on every link, address or route change of a WAN interface (ip"
+          + " monitor) and whenever health tracking (track:) finds a WAN down or back up. Runs"
+          + " until SIGTERM or Ctrl-C (exit 0)."
     })
 final class WatchCommand implements Callable<Integer> {
 

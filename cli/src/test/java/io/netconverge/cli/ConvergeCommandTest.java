@@ -70,6 +70,80 @@ class ConvergeCommandTest {
         .startsWith(file + ":5:3: sysctl[\"net..ipv4\"]: 'net..ipv4' is not a sysctl name");
   }
 
+  private Run validate(Path dir, String body) throws Exception {
+    Path file = dir.resolve("f.yaml");
+    Files.writeString(file, "apiVersion: netconverge/v1\nkind: HostState\n" + body);
+    return run("validate", file.toString());
+  }
+
+  @Test
+  void aBadRoutePrefixPointsAtItsToField(@TempDir Path dir) throws Exception {
+    Run r =
+        validate(
+            dir,
+            "routeTables:\n  - id: 110\n    routes:\n"
+                + "      - { to: default, via: 192.0.2.1 }\n"
+                + "      - { to: 10.0.0.0/33, via: 192.0.2.1 }\n");
+    assertThat(r.code()).isEqualTo(65);
+    assertThat(r.err())
+        .contains("f.yaml:7:15: routeTables[0].routes[1].to: '10.0.0.0/33': prefix length");
+  }
+
+  @Test
+  void aRulePriorityOutOfRangePointsAtThePriority(@TempDir Path dir) throws Exception {
+    Run r = validate(dir, "ipRules:\n  - { priority: 5000000000, table: main }\n");
+    assertThat(r.code()).isEqualTo(65);
+    assertThat(r.err()).contains("f.yaml:4:17: ipRules[0].priority: priority 5000000000 is out");
+  }
+
+  @Test
+  void aNumberBeyondLongIsSaidInTheFilesTerms(@TempDir Path dir) throws Exception {
+    Run r = validate(dir, "ipRules:\n  - { priority: 99999999999999999999999, table: main }\n");
+    assertThat(r.code()).isEqualTo(65);
+    assertThat(r.err())
+        .contains("f.yaml:4:17: ipRules[0].priority: 99999999999999999999999 is too large a number")
+        .doesNotContain("Numeric value")
+        .doesNotContain("of long");
+  }
+
+  @Test
+  void aKeyWithALineBreakIsShownEscapedOnOneLine(@TempDir Path dir) throws Exception {
+    Run r = validate(dir, "sysctl:\n  \"net.ipv4\\nip_forward\": 1\n");
+    assertThat(r.code()).isEqualTo(65);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err()).contains("f.yaml:4:3: sysctl[\"net.ipv4\\nip_forward\"]: 'net.ipv4\\nip");
+  }
+
+  @Test
+  void everyProblemOfADualWanProfileIsReportedAtOnce(@TempDir Path dir) throws Exception {
+    Run r =
+        validate(
+            dir,
+            "dualWan:\n  backend: nftables\n  markMask: \"0xff\"\n  wans:\n"
+                + "    - { name: isp1, interface: wan0, mark: 0x100, table: 110,"
+                + " gateway: 198.51.100.1, address: 198.51.100.2/24 }\n"
+                + "    - { name: isp2, interface: wan1, mark: 0x20, table: 120,"
+                + " gateway: 203.0.113.1, address: 203.0.113.2/24 }\n"
+                + "  balance:\n    weights: { isp1: 3, isp3: 1 }\n"
+                + "  policies:\n    - { to: 198.18.0.0/24, use: isp9 }\n"
+                + "    - { to: 2001:db8::/32, use: isp1 }\n"
+                + "  portForwards:\n"
+                + "    - { wan: isp7, protocol: tcp, port: 443, to: \"10.0.0.10:443\" }\n");
+    assertThat(r.code()).isEqualTo(65);
+    assertThat(
+            r.err()
+                .lines()
+                .filter(l -> l.contains("f.yaml:"))
+                .map(l -> l.replaceAll(".*f.yaml:(\\d+):.*", "$1")))
+        .containsExactly("7", "10", "12", "13", "15");
+    assertThat(r.err())
+        .contains("dualWan.wans[0].mark: mark 0x100 has bits outside markMask")
+        .contains("dualWan.balance.weights.isp3:")
+        .contains("dualWan.policies[0].use: 'isp9'")
+        .contains("dualWan.policies[1].use: WAN isp1 carries ipv4 only")
+        .contains("dualWan.portForwards[0].wan: 'isp7'");
+  }
+
   @Test
   void aMissingFileIsAnInvalidFile(@TempDir Path dir) {
     Run r = run("plan", dir.resolve("nope.yaml").toString());
@@ -120,6 +194,39 @@ class ConvergeCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("Usage: converge " + subcommand);
     assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void theCommandListShowsEachSubcommandAsOneWholeSentence() {
+    java.util.List<String> help = run("--help").out().lines().toList();
+    for (String sub : java.util.List.of("watch", "status", "validate", "plan", "apply")) {
+      int at =
+          help.indexOf(
+              help.stream().filter(l -> l.startsWith("  " + sub + " ")).findFirst().orElseThrow());
+      StringBuilder entry = new StringBuilder(help.get(at).strip());
+      // Continuation lines of the same entry are indented past the command names.
+      for (int i = at + 1; i < help.size() && help.get(i).startsWith("              "); i++) {
+        entry.append(' ').append(help.get(i).strip());
+      }
+      assertThat(entry.toString()).as(sub).endsWith(".");
+    }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"watch", "status", "validate"})
+  void helpParagraphsAreWrappedByTheTerminalWidthNotBrokenMidSentence(String subcommand) {
+    java.util.List<String> lines = run(subcommand, "--help").out().lines().toList();
+    for (int i = 0; i + 1 < lines.size(); i++) {
+      String line = lines.get(i);
+      String next = lines.get(i + 1).strip();
+      boolean continuesASentence = !next.isEmpty() && Character.isLowerCase(next.charAt(0));
+      if (continuesASentence && !line.strip().startsWith("-")) {
+        // A wrapped line is filled up to the width; a hard break leaves it short.
+        assertThat(line.length() + 1 + next.split(" ")[0].length())
+            .as("line %d of %s --help: %s", i, subcommand, line)
+            .isGreaterThan(78);
+      }
+    }
   }
 
   @Test

@@ -50,4 +50,30 @@ class PersistOptionTest {
     assertThat(run(err, "apply", "--persist", inventory.toString())).isEqualTo(64);
     assertThat(err.toString()).contains("an inventory is not persisted");
   }
+
+  @Test
+  void withoutTheBootUnitNothingIsAppliedOrSaved() throws Exception {
+    Path systemctl = tmp.resolve("systemctl");
+    Files.writeString(
+        systemctl, "#!/bin/sh\necho \"$@\" >> " + tmp.resolve("calls") + "\nexit 1\n");
+    Files.setPosixFilePermissions(
+        systemctl, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Path dir = tmp.resolve("etc-netconverge");
+    System.setProperty("netconverge.persist.dir", dir.toString());
+    System.setProperty("netconverge.persist.systemctl", systemctl.toString());
+    try {
+      StringWriter err = new StringWriter();
+      assertThat(run(err, "apply", "--persist", hostState().toString())).isEqualTo(1);
+      assertThat(err.toString())
+          .startsWith("converge: --persist needs the boot unit netconverge.service")
+          .contains("nothing was applied or saved")
+          .doesNotContain("Usage:");
+      assertThat(dir).doesNotExist();
+      assertThat(Files.readString(tmp.resolve("calls")))
+          .isEqualTo("list-unit-files --no-legend --no-pager netconverge.service\n");
+    } finally {
+      System.clearProperty("netconverge.persist.dir");
+      System.clearProperty("netconverge.persist.systemctl");
+    }
+  }
 }

@@ -162,4 +162,39 @@ class PersistedStateTest {
     Path dir = Files.writeString(tmp.resolve("netconverge"), "x");
     assertThatThrownBy(() -> persisted(dir, source()).save()).hasMessageContaining("not a folder");
   }
+
+  @Test
+  void aMissingBootUnitIsRefusedSayingHowToGetIt() throws Exception {
+    // What systemctl list-unit-files answers for a unit no folder has: nothing, exit 1.
+    FakeExecutor none = new FakeExecutor().fail(List.of("systemctl", "list-unit-files"), 1, "");
+    PersistedState persisted =
+        new PersistedState(
+            tmp.resolve("netconverge"), "systemctl", none, source(), STATE.getBytes());
+
+    assertThatThrownBy(persisted::requireUnit)
+        .isInstanceOf(CommandRefusedException.class)
+        .hasMessageContaining("netconverge.service, which is not installed here")
+        .hasMessageContaining("nothing was applied or saved")
+        .hasMessageContaining(".deb")
+        .hasMessageContaining("dist/systemd/netconverge.service");
+    assertThat(none.argvs())
+        .containsExactly(
+            List.of(
+                "systemctl",
+                "list-unit-files",
+                "--no-legend",
+                "--no-pager",
+                "netconverge.service"));
+  }
+
+  @Test
+  void anInstalledBootUnitIsAccepted() throws Exception {
+    FakeExecutor installed =
+        new FakeExecutor()
+            .on(List.of("systemctl", "list-unit-files"), "netconverge.service disabled enabled\n");
+    new PersistedState(
+            tmp.resolve("netconverge"), "systemctl", installed, source(), STATE.getBytes())
+        .requireUnit();
+    assertThat(installed.argvs()).hasSize(1);
+  }
 }

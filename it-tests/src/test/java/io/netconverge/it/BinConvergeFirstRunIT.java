@@ -42,25 +42,8 @@ class BinConvergeFirstRunIT {
   @Test
   void aFreshMachineGetsTheSandboxToolsInstalledBeforeTheCommandRuns() throws Exception {
     Path log = bin.resolve("calls.log");
-    for (String tool : List.of("bash", "readlink", "dirname", "find", "id", "cat")) {
-      real(tool);
-    }
-    stub("apt-get", "echo \"apt-get $*\" >> " + log);
-    stub("java", "echo \"java ${@: -1}\" >> " + log);
-    stub("mvn", "echo \"mvn $*\" >> " + log);
-    ExecResult r =
-        new LocalExecutor()
-            .run(
-                new Command(
-                    List.of(
-                        "env",
-                        "-i",
-                        "PATH=" + bin,
-                        "bash",
-                        Cli.root().resolve("bin/converge").toString(),
-                        "--version"),
-                    "",
-                    Duration.ofMinutes(1)));
+    launcherTools(log);
+    ExecResult r = launch("");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(r.stderr()).contains("converge: first run: installing iproute2 nftables iptables");
     List<String> calls = Files.readAllLines(log);
@@ -70,5 +53,52 @@ class BinConvergeFirstRunIT {
             "apt-get install -y -q --no-install-recommends iproute2 nftables iptables"
                 + (calls.get(1).endsWith("maven") ? " maven" : ""));
     assertThat(calls.get(calls.size() - 1)).isEqualTo("java --version");
+  }
+
+  @Test
+  void toolsInSbinAreFoundWhenThePathLacksIt(@TempDir Path sbin) throws Exception {
+    Path log = bin.resolve("calls.log");
+    launcherTools(log);
+    for (String tool : List.of("ip", "nft", "iptables")) {
+      Path file = sbin.resolve(tool);
+      Files.writeString(file, "#!/bin/bash\n");
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    stub("java", "echo \"java ${@: -1} PATH=$PATH\" >> " + log);
+
+    ExecResult r = launch(sbin.toString());
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stderr()).doesNotContain("installing").doesNotContain("missing");
+    List<String> calls = Files.readAllLines(log);
+    assertThat(calls).noneMatch(call -> call.startsWith("apt-get"));
+    // The command runs with sbin on its PATH, so it finds nft the same way.
+    assertThat(calls.get(calls.size() - 1)).isEqualTo("java --version PATH=" + bin + ":" + sbin);
+  }
+
+  private void launcherTools(Path log) throws Exception {
+    for (String tool : List.of("bash", "readlink", "dirname", "find", "id", "cat", "sed")) {
+      real(tool);
+    }
+    stub("apt-get", "echo \"apt-get $*\" >> " + log);
+    stub("java", "echo \"java ${@: -1}\" >> " + log);
+    stub("mvn", "echo \"mvn $*\" >> " + log);
+  }
+
+  /** The launcher with only {@link #bin} on its PATH and {@code systemPath} as its sbin list. */
+  private ExecResult launch(String systemPath) throws Exception {
+    return new LocalExecutor()
+        .run(
+            new Command(
+                List.of(
+                    "env",
+                    "-i",
+                    "PATH=" + bin,
+                    "NETCONVERGE_SYSTEM_PATH=" + systemPath,
+                    "bash",
+                    Cli.root().resolve("bin/converge").toString(),
+                    "--version"),
+                "",
+                Duration.ofMinutes(1)));
   }
 }

@@ -257,7 +257,7 @@ class IptablesIT {
     assertThat(apply.err())
         .contains(
             f
-                + ":9: iptables[0].rules[1]: iptables rejected the rule"
+                + ":9:9: iptables[0].rules[1]: iptables rejected the rule"
                 + " '-m conntrack --ctstate NEW -j CONNMARK --set-mrak 10' of chain NC-BAD:"
                 + " unknown option \"--set-mrak\"")
         .contains("nothing was changed");

@@ -342,6 +342,11 @@ class LivingWanIT {
     assertThat(text.out())
         .contains("watch: not running")
         .contains("isp1 (wan1): link missing, gateway (none), health unknown");
+    // plan says the same word for the same tracked WAN no watch has probed.
+    Cli plan = Cli.run("plan", "--output", "json", "--netns", ns.name(), file.toString());
+    JsonNode planned = JSON.readTree(plan.out()).path("hosts").get(0).path("wans");
+    assertThat(planned.get(0).path("health").asText()).as(plan.toString()).isEqualTo("unknown");
+    assertThat(planned.get(1).path("health").asText()).isEqualTo("unknown");
   }
 
   @Test

@@ -88,7 +88,10 @@ class PersistBootIT {
       throws Exception {
     Path systemctl = tmp.resolve("systemctl");
     Files.writeString(
-        systemctl, "#!/bin/sh\necho \"$@\" >> " + tmp.resolve("systemctl.log") + "\n");
+        systemctl,
+        "#!/bin/sh\necho \"$@\" >> "
+            + tmp.resolve("systemctl.log")
+            + "\nif [ \"$1\" = list-unit-files ]; then echo \"netconverge.service disabled enabled\"; fi\n");
     Files.setPosixFilePermissions(systemctl, PosixFilePermissions.fromString("rwx------"));
     seedInterfaces(ns);
 
@@ -106,7 +109,9 @@ class PersistBootIT {
                 Files.getPosixFilePermissions(saved.getParent(), LinkOption.NOFOLLOW_LINKS)))
         .isEqualTo("rwx------");
     assertThat(Files.readString(tmp.resolve("systemctl.log")))
-        .isEqualTo("enable netconverge.service\n");
+        .isEqualTo(
+            "list-unit-files --no-legend --no-pager netconverge.service\n"
+                + "enable netconverge.service\n");
     String before = state(ns);
 
     List<String> execStart = unitLine("ExecStart");

@@ -458,7 +458,7 @@ class RoutingIT {
   }
 
   @Test
-  void tableNamesGoToRtTablesDOnlyWhenTheFolderExistsAndDiffers(TestNamespace ns) throws Exception {
+  void tableNamesGoToTheNamedFoldersRtTablesDOnlyWhenTheyDiffer(TestNamespace ns) throws Exception {
     uplinks(ns);
     Path etc = dir.resolve("iproute2");
     Files.createDirectories(etc.resolve("rt_tables.d"));
@@ -475,8 +475,13 @@ class RoutingIT {
     assertThat(first.status()).as(first.toString()).isEqualTo(HostReport.Status.CHANGED);
     Path ours = etc.resolve("rt_tables.d/netconverge.conf");
     assertThat(Files.readString(ours)).endsWith("110\tisp1\n").doesNotContain("lab");
-    // rt_protos.d does not exist: no protocol name is written.
-    assertThat(etc.resolve("rt_protos.d")).doesNotExist();
+    // A folder named instead of /etc/iproute2 gets the subfolder it lacks, mode 0755.
+    assertThat(Files.readString(etc.resolve("rt_protos.d/netconverge.conf")))
+        .endsWith("77\tnetconverge\n");
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(etc.resolve("rt_protos.d"))))
+        .isEqualTo("rwxr-xr-x");
     // "lab" is 201 from rt_tables.
     assertThat(ns.run("ip", "-N", "route", "show", "table", "201"))
         .contains("default via 203.0.113.1");

@@ -86,6 +86,30 @@ class SysctlIT {
   }
 
   @Test
+  void aValueTheKernelRefusesIsAnInvalidFileAtItsLineAndNothingChanges(
+      TestNamespace ns, @TempDir Path dir) throws Exception {
+    ns.resetSysctlBaseline();
+    Path file = dir.resolve("yes.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n"
+            + "  net.ipv4.conf.all.rp_filter: 2\n  net.ipv4.ip_forward: yes please\n");
+    String before = ns.dump();
+    String refused =
+        file + ":5:24: sysctl[\"net.ipv4.ip_forward\"]: the kernel refuses the value 'yes please'";
+    Cli plan = Cli.run("plan", "--netns", ns.name(), file.toString());
+    assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(65);
+    assertThat(plan.err()).contains(refused);
+    Cli apply = Cli.run("apply", "--netns", ns.name(), file.toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(65);
+    assertThat(apply.err()).contains(refused);
+    assertThat(ns.dump()).isEqualTo(before);
+    Cli validate = Cli.run("validate", file.toString());
+    assertThat(validate.exitCode()).as(validate.toString()).isEqualTo(65);
+    assertThat(validate.err()).contains("the kernel refuses the value 'yes please'");
+  }
+
+  @Test
   void aMisspelledKeyIsAnInvalidFileAtItsLineAndNothingChanges(TestNamespace ns, @TempDir Path dir)
       throws Exception {
     ns.resetSysctlBaseline();
@@ -123,11 +147,14 @@ class SysctlIT {
   void aRejectedValueFailsAndRestoresWhatWasWritten(TestNamespace ns, @TempDir Path dir)
       throws Exception {
     ns.resetSysctlBaseline();
+    // A value only the target refuses: an interface's IPv6 MTU may not exceed its link's (1500),
+    // which the default twin tried beforehand in a throw-away namespace does not know.
+    ns.addVethPair("wan0", "wan0p");
     Path file = dir.resolve("bad-value.yaml");
     Files.writeString(
         file,
         "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n"
-            + "  net.ipv4.ip_forward: 1\n  net.ipv4.ip_default_ttl: 0\n");
+            + "  net.ipv4.ip_forward: 1\n  net.ipv6.conf.wan0.mtu: 9000\n");
     String before = ns.dump();
     Cli apply = Cli.run("apply", "--netns", ns.name(), file.toString());
     assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);

@@ -6,6 +6,7 @@ import io.netconverge.core.net.IpPrefix;
 import io.netconverge.core.net.Mark;
 import io.netconverge.core.net.TableRef;
 import io.netconverge.core.spec.SpecViolation;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +115,7 @@ public record DualWanSpec(
    * distinct, tables distinct and usable, gateways on the WAN's subnet.
    *
    * @param path the profile's field path, {@code dualWan}
-   * @throws SpecViolation naming the first offending field
+   * @throws SpecViolation naming every offending field found (see {@link SpecViolation#all})
    */
   public void validate(String path) {
     if (backend == null) {
@@ -127,46 +128,81 @@ public record DualWanSpec(
     if (wans.isEmpty()) {
       throw new SpecViolation(path, "missing required key 'wans': at least one WAN");
     }
+    List<SpecViolation> found = new ArrayList<>();
     Map<String, Integer> names = new HashMap<>();
     Map<String, Integer> interfaces = new HashMap<>();
     Map<Long, Integer> marks = new HashMap<>();
     Map<Long, Integer> tables = new HashMap<>();
+    // Outbound, balance, policies and port forwards refer to WANs by name and read their keys:
+    // they are checked when every WAN has them, whatever else is wrong with a WAN.
+    boolean wansComplete = true;
     for (int i = 0; i < wans.size(); i++) {
       String at = path + ".wans[" + i + "]";
       WanSpec wan = wans.get(i);
       if (wan == null) {
-        throw new SpecViolation(at, "an empty entry; expected name, interface, mark, table");
+        found.add(new SpecViolation(at, "an empty entry; expected name, interface, mark, table"));
+        wansComplete = false;
+        continue;
       }
-      validateWan(wan, at);
-      unique(names, wan.name(), i, at + ".name", "name " + wan.name(), path);
-      unique(
-          interfaces,
-          wan.itf().name(),
-          i,
-          at + ".interface",
-          "interface " + wan.itf().name(),
-          path);
-      unique(marks, wan.mark().value(), i, at + ".mark", "mark " + wan.mark(), path);
-      unique(tables, wan.table(), i, at + ".table", "table " + wan.table(), path);
+      check(found, () -> validateWan(wan, at));
+      if (wan.name() == null || wan.itf() == null || wan.mark() == null || wan.table() == null) {
+        wansComplete = false;
+        continue;
+      }
+      int index = i;
+      check(
+          found, () -> unique(names, wan.name(), index, at + ".name", "name " + wan.name(), path));
+      check(
+          found,
+          () ->
+              unique(
+                  interfaces,
+                  wan.itf().name(),
+                  index,
+                  at + ".interface",
+                  "interface " + wan.itf().name(),
+                  path));
+      check(
+          found,
+          () -> unique(marks, wan.mark().value(), index, at + ".mark", "mark " + wan.mark(), path));
+      check(
+          found,
+          () -> unique(tables, wan.table(), index, at + ".table", "table " + wan.table(), path));
     }
     if (defaultTable != null) {
       if (defaultTable < 1 || defaultTable > MAX_TABLE || TableRef.isReserved(defaultTable)) {
-        throw new SpecViolation(
-            path + ".defaultTable",
-            "table "
-                + defaultTable
-                + " cannot be used: choose 1.."
-                + MAX_TABLE
-                + " except 253-255 (default, main, local)");
+        found.add(
+            new SpecViolation(
+                path + ".defaultTable",
+                "table "
+                    + defaultTable
+                    + " cannot be used: choose 1.."
+                    + MAX_TABLE
+                    + " except 253-255 (default, main, local)"));
       }
       Integer wan = tables.get(defaultTable);
       if (wan != null) {
-        throw new SpecViolation(
-            path + ".defaultTable",
-            "table " + defaultTable + " is already used by " + path + ".wans[" + wan + "]");
+        found.add(
+            new SpecViolation(
+                path + ".defaultTable",
+                "table " + defaultTable + " is already used by " + path + ".wans[" + wan + "]"));
       }
     }
-    Outbound.validate(this, path);
+    if (wansComplete) {
+      check(found, () -> Outbound.validate(this, path));
+    }
+    if (!found.isEmpty()) {
+      throw SpecViolation.all(found);
+    }
+  }
+
+  /** Runs one independent check, keeping what it finds so that the next one runs too. */
+  static void check(List<SpecViolation> found, Runnable check) {
+    try {
+      check.run();
+    } catch (SpecViolation v) {
+      found.add(v);
+    }
   }
 
   /** Whether any WAN's gateway comes from DHCP or router advertisements. */

@@ -54,45 +54,61 @@ final class Outbound {
 
   /** Checks the outbound keys of a profile whose WANs are already valid. */
   static void validate(DualWanSpec spec, String path) {
+    List<SpecViolation> found = new ArrayList<>();
     for (int i = 0; i < spec.wans().size(); i++) {
-      validateNat(spec, spec.wans().get(i), path + ".wans[" + i + "]");
+      WanSpec wan = spec.wans().get(i);
+      String at = path + ".wans[" + i + "]";
+      DualWanSpec.check(found, () -> validateNat(spec, wan, at));
     }
     Set<String> names = new TreeSet<>();
     spec.wans().forEach(w -> names.add(w.name()));
     if (spec.balance() != null) {
-      spec.balance().validate(path + ".balance", names);
+      DualWanSpec.check(found, () -> spec.balance().validate(path + ".balance", names));
     }
     for (int i = 0; i < spec.policies().size(); i++) {
       PolicySpec p = spec.policies().get(i);
       String at = path + ".policies[" + i + "]";
       if (p == null) {
-        throw new SpecViolation(at, "an empty entry; expected at least 'use'");
+        found.add(new SpecViolation(at, "an empty entry; expected at least 'use'"));
+        continue;
       }
-      p.resolve(at, spec);
+      DualWanSpec.check(found, () -> p.resolve(at, spec));
     }
     List<Forward> forwards = new ArrayList<>();
     for (int i = 0; i < spec.portForwards().size(); i++) {
       PortForwardSpec f = spec.portForwards().get(i);
       String at = path + ".portForwards[" + i + "]";
       if (f == null) {
-        throw new SpecViolation(at, "an empty entry; expected wan, protocol, port, to");
+        found.add(new SpecViolation(at, "an empty entry; expected wan, protocol, port, to"));
+        continue;
       }
-      Forward forward = f.resolve(at, spec);
+      Forward forward;
+      try {
+        forward = f.resolve(at, spec);
+      } catch (SpecViolation v) {
+        found.add(v);
+        continue;
+      }
       for (int j = 0; j < forwards.size(); j++) {
         if (PortForwardSpec.clash(forwards.get(j), forward)) {
-          throw new SpecViolation(
-              at + ".port",
-              forward.protocol()
-                  + " "
-                  + forward.port()
-                  + " is already forwarded on the same WAN by "
-                  + path
-                  + ".portForwards["
-                  + j
-                  + "]");
+          found.add(
+              new SpecViolation(
+                  at + ".port",
+                  forward.protocol()
+                      + " "
+                      + forward.port()
+                      + " is already forwarded on the same WAN by "
+                      + path
+                      + ".portForwards["
+                      + j
+                      + "]"));
+          break;
         }
       }
       forwards.add(forward);
+    }
+    if (!found.isEmpty()) {
+      throw SpecViolation.all(found);
     }
   }
 

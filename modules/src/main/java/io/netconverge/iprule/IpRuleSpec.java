@@ -57,7 +57,8 @@ public record IpRuleSpec(
 
   public IpRuleSpec {
     if (priority != null && (priority < 1 || priority > 0xffffffffL)) {
-      throw new IllegalArgumentException(
+      throw new io.netconverge.core.spec.InvalidFieldException(
+          "priority",
           "priority " + priority + " is out of range 1..4294967295 (0 is the kernel's local rule)");
     }
     if ((table == null) == (type == null)) {

@@ -508,11 +508,11 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
   /** Located in the file when the chain came from one; by its name when it came from a host. */
   private DeclarationRejectedException rejectedAt(
       IptablesChain chain, String fieldPath, String liveSuffix, String message) {
-    TextOrigin origin =
+    // A rule is one line of the file: its line and column are those of the value itself.
+    SpecProblem problem =
         chain.path() == null
-            ? TextOrigin.unknown(chain.resource() + liveSuffix)
-            : source.origin(chain.path() + fieldPath);
-    SpecProblem problem = origin.problem(0, 0, message);
+            ? TextOrigin.unknown(chain.resource() + liveSuffix).problem(0, 0, message)
+            : source.problem(chain.path() + fieldPath, message);
     return new DeclarationRejectedException(List.of(problem));
   }
 

@@ -42,13 +42,13 @@ public record RouteSpec(
     RouteType kind = type == null ? RouteType.UNICAST : type;
     List<Family> seen = new ArrayList<>();
     if (!IpPrefix.isAny(to)) {
-      seen.add(IpPrefix.parse(to).family());
+      seen.add(field("to", () -> IpPrefix.parse(to).family()));
     }
     if (via != null) {
-      seen.add(IpPrefix.address(via).family());
+      seen.add(field("via", () -> IpPrefix.address(via).family()));
     }
     if (src != null) {
-      seen.add(IpPrefix.address(src).family());
+      seen.add(field("src", () -> IpPrefix.address(src).family()));
     }
     for (NexthopSpec nh : nexthops) {
       if (nh.via() != null) {
@@ -142,5 +142,16 @@ public record RouteSpec(
   public static RouteSpec dev(Family family, String to, String dev, RouteScope scope) {
     return new RouteSpec(
         family, to, null, InterfaceName.of(dev), null, null, scope, null, null, null);
+  }
+
+  /** A value of one field, whose refusal names that field (the loader locates it). */
+  private static <T> T field(String name, java.util.function.Supplier<T> value) {
+    try {
+      return value.get();
+    } catch (io.netconverge.core.spec.InvalidFieldException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new io.netconverge.core.spec.InvalidFieldException(name, e.getMessage());
+    }
   }
 }

@@ -9,6 +9,7 @@ import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
+import io.netconverge.core.exec.ThrowAwayNamespace;
 import io.netconverge.core.spec.SpecProblem;
 import io.netconverge.core.spec.SpecSource;
 import java.util.ArrayList;
@@ -16,6 +17,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kernel parameters under /proc/sys. Read: one {@code grep -H} over every declared file (through
@@ -23,6 +26,18 @@ import java.util.Map;
  * changed key, in declared order; a restore writes every value read before.
  */
 public final class SysctlResource implements ResourceModule<SysctlState, SysctlPlan> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SysctlResource.class);
+
+  /**
+   * Writes each {@code key=value} argument with sysctl (in a throw-away network namespace) and
+   * prints, for each refused one, {@code ==> key} and sysctl's complaint. A key the namespace does
+   * not have is skipped: its name is checked elsewhere.
+   */
+  static final String TRY_VALUES =
+      "for kv; do k=${kv%%=*}; [ -e \"/proc/sys/$(printf %s \"$k\" | tr . /)\" ] || continue;"
+          + " if ! out=$(sysctl -q -w \"$kv\" 2>&1); then printf '==> %s\\n%s\\n' \"$k\" \"$out\";"
+          + " fi; done";
 
   private final SpecSource source;
 
@@ -103,7 +118,82 @@ public final class SysctlResource implements ResourceModule<SysctlState, SysctlP
       StringBuilder value = lines.get(key);
       live.put(key, value == null ? "" : SysctlState.canonical(value.toString()));
     }
+    Map<SysctlKey, String> toWrite = new LinkedHashMap<>();
+    declared
+        .values()
+        .forEach(
+            (key, want) -> {
+              if (!SysctlState.canonical(want).equals(live.get(key))) {
+                toWrite.put(key, want);
+              }
+            });
+    List<SpecProblem> refused = refusedValues(executor, toWrite);
+    if (!refused.isEmpty()) {
+      throw new DeclarationRejectedException(refused);
+    }
     return new SysctlState(live);
+  }
+
+  /**
+   * The values the kernel of {@code executor}'s machine refuses, each at its line: every
+   * per-network-namespace key is written in a throw-away network namespace (one process), so that a
+   * value like {@code yes} is the file's mistake before anything is changed, not a failed apply.
+   * Interface keys are tried as their {@code default} twin (the interface is not in that
+   * namespace). Where no such namespace can be made, nothing is checked here: the apply's own write
+   * then refuses the value.
+   */
+  public List<SpecProblem> refusedValues(Executor executor, Map<SysctlKey, String> values) {
+    List<String> argv = new ArrayList<>(List.of("sh", "-c", TRY_VALUES, "netconverge"));
+    Map<String, SysctlKey> byTried = new HashMap<>();
+    values.forEach(
+        (key, value) -> {
+          if (SysctlScope.isPerNamespace(key)) {
+            SysctlKey tried = asDefault(key);
+            byTried.putIfAbsent(tried.name(), key);
+            argv.add(tried.name() + "=" + SysctlState.canonical(value));
+          }
+        });
+    if (byTried.isEmpty()) {
+      return List.of();
+    }
+    ExecResult result;
+    try {
+      result = ThrowAwayNamespace.run(executor, argv, "", "check the declared sysctl values");
+    } catch (ExecException e) {
+      LOG.debug("sysctl values not checked before the write: {}", e.getMessage());
+      return List.of();
+    }
+    List<SpecProblem> problems = new ArrayList<>();
+    String[] lines = result.stdout().split("\n");
+    for (int i = 0; i < lines.length; i++) {
+      if (!lines[i].startsWith("==> ")) {
+        continue;
+      }
+      SysctlKey key = byTried.get(lines[i].substring(4));
+      String why = i + 1 < lines.length ? lines[i + 1] : "";
+      // Only the kernel's verdict on the value counts; another failure is no verdict.
+      if (key != null && (why.contains("Invalid argument") || why.contains("out of range"))) {
+        problems.add(
+            source.problem(
+                "sysctl[\"" + key.name() + "\"]",
+                "the kernel refuses the value '"
+                    + SysctlState.canonical(values.get(key))
+                    + "' of "
+                    + key
+                    + (why.contains("out of range") ? " (out of range)" : " (invalid argument)")));
+      }
+    }
+    return problems;
+  }
+
+  /** An interface's key as its {@code default} twin: the interface may exist only on the target. */
+  public static SysctlKey asDefault(SysctlKey key) {
+    if (key.interfaceName().isEmpty()) {
+      return key;
+    }
+    String[] parts = key.name().split("\\.");
+    parts[3] = "default";
+    return SysctlKey.of(String.join(".", parts));
   }
 
   private static SysctlKey missingKey(String grepError, Map<String, SysctlKey> byPath) {

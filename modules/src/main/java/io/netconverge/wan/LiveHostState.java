@@ -41,7 +41,8 @@ public record LiveHostState(HostState state, List<WanStatus> wans) {
   /**
    * @param spec a valid host state file
    * @param facts the host's interfaces, read just before
-   * @param health what tracking says of each WAN by name; a WAN not in it is untracked
+   * @param health what tracking says of each WAN by name; a WAN not in it is unknown when it has
+   *     {@code track:} (not probed yet), untracked otherwise
    */
   public static LiveHostState resolve(
       HostStateSpec spec,
@@ -100,7 +101,9 @@ public record LiveHostState(HostState state, List<WanStatus> wans) {
       }
       WanSpec live = wan.resolved(gateways[0], addresses[0], gateways[1], addresses[1]);
       resolved.add(live);
-      Health h = health.getOrDefault(wan.name(), Health.UNTRACKED);
+      // A tracked WAN no watch has probed yet is unknown, the word status and plan share.
+      Health h =
+          health.getOrDefault(wan.name(), wan.track() == null ? Health.UNTRACKED : Health.UNKNOWN);
       boolean ready = reasons.isEmpty();
       List<Pending> pending = new ArrayList<>();
       if (!ready) {

@@ -382,7 +382,7 @@ class IptablesResourceTest {
     assertThatThrownBy(() -> declared.plan(host))
         .isInstanceOf(DeclarationRejectedException.class)
         .hasMessage(
-            "router.yaml:9: iptables[0].rules[1]: iptables rejected the rule"
+            "router.yaml:9:9: iptables[0].rules[1]: iptables rejected the rule"
                 + " '-j CONNMARK --set-mrak 3' of chain NC-MARK: unknown option \"--set-mrak\"");
     assertThat(host.argvs()).noneMatch(a -> a.get(0).endsWith("-restore"));
     // The input the captured error came from (capture.sh): iptables' line 5 is rules[1].
@@ -406,7 +406,7 @@ class IptablesResourceTest {
     assertThatThrownBy(() -> declared.plan(host))
         .isInstanceOf(DeclarationRejectedException.class)
         .hasMessage(
-            "router.yaml:9: iptables[0].rules[1]: iptables rejected the rule '-j NOPE' of chain"
+            "router.yaml:9:9: iptables[0].rules[1]: iptables rejected the rule '-j NOPE' of chain"
                 + " NC-MARK: Chain 'NOPE' does not exist");
   }
 
@@ -427,7 +427,7 @@ class IptablesResourceTest {
                 legacy.module.canonical(host, legacy.state, legacy.module.read(host, legacy.state)))
         .isInstanceOf(DeclarationRejectedException.class)
         .hasMessage(
-            "router.yaml:9: iptables[0].rules[1]: iptables rejected the rule '-j NOPE' of chain"
+            "router.yaml:9:9: iptables[0].rules[1]: iptables rejected the rule '-j NOPE' of chain"
                 + " NC-MARK: Couldn't load target `NOPE':No such file or directory");
     assertThat(host.argvs().get(2)).contains("iptables-legacy-restore", "iptables-legacy-save");
   }

@@ -212,6 +212,54 @@ class RouteTablesResourceTest {
   }
 
   @Test
+  void aNamedFolderWithoutSubfoldersGetsThemMadeRatherThanNoNames() throws Exception {
+    // --names-dir DIR: DIR exists, rt_tables.d and rt_protos.d do not (yet).
+    RouteTablesResource named = new RouteTablesResource(77, Path.of("/srv/names"));
+    FakeExecutor host =
+        new FakeExecutor()
+            .on(List.of("sh", "-c"), "==> dir itself\n")
+            .on(READ4, "[]")
+            .on(READ6, "[]")
+            .on(TEXT4, "")
+            .on(TEXT6, "");
+    RouteTablesState declared =
+        declared(RouteTable.of(RouteTableSpec.of("isp1", 110, List.of()), 77));
+    RouteTablesState live = named.read(host, declared);
+    assertThat(live.files().tablesDir()).isTrue();
+    assertThat(live.files().protosDir()).isTrue();
+    var diff = named.diff(declared, live);
+    assertThat(diff.changes())
+        .extracting(Change::resource, Change::action)
+        .contains(
+            org.assertj.core.groups.Tuple.tuple("file rt_tables.d/netconverge.conf", Action.CREATE),
+            org.assertj.core.groups.Tuple.tuple(
+                "file rt_protos.d/netconverge.conf", Action.CREATE));
+    assertThat(named.commands(diff.plan()).get(0).argv())
+        .containsExactly(
+            "sh",
+            "-c",
+            RouteTablesResource.WRITE_FILE,
+            "netconverge",
+            "/srv/names/rt_tables.d/netconverge.conf");
+  }
+
+  @Test
+  void etcIproute2WithoutSubfoldersAndNoDefaultsUnderUsrGetsNoNames() throws Exception {
+    RouteTablesResource etc = new RouteTablesResource(77, Path.of("/etc/iproute2"));
+    FakeExecutor host =
+        new FakeExecutor()
+            .on(List.of("sh", "-c"), "==> dir itself\n")
+            .on(READ4, "[]")
+            .on(READ6, "[]")
+            .on(TEXT4, "")
+            .on(TEXT6, "");
+    RouteTablesState live =
+        etc.read(host, declared(RouteTable.of(RouteTableSpec.of("isp1", 110, List.of()), 77)));
+    assertThat(live.files().tablesDir()).isFalse();
+    assertThat(live.files().protosDir()).isFalse();
+  }
+
+  @Test
   void aMovedFolderIsNeverBackedByTheDefaultsUnderUsr() throws Exception {
     FakeExecutor host = host();
     module.read(host, declared(RouteTable.of(RouteTableSpec.of("isp1", 110, List.of()), 77)));

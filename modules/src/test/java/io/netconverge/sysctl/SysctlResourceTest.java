@@ -31,9 +31,9 @@ class SysctlResourceTest {
   }
 
   @Test
-  void readsEveryKeyInOneProcess() throws Exception {
+  void readsEveryKeyInOneProcessAndTriesTheValuesToWriteInAnother() throws Exception {
     String out = resource("grep-missing.stdout");
-    FakeExecutor fake = new FakeExecutor().on(List.of("grep"), out);
+    FakeExecutor fake = new FakeExecutor().on(List.of("grep"), out).on(List.of("unshare"), "");
     SysctlState declared =
         state(
             "net.ipv4.ip_forward", "1",
@@ -50,12 +50,58 @@ class SysctlResourceTest {
                 "",
                 "/proc/sys/net/ipv4/ip_forward",
                 "/proc/sys/net/ipv4/ip_local_port_range",
-                "/proc/sys/net/ipv4/conf/all/rp_filter"));
+                "/proc/sys/net/ipv4/conf/all/rp_filter"),
+            // Only the value that differs is tried, in a throw-away network namespace.
+            List.of(
+                "unshare",
+                "-n",
+                "--",
+                "sh",
+                "-c",
+                SysctlResource.TRY_VALUES,
+                "netconverge",
+                "net.ipv4.conf.all.rp_filter=2"));
     assertThat(live.values())
         .containsExactly(
             Map.entry(SysctlKey.of("net.ipv4.ip_forward"), "1"),
             Map.entry(SysctlKey.of("net.ipv4.ip_local_port_range"), "32768 60999"),
             Map.entry(SysctlKey.of("net.ipv4.conf.all.rp_filter"), "0"));
+  }
+
+  @Test
+  void aValueTheKernelRefusesIsARejectedDeclarationAtItsFileLine() throws Exception {
+    String yaml =
+        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n  net.ipv4.ip_forward: yes please\n"
+            + "  net.ipv4.conf.wan0.rp_filter: 2\n";
+    SysctlResource located =
+        new SysctlResource(io.netconverge.core.spec.SpecLoader.source(yaml, "router.yaml"));
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(
+                List.of("grep"),
+                "/proc/sys/net/ipv4/ip_forward:0\n/proc/sys/net/ipv4/conf/wan0/rp_filter:0\n")
+            // What the script prints for a refused write (sysctl's own complaint).
+            .on(
+                List.of("unshare", "-n"),
+                "==> net.ipv4.ip_forward\n"
+                    + "sysctl: setting key \"net.ipv4.ip_forward\": Invalid argument\n");
+    SysctlState declared =
+        state("net.ipv4.ip_forward", "yes please", "net.ipv4.conf.wan0.rp_filter", "2");
+
+    assertThatThrownBy(() -> located.read(fake, declared))
+        .isInstanceOf(io.netconverge.core.engine.DeclarationRejectedException.class)
+        .hasMessage(
+            "router.yaml:4:24: sysctl[\"net.ipv4.ip_forward\"]: the kernel refuses the value 'yes"
+                + " please' of net.ipv4.ip_forward (invalid argument)");
+    // The interface's key is tried as its default twin: wan0 is not in the throw-away namespace.
+    assertThat(fake.argvs().get(1)).endsWith("net.ipv4.conf.default.rp_filter=2");
+  }
+
+  @Test
+  void valuesAreNotTriedWhenNothingIsToBeWritten() throws Exception {
+    FakeExecutor fake = new FakeExecutor().on(List.of("grep"), "/proc/sys/net/ipv4/ip_forward:1\n");
+    module.read(fake, state("net.ipv4.ip_forward", "1"));
+    assertThat(fake.argvs()).hasSize(1);
   }
 
   @Test

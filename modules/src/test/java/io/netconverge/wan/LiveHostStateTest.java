@@ -159,4 +159,28 @@ class LiveHostStateTest {
     assertThat(tables(live).get(100L))
         .containsExactly("default via 203.0.113.1 dev wan2 metric 0 proto 77");
   }
+
+  @Test
+  void aTrackedWanNoWatchHasProbedIsUnknownAndAnUntrackedOneUntracked() throws Exception {
+    HostStateSpec tracked =
+        Netconverge.loader()
+            .parse(
+                FILE.replace(
+                    "gateway: dhcp }", "gateway: dhcp, track: { targets: [192.0.2.53] } }"),
+                "router.yaml",
+                HostStateSpec.class);
+    LiveHostState live =
+        LiveHostState.resolve(
+            tracked,
+            SpecSource.none(),
+            Path.of("/nonexistent"),
+            facts(
+                link("wan1", true, "100.64.1.1", "100.64.1.2/24"),
+                link("wan2", true, null, "203.0.113.2/24")),
+            Map.of());
+    assertThat(live.wans())
+        .extracting(WanStatus::health)
+        .containsExactly(Health.UNKNOWN, Health.UNTRACKED);
+    assertThat(live.wans()).extracting(WanStatus::active).containsExactly(true, true);
+  }
 }

@@ -47,7 +47,18 @@ public final class NetnsExecutor implements Executor {
 
   @Override
   public ExecResult run(Command command) throws ExecException {
-    return host.run(command.prefixed(List.of("ip", "netns", "exec", namespace)));
+    ExecResult r = host.run(command.prefixed(List.of("ip", "netns", "exec", namespace)));
+    // ip's own refusal (exit 255, before the command runs) would otherwise read as the command's
+    // failure: "grep exited 255: Cannot open network namespace ...".
+    if (r.exitCode() == 255
+        && r.stderr().startsWith("Cannot open network namespace \"" + namespace + "\"")) {
+      throw new ExecException(
+          "network namespace "
+              + namespace
+              + " does not exist"
+              + (r.stderr().contains("No such file") ? "" : ": " + r.stderr().strip()));
+    }
+    return r;
   }
 
   @Override

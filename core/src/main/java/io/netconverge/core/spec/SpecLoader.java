@@ -409,7 +409,8 @@ public final class SpecLoader {
           e instanceof com.fasterxml.jackson.core.JsonProcessingException p
               ? p.getOriginalMessage()
               : e.getMessage();
-      return problemAt(map.locate(path).orElse(null), source, clean(path), message).problems();
+      return problemAt(map.locate(path).orElse(null), source, clean(path), numberWords(message))
+          .problems();
     }
   }
 
@@ -546,7 +547,8 @@ public final class SpecLoader {
   private static SpecProblem syntaxProblem(JsonProcessingException e, String source) {
     JsonLocation loc = e.getLocation();
     String msg =
-        e.getOriginalMessage().replaceAll("^Duplicate field '(.*)'$", "duplicate key '$1'");
+        numberWords(
+            e.getOriginalMessage().replaceAll("^Duplicate field '(.*)'$", "duplicate key '$1'"));
     return new SpecProblem(source, lineOf(loc), columnOf(loc), "", msg);
   }
 
@@ -556,7 +558,7 @@ public final class SpecLoader {
     if (own != null && own.aboutKey()) {
       return violationProblem(own, path + pathOf(e.getPath()), source, map);
     }
-    String fieldPath = path + pathOf(e.getPath());
+    String fieldPath = path + pathOf(e.getPath()) + violatedField(e);
     boolean aboutKey = e instanceof UnrecognizedPropertyException;
     if (e instanceof InvalidFormatException f
         && f.getOriginalMessage().startsWith("Cannot deserialize Map key")
@@ -570,6 +572,29 @@ public final class SpecLoader {
     int line = at.map(n -> n.getStartMark().getLine() + 1).orElse(lineOf(loc));
     int col = at.map(n -> n.getStartMark().getColumn() + 1).orElse(columnOf(loc));
     return new SpecProblem(source, line, col, clean(fieldPath), explain(e));
+  }
+
+  /**
+   * The field a spec's constructor named in the {@link InvalidFieldException} it threw (relative to
+   * the object it makes), so that the error points at {@code .to}, not at the whole route.
+   */
+  private static String violatedField(Throwable e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof InvalidFieldException f) {
+        return SourceMap.step(f.field());
+      }
+    }
+    return "";
+  }
+
+  /** Jackson's words for a number beyond a Java type, in the file's terms. */
+  private static String numberWords(String msg) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "Numeric value \\((.*)\\) out of range of (?:long|int|Java long|Java int)[^\\n]*",
+                java.util.regex.Pattern.DOTALL)
+            .matcher(msg);
+    return m.find() ? m.group(1) + " is too large a number for this field" : msg;
   }
 
   private static int lineOf(JsonLocation loc) {
@@ -625,7 +650,7 @@ public final class SpecLoader {
     if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
       return "expected " + describe(m.getTargetType()) + shortReason(msg);
     }
-    return msg.replaceAll("\\s*\\(for .*", "").replace("`", "");
+    return numberWords(msg.replaceAll("\\s*\\(for .*", "").replace("`", ""));
   }
 
   private static String shortReason(String msg) {

@@ -23,8 +23,33 @@ public record SpecProblem(String source, int line, int column, String path, Stri
     }
     sb.append(": ");
     if (!path.isEmpty()) {
-      sb.append(path).append(": ");
+      sb.append(visible(path)).append(": ");
     }
-    return sb.append(message).toString();
+    return sb.append(visible(message)).toString();
+  }
+
+  /**
+   * A key or value of the file with a line break or another control character in it is shown with
+   * escapes ({@code \n}), so that one problem stays one line.
+   */
+  static String visible(String text) {
+    StringBuilder sb = new StringBuilder(text.length());
+    text.codePoints()
+        .forEach(
+            c -> {
+              switch (c) {
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                  if (Character.isISOControl(c)) {
+                    sb.append(String.format("\\u%04x", c));
+                  } else {
+                    sb.appendCodePoint(c);
+                  }
+                }
+              }
+            });
+    return sb.toString();
   }
 }
