@@ -34,7 +34,7 @@ public final class HostStateBuilder {
 
   private final Map<SysctlKey, String> sysctl = new LinkedHashMap<>();
   private final List<RouteTableSpec> routeTables = new ArrayList<>();
-  private final List<IpRuleSpec> ipRules = new ArrayList<>();
+  private List<IpRuleSpec> ipRules;
   private List<NftTableSpec> nftables;
   private List<IptablesChainSpec> iptables;
   private Integer protocol;
@@ -67,8 +67,21 @@ public final class HostStateBuilder {
     return this;
   }
 
+  /**
+   * A policy routing rule. Declaring any (or calling {@link #noIpRules()}) makes the ipRules
+   * section present: rules netconverge created earlier (its protocol) and no longer declared go.
+   */
   public HostStateBuilder ipRule(IpRuleSpec rule) {
+    noIpRules();
     ipRules.add(Objects.requireNonNull(rule, "rule"));
+    return this;
+  }
+
+  /** {@code ipRules: []}: remove the rules netconverge created. */
+  public HostStateBuilder noIpRules() {
+    if (ipRules == null) {
+      ipRules = new ArrayList<>();
+    }
     return this;
   }
 

@@ -26,7 +26,10 @@ import java.util.Map;
  * @param protocol the routing protocol number that tags the rules and routes netconverge creates
  *     (and the only foreign-free mark of what it owns); default 77
  * @param routeTables routing tables, each owned whole (unless {@code purge: false})
- * @param ipRules policy routing rules, IPv4 and IPv6
+ * @param ipRules policy routing rules, IPv4 and IPv6; null when the file has no {@code ipRules} key
+ *     (then netconverge leaves every rule alone, {@link #ipRules()} reads empty), empty for {@code
+ *     ipRules: []} (then the rules it created earlier, which carry its protocol, are removed); a
+ *     dualWan profile brings its rules in, and with them the section
  * @param nftables nft tables owned whole, each with its definition in nft syntax; null when the
  *     file has no {@code nftables} key (then netconverge does not look at nft at all), empty for
  *     {@code nftables: []} (then tables it created earlier, which carry its mark, are removed)
@@ -67,8 +70,11 @@ public record HostStateSpec(
   public HostStateSpec {
     sysctl = sysctl == null ? Map.of() : new LinkedHashMap<>(sysctl);
     routeTables = routeTables == null ? List.of() : List.copyOf(routeTables);
-    ipRules = ipRules == null ? List.of() : List.copyOf(ipRules);
-    nftables = nftables == null ? null : new ArrayList<>(nftables);
+    ipRules = ipRules == null ? null : List.copyOf(ipRules);
+    nftables =
+        nftables == null
+            ? null
+            : nftables instanceof ProfileTables p ? p : new ArrayList<>(nftables);
     iptables = iptables == null ? null : List.copyOf(iptables);
     sections = sections == null ? Map.of() : new LinkedHashMap<>(sections);
     for (String key : sections.keySet()) {
@@ -76,6 +82,38 @@ public record HostStateSpec(
         throw SpecViolation.atKey(
             key, "unknown key '" + key + "' (known keys: " + String.join(", ", knownKeys()) + ")");
       }
+    }
+  }
+
+  /** The declared ip rules; empty also when the file has no {@code ipRules} key. */
+  @Override
+  public List<IpRuleSpec> ipRules() {
+    return ipRules == null ? List.of() : ipRules;
+  }
+
+  /**
+   * Whether the ip rules are managed: the file has an {@code ipRules} key (even {@code []}) or a
+   * profile brought rules in. Without it no rule is read, and none is removed.
+   */
+  public boolean managesIpRules() {
+    return ipRules != null;
+  }
+
+  /**
+   * Whether the nftables section is the file's own (a {@code nftables} key, even {@code []}): then
+   * tables netconverge created and no longer declares are removed. False when there is none, or
+   * when only a profile brought its tables in: then only those are looked at.
+   */
+  public boolean ownsNftTables() {
+    return nftables != null && !(nftables instanceof ProfileTables);
+  }
+
+  /** The tables a profile brought into a spec whose file has no nftables key. */
+  private static final class ProfileTables extends ArrayList<NftTableSpec> {
+    private static final long serialVersionUID = 1L;
+
+    ProfileTables(List<NftTableSpec> tables) {
+      super(tables);
     }
   }
 
@@ -286,10 +324,12 @@ public record HostStateSpec(
         allSysctl,
         protocol,
         concat(routeTables, profile.routeTables()),
-        concat(ipRules, profile.ipRules()),
-        nftables == null && profile.nftables().isEmpty()
+        ipRules == null && profile.ipRules().isEmpty()
             ? null
-            : concat(nftables == null ? List.of() : nftables, profile.nftables()),
+            : concat(ipRules(), profile.ipRules()),
+        nftables == null
+            ? (profile.nftables().isEmpty() ? null : new ProfileTables(profile.nftables()))
+            : concat(nftables, profile.nftables()),
         allIptables,
         null,
         allowHostSysctls,

@@ -40,6 +40,10 @@ public final class NftablesModule implements ModuleRegistration<List<NftTableSpe
 
   @Override
   public void declare(List<NftTableSpec> tables, Assembly into) {
-    into.add(new Declared<>(new NftablesResource(), NftState.declared(tables, into.source())));
+    // Only the file's own nftables key sweeps: a profile's table alone leaves other tables be.
+    into.add(
+        new Declared<>(
+            new NftablesResource(into.spec().ownsNftTables()),
+            NftState.declared(tables, into.source())));
   }
 }

@@ -67,6 +67,22 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
   private static final Pattern NFT_ERROR =
       Pattern.compile("^/dev/stdin:(\\d+):(\\d+)(?:-\\d+)?: Error: (.*)$");
 
+  private final boolean sweep;
+
+  /** The {@code nftables} section: marked tables no longer declared are removed. */
+  public NftablesResource() {
+    this(true);
+  }
+
+  /**
+   * @param sweep whether tables carrying the owner mark that are not declared here are removed:
+   *     true for a file's {@code nftables} key, false when only a profile brings its own tables
+   *     (then nothing else in nft is looked at)
+   */
+  public NftablesResource(boolean sweep) {
+    this.sweep = sweep;
+  }
+
   @Override
   public String kind() {
     return "nftables";
@@ -80,7 +96,7 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
     }
     Set<NftTableName> owned = new LinkedHashSet<>();
     declared.tables().forEach(t -> owned.add(t.name()));
-    Set<NftTableName> marked = markedTables(live.stdout());
+    Set<NftTableName> marked = sweep ? markedTables(live.stdout()) : Set.of();
     owned.addAll(marked);
     Map<NftTableName, TableForm> all;
     try {

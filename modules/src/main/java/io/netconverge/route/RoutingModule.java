@@ -83,7 +83,7 @@ public final class RoutingModule implements ModuleRegistration<HostStateSpec> {
 
   @Override
   public void declare(HostStateSpec spec, Assembly into) {
-    if (spec.routeTables().isEmpty() && spec.ipRules().isEmpty() && spec.protocol() == null) {
+    if (spec.routeTables().isEmpty() && !spec.managesIpRules() && spec.protocol() == null) {
       return;
     }
     int protocol = spec.routingProtocol();
@@ -102,9 +102,12 @@ public final class RoutingModule implements ModuleRegistration<HostStateSpec> {
             new RouteTablesResource(protocol, into.namesDir()),
             new RouteTablesState(tables, Iproute2Files.declared(names, protocol))));
     List<IpRule> rules = spec.ipRules().stream().map(r -> IpRule.of(r, protocol)).toList();
-    into.add(
-        new Declared<>(
-            new IpRulesResource(protocol, into.namesDir()), new IpRulesState(rules, names)));
+    // No ipRules key: rules are not looked at, so tables alone never remove a rule of ours.
+    if (spec.managesIpRules()) {
+      into.add(
+          new Declared<>(
+              new IpRulesResource(protocol, into.namesDir()), new IpRulesState(rules, names)));
+    }
     sandboxInterfaces(tables, rules, into);
   }
 
