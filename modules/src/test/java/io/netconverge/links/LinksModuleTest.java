@@ -35,7 +35,8 @@ class LinksModuleTest {
                 + "  lan0: { up: true, mtu: 9000, addresses: [10.1.0.1/24, fd00:1::1/64] }\n"
                 + "routeTables:\n"
                 + "  - id: 100\n"
-                + "    routes: [ { to: 10.2.0.0/16, via: 10.1.0.254, dev: lan0 } ]\n",
+                + "    routes: [ { to: 10.2.0.0/16, via: 10.1.0.254, dev: lan0 } ]\n"
+                + "ipRules: []\n",
             "links.yaml");
     assertThat(state.declared())
         .extracting(d -> d.module().kind())
@@ -114,7 +115,7 @@ class LinksModuleTest {
   void anUnknownSectionIsNamedAtItsKeyWithEveryKnownKey() {
     assertThat(problems("sysctl: {}\nlinkz: {}\n"))
         .containsExactly(
-            "links.yaml:4:1: linkz: unknown key 'linkz' (known keys: allowHostSysctls, apiVersion,"
+            "links.yaml:4:1: linkz: unknown key 'linkz' (known keys: allowHooks, allowHostSysctls, apiVersion,"
                 + " dualWan, ipRules, iptables, kind, links, nftables, protocol, routeTables,"
                 + " sysctl)");
     // Also when another section fails to bind: every problem at once.
