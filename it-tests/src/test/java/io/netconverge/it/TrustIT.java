@@ -236,13 +236,13 @@ class TrustIT {
       String before = host.dump();
       Path pause = dir.resolve("paused");
       Path log = dir.resolve("kill.log");
-      // The cancel checks of a fleet run: 1 before the batch, 2 before the lock, 3-7 before reading
-      // each of the 5 modules, 8 before arming, 9 before the first module (sysctl, one command):
-      // check 10 comes after its write.
+      // The cancel checks of a fleet run: 1 before the batch, 2 before the lock, 3 before the
+      // modules' reads (they run at once), 4 before arming, 5 before the first module (sysctl, one
+      // command): check 6 comes after its write.
       Process p =
           converge(
               log,
-              List.of("-Dnetconverge.test.pauseAt=10", "-Dnetconverge.test.pauseFile=" + pause),
+              List.of("-Dnetconverge.test.pauseAt=6", "-Dnetconverge.test.pauseFile=" + pause),
               "apply",
               "--confirm-timeout",
               "5s",
@@ -292,14 +292,14 @@ class TrustIT {
       Path pause = dir.resolve("paused");
       Path resume = dir.resolve("resume");
       Path log = dir.resolve("lost.log");
-      // The cancel checks of a fleet run: 1 before the batch, 2 before the lock, 3-4 before reading
-      // sysctl and nftables, 5 before arming, 6 before sysctl: check 7 comes after the sysctl
-      // write, before the nftables one.
+      // The cancel checks of a fleet run: 1 before the batch, 2 before the lock, 3 before the reads
+      // of sysctl and nftables (at once), 4 before arming, 5 before sysctl: check 6 comes after
+      // the sysctl write, before the nftables one.
       Process p =
           converge(
               log,
               List.of(
-                  "-Dnetconverge.test.pauseAt=7",
+                  "-Dnetconverge.test.pauseAt=6",
                   "-Dnetconverge.test.pauseFile=" + pause,
                   "-Dnetconverge.test.resumeFile=" + resume),
               "apply",
