@@ -3,6 +3,7 @@ package io.netconverge.cli;
 import io.netconverge.Netconverge;
 import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.core.spec.SpecLoader;
+import io.netconverge.hoststate.HostState;
 import io.netconverge.hoststate.HostStateSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -26,18 +27,21 @@ final class WanFile {
   static Result load(Path file, String command, PrintWriter err) {
     SpecLoader.Loaded<HostStateSpec> loaded;
     try {
-      String kind = Netconverge.kindOf(file);
-      if (!kind.equals("HostState")) {
+      // Composed once: the kind is checked first, then the same document is bound and checked.
+      SpecLoader.Document document =
+          Netconverge.loader().document(SpecLoader.read(file), file.toString());
+      if (!document.kind().equals("HostState")) {
         err.println(
             "converge: "
                 + command
                 + " takes a HostState file with dualWan, not "
-                + (kind.equals("Inventory") ? "an inventory" : "a " + kind)
+                + (document.kind().equals("Inventory") ? "an inventory" : "a " + document.kind())
                 + ": run it on each router, with its own file");
         return new Refused(ExitCodes.USAGE);
       }
-      Netconverge.load(file);
-      loaded = Netconverge.loader().loadWithSource(file, HostStateSpec.class);
+      loaded = Netconverge.loader().bindDocument(document, HostStateSpec.class);
+      HostStateSpec spec = loaded.spec();
+      HostState.from(spec, loaded.source());
     } catch (InvalidSpecException e) {
       err.println(e.getMessage());
       err.println("converge: " + file + " is not valid; nothing was run");

@@ -34,19 +34,7 @@ class FleetSshIT {
           + "        net.ipv4.ip_local_port_range: \"20000 40000\"\n";
 
   private Path inventory(SshLab lab, List<String> hostLines) throws Exception {
-    StringBuilder sb =
-        new StringBuilder(
-            "apiVersion: netconverge/v1\nkind: Inventory\ngroups:\n"
-                + "  - name: routers\n"
-                + "    ssh:\n"
-                + "      configFile: "
-                + lab.config()
-                + "\n"
-                + "      options: { ControlPath: \""
-                + lab.controlPath()
-                + "\" }\n"
-                + STATE
-                + "    hosts:\n");
+    StringBuilder sb = new StringBuilder(lab.inventoryHead() + STATE + "    hosts:\n");
     hostLines.forEach(l -> sb.append("      - ").append(l).append('\n'));
     Path file = dir.resolve("fleet.yaml");
     Files.writeString(file, sb.toString());

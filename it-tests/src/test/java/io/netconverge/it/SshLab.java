@@ -102,6 +102,37 @@ final class SshLab implements AutoCloseable {
     return hosts;
   }
 
+  /**
+   * The head of an inventory whose group {@code routers} reaches this lab's hosts through its ssh
+   * config and control path; the caller adds the group's hostState and hosts.
+   */
+  String inventoryHead() {
+    return "apiVersion: netconverge/v1\nkind: Inventory\ngroups:\n"
+        + "  - name: routers\n"
+        + "    ssh:\n"
+        + "      configFile: "
+        + config()
+        + "\n"
+        + "      options: { ControlPath: \""
+        + controlPath()
+        + "\" }\n";
+  }
+
+  /** Ends the master connection a converge left to {@code host} (as a controller's death does). */
+  void endMaster(Host host) throws ExecException {
+    new LocalExecutor()
+        .run(
+            Command.of(
+                "ssh",
+                "-F",
+                config().toString(),
+                "-o",
+                "ControlPath=" + controlPath(),
+                "-O",
+                "exit",
+                host.alias()));
+  }
+
   Path config() {
     return dir.resolve("ssh_config");
   }

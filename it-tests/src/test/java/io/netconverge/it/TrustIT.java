@@ -108,18 +108,7 @@ class TrustIT {
   }
 
   private Path inventory(SshLab lab, String hostState) throws Exception {
-    StringBuilder sb =
-        new StringBuilder(
-            "apiVersion: netconverge/v1\nkind: Inventory\ngroups:\n"
-                + "  - name: routers\n"
-                + "    ssh:\n"
-                + "      configFile: "
-                + lab.config()
-                + "\n"
-                + "      options: { ControlPath: \""
-                + lab.controlPath()
-                + "\" }\n"
-                + "    hostState:\n");
+    StringBuilder sb = new StringBuilder(lab.inventoryHead() + "    hostState:\n");
     hostState.lines().forEach(l -> sb.append("      ").append(l).append('\n'));
     sb.append("    hosts:\n");
     for (SshLab.Host h : lab.hosts()) {
@@ -256,17 +245,7 @@ class TrustIT {
           .isEqualTo("1\n");
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       // The controller's master connection goes with it.
-      new LocalExecutor()
-          .run(
-              Command.of(
-                  "ssh",
-                  "-F",
-                  lab.config().toString(),
-                  "-o",
-                  "ControlPath=" + lab.controlPath(),
-                  "-O",
-                  "exit",
-                  h.alias()));
+      lab.endMaster(h);
       // The pending folder goes when the reverter claims it, its .running copy when it is done.
       waitUntil(() -> pendingFolders(h).isEmpty() && !running(h), 60);
       assertThat((System.nanoTime() - start) / 1e9).isLessThan(5 + 5);
@@ -329,7 +308,7 @@ class TrustIT {
                         + h.address()
                         + " tcp dport 22 reject with tcp reset\n  }\n}\n",
                     null));
-        endMaster(lab, h);
+        lab.endMaster(h);
         assertThat(sshWorks(lab, h)).isFalse();
         Files.writeString(resume, "go");
 
@@ -438,20 +417,6 @@ class TrustIT {
       last = again;
     }
     throw new AssertionError("the namespace's dump does not settle: " + last);
-  }
-
-  private static void endMaster(SshLab lab, SshLab.Host h) throws Exception {
-    new LocalExecutor()
-        .run(
-            Command.of(
-                "ssh",
-                "-F",
-                lab.config().toString(),
-                "-o",
-                "ControlPath=" + lab.controlPath(),
-                "-O",
-                "exit",
-                h.alias()));
   }
 
   private static List<String> pendingFolders(SshLab.Host h) {
