@@ -42,4 +42,23 @@ public record WanStatus(
     }
     return carrier ? "up" : "no carrier";
   }
+
+  /**
+   * This WAN with the health tracking now reports: in the outbound default when nothing of it is
+   * pending and the new health is usable. The watch writes its status with it between converges, so
+   * a transition and the health beside it always agree.
+   */
+  public WanStatus withHealth(Health now) {
+    return new WanStatus(
+        name,
+        itf,
+        present,
+        adminUp,
+        carrier,
+        gateway4,
+        gateway6,
+        now,
+        pending.isEmpty() && now.usable(),
+        pending);
+  }
 }

@@ -496,11 +496,20 @@ public final class Watcher {
       log = List.copyOf(history);
     }
     try {
-      WatchState.write(
-          stateFile, WatchState.document(fileName, report.wans(), Map.copyOf(last), log));
+      // The report may be older than the latest transition (a failover writes before its
+      // converge): each WAN shows the health tracking says now.
+      List<WanStatus> wans = withHealth(report.wans(), health());
+      WatchState.write(stateFile, WatchState.document(fileName, wans, Map.copyOf(last), log));
     } catch (IOException e) {
       LOG.warn("could not write {}: {}", stateFile, e.getMessage());
     }
+  }
+
+  /** Each tracked WAN of a converge's report with the health tracking says now. */
+  static List<WanStatus> withHealth(List<WanStatus> wans, Map<String, Health> now) {
+    return wans.stream()
+        .map(w -> now.containsKey(w.name()) ? w.withHealth(now.get(w.name())) : w)
+        .toList();
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -6,6 +6,7 @@ import io.netconverge.Netconverge;
 import io.netconverge.core.spec.SpecSource;
 import io.netconverge.hoststate.HostStateSpec;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WatcherTest {
@@ -52,5 +53,33 @@ class WatcherTest {
   @Test
   void onlyTrackedWansHaveAHealth() throws Exception {
     assertThat(watcher().health()).containsExactly(java.util.Map.entry("isp1", Health.UNKNOWN));
+  }
+
+  @Test
+  void theStatusWrittenBetweenConvergesShowsTheHealthOfTheLatestTransition() {
+    WanStatus up =
+        new WanStatus(
+            "isp1", "wan1", true, true, true, "198.51.100.1", null, Health.UP, true, List.of());
+    WanStatus waiting =
+        new WanStatus(
+            "isp2",
+            "wan2",
+            true,
+            true,
+            false,
+            null,
+            null,
+            Health.UP,
+            false,
+            List.of(new Pending("isp2", "route table isp2 (120)", "no carrier on wan2")));
+    List<WanStatus> now =
+        Watcher.withHealth(
+            List.of(up, waiting), java.util.Map.of("isp1", Health.DOWN, "isp2", Health.UP));
+    assertThat(now.get(0).health()).isEqualTo(Health.DOWN);
+    assertThat(now.get(0).active()).as("a WAN tracked down leaves the default").isFalse();
+    assertThat(now.get(1).active()).as("a pending WAN stays out").isFalse();
+    assertThat(Watcher.withHealth(List.of(now.get(0)), java.util.Map.of("isp1", Health.UP)))
+        .singleElement()
+        .satisfies(w -> assertThat(w.active()).isTrue());
   }
 }
