@@ -3,9 +3,11 @@ package io.netconverge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.ChangeValue;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.HostReport.Status;
 import io.netconverge.core.engine.Mode;
+import io.netconverge.core.engine.ResourceId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +15,10 @@ class FleetRunTest {
 
   private static HostReport host(Mode mode, Status status) {
     List<Change> changes =
-        status == Status.CHANGED ? List.of(Change.create("sysctl a.b", "1", List.of())) : List.of();
+        status == Status.CHANGED
+            ? List.of(
+                Change.create(new ResourceId("sysctl", "a.b"), ChangeValue.text("1"), List.of()))
+            : List.of();
     return HostReport.of("h", mode, status, changes);
   }
 

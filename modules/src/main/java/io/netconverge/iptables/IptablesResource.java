@@ -357,7 +357,7 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
       IptablesChain chain, String fieldPath, String liveSuffix, String message) {
     TextOrigin origin =
         chain.path() == null
-            ? TextOrigin.unknown(chain.resource() + liveSuffix)
+            ? TextOrigin.unknown(chain.resource().render() + liveSuffix)
             : source.origin(chain.path() + fieldPath);
     SpecProblem problem = origin.problem(0, 0, message);
     return new DeclarationRejectedException(List.of(problem));
