@@ -4,15 +4,24 @@ import io.netconverge.core.engine.ConvergeEvent;
 import io.netconverge.core.engine.Failure;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Mode;
+import io.netconverge.core.engine.PendingPart;
 import io.netconverge.core.engine.Progress;
 import io.netconverge.core.engine.Runner;
 import io.netconverge.core.engine.Target;
+import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.hoststate.HostState;
 import io.netconverge.inventory.Inventory;
+import io.netconverge.wan.Health;
+import io.netconverge.wan.LiveHostState;
+import io.netconverge.wan.WanFacts;
+import io.netconverge.wan.WanStatus;
+import io.netconverge.wan.WatchState;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +50,11 @@ import org.slf4j.LoggerFactory;
  * on up to {@code forks} hosts at a time on the executor service; each host's report reaches the
  * progress listener as a {@link ConvergeEvent.HostFinished} as soon as that host is done, and the
  * fleet's report lists the hosts in the order they were given.
+ *
+ * <p>Every converge of a host state with a dualWan profile (one host or a fleet, plan or apply)
+ * first reads that host's WANs and makes the state for them: gateways learnt from DHCP or router
+ * advertisements, and without what a WAN that is down, missing or without its gateway cannot take
+ * yet; those parts are in the report ({@link HostReport#pendingParts()}), the rest converges.
  *
  * <p>Cancelling a future returned here stops the work before its next step: a command that runs is
  * never cut short, an apply that has begun puts back the state it read before it (its report, with
@@ -61,6 +76,7 @@ public final class Converger implements AutoCloseable {
   private final Progress progress;
   private final int forks;
   private final Optional<Path> namesDir;
+  private final Function<Target, Map<String, Health>> health;
 
   private Converger(Builder b) {
     this.ownsExecutor = b.executor == null;
@@ -68,6 +84,7 @@ public final class Converger implements AutoCloseable {
     this.progress = b.progress;
     this.forks = b.forks;
     this.namesDir = Optional.ofNullable(b.namesDir);
+    this.health = b.health;
   }
 
   public static Builder builder() {
@@ -85,6 +102,8 @@ public final class Converger implements AutoCloseable {
     private Progress progress = Progress.NONE;
     private int forks = DEFAULT_FORKS;
     private Path namesDir;
+    private Function<Target, Map<String, Health>> health =
+        target -> WatchState.healthOfRunningWatch(target.executor());
 
     private Builder() {}
 
@@ -123,6 +142,16 @@ public final class Converger implements AutoCloseable {
       return this;
     }
 
+    /**
+     * What health tracking says of each WAN of a host, by WAN name, for hosts with a dualWan
+     * profile: a WAN tracked down leaves the outbound default. By default, what the {@code converge
+     * watch} running for that host found (none: every WAN counts as untracked).
+     */
+    public Builder health(Function<Target, Map<String, Health>> health) {
+      this.health = Objects.requireNonNull(health, "health");
+      return this;
+    }
+
     public Converger build() {
       return new Converger(this);
     }
@@ -142,16 +171,16 @@ public final class Converger implements AutoCloseable {
 
   /** Reads the host and diffs it against the state; changes nothing. On the calling thread. */
   public HostReport plan(HostState state, Target target) {
-    return converge(Mode.PLAN, new FleetHost(target, state), () -> false);
+    return converge(Mode.PLAN, new FleetHost(target, state), () -> false).report();
   }
 
   /** Makes the host what the state declares (see {@link Runner}). On the calling thread. */
   public HostReport apply(HostState state, Target target) {
-    return converge(Mode.APPLY, new FleetHost(target, state), () -> false);
+    return converge(Mode.APPLY, new FleetHost(target, state), () -> false).report();
   }
 
   public HostReport run(Mode mode, HostState state, Target target) {
-    return converge(mode, new FleetHost(target, state), () -> false);
+    return converge(mode, new FleetHost(target, state), () -> false).report();
   }
 
   public CompletableFuture<HostReport> planAsync(HostState state, Target target) {
@@ -169,7 +198,7 @@ public final class Converger implements AutoCloseable {
     executor.execute(
         () -> {
           if (!future.isDone()) {
-            future.complete(converge(mode, host, future.flag::get));
+            future.complete(converge(mode, host, future.flag::get).report());
           }
         });
     return future;
@@ -196,7 +225,7 @@ public final class Converger implements AutoCloseable {
       future.complete(new FleetReport(mode, List.of()));
       return future;
     }
-    AtomicReferenceArray<HostReport> reports = new AtomicReferenceArray<>(all.size());
+    AtomicReferenceArray<Outcome> reports = new AtomicReferenceArray<>(all.size());
     AtomicInteger next = new AtomicInteger();
     AtomicInteger done = new AtomicInteger();
     Runnable worker =
@@ -210,10 +239,15 @@ public final class Converger implements AutoCloseable {
             reports.set(i, converge(mode, all.get(i), future.flag::get));
             if (done.incrementAndGet() == all.size()) {
               List<HostReport> ordered = new ArrayList<>(all.size());
+              Map<String, List<WanStatus>> wans = new HashMap<>();
               for (int k = 0; k < all.size(); k++) {
-                ordered.add(reports.get(k));
+                Outcome o = reports.get(k);
+                ordered.add(o.report());
+                if (!o.wans().isEmpty()) {
+                  wans.put(o.report().host(), o.wans());
+                }
               }
-              future.complete(new FleetReport(mode, ordered));
+              future.complete(new FleetReport(mode, ordered, wans));
             } else {
               executor.execute(this);
             }
@@ -227,12 +261,57 @@ public final class Converger implements AutoCloseable {
     return future;
   }
 
-  private HostReport converge(Mode mode, FleetHost host, BooleanSupplier cancelled) {
-    Runner runner = new Runner(progress, cancelled);
+  /** One host's report, and its WANs as the converge found them (none without dualWan). */
+  private record Outcome(HostReport report, List<WanStatus> wans) {}
+
+  /**
+   * One host. A state with a dualWan profile is made again for the host's WANs as they are (one
+   * process reads them): gateways learnt from DHCP or router advertisements, and without the parts
+   * of a WAN that is down, missing or without its gateway, which the report names as pending.
+   */
+  private Outcome converge(Mode mode, FleetHost host, BooleanSupplier cancelled) {
     try {
-      return mode == Mode.PLAN
-          ? runner.plan(host.target(), host.state().declared())
-          : runner.apply(host.target(), host.state().declared());
+      HostState state = host.state();
+      List<WanStatus> wans = List.of();
+      if (state.live().isPresent()) {
+        try {
+          LiveHostState live =
+              state
+                  .live()
+                  .get()
+                  .resolve(WanFacts.read(host.target().executor()), health.apply(host.target()));
+          state = live.state();
+          wans = live.wans();
+        } catch (ExecException | IllegalArgumentException | InvalidSpecException e) {
+          LOG.debug("cannot read the WANs of {}", host.name(), e);
+          progress.on(new ConvergeEvent.HostStarted(host.name(), mode));
+          return new Outcome(
+              finished(
+                  HostReport.failed(
+                      host.name(),
+                      mode,
+                      List.of(),
+                      Failure.of("cannot read the WANs: " + e.getMessage()))),
+              List.of());
+        }
+      }
+      List<PendingPart> parts = wans.stream().flatMap(w -> w.pending().stream()).toList();
+      // The runner tells the listener it is done before it returns: with the parts it left out.
+      Progress told =
+          parts.isEmpty()
+              ? progress
+              : event ->
+                  progress.on(
+                      event instanceof ConvergeEvent.HostFinished f
+                          ? new ConvergeEvent.HostFinished(
+                              f.host(), f.report().withPendingParts(parts))
+                          : event);
+      Runner runner = new Runner(told, cancelled);
+      HostReport report =
+          mode == Mode.PLAN
+              ? runner.plan(host.target(), state.declared())
+              : runner.apply(host.target(), state.declared());
+      return new Outcome(report.withPendingParts(parts), wans);
     } catch (RuntimeException e) {
       // One host's bug (or its listener's) must not take the other hosts' results with it.
       LOG.error("internal error while converging {}", host.name(), e);
@@ -243,8 +322,13 @@ public final class Converger implements AutoCloseable {
       } catch (RuntimeException listener) {
         LOG.error("the progress listener failed", listener);
       }
-      return failed;
+      return new Outcome(failed, List.of());
     }
+  }
+
+  private HostReport finished(HostReport report) {
+    progress.on(new ConvergeEvent.HostFinished(report.host(), report));
+    return report;
   }
 
   /** Stops the converger's own threads; an injected executor service is left running. */

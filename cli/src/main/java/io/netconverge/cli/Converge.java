@@ -1,10 +1,11 @@
 package io.netconverge.cli;
 
 import io.netconverge.Converger;
+import io.netconverge.FleetHost;
+import io.netconverge.FleetReport;
 import io.netconverge.Netconverge;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Mode;
-import io.netconverge.core.engine.Progress;
 import io.netconverge.core.engine.Target;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.LocalExecutor;
@@ -13,11 +14,6 @@ import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.core.spec.SpecLoader;
 import io.netconverge.core.spec.SpecProblem;
 import io.netconverge.hoststate.HostState;
-import io.netconverge.hoststate.HostStateSpec;
-import io.netconverge.wan.LiveConverge;
-import io.netconverge.wan.LiveReport;
-import io.netconverge.wan.Pending;
-import io.netconverge.wan.WatchState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -76,12 +72,10 @@ final class Converge {
     if (sandbox) {
       return inSandbox(mode, file);
     }
-    Path namesDir = names.namesDir != null ? names.namesDir : LiveConverge.defaultIproute2Dir();
+    Path namesDir = names.namesDir != null ? names.namesDir : HostState.defaultNamesDir();
     HostState state;
-    SpecLoader.Loaded<HostStateSpec> loaded;
     try {
       state = Netconverge.load(file, namesDir);
-      loaded = Netconverge.loader().loadWithSource(file, HostStateSpec.class);
     } catch (InvalidSpecException e) {
       err.println(e.getMessage());
       err.println("converge: " + file + " is not valid; nothing was run");
@@ -90,10 +84,10 @@ final class Converge {
     if (where.netns != null && !namespaceScope(file, state)) {
       return ExitCodes.INVALID_FILE;
     }
-    LiveReport result = run(mode, loaded, namesDir, where.target(), where.netns);
+    FleetReport result = run(mode, state, where.target());
     printLive(mode, file, result);
-    explainInvalid(file, result.report());
-    return exitCode(mode, result);
+    explainInvalid(file, result.hosts().get(0));
+    return exitCode(mode, result.hosts().get(0));
   }
 
   /**
@@ -120,45 +114,29 @@ final class Converge {
   }
 
   /**
-   * Converges through {@link LiveConverge}: a dualWan profile is made for the host's WANs as they
-   * are, with the health the running {@code converge watch} of this host found, if any.
+   * Converges through the library's {@link Converger}, as a fleet of one: a dualWan profile is made
+   * for the host's WANs as they are, with the health the running {@code converge watch} of this
+   * host found, if any.
    */
-  private LiveReport run(
-      Mode mode, SpecLoader.Loaded<HostStateSpec> loaded, Path names, Target target, String netns) {
-    Progress progress =
-        report.output == OutputFormat.text ? new ProgressPrinter(err) : Progress.NONE;
-    return new LiveConverge(progress)
-        .run(
-            mode,
-            loaded.spec(),
-            loaded.source(),
-            names,
-            target,
-            WatchState.healthOfRunningWatch(target.executor()));
+  private FleetReport run(Mode mode, HostState state, Target target) {
+    try (Converger converger = converger().build()) {
+      return converger.run(mode, List.of(new FleetHost(target, state)));
+    }
   }
 
-  private void printLive(Mode mode, Path file, LiveReport result) {
+  private void printLive(Mode mode, Path file, FleetReport result) {
+    HostReport host = result.hosts().get(0);
     if (report.output == OutputFormat.json) {
       ReportWriter.json(
           out,
           mode.name().toLowerCase(Locale.ROOT),
           file.toString(),
-          List.of(result.report()),
-          java.util.Map.of(result.report().host(), result.wans()));
+          result.hosts(),
+          result.wans());
       return;
     }
-    ReportWriter.text(out, result.report(), report.diff);
-    for (Pending p : result.pending()) {
-      out.println("  pending " + p);
-    }
-    ReportWriter.recap(out, List.of(result.report()));
-  }
-
-  static int exitCode(Mode mode, LiveReport result) {
-    if (mode == Mode.APPLY && result.degraded()) {
-      return ExitCodes.APPLIED_PENDING;
-    }
-    return exitCode(mode, result.report());
+    ReportWriter.text(out, host, report.diff);
+    ReportWriter.recap(out, List.of(host));
   }
 
   private int usage(String message) {
@@ -234,25 +212,20 @@ final class Converge {
                       + String.join(
                           ", ", state.interfaces().stream().map(i -> i.name()).toList())));
       Target target = box.target();
-      SpecLoader.Loaded<HostStateSpec> loaded =
-          Netconverge.loader().loadWithSource(file, HostStateSpec.class);
-      LiveReport first = run(mode, loaded, names, target, null);
+      FleetReport first = run(mode, state, target);
       printLive(mode, file, first);
-      explainInvalid(file, first.report());
-      int code = exitCode(mode, first);
+      explainInvalid(file, first.hosts().get(0));
+      int code = exitCode(mode, first.hosts().get(0));
       if (mode == Mode.APPLY && code == ExitCodes.OK && report.output == OutputFormat.text) {
-        LiveReport second = run(Mode.PLAN, loaded, names, target, null);
+        FleetReport second = run(Mode.PLAN, state, target);
         out.println();
         out.println("second plan, to show the run is idempotent:");
         printLive(Mode.PLAN, file, second);
-        if (second.report().status() != HostReport.Status.OK) {
+        if (second.hosts().get(0).status() != HostReport.Status.OK) {
           code = ExitCodes.FAILED;
         }
       }
       return code;
-    } catch (InvalidSpecException e) {
-      err.println(e.getMessage());
-      return ExitCodes.INVALID_FILE;
     } finally {
       box.close();
       err.println("sandbox: removed " + box.namespace());
@@ -267,7 +240,11 @@ final class Converge {
     }
   }
 
+  /** The exit code of one host; an apply that left parts pending is 3 (see {@code degraded()}). */
   static int exitCode(Mode mode, HostReport result) {
+    if (mode == Mode.APPLY && result.degraded()) {
+      return ExitCodes.APPLIED_PENDING;
+    }
     return switch (result.status()) {
       case OK -> ExitCodes.OK;
       case CHANGED -> mode == Mode.PLAN ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;

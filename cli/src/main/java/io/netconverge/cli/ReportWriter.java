@@ -9,6 +9,7 @@ import io.netconverge.core.engine.Change;
 import io.netconverge.core.engine.Failure;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.engine.HostReport;
+import io.netconverge.core.engine.PendingPart;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +57,9 @@ final class ReportWriter {
                 ? "  the state read before apply was restored"
                 : "  the state could NOT be fully restored");
       }
+    }
+    for (PendingPart p : report.pendingParts()) {
+      out.println("  pending " + p);
     }
   }
 
@@ -155,7 +159,7 @@ final class ReportWriter {
         ArrayNode pending = h.putArray("pending");
         for (io.netconverge.wan.WanStatus w : hostWans) {
           wanArray.add(io.netconverge.wan.WatchState.wan(w));
-          for (io.netconverge.wan.Pending p : w.pending()) {
+          for (PendingPart p : w.pending()) {
             pending
                 .addObject()
                 .put("wan", p.wan())

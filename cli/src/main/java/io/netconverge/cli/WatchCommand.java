@@ -5,8 +5,8 @@ import io.netconverge.core.engine.Target;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.core.spec.SpecLoader;
+import io.netconverge.hoststate.HostState;
 import io.netconverge.hoststate.HostStateSpec;
-import io.netconverge.wan.LiveConverge;
 import io.netconverge.wan.Watcher;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -55,7 +55,7 @@ final class WatchCommand implements Callable<Integer> {
         new Watcher(
             loaded.spec(),
             loaded.source(),
-            LiveConverge.defaultIproute2Dir(),
+            HostState.defaultNamesDir(),
             where,
             file.toString(),
             Watcher.Options.DEFAULT);

@@ -27,18 +27,30 @@ import io.netconverge.sysctl.SysctlKey;
 import io.netconverge.sysctl.SysctlResource;
 import io.netconverge.sysctl.SysctlScope;
 import io.netconverge.sysctl.SysctlState;
+import io.netconverge.wan.LiveProfile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A host state as the engine converges it: the declared state of each module, in apply order
  * (sysctls and routing tables before the rules that point at them; marking rules last), and the
  * interfaces it names.
+ *
+ * <p>A state with a dualWan profile also keeps what it was made from ({@link #live()}): its
+ * declared state is the profile expanded as written, and a {@code Converger} makes it again for
+ * each host from that host's WANs as they are.
+ *
+ * @param declared what each module converges, in apply order
+ * @param interfaces the interfaces it names (what a sandbox builds)
+ * @param live what to make the state again from for a host's live WANs; empty without dualWan
  */
-public record HostState(List<Declared<?, ?>> declared, List<SandboxInterface> interfaces) {
+public record HostState(
+    List<Declared<?, ?>> declared, List<SandboxInterface> interfaces, Optional<LiveProfile> live) {
 
   /**
    * Where iproute2 keeps its names on the target. A system property moves it: for hosts built with
@@ -49,6 +61,12 @@ public record HostState(List<Declared<?, ?>> declared, List<SandboxInterface> in
   public HostState {
     declared = List.copyOf(declared);
     interfaces = List.copyOf(interfaces);
+    Objects.requireNonNull(live, "live");
+  }
+
+  /** A host state that does not depend on the host's WANs. */
+  public HostState(List<Declared<?, ?>> declared, List<SandboxInterface> interfaces) {
+    this(declared, interfaces, Optional.empty());
   }
 
   /**
@@ -200,7 +218,12 @@ public record HostState(List<Declared<?, ?>> declared, List<SandboxInterface> in
       }
       declared.add(new Declared<>(new IptablesResource(source), IptablesState.declared(chains)));
     }
-    return new HostState(declared, new ArrayList<>(interfaces.values()));
+    return new HostState(
+        declared,
+        new ArrayList<>(interfaces.values()),
+        file.dualWan() == null
+            ? Optional.empty()
+            : Optional.of(new LiveProfile(file, source, iproute2Dir)));
   }
 
   /**
