@@ -18,6 +18,8 @@ module io.netconverge.modules {
   exports io.netconverge.nftables;
   exports io.netconverge.iptables;
   exports io.netconverge.dualwan;
+  // Confirm-or-revert on the target: the reverter, its confirm, the health check.
+  exports io.netconverge.trust;
 
   // Files are bound to these packages' records by Jackson, reflectively.
   opens io.netconverge.hoststate to

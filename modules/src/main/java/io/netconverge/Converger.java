@@ -1,6 +1,7 @@
 package io.netconverge;
 
 import io.netconverge.core.engine.ConvergeEvent;
+import io.netconverge.core.engine.Declared;
 import io.netconverge.core.engine.Failure;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Mode;
@@ -12,19 +13,22 @@ import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.hoststate.HostState;
 import io.netconverge.inventory.Inventory;
+import io.netconverge.trust.ConfirmOrRevert;
+import io.netconverge.trust.Reverter;
 import io.netconverge.wan.Health;
 import io.netconverge.wan.LiveHostState;
 import io.netconverge.wan.WanFacts;
 import io.netconverge.wan.WanStatus;
 import io.netconverge.wan.WatchState;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -61,6 +65,13 @@ import org.slf4j.LoggerFactory;
  * status CANCELLED, still reaches the listener), and hosts of a fleet that had not begun are not
  * touched.
  *
+ * <p>A host that carries the way in can be applied with confirm-or-revert ({@link
+ * Builder#confirmTimeout}): a {@link Reverter} armed on the target before the first change puts
+ * back the state read before apply unless confirmed in time ({@link Builder#confirmWhenHealthy}, or
+ * {@link #confirm}). A fleet can be rolled out in batches ({@link Builder#serial}, {@link
+ * Builder#maxFailPercent}): each batch done (and confirmed) before the next, stopping when too many
+ * of a batch failed.
+ *
  * <p>Nothing here prints: what happens is told through the progress listener and, at debug level,
  * slf4j (every command with its argv, exit code and duration).
  */
@@ -76,14 +87,29 @@ public final class Converger implements AutoCloseable {
   private final Progress progress;
   private final int forks;
   private final Optional<Path> namesDir;
+  private final Optional<ConfirmOrRevert> confirm;
+  private final Optional<Integer> serial;
+  private final int maxFailPercent;
   private final Function<Target, Map<String, Health>> health;
 
   private Converger(Builder b) {
+    if (b.confirmWhenHealthy && b.confirmTimeout == null) {
+      throw new IllegalStateException("confirmWhenHealthy needs a confirmTimeout");
+    }
+    if (b.maxFailPercent != null && b.serial == null) {
+      throw new IllegalStateException("maxFailPercent needs serial");
+    }
     this.ownsExecutor = b.executor == null;
     this.executor = b.executor != null ? b.executor : defaultExecutor();
     this.progress = b.progress;
     this.forks = b.forks;
     this.namesDir = Optional.ofNullable(b.namesDir);
+    // In a rollout, a batch is confirmed when healthy before the next one starts.
+    this.confirm =
+        Optional.ofNullable(b.confirmTimeout)
+            .map(t -> new ConfirmOrRevert(t, b.confirmWhenHealthy || b.serial != null));
+    this.serial = Optional.ofNullable(b.serial);
+    this.maxFailPercent = b.maxFailPercent == null ? 0 : b.maxFailPercent;
     this.health = b.health;
   }
 
@@ -102,10 +128,62 @@ public final class Converger implements AutoCloseable {
     private Progress progress = Progress.NONE;
     private int forks = DEFAULT_FORKS;
     private Path namesDir;
+    private Duration confirmTimeout;
+    private boolean confirmWhenHealthy;
+    private Integer serial;
+    private Integer maxFailPercent;
     private Function<Target, Map<String, Health>> health =
         target -> WatchState.healthOfRunningWatch(target.executor());
 
     private Builder() {}
+
+    /**
+     * Applies with confirm-or-revert: before the first change, a {@link Reverter} is armed on the
+     * target that puts back the state read before apply once {@code timeout} is over, unless the
+     * apply is confirmed first ({@link #confirmWhenHealthy}, {@link Converger#confirm}). It runs on
+     * the target, detached from the connection, so it also restores a host whose change cut the
+     * controller off. At least 1s.
+     */
+    public Builder confirmTimeout(Duration timeout) {
+      new ConfirmOrRevert(timeout, false); // checks it
+      this.confirmTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * With {@link #confirmTimeout}: after apply, confirm by itself when a command through a new
+     * connection to the host still runs (the way in still works); else the reverter restores.
+     */
+    public Builder confirmWhenHealthy() {
+      this.confirmWhenHealthy = true;
+      return this;
+    }
+
+    /**
+     * A fleet apply rolls out {@code hosts} hosts at a time: each batch is done (and, with {@link
+     * #confirmTimeout}, confirmed when healthy) before the next begins; see {@link
+     * #maxFailPercent}. Plans are not batched.
+     */
+    public Builder serial(int hosts) {
+      if (hosts < 1) {
+        throw new IllegalArgumentException("serial must be at least 1, not " + hosts);
+      }
+      this.serial = hosts;
+      return this;
+    }
+
+    /**
+     * With {@link #serial}: the rollout stops after a batch of which more than {@code percent} % of
+     * the hosts did not converge (default 0: any failure stops it); the hosts after it are reported
+     * as not run.
+     */
+    public Builder maxFailPercent(int percent) {
+      if (percent < 0 || percent > 100) {
+        throw new IllegalArgumentException("maxFailPercent must be 0..100, not " + percent);
+      }
+      this.maxFailPercent = percent;
+      return this;
+    }
 
     /**
      * The threads async and fleet runs use. A service given here is the caller's: {@link
@@ -171,16 +249,18 @@ public final class Converger implements AutoCloseable {
 
   /** Reads the host and diffs it against the state; changes nothing. On the calling thread. */
   public HostReport plan(HostState state, Target target) {
-    return converge(Mode.PLAN, new FleetHost(target, state), () -> false).report();
+    return converge(
+        Mode.PLAN, new FleetHost(target, state), () -> false, new ConcurrentHashMap<>());
   }
 
   /** Makes the host what the state declares (see {@link Runner}). On the calling thread. */
   public HostReport apply(HostState state, Target target) {
-    return converge(Mode.APPLY, new FleetHost(target, state), () -> false).report();
+    return converge(
+        Mode.APPLY, new FleetHost(target, state), () -> false, new ConcurrentHashMap<>());
   }
 
   public HostReport run(Mode mode, HostState state, Target target) {
-    return converge(mode, new FleetHost(target, state), () -> false).report();
+    return converge(mode, new FleetHost(target, state), () -> false, new ConcurrentHashMap<>());
   }
 
   public CompletableFuture<HostReport> planAsync(HostState state, Target target) {
@@ -198,7 +278,7 @@ public final class Converger implements AutoCloseable {
     executor.execute(
         () -> {
           if (!future.isDone()) {
-            future.complete(converge(mode, host, future.flag::get).report());
+            future.complete(converge(mode, host, future.flag::get, new ConcurrentHashMap<>()));
           }
         });
     return future;
@@ -214,18 +294,114 @@ public final class Converger implements AutoCloseable {
   }
 
   /**
-   * Converges a fleet in the background, {@code forks} hosts at a time. Each host's report reaches
-   * the progress listener as soon as that host is done; the future's report lists every host in the
-   * order given. Cancelling it stops every host before its next step.
+   * Converges a fleet in the background, {@code forks} hosts at a time (an apply with {@link
+   * Builder#serial}: batch after batch). Each host's report reaches the progress listener as soon
+   * as that host is done; the future's report lists every host in the order given. Cancelling it
+   * stops every host before its next step; hosts not begun are reported as not run (CANCELLED).
    */
   public CompletableFuture<FleetReport> runAsync(Mode mode, List<FleetHost> hosts) {
     List<FleetHost> all = List.copyOf(hosts);
     Cancellable<FleetReport> future = new Cancellable<>(new AtomicBoolean());
-    if (all.isEmpty()) {
-      future.complete(new FleetReport(mode, List.of()));
-      return future;
+    List<List<FleetHost>> batches = batchesOf(mode, all);
+    nextBatch(
+        mode,
+        batches,
+        0,
+        new ArrayList<>(),
+        new ArrayList<>(),
+        new ConcurrentHashMap<>(),
+        future.flag::get,
+        future);
+    return future;
+  }
+
+  /**
+   * Converges a fleet like {@link #run(Mode, List)}, stopping before the next step once {@code
+   * cancelled} says so (e.g. on a signal): the hosts begun put back what they had changed, those
+   * not begun are reported as not run, and every host's report is still returned.
+   */
+  public FleetReport run(Mode mode, List<FleetHost> hosts, BooleanSupplier cancelled) {
+    CompletableFuture<FleetReport> future = new CompletableFuture<>();
+    List<FleetHost> all = List.copyOf(hosts);
+    List<List<FleetHost>> batches = batchesOf(mode, all);
+    nextBatch(
+        mode,
+        batches,
+        0,
+        new ArrayList<>(),
+        new ArrayList<>(),
+        new ConcurrentHashMap<>(),
+        cancelled,
+        future);
+    try {
+      return future.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
     }
-    AtomicReferenceArray<Outcome> reports = new AtomicReferenceArray<>(all.size());
+  }
+
+  private List<List<FleetHost>> batchesOf(Mode mode, List<FleetHost> all) {
+    if (mode == Mode.APPLY && serial.isPresent()) {
+      return Rollout.batches(all, serial.get());
+    }
+    return all.isEmpty() ? List.of() : List.of(all);
+  }
+
+  /** Runs batch {@code i} (or ends the fleet run), then the one after it, unless it stops. */
+  private void nextBatch(
+      Mode mode,
+      List<List<FleetHost>> batches,
+      int i,
+      List<HostReport> reports,
+      List<FleetReport.Batch> ran,
+      Map<String, List<WanStatus>> wans,
+      BooleanSupplier cancelled,
+      CompletableFuture<FleetReport> future) {
+    Optional<String> stop = Optional.empty();
+    if (i > 0 && serial.isPresent() && mode == Mode.APPLY) {
+      List<HostReport> last =
+          reports.subList(reports.size() - batches.get(i - 1).size(), reports.size());
+      stop = Rollout.stopAfter(last, maxFailPercent);
+    }
+    if (stop.isEmpty() && i < batches.size() && cancelled.getAsBoolean()) {
+      stop = Optional.of("cancelled");
+    }
+    if (i == batches.size() || stop.isPresent()) {
+      for (int k = i; k < batches.size(); k++) {
+        for (FleetHost h : batches.get(k)) {
+          HostReport notRun = Rollout.notRun(h.name(), mode, stop.orElseThrow());
+          reports.add(notRun);
+          tell(new ConvergeEvent.HostFinished(h.name(), notRun));
+        }
+      }
+      future.complete(new FleetReport(mode, reports, ran, stop, wans));
+      return;
+    }
+    List<FleetHost> batch = batches.get(i);
+    hostsAsync(mode, batch, wans, cancelled)
+        .whenComplete(
+            (done, error) -> {
+              if (error != null) {
+                future.completeExceptionally(error);
+                return;
+              }
+              reports.addAll(done);
+              ran.add(
+                  new FleetReport.Batch(
+                      batch.stream().map(FleetHost::name).toList(),
+                      (int) done.stream().filter(Rollout::unsuccessful).count()));
+              nextBatch(mode, batches, i + 1, reports, ran, wans, cancelled, future);
+            });
+  }
+
+  /** Converges {@code hosts}, {@code forks} at a time; their reports in the order given. */
+  private CompletableFuture<List<HostReport>> hostsAsync(
+      Mode mode,
+      List<FleetHost> all,
+      Map<String, List<WanStatus>> wans,
+      BooleanSupplier cancelled) {
+    CompletableFuture<List<HostReport>> future = new CompletableFuture<>();
+    AtomicReferenceArray<HostReport> reports = new AtomicReferenceArray<>(all.size());
     AtomicInteger next = new AtomicInteger();
     AtomicInteger done = new AtomicInteger();
     Runnable worker =
@@ -236,18 +412,13 @@ public final class Converger implements AutoCloseable {
             if (i >= all.size()) {
               return;
             }
-            reports.set(i, converge(mode, all.get(i), future.flag::get));
+            reports.set(i, converge(mode, all.get(i), cancelled, wans));
             if (done.incrementAndGet() == all.size()) {
               List<HostReport> ordered = new ArrayList<>(all.size());
-              Map<String, List<WanStatus>> wans = new HashMap<>();
               for (int k = 0; k < all.size(); k++) {
-                Outcome o = reports.get(k);
-                ordered.add(o.report());
-                if (!o.wans().isEmpty()) {
-                  wans.put(o.report().host(), o.wans());
-                }
+                ordered.add(reports.get(k));
               }
-              future.complete(new FleetReport(mode, ordered, wans));
+              future.complete(ordered);
             } else {
               executor.execute(this);
             }
@@ -261,74 +432,97 @@ public final class Converger implements AutoCloseable {
     return future;
   }
 
-  /** One host's report, and its WANs as the converge found them (none without dualWan). */
-  private record Outcome(HostReport report, List<WanStatus> wans) {}
+  /**
+   * Keeps what an apply with {@link Builder#confirmTimeout} applied: cancels the pending reverter
+   * on the target. Idempotent: says NONE when nothing was pending (never armed, confirmed before,
+   * or reverted already, with that revert's log).
+   */
+  public Reverter.ConfirmResult confirm(Target target)
+      throws io.netconverge.core.exec.ExecException {
+    return Reverter.confirm(target.executor());
+  }
+
+  private void tell(ConvergeEvent event) {
+    try {
+      progress.on(event);
+    } catch (RuntimeException listener) {
+      LOG.error("the progress listener failed", listener);
+    }
+  }
 
   /**
    * One host. A state with a dualWan profile is made again for the host's WANs as they are (one
    * process reads them): gateways learnt from DHCP or router advertisements, and without the parts
    * of a WAN that is down, missing or without its gateway, which the report names as pending.
+   *
+   * @param wans receives the host's WANs as found, by host name, when it has a dualWan profile
    */
-  private Outcome converge(Mode mode, FleetHost host, BooleanSupplier cancelled) {
+  private HostReport converge(
+      Mode mode, FleetHost host, BooleanSupplier cancelled, Map<String, List<WanStatus>> wans) {
     try {
       HostState state = host.state();
-      List<WanStatus> wans = List.of();
+      List<PendingPart> parts = List.of();
       if (state.live().isPresent()) {
+        LiveHostState live;
         try {
-          LiveHostState live =
+          live =
               state
                   .live()
                   .get()
                   .resolve(WanFacts.read(host.target().executor()), health.apply(host.target()));
-          state = live.state();
-          wans = live.wans();
         } catch (ExecException | IllegalArgumentException | InvalidSpecException e) {
           LOG.debug("cannot read the WANs of {}", host.name(), e);
-          progress.on(new ConvergeEvent.HostStarted(host.name(), mode));
-          return new Outcome(
-              finished(
-                  HostReport.failed(
-                      host.name(),
-                      mode,
-                      List.of(),
-                      Failure.of("cannot read the WANs: " + e.getMessage()))),
-              List.of());
+          HostReport failed =
+              HostReport.failed(
+                  host.name(),
+                  mode,
+                  List.of(),
+                  Failure.of("cannot read the WANs: " + e.getMessage()));
+          tell(new ConvergeEvent.HostStarted(host.name(), mode));
+          tell(new ConvergeEvent.HostFinished(host.name(), failed));
+          return failed;
         }
+        state = live.state();
+        wans.put(host.name(), live.wans());
+        parts = live.pending();
       }
-      List<PendingPart> parts = wans.stream().flatMap(w -> w.pending().stream()).toList();
+      List<Declared<?, ?>> declared = state.declared();
+      List<PendingPart> pending = parts;
       // The runner tells the listener it is done before it returns: with the parts it left out.
       Progress told =
-          parts.isEmpty()
+          pending.isEmpty()
               ? progress
               : event ->
                   progress.on(
                       event instanceof ConvergeEvent.HostFinished f
                           ? new ConvergeEvent.HostFinished(
-                              f.host(), f.report().withPendingParts(parts))
+                              f.host(), f.report().withPendingParts(pending))
                           : event);
-      Runner runner = new Runner(told, cancelled);
-      HostReport report =
-          mode == Mode.PLAN
-              ? runner.plan(host.target(), state.declared())
-              : runner.apply(host.target(), state.declared());
-      return new Outcome(report.withPendingParts(parts), wans);
+      HostReport report;
+      if (mode == Mode.PLAN) {
+        report = new Runner(told, cancelled).plan(host.target(), declared);
+      } else if (confirm.isEmpty()) {
+        report = new Runner(told, cancelled).apply(host.target(), declared);
+      } else {
+        report =
+            confirm
+                .get()
+                .apply(
+                    host.target(),
+                    host.fresh(),
+                    told,
+                    (safeguard, inner) ->
+                        new Runner(inner, cancelled).apply(host.target(), declared, safeguard));
+      }
+      return report.withPendingParts(pending);
     } catch (RuntimeException e) {
       // One host's bug (or its listener's) must not take the other hosts' results with it.
       LOG.error("internal error while converging {}", host.name(), e);
       HostReport failed =
           HostReport.failed(host.name(), mode, List.of(), Failure.of("internal error: " + e));
-      try {
-        progress.on(new ConvergeEvent.HostFinished(host.name(), failed));
-      } catch (RuntimeException listener) {
-        LOG.error("the progress listener failed", listener);
-      }
-      return new Outcome(failed, List.of());
+      tell(new ConvergeEvent.HostFinished(host.name(), failed));
+      return failed;
     }
-  }
-
-  private HostReport finished(HostReport report) {
-    progress.on(new ConvergeEvent.HostFinished(report.host(), report));
-    return report;
   }
 
   /** Stops the converger's own threads; an injected executor service is left running. */

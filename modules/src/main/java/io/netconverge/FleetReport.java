@@ -6,25 +6,68 @@ import io.netconverge.core.engine.Mode;
 import io.netconverge.wan.WanStatus;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a fleet run did: one report per host, in the order the hosts were given (whatever order they
- * finished in), and the WANs of each host with a dualWan profile as its converge found them.
+ * finished in); for a rolling apply ({@link Converger.Builder#serial}), the batches that ran and
+ * why the rollout stopped early, if it did; and the WANs of each host with a dualWan profile as its
+ * converge found them.
  *
- * @param mode plan or apply
- * @param hosts one report per host, in the order given
+ * @param batches the batches that ran, in order (a run without {@code serial} is one batch)
+ * @param stopped why the hosts after the last batch were not run; empty when every host was
  * @param wans per host name, its WANs (link, gateways, health, pending parts); hosts without a
- *     dualWan profile are not in it
+ *     dualWan profile (or not run) are not in it
  */
-public record FleetReport(Mode mode, List<HostReport> hosts, Map<String, List<WanStatus>> wans) {
+public record FleetReport(
+    Mode mode,
+    List<HostReport> hosts,
+    List<Batch> batches,
+    Optional<String> stopped,
+    Map<String, List<WanStatus>> wans) {
+
+  /** How the error of a host that a stopped rollout never started begins. */
+  public static final String NOT_RUN = "not run: ";
+
+  /**
+   * One batch of a rolling apply.
+   *
+   * @param hosts the names of its hosts, in order
+   * @param failed how many of them did not converge (failed, cancelled, locked, invalid)
+   */
+  public record Batch(List<String> hosts, int failed) {
+    public Batch {
+      hosts = List.copyOf(hosts);
+    }
+  }
 
   public FleetReport {
     hosts = List.copyOf(hosts);
+    batches = List.copyOf(batches);
+    Objects.requireNonNull(stopped, "stopped");
     wans = Map.copyOf(wans);
   }
 
+  /** A report without WANs. */
+  public FleetReport(
+      Mode mode, List<HostReport> hosts, List<Batch> batches, Optional<String> stopped) {
+    this(mode, hosts, batches, stopped, Map.of());
+  }
+
+  /** Every host in one batch that ran. */
   public FleetReport(Mode mode, List<HostReport> hosts) {
-    this(mode, hosts, Map.of());
+    this(
+        mode,
+        hosts,
+        hosts.isEmpty()
+            ? List.of()
+            : List.of(
+                new Batch(
+                    hosts.stream().map(HostReport::host).toList(),
+                    (int) hosts.stream().filter(Rollout::unsuccessful).count())),
+        Optional.empty(),
+        Map.of());
   }
 
   /** The WANs of {@code host} as its converge found them; empty without a dualWan profile. */

@@ -3,6 +3,7 @@ package io.netconverge;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Progress;
 import io.netconverge.core.engine.Runner;
+import io.netconverge.core.engine.Safeguard;
 import io.netconverge.core.engine.Target;
 import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.core.spec.SpecLoader;
@@ -12,6 +13,7 @@ import io.netconverge.inventory.Inventory;
 import io.netconverge.inventory.InventorySpec;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The library entry point: load a host state, plan or apply it on a target. No global state, no
@@ -81,5 +83,19 @@ public final class Netconverge {
 
   public static HostReport apply(HostState state, Target target, Progress progress) {
     return new Runner(progress).apply(target, state.declared());
+  }
+
+  /**
+   * Applies, stopping between two commands once {@code cancelled} says so (the snapshot is then
+   * restored and the report says "interrupted"), with {@code safeguard} armed before the first
+   * change (e.g. a {@link io.netconverge.trust.Reverter} on the target).
+   */
+  public static HostReport apply(
+      HostState state,
+      Target target,
+      Progress progress,
+      BooleanSupplier cancelled,
+      Safeguard safeguard) {
+    return new Runner(progress, cancelled).apply(target, state.declared(), safeguard);
   }
 }

@@ -30,6 +30,8 @@ final class ApplyCommand implements Callable<Integer> {
 
   @Mixin FleetOptions fleet = new FleetOptions();
 
+  @Mixin TrustOptions trust = new TrustOptions();
+
   @Mixin NamesOptions names = new NamesOptions();
 
   @Mixin LoggingOptions logging = new LoggingOptions();
@@ -55,11 +57,18 @@ final class ApplyCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--sandbox and --netns cannot be used together");
     }
+    if (persist && trust.confirmTimeout != null && !trust.confirmWhenHealthy) {
+      // A reboot must not bring back a state that nobody confirmed.
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--persist with --confirm-timeout needs --confirm-when-healthy (saved only once"
+              + " confirmed); or apply --persist again after `converge confirm`");
+    }
     PersistedState persisted =
         persist ? PersistedState.prepare(spec.commandLine(), file, sandbox, target.netns) : null;
     int code =
         new Converge(spec.commandLine().getOut(), spec.commandLine().getErr(), report, names)
-            .run(Mode.APPLY, file, target, fleet, sandbox);
+            .run(Mode.APPLY, file, target, fleet, sandbox, trust);
     return persisted == null ? code : persisted.finish(code, spec.commandLine().getErr());
   }
 }

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -49,6 +50,16 @@ final class Converge {
   }
 
   int run(Mode mode, Path file, TargetOptions where, FleetOptions fleet, boolean sandbox) {
+    return run(mode, file, where, fleet, sandbox, new TrustOptions());
+  }
+
+  int run(
+      Mode mode,
+      Path file,
+      TargetOptions where,
+      FleetOptions fleet,
+      boolean sandbox,
+      TrustOptions trust) {
     String kind;
     try {
       kind = Netconverge.kindOf(file);
@@ -64,7 +75,18 @@ final class Converge {
       if (sandbox) {
         return usage("--sandbox takes a HostState file, not an inventory");
       }
-      return new FleetRun(out, err, report, names).run(mode, file, fleet);
+      String problem = trust.problem(true);
+      if (problem != null) {
+        return usage(problem);
+      }
+      return new FleetRun(out, err, report, names).run(mode, file, fleet, trust);
+    }
+    String problem = trust.problem(false);
+    if (problem != null) {
+      return usage(problem);
+    }
+    if (sandbox && trust.confirmTimeout != null) {
+      return usage("--confirm-timeout protects a real host; a sandbox is thrown away anyway");
     }
     if (fleet.given()) {
       return usage("--limit and --forks select hosts of an inventory; " + file + " is a HostState");
@@ -84,7 +106,15 @@ final class Converge {
     if (where.netns != null && !namespaceScope(file, state)) {
       return ExitCodes.INVALID_FILE;
     }
-    FleetReport result = run(mode, state, where.target());
+    Target target = where.target();
+    FleetReport result;
+    if (mode == Mode.APPLY) {
+      try (Interruption interruption = Interruption.install(err)) {
+        result = run(mode, state, target, trust, interruption);
+      }
+    } else {
+      result = run(mode, state, target, trust, () -> false);
+    }
     printLive(mode, file, result);
     explainInvalid(file, result.hosts().get(0));
     return exitCode(mode, result.hosts().get(0));
@@ -116,11 +146,17 @@ final class Converge {
   /**
    * Converges through the library's {@link Converger}, as a fleet of one: a dualWan profile is made
    * for the host's WANs as they are, with the health the running {@code converge watch} of this
-   * host found, if any.
+   * host found, if any. An apply stops before its next command once {@code cancelled} says so (a
+   * signal), and arms a reverter on the target first when {@code --confirm-timeout} asks for one.
    */
-  private FleetReport run(Mode mode, HostState state, Target target) {
-    try (Converger converger = converger().build()) {
-      return converger.run(mode, List.of(new FleetHost(target, state)));
+  private FleetReport run(
+      Mode mode, HostState state, Target target, TrustOptions trust, BooleanSupplier cancelled) {
+    Converger.Builder builder = converger();
+    if (mode == Mode.APPLY) {
+      trust.applyTo(builder);
+    }
+    try (Converger converger = builder.build()) {
+      return converger.run(mode, List.of(new FleetHost(target, state)), cancelled);
     }
   }
 
@@ -212,12 +248,13 @@ final class Converge {
                       + String.join(
                           ", ", state.interfaces().stream().map(i -> i.name()).toList())));
       Target target = box.target();
-      FleetReport first = run(mode, state, target);
+      TrustOptions none = new TrustOptions();
+      FleetReport first = run(mode, state, target, none, () -> false);
       printLive(mode, file, first);
       explainInvalid(file, first.hosts().get(0));
       int code = exitCode(mode, first.hosts().get(0));
       if (mode == Mode.APPLY && code == ExitCodes.OK && report.output == OutputFormat.text) {
-        FleetReport second = run(Mode.PLAN, state, target);
+        FleetReport second = run(Mode.PLAN, state, target, none, () -> false);
         out.println();
         out.println("second plan, to show the run is idempotent:");
         printLive(Mode.PLAN, file, second);

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       PlanCommand.class,
       ApplyCommand.class,
+      ConfirmCommand.class,
       ValidateCommand.class,
       FactsCommand.class,
       WatchCommand.class,

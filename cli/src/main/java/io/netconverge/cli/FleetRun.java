@@ -16,12 +16,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Converges the hosts of an inventory through the library's fleet run, {@code --forks} at a time.
- * Each host's result is printed as soon as that host is done, then a recap of every host in
- * inventory order. A host that fails, cannot be reached or is locked is reported as such; the
- * others go on.
+ * Converges the hosts of an inventory through the library's fleet run, {@code --forks} at a time
+ * ({@code --serial}: batch after batch, with the library's stop rule). Each host's result is
+ * printed as soon as that host is done, then a recap of every host in inventory order. A host that
+ * fails, cannot be reached or is locked is reported as such; the others go on. SIGINT and SIGTERM
+ * during an apply cancel the fleet run through the same check as the library's cancel.
  */
 final class FleetRun {
+
+  static final String NOT_RUN = FleetReport.NOT_RUN;
 
   private final PrintWriter out;
   private final PrintWriter err;
@@ -36,6 +39,10 @@ final class FleetRun {
   }
 
   int run(Mode mode, Path file, FleetOptions fleet) {
+    return run(mode, file, fleet, new TrustOptions());
+  }
+
+  int run(Mode mode, Path file, FleetOptions fleet, TrustOptions trust) {
     if (fleet.forksOrDefault() < 1) {
       err.println("converge: --forks must be at least 1");
       return ExitCodes.USAGE;
@@ -43,6 +50,9 @@ final class FleetRun {
     Converger.Builder builder = names.applyTo(Converger.builder()).forks(fleet.forksOrDefault());
     if (report.output == OutputFormat.text) {
       builder.progress(textProgress());
+    }
+    if (mode == Mode.APPLY) {
+      trust.applyTo(builder);
     }
     try (Converger converger = builder.build()) {
       Inventory inventory;
@@ -60,7 +70,15 @@ final class FleetRun {
         err.println("converge: --limit: " + e.getMessage());
         return ExitCodes.USAGE;
       }
-      FleetReport result = converger.run(mode, hosts.stream().map(FleetHost::of).toList());
+      List<FleetHost> fleetHosts = hosts.stream().map(FleetHost::of).toList();
+      FleetReport result;
+      if (mode == Mode.APPLY) {
+        try (Interruption interruption = Interruption.install(err)) {
+          result = converger.run(mode, fleetHosts, interruption);
+        }
+      } else {
+        result = converger.run(mode, fleetHosts);
+      }
       if (report.output == OutputFormat.json) {
         ReportWriter.json(
             out,
@@ -71,6 +89,7 @@ final class FleetRun {
       } else {
         out.println();
         ReportWriter.recap(out, result.hosts());
+        result.stopped().ifPresent(why -> out.println(why));
       }
       out.flush();
       for (HostReport r : result.hosts()) {

@@ -19,4 +19,15 @@ final class LoggingOptions {
       System.setProperty(LEVEL_PROPERTY, "debug");
     }
   }
+
+  /**
+   * Raises the default level to {@code level} unless a level was set already (by {@code -v} or a
+   * {@code -D} option): for long-running commands whose log is their output. Call it before the
+   * first logger is made.
+   */
+  static void atLeast(String level) {
+    if (System.getProperty(LEVEL_PROPERTY) == null) {
+      System.setProperty(LEVEL_PROPERTY, level);
+    }
+  }
 }

@@ -15,6 +15,11 @@ final class NamesOptions {
               + " tables and of the protocol (default: /etc/iproute2).")
   Path namesDir;
 
+  /** The folder given, else {@code fallback}. */
+  Path dirOr(Path fallback) {
+    return namesDir == null ? fallback : namesDir;
+  }
+
   Converger.Builder applyTo(Converger.Builder builder) {
     return namesDir == null ? builder : builder.namesDir(namesDir);
   }

@@ -34,9 +34,6 @@ final class PersistedState {
   static final String UNIT = "netconverge.service";
   static final String FILE_NAME = "host.yaml";
 
-  /** Exit 3 of apply: applied what could be, parts pending; the boot unit completes the rest. */
-  static final int APPLIED_WITH_PENDING = 3;
-
   private static final Set<PosixFilePermission> DIR_MODE =
       PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> FILE_MODE =
@@ -94,7 +91,7 @@ final class PersistedState {
 
   /** After the apply: saves and enables when it succeeded; returns the command's exit code. */
   int finish(int applyCode, PrintWriter err) {
-    if (applyCode != ExitCodes.OK && applyCode != APPLIED_WITH_PENDING) {
+    if (applyCode != ExitCodes.OK && applyCode != ExitCodes.APPLIED_PENDING) {
       err.println("converge: not persisted: the apply did not succeed");
       return applyCode;
     }

@@ -39,6 +39,17 @@ final class ProgressPrinter implements Progress {
     if (event instanceof ConvergeEvent.Restoring) {
       return "restoring the snapshot";
     }
+    if (event instanceof ConvergeEvent.AwaitingConfirm e) {
+      return "NOT CONFIRMED: the reverter restores the state read before apply at about "
+          + e.revertsAt()
+          + " unless `converge confirm` runs before";
+    }
+    if (event instanceof ConvergeEvent.CheckingConnection) {
+      return "checking a new connection";
+    }
+    if (event instanceof ConvergeEvent.Confirmed) {
+      return "confirmed: a new connection works";
+    }
     return null;
   }
 }

@@ -52,10 +52,15 @@ final class ReportWriter {
           && (report.status() == HostReport.Status.FAILED
               || report.status() == HostReport.Status.CANCELLED)
           && !report.pending().isEmpty()) {
-        out.println(
-            report.restored()
-                ? "  the state read before apply was restored"
-                : "  the state could NOT be fully restored");
+        switch (report.restoration().outcome()) {
+          case RESTORED -> out.println("  the state read before apply was restored");
+          case INCOMPLETE -> out.println("  the state could NOT be fully restored");
+          case NOT_NEEDED -> {
+            if (report.status() == HostReport.Status.CANCELLED) {
+              out.println("  nothing was changed");
+            }
+          }
+        }
       }
     }
     for (PendingPart p : report.pendingParts()) {
@@ -72,7 +77,9 @@ final class ReportWriter {
           r.ok(),
           r.changed(),
           r.failed(),
-          r.status() == HostReport.Status.LOCKED ? " locked" : "");
+          r.status() == HostReport.Status.LOCKED
+              ? " locked"
+              : r.error() != null && r.error().startsWith(FleetRun.NOT_RUN) ? " not run" : "");
     }
   }
 

@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netconverge.Netconverge;
 import io.netconverge.core.engine.PendingPart;
 import io.netconverge.core.engine.Target;
 import io.netconverge.core.exec.ExecException;
-import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.core.spec.SpecLoader;
 import io.netconverge.hoststate.HostState;
 import io.netconverge.hoststate.HostStateSpec;
@@ -52,6 +50,10 @@ final class StatusCommand implements Callable<Integer> {
 
   @Mixin TargetOptions target = new TargetOptions();
 
+  @Mixin NamesOptions names = new NamesOptions();
+
+  @Mixin LoggingOptions logging = new LoggingOptions();
+
   @Option(names = "--output", paramLabel = "FORMAT", description = "text (default) or json.")
   OutputFormat output = OutputFormat.text;
 
@@ -60,18 +62,11 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     SpecLoader.Loaded<HostStateSpec> loaded;
-    try {
-      Netconverge.load(file);
-      loaded = Netconverge.loader().loadWithSource(file, HostStateSpec.class);
-    } catch (InvalidSpecException e) {
-      err.println(e.getMessage());
-      err.println("converge: " + file + " is not valid");
-      return ExitCodes.INVALID_FILE;
+    WanFile.Result result = WanFile.load(file, "show", err);
+    if (result instanceof WanFile.Refused refused) {
+      return refused.exitCode();
     }
-    if (loaded.spec().dualWan() == null) {
-      err.println("converge: " + file + " has no dualWan profile: there are no WANs to show");
-      return ExitCodes.USAGE;
-    }
+    loaded = ((WanFile.Usable) result).loaded();
     Target where = target.target();
     Optional<JsonNode> watch;
     LiveHostState live;
@@ -92,7 +87,7 @@ final class StatusCommand implements Callable<Integer> {
           LiveHostState.resolve(
               loaded.spec(),
               loaded.source(),
-              HostState.defaultNamesDir(),
+              names.dirOr(HostState.defaultNamesDir()),
               WanFacts.read(where.executor()),
               health);
     } catch (ExecException e) {

@@ -1,9 +1,7 @@
 package io.netconverge.cli;
 
-import io.netconverge.Netconverge;
 import io.netconverge.core.engine.Target;
 import io.netconverge.core.exec.ExecException;
-import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.core.spec.SpecLoader;
 import io.netconverge.hoststate.HostState;
 import io.netconverge.hoststate.HostStateSpec;
@@ -33,29 +31,28 @@ final class WatchCommand implements Callable<Integer> {
 
   @Mixin TargetOptions target = new TargetOptions();
 
+  @Mixin NamesOptions names = new NamesOptions();
+
+  @Mixin LoggingOptions logging = new LoggingOptions();
+
   @Override
   @SuppressWarnings("sunapi")
   public Integer call() {
+    // A service's journal shows every converge and transition (info), unless -v asked for more.
+    LoggingOptions.atLeast("info");
     var err = spec.commandLine().getErr();
     SpecLoader.Loaded<HostStateSpec> loaded;
-    try {
-      Netconverge.load(file);
-      loaded = Netconverge.loader().loadWithSource(file, HostStateSpec.class);
-    } catch (InvalidSpecException e) {
-      err.println(e.getMessage());
-      err.println("converge: " + file + " is not valid; nothing was run");
-      return ExitCodes.INVALID_FILE;
+    WanFile.Result result = WanFile.load(file, "watch", err);
+    if (result instanceof WanFile.Refused refused) {
+      return refused.exitCode();
     }
-    if (loaded.spec().dualWan() == null) {
-      err.println("converge: " + file + " has no dualWan profile: there are no WANs to watch");
-      return ExitCodes.USAGE;
-    }
+    loaded = ((WanFile.Usable) result).loaded();
     Target where = target.target();
     Watcher watcher =
         new Watcher(
             loaded.spec(),
             loaded.source(),
-            HostState.defaultNamesDir(),
+            names.dirOr(HostState.defaultNamesDir()),
             where,
             file.toString(),
             Watcher.Options.DEFAULT);

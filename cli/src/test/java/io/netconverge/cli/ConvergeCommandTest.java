@@ -84,6 +84,35 @@ class ConvergeCommandTest {
     assertThat(r.out()).contains("65", "invalid file").contains("75");
   }
 
+  @Test
+  void trustOptionsThatDoNotFitTogetherAreUsageErrors(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("ok.yaml");
+    Files.writeString(file, "apiVersion: netconverge/v1\nkind: HostState\n");
+    Run healthy = run("apply", "--confirm-when-healthy", file.toString());
+    assertThat(healthy.code()).isEqualTo(64);
+    assertThat(healthy.err()).contains("--confirm-when-healthy needs --confirm-timeout");
+    Run serial = run("apply", "--serial", "2", file.toString());
+    assertThat(serial.code()).isEqualTo(64);
+    assertThat(serial.err()).contains("--serial rolls out the hosts of an inventory");
+    Run percent = run("apply", "--max-fail-percent", "10", file.toString());
+    assertThat(percent.code()).isEqualTo(64);
+    assertThat(percent.err()).contains("--max-fail-percent needs --serial");
+    Run duration = run("apply", "--confirm-timeout", "soon", file.toString());
+    assertThat(duration.code()).isEqualTo(64);
+    assertThat(duration.err()).contains("'soon' is not a duration");
+    Run sandbox = run("apply", "--sandbox", "--confirm-timeout", "60s", file.toString());
+    assertThat(sandbox.code()).isEqualTo(64);
+  }
+
+  @Test
+  void durationsReadAsSecondsMinutesHours() {
+    TrustOptions.DurationConverter c = new TrustOptions.DurationConverter();
+    assertThat(c.convert("60s")).isEqualTo(java.time.Duration.ofSeconds(60));
+    assertThat(c.convert("2m")).isEqualTo(java.time.Duration.ofMinutes(2));
+    assertThat(c.convert("1h")).isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(c.convert("90")).isEqualTo(java.time.Duration.ofSeconds(90));
+  }
+
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"plan", "apply", "validate", "facts"})
   void everySubcommandHasHelpThatExitsZero(String subcommand) {
@@ -144,5 +173,30 @@ class ConvergeCommandTest {
     Run good = run("validate", file.toString());
     assertThat(good.code()).as(good.err()).isZero();
     assertThat(good.out()).startsWith(file + ": valid\n").contains("checked: 2 sysctl names");
+  }
+
+  @Test
+  void watchAndStatusRefuseTheSameMistakesWithTheSameCodes(@TempDir Path dir) throws Exception {
+    Path plain = dir.resolve("plain.yaml");
+    Files.writeString(
+        plain, "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n  net.ipv4.ip_forward: 1\n");
+    Path inventory = dir.resolve("fleet.yaml");
+    Files.writeString(
+        inventory,
+        "apiVersion: netconverge/v1\nkind: Inventory\nhosts:\n  a:\n    target: {netns: a}\n"
+            + "    state: plain.yaml\n");
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "apiVersion: netconverge/v1\nkind: HostState\nsysctl: [\n");
+    for (String command : new String[] {"watch", "status"}) {
+      Run noWans = run(command, plain.toString());
+      assertThat(noWans.code()).as(command + " without dualWan: " + noWans).isEqualTo(64);
+      assertThat(noWans.err()).contains("has no dualWan profile");
+      Run fleet = run(command, inventory.toString());
+      assertThat(fleet.code()).as(command + " on an inventory: " + fleet).isEqualTo(64);
+      assertThat(fleet.err()).contains("not an inventory");
+      Run invalid = run(command, bad.toString());
+      assertThat(invalid.code()).as(command + " on a broken file: " + invalid).isEqualTo(65);
+      assertThat(invalid.err()).contains(bad + ":");
+    }
   }
 }

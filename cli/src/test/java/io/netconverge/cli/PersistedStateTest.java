@@ -114,7 +114,7 @@ class PersistedStateTest {
   void anApplyWithPendingPartsIsPersistedAndKeepsItsExitCode() throws Exception {
     Path dir = tmp.resolve("netconverge");
 
-    int code = persisted(dir, source()).finish(PersistedState.APPLIED_WITH_PENDING, err);
+    int code = persisted(dir, source()).finish(ExitCodes.APPLIED_PENDING, err);
 
     assertThat(code).isEqualTo(3);
     assertThat(dir.resolve("host.yaml")).hasContent(STATE);

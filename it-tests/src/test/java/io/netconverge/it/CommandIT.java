@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netconverge.core.engine.HostLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,15 +110,25 @@ class CommandIT {
         "apiVersion: netconverge/v1\nkind: HostState\nallowHostSysctls: true\nsysctl:\n"
             + "  net.ipv4.ip_forward: 1\n  vm.swappiness: 11\n");
     String swappiness = Files.readString(Path.of("/proc/sys/vm/swappiness"));
-    String namespaces =
-        new io.netconverge.core.exec.LocalExecutor().check("ip", "netns", "list").stdout();
+    List<String> sandboxes = sandboxes();
     Cli run = Cli.run("apply", "--sandbox", file.toString());
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(65);
     assertThat(run.err())
         .contains(
             file + ":6:18: sysctl[\"vm.swappiness\"]: vm.swappiness is not per network namespace");
     assertThat(Files.readString(Path.of("/proc/sys/vm/swappiness"))).isEqualTo(swappiness);
-    assertThat(new io.netconverge.core.exec.LocalExecutor().check("ip", "netns", "list").stdout())
-        .isEqualTo(namespaces);
+    assertThat(sandboxes()).as("no sandbox was made").isEqualTo(sandboxes);
+  }
+
+  /** The sandboxes present (only these: other namespaces come and go with other test runs). */
+  private static List<String> sandboxes() throws Exception {
+    return new io.netconverge.core.exec.LocalExecutor()
+        .check("ip", "netns", "list")
+        .stdout()
+        .lines()
+        .map(l -> l.split(" ")[0])
+        .filter(n -> n.startsWith("nc-sandbox-"))
+        .sorted()
+        .toList();
   }
 }

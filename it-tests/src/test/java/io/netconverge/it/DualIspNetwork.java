@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
-import io.netconverge.core.exec.Executor;
-import io.netconverge.core.exec.LocalExecutor;
 import io.netconverge.core.exec.NetnsExecutor;
 import java.io.IOException;
 import java.time.Duration;
@@ -16,7 +14,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A small dual-ISP world around a router namespace, for traffic tests. Every address lives in
@@ -39,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * <p>The other namespaces are named after the router's (which is random per test); {@link #close}
  * stops the services and removes them, and a failed {@link #build} removes what it made.
  */
-public final class DualIspNetwork implements AutoCloseable {
+public final class DualIspNetwork extends NamespaceLab {
 
   public static final int ROUTER_PORT = 7001;
   public static final int LAN_PORT = 7002;
@@ -136,13 +133,9 @@ public final class DualIspNetwork implements AutoCloseable {
     }
   }
 
-  private static final Executor HOST = new LocalExecutor();
-
   private final TestNamespace router;
   private final String client;
   private final String lan;
-  private final List<String> namespaces = new ArrayList<>();
-  private final List<Process> services = new ArrayList<>();
 
   private DualIspNetwork(TestNamespace router) {
     this.router = router;
@@ -185,7 +178,7 @@ public final class DualIspNetwork implements AutoCloseable {
     String r = router.name();
     // Without duplicate address detection, interfaces are usable the moment they are up: a
     // tentative link-local address makes the first IPv6 connections of a test fail at random.
-    for (String ns : namespaces) {
+    for (String ns : namespaces()) {
       noDad(ns);
     }
     noDad(r);
@@ -408,131 +401,11 @@ public final class DualIspNetwork implements AutoCloseable {
   }
 
   private void startService(String namespace, int port, String greeting) {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                namespace,
-                "socat",
-                "TCP6-LISTEN:" + port + ",fork,reuseaddr,ipv6only=0",
-                "SYSTEM:echo " + greeting)
-            .redirectInput(ProcessBuilder.Redirect.PIPE)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(ProcessBuilder.Redirect.DISCARD);
-    try {
-      services.add(pb.start());
-    } catch (IOException e) {
-      throw new AssertionError("cannot start socat (is it installed?): " + e.getMessage(), e);
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (in(namespace, "ss", "-Hltn", "sport = :" + port).isBlank()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "the service on port " + port + " in " + namespace + " never listened");
-      }
-      sleep(50);
-    }
-  }
-
-  private static void noDad(String namespace) {
-    in(
+    startSocat(
         namespace,
-        "sysctl",
-        "-q",
-        "-w",
-        "net.ipv6.conf.all.accept_dad=0",
-        "net.ipv6.conf.default.accept_dad=0");
-  }
-
-  private void addNamespace(String name) {
-    TestNamespace.hostRun("ip", "netns", "add", name);
-    namespaces.add(name);
-  }
-
-  private static void veth(String itf, String namespace, String peer, String peerNamespace) {
-    TestNamespace.hostRun(
-        "ip",
-        "link",
-        "add",
-        itf,
-        "netns",
-        namespace,
-        "type",
-        "veth",
-        "peer",
-        "name",
-        peer,
-        "netns",
-        peerNamespace);
-  }
-
-  private static void batch(String namespace, List<String> lines) {
-    check(
-        Command.of("ip", "-n", namespace, "-batch", "-")
-            .withStdin(String.join("\n", lines) + "\n"));
-  }
-
-  private static String in(String namespace, String... argv) {
-    return inWithStdin(namespace, "", argv);
-  }
-
-  private static String inWithStdin(String namespace, String stdin, String... argv) {
-    try {
-      return new NetnsExecutor(namespace, HOST).check(Command.of(argv).withStdin(stdin)).stdout();
-    } catch (ExecException e) {
-      throw new AssertionError(e.getMessage(), e);
-    }
-  }
-
-  private static void check(Command command) {
-    try {
-      HOST.check(command);
-    } catch (ExecException e) {
-      throw new AssertionError(e.getMessage(), e);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
-  }
-
-  /** Stops the services, then removes every namespace this fixture made (not the router's). */
-  @Override
-  public void close() {
-    for (Process p : services) {
-      p.descendants().forEach(ProcessHandle::destroy);
-      p.destroy();
-    }
-    for (Process p : services) {
-      try {
-        if (!p.waitFor(2, TimeUnit.SECONDS)) {
-          p.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    services.clear();
-    List<String> problems = new ArrayList<>();
-    for (String ns : namespaces) {
-      try {
-        ExecResult r = HOST.run(Command.of("ip", "netns", "del", ns));
-        if (!r.ok()) {
-          problems.add(ns + ": " + r.stderr().strip());
-        }
-      } catch (ExecException e) {
-        problems.add(ns + ": " + e.getMessage());
-      }
-    }
-    namespaces.clear();
-    if (!problems.isEmpty()) {
-      throw new AssertionError("could not remove namespaces: " + problems);
-    }
+        "TCP6-LISTEN:" + port + ",fork,reuseaddr,ipv6only=0",
+        "SYSTEM:echo " + greeting,
+        port,
+        "");
   }
 }

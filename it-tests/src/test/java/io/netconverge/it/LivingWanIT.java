@@ -129,7 +129,7 @@ class LivingWanIT {
       // Everything else converged: the marking table, ISP1's table, the rules.
       assertThat(ns.run("nft", "list", "tables")).contains("table inet dualwan");
       assertThat(ns.run("ip", "route", "show", "table", "110")).contains("default via");
-      assertThat(ns.run("ip", "rule")).contains("lookup 120");
+      assertThat(ns.run("ip", "-N", "rule")).contains("lookup 120");
       for (Service service : Service.values()) {
         Attempt a = net.connect(Isp.ISP1, service, Family.IPV4);
         assertThat(a.answered()).as("%s through ISP1: %s", service, a).isTrue();
@@ -287,7 +287,7 @@ class LivingWanIT {
       assertThat(ns.run("ip", "route", "show", "table", "110"))
           .contains("default via 198.51.100.1 dev wan1")
           .contains("198.51.100.0/24 dev wan1");
-      assertThat(ns.run("ip", "rule")).contains("from 198.51.100.2 lookup 110");
+      assertThat(ns.run("ip", "-N", "rule")).contains("from 198.51.100.2 lookup 110");
 
       Process watch = watch(ns, file);
       // A new lease: ISP1 moves its router to .254.

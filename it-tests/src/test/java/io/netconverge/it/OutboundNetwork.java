@@ -3,11 +3,6 @@ package io.netconverge.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netconverge.core.exec.Command;
-import io.netconverge.core.exec.ExecException;
-import io.netconverge.core.exec.ExecResult;
-import io.netconverge.core.exec.Executor;
-import io.netconverge.core.exec.LocalExecutor;
-import io.netconverge.core.exec.NetnsExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A LAN behind a dual-ISP router, and an internet beyond both ISPs, for outbound traffic tests.
@@ -40,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * {@value #LAN_PORT}, the target of port forwards. The router's main table has its IPv4 default
  * through isp1 and its IPv6 default through isp2.
  */
-public final class OutboundNetwork implements AutoCloseable {
+public final class OutboundNetwork extends NamespaceLab {
 
   public static final int ECHO_PORT = 9000;
   public static final int LAN_PORT = 7002;
@@ -129,13 +123,9 @@ public final class OutboundNetwork implements AutoCloseable {
           "}",
           "");
 
-  private static final Executor HOST = new LocalExecutor();
-
   private final TestNamespace router;
   private final String lan;
   private final String net;
-  private final List<String> namespaces = new ArrayList<>();
-  private final List<Process> services = new ArrayList<>();
   private final Path probe;
 
   private OutboundNetwork(TestNamespace router, Path dir) {
@@ -184,7 +174,7 @@ public final class OutboundNetwork implements AutoCloseable {
     addNamespace(lan);
     addNamespace(net);
     String r = router.name();
-    for (String ns : namespaces) {
+    for (String ns : namespaces()) {
       noDad(ns);
     }
     noDad(r);
@@ -371,134 +361,15 @@ public final class OutboundNetwork implements AutoCloseable {
 
   private void startService(String namespace, String listen, int port, boolean echoPeer) {
     // The echo servers only close: a connection is proven by its handshake and its close.
-    String reply = echoPeer ? "PIPE" : "SYSTEM:echo lan";
-    ProcessBuilder pb =
-        new ProcessBuilder("ip", "netns", "exec", namespace, "socat", listen, reply)
-            .redirectInput(ProcessBuilder.Redirect.PIPE)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(ProcessBuilder.Redirect.DISCARD);
-    try {
-      services.add(pb.start());
-    } catch (IOException e) {
-      throw new AssertionError("cannot start socat (is it installed?): " + e.getMessage(), e);
-    }
-    String family = listen.startsWith("TCP6") ? "-6" : "-4";
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (in(namespace, "ss", "-Hltn", family, "sport = :" + port).isBlank()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the service " + listen + " in " + namespace + " never listened");
-      }
-      sleep(50);
-    }
-  }
-
-  private static void noDad(String namespace) {
-    in(
+    startSocat(
         namespace,
-        "sysctl",
-        "-q",
-        "-w",
-        "net.ipv6.conf.all.accept_dad=0",
-        "net.ipv6.conf.default.accept_dad=0");
-  }
-
-  private void addNamespace(String name) {
-    TestNamespace.hostRun("ip", "netns", "add", name);
-    namespaces.add(name);
-  }
-
-  private static void veth(String itf, String namespace, String peer, String peerNamespace) {
-    TestNamespace.hostRun(
-        "ip",
-        "link",
-        "add",
-        itf,
-        "netns",
-        namespace,
-        "type",
-        "veth",
-        "peer",
-        "name",
-        peer,
-        "netns",
-        peerNamespace);
-  }
-
-  private static void batch(String namespace, List<String> lines) {
-    try {
-      HOST.check(
-          Command.of("ip", "-n", namespace, "-batch", "-")
-              .withStdin(String.join("\n", lines) + "\n"));
-    } catch (ExecException e) {
-      throw new AssertionError(e.getMessage(), e);
-    }
-  }
-
-  private static String in(String namespace, String... argv) {
-    return inWithStdin(namespace, "", argv);
-  }
-
-  private static String inWithStdin(String namespace, String stdin, String... argv) {
-    return run(namespace, Command.of(argv).withStdin(stdin));
+        listen,
+        echoPeer ? "PIPE" : "SYSTEM:echo lan",
+        port,
+        listen.startsWith("TCP6") ? "-6" : "-4");
   }
 
   private static String run(String namespace, Command command) {
     return run(namespace, command, false);
-  }
-
-  private static String run(String namespace, Command command, boolean anyExit) {
-    try {
-      Executor in = new NetnsExecutor(namespace, HOST);
-      if (anyExit) {
-        ExecResult r = in.run(command);
-        return r.stdout() + r.stderr();
-      }
-      return in.check(command).stdout();
-    } catch (ExecException e) {
-      throw new AssertionError(e.getMessage(), e);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
-  }
-
-  /** Stops the services, then removes every namespace this fixture made (not the router's). */
-  @Override
-  public void close() {
-    for (Process p : services) {
-      p.descendants().forEach(ProcessHandle::destroy);
-      p.destroy();
-    }
-    for (Process p : services) {
-      try {
-        if (!p.waitFor(2, TimeUnit.SECONDS)) {
-          p.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    services.clear();
-    List<String> problems = new ArrayList<>();
-    for (String ns : namespaces) {
-      try {
-        ExecResult r = HOST.run(Command.of("ip", "netns", "del", ns));
-        if (!r.ok()) {
-          problems.add(ns + ": " + r.stderr().strip());
-        }
-      } catch (ExecException e) {
-        problems.add(ns + ": " + e.getMessage());
-      }
-    }
-    namespaces.clear();
-    if (!problems.isEmpty()) {
-      throw new AssertionError("could not remove namespaces: " + problems);
-    }
   }
 }

@@ -257,7 +257,7 @@ class OutboundTrafficIT {
       assertThat(net.connectFromInternet(Isp.ISP2, true, 8080)).isEqualTo("lan");
       // isp1's table has no IPv6 half (the kernel has no such table at all).
       assertThat(ns.attempt("ip", "-6", "route", "show", "table", "110").stdout()).isBlank();
-      assertThat(ns.run("ip", "-6", "rule", "show")).doesNotContain("lookup 110");
+      assertThat(ns.run("ip", "-N", "-6", "rule", "show")).doesNotContain("lookup 110");
       applyAgainChangesNothing(ns, file);
     }
   }

@@ -80,7 +80,7 @@ class PersistBootIT {
     return Stream.of(ns.dump().split("(?m)^(?=== )"))
         .filter(s -> !s.startsWith("== ip link"))
         .collect(Collectors.joining())
-        .replaceAll("(?m)^local fe80::\\S+ dev .*\n", "");
+        .replaceAll("(?m)^(local|2) fe80::\\S+ dev .*\n", "");
   }
 
   @Test

@@ -217,7 +217,7 @@ class RestoreIT {
     HostState state = Netconverge.parse(DECLARED, "restore.yaml");
     HostReport first = Netconverge.apply(state, ns.target(), Progress.NONE);
     assertThat(first.status()).as(first.toString()).isEqualTo(HostReport.Status.CHANGED);
-    assertThat(ns.run("ip", "rule", "show")).contains("700:\tfrom all tos 0x10 lookup 110");
+    assertThat(ns.run("ip", "-N", "rule", "show")).contains("700:\tfrom all tos 0x10 lookup 110");
     assertThat(ns.run("ip", "rule", "show")).doesNotContain("tos 0x08");
     assertThat(ns.run("ip", "-N", "route", "show", "table", "110"))
         .doesNotContain("mtu 1400")

@@ -107,10 +107,12 @@ public final class TestNamespace {
     awaitIpv6Settled();
     List<String> parts = new ArrayList<>();
     parts.add(section("sysctl", "sysctl", "-a", "-r", "^net\\."));
-    parts.add(section("ip rule", "ip", "-d", "rule", "show"));
-    parts.add(section("ip -6 rule", "ip", "-6", "-d", "rule", "show"));
-    parts.add(section("ip route", "ip", "-d", "route", "show", "table", "all"));
-    parts.add(section("ip -6 route", "ip", "-6", "-d", "route", "show", "table", "all"));
+    // Numbers, not names: the names in /etc/iproute2 belong to the machine, and a converge run
+    // elsewhere on it (or a name file written meanwhile) must not change what a dump says.
+    parts.add(section("ip rule", "ip", "-N", "-d", "rule", "show"));
+    parts.add(section("ip -6 rule", "ip", "-N", "-6", "-d", "rule", "show"));
+    parts.add(section("ip route", "ip", "-N", "-d", "route", "show", "table", "all"));
+    parts.add(section("ip -6 route", "ip", "-N", "-6", "-d", "route", "show", "table", "all"));
     parts.add(section("ip link", "ip", "-d", "link", "show"));
     parts.add(section("nft", "nft", "list", "ruleset"));
     parts.add(section("iptables", "iptables-save"));

@@ -28,6 +28,18 @@ public sealed interface ConvergeEvent {
   /** An apply failed or was cancelled: putting back the state read before it. */
   record Restoring(String host) implements ConvergeEvent {}
 
+  /**
+   * Applied with a reverter armed on the target ({@code confirmTimeout}): unless confirmed, it puts
+   * back the state read before apply at about {@code revertsAt}.
+   */
+  record AwaitingConfirm(String host, java.time.Instant revertsAt) implements ConvergeEvent {}
+
+  /** Checking the way in through a new connection before confirming by itself. */
+  record CheckingConnection(String host) implements ConvergeEvent {}
+
+  /** The pending reverter was cancelled: the applied state stays. */
+  record Confirmed(String host) implements ConvergeEvent {}
+
   /** The converge of the host is over; the report says how it went. */
   record HostFinished(String host, HostReport report) implements ConvergeEvent {}
 }

@@ -27,10 +27,13 @@ import java.util.stream.Collectors;
  * commands of its restore plan (last first), and the host is read again to check that it is the
  * snapshot. The runner holds no global state and never exits the process: its result is a value.
  *
- * <p>What it does is told as {@link ConvergeEvent}s. A cancelled run stops before its next step (a
- * command already running is never cut short): before the lock, before reading a module, or before
- * applying the next module, in which case the modules applied so far are restored like after a
- * failure.
+ * <p>What it does is told as {@link ConvergeEvent}s. A cancelled run (a library caller's cancel,
+ * Ctrl-C, SIGTERM: one path, the {@code cancelled} supplier) stops before its next step and before
+ * every command that changes the host, never inside one: before the lock, before reading a module,
+ * before the next command; once anything was changed, the modules touched so far are restored like
+ * after a failure, and the report is CANCELLED with that restore's outcome. A {@link Safeguard} is
+ * armed after the snapshot is read and before the first command, and disarmed when the runner
+ * restored the snapshot itself (verified) or the apply succeeded.
  */
 public final class Runner {
 
@@ -38,7 +41,8 @@ public final class Runner {
   private final BooleanSupplier cancelled;
 
   /**
-   * @param cancelled asked before every step; once it says true, the run stops there
+   * @param cancelled asked before every step and before every command that changes the host; once
+   *     it says true, the run stops there (and restores what it changed)
    */
   public Runner(Progress progress, BooleanSupplier cancelled) {
     this.progress = progress;
@@ -81,8 +85,17 @@ public final class Runner {
   }
 
   public HostReport apply(Target target, List<Declared<?, ?>> declared) {
+    return apply(target, declared, Safeguard.NONE);
+  }
+
+  /**
+   * Applies with {@code safeguard} armed on the target after the snapshot is read and before the
+   * first change; it is disarmed once the runner restored the snapshot itself (verified). After a
+   * successful apply it stays armed: confirming is the caller's business.
+   */
+  public HostReport apply(Target target, List<Declared<?, ?>> declared, Safeguard safeguard) {
     progress.on(new HostStarted(target.name(), Mode.APPLY));
-    return finished(applyUnreported(target, declared));
+    return finished(applyUnreported(target, declared, safeguard));
   }
 
   private HostReport finished(HostReport report) {
@@ -102,18 +115,19 @@ public final class Runner {
     } catch (ReadFailed e) {
       return readFailure(host, Mode.PLAN, e);
     } catch (Cancelled e) {
-      return cancelled(host, Mode.PLAN, e);
+      return cancelled(host, Mode.PLAN, List.of(), e);
     }
   }
 
-  private HostReport applyUnreported(Target target, List<Declared<?, ?>> declared) {
+  private HostReport applyUnreported(
+      Target target, List<Declared<?, ?>> declared, Safeguard safeguard) {
     String host = target.name();
     if (cancelled.getAsBoolean()) {
-      return cancelled(host, Mode.APPLY, new Cancelled("locking"));
+      return cancelled(host, Mode.APPLY, List.of(), new Cancelled("locking"));
     }
     progress.on(new Locking(host));
     try (HostLock lock = target.lock()) {
-      return applyLocked(target, declared);
+      return applyLocked(target, declared, safeguard);
     } catch (LockHeldException e) {
       return new HostReport(
           host,
@@ -128,7 +142,8 @@ public final class Runner {
     }
   }
 
-  private HostReport applyLocked(Target target, List<Declared<?, ?>> declared) {
+  private HostReport applyLocked(
+      Target target, List<Declared<?, ?>> declared, Safeguard safeguard) {
     String host = target.name();
     Executor executor = target.executor();
     List<Planned<?, ?>> snapshot;
@@ -137,11 +152,32 @@ public final class Runner {
     } catch (ReadFailed e) {
       return readFailure(host, Mode.APPLY, e);
     } catch (Cancelled e) {
-      return cancelled(host, Mode.APPLY, e);
+      return cancelled(host, Mode.APPLY, List.of(), e);
     }
     List<Change> changes = changesOf(snapshot);
     if (inSync(snapshot)) {
       return HostReport.of(host, Mode.APPLY, HostReport.Status.OK, changes);
+    }
+
+    if (cancelled.getAsBoolean()) {
+      return cancelled(host, Mode.APPLY, changes, new Cancelled("changing anything"));
+    }
+    try {
+      if (safeguard != Safeguard.NONE) {
+        safeguard.arm(
+            executor, restoreCommands(snapshot.stream().filter(p -> !p.inSync()).toList()));
+      }
+    } catch (ExecException | RuntimeException e) {
+      Failure cannotArm =
+          e instanceof ExecException exec
+              ? Failure.of(null, exec)
+              : Failure.of(null, new ExecException(e.toString()));
+      return HostReport.failed(
+          host,
+          Mode.APPLY,
+          changes,
+          cannotArm.withMessage(
+              "cannot arm the reverter, nothing was changed: " + cannotArm.message()));
     }
 
     List<Planned<?, ?>> touched = new ArrayList<>();
@@ -157,7 +193,12 @@ public final class Runner {
         stopIfCancelled("applying " + module);
         progress.on(new Applying(host, module));
         touched.add(planned);
+        boolean first = true;
         for (Command command : planned.commands()) {
+          if (!first) {
+            stopIfCancelled("the next command of " + module);
+          }
+          first = false;
           executor.check(command);
         }
       }
@@ -190,9 +231,20 @@ public final class Runner {
     }
     Restoration restoration = restore(host, executor, touched);
     if (restoration.outcome() == RestoreOutcome.INCOMPLETE) {
+      // The safeguard stays armed: when the controller lost the host, it may still put it back.
       failure =
           failure.withMessage(
               failure.message() + "; restore incomplete: " + restoration.difference());
+    } else {
+      try {
+        safeguard.disarm(executor);
+      } catch (ExecException | RuntimeException e) {
+        failure =
+            failure.withMessage(
+                failure.message()
+                    + "; the reverter could not be disarmed (it will restore again): "
+                    + e.getMessage());
+      }
     }
     return HostReport.ended(
         wasCancelled ? HostReport.Status.CANCELLED : HostReport.Status.FAILED,
@@ -210,12 +262,12 @@ public final class Runner {
     return HostReport.failed(host, mode, List.of(), Failure.of(e.module, e.cause));
   }
 
-  private static HostReport cancelled(String host, Mode mode, Cancelled e) {
+  private static HostReport cancelled(String host, Mode mode, List<Change> changes, Cancelled e) {
     return HostReport.ended(
         HostReport.Status.CANCELLED,
         host,
         mode,
-        List.of(),
+        changes,
         Failure.of(e.getMessage()),
         Restoration.NOT_NEEDED);
   }
@@ -224,6 +276,15 @@ public final class Runner {
     if (cancelled.getAsBoolean()) {
       throw new Cancelled(step);
     }
+  }
+
+  /** Every module's restore commands, last module first: what the runner runs on a failure. */
+  static List<Command> restoreCommands(List<Planned<?, ?>> touched) {
+    List<Command> commands = new ArrayList<>();
+    for (int i = touched.size() - 1; i >= 0; i--) {
+      commands.addAll(touched.get(i).restoreCommands());
+    }
+    return commands;
   }
 
   private static <S, P> List<Change> verify(Executor executor, Planned<S, P> planned)

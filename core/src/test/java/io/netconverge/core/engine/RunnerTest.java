@@ -346,4 +346,109 @@ class RunnerTest {
     assertThat(report.changes()).isEmpty();
     assertThat(report.error()).isEqualTo("cancelled before reading a");
   }
+
+  @Test
+  void aCancelAtEachCommandBoundaryStopsThereRestoresAndSaysWhere() {
+    List<String> applyCommands = List.of("set a x new", "set b y new", "set b z new");
+    List<String> stoppedBefore =
+        List.of(
+            "cancelled before locking",
+            "cancelled before applying b",
+            "cancelled before the next command of b",
+            "cancelled before verifying");
+    for (int boundary = 0; boundary <= applyCommands.size(); boundary++) {
+      FreeTarget fresh = new FreeTarget();
+      Kernel k = fresh.kernel;
+      k.of("a").put("x", "old");
+      k.of("b").put("y", "old");
+      int stopAfter = boundary;
+      // Cancelled once `boundary` commands ran: the signal arrives while the last one runs.
+      Runner runner = new Runner(Progress.NONE, () -> k.log.size() >= stopAfter);
+      Map<String, String> forB = new LinkedHashMap<>();
+      forB.put("y", "new");
+      forB.put("z", "new");
+      HostReport report =
+          runner.apply(
+              fresh,
+              List.of(
+                  new Declared<>(new MapModule("a", k), Map.of("x", "new")),
+                  new Declared<>(new MapModule("b", k), forB)));
+      assertThat(report.status())
+          .as("boundary %d", boundary)
+          .isEqualTo(HostReport.Status.CANCELLED);
+      assertThat(k.log.subList(0, boundary))
+          .as("boundary %d", boundary)
+          .isEqualTo(applyCommands.subList(0, boundary));
+      assertThat(k.of("a")).as("boundary %d", boundary).isEqualTo(Map.of("x", "old"));
+      assertThat(k.of("b")).as("boundary %d", boundary).isEqualTo(Map.of("y", "old"));
+      if (boundary == 0) {
+        assertThat(report.error()).isEqualTo(stoppedBefore.get(0));
+        assertThat(report.restoration().outcome()).isEqualTo(HostReport.RestoreOutcome.NOT_NEEDED);
+        assertThat(k.log).isEmpty();
+      } else {
+        assertThat(report.error())
+            .as("boundary %d", boundary)
+            .isEqualTo(stoppedBefore.get(boundary));
+        assertThat(report.restored()).as("boundary %d", boundary).isTrue();
+        assertThat(report.restoration().outcome()).isEqualTo(HostReport.RestoreOutcome.RESTORED);
+        // Nothing of the plan ran after the cancel: only restore commands follow.
+        assertThat(k.log.subList(boundary, k.log.size()))
+            .as("boundary %d", boundary)
+            .allMatch(line -> line.endsWith("old") || line.startsWith("unset"));
+      }
+    }
+  }
+
+  @Test
+  void aSafeguardIsArmedWithTheRestoreCommandsBeforeTheFirstChangeAndDisarmedAfterARestore() {
+    kernel.of("a").put("x", "old");
+    List<String> events = new ArrayList<>();
+    Safeguard recording =
+        new Safeguard() {
+          @Override
+          public void arm(Executor executor, List<Command> restore) {
+            events.add(
+                "arm after "
+                    + kernel.log.size()
+                    + " commands: "
+                    + restore.stream().map(Command::display).toList());
+          }
+
+          @Override
+          public void disarm(Executor executor) {
+            events.add("disarm");
+          }
+        };
+    HostReport ok =
+        new Runner().apply(target, declare(Map.of("x", "new"), Map.of("y", "2")), recording);
+    assertThat(ok.status()).isEqualTo(HostReport.Status.CHANGED);
+    assertThat(events).containsExactly("arm after 0 commands: [unset b y, set a x old]");
+
+    events.clear();
+    kernel.failOn = "set b y 3";
+    HostReport failed =
+        new Runner().apply(target, declare(Map.of("x", "newer"), Map.of("y", "3")), recording);
+    assertThat(failed.status()).isEqualTo(HostReport.Status.FAILED);
+    assertThat(failed.restored()).isTrue();
+    assertThat(events).containsExactly("arm after 2 commands: [set b y 2, set a x new]", "disarm");
+  }
+
+  @Test
+  void aSafeguardThatCannotBeArmedStopsBeforeAnyChange() {
+    Safeguard broken =
+        new Safeguard() {
+          @Override
+          public void arm(Executor executor, List<Command> restore)
+              throws io.netconverge.core.exec.ExecException {
+            throw new io.netconverge.core.exec.ExecException("no /run");
+          }
+
+          @Override
+          public void disarm(Executor executor) {}
+        };
+    HostReport report = new Runner().apply(target, declare(Map.of("x", "1"), Map.of()), broken);
+    assertThat(report.status()).isEqualTo(HostReport.Status.FAILED);
+    assertThat(report.error()).contains("cannot arm the reverter").contains("no /run");
+    assertThat(kernel.log).isEmpty();
+  }
 }

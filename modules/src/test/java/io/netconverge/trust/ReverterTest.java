@@ -1,0 +1,112 @@
+package io.netconverge.trust;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netconverge.core.exec.Command;
+import io.netconverge.core.exec.ExecException;
+import io.netconverge.core.exec.ExecResult;
+import io.netconverge.core.exec.Executor;
+import io.netconverge.core.exec.LocalExecutor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReverterTest {
+
+  /** Records every command and answers each with the next canned stdout. */
+  static final class Recording implements Executor {
+    final List<Command> commands = new ArrayList<>();
+    String answer = "";
+
+    @Override
+    public ExecResult run(Command command) {
+      commands.add(command);
+      return new ExecResult(0, answer, "");
+    }
+
+    @Override
+    public String describe() {
+      return "recording";
+    }
+  }
+
+  @Test
+  void armWritesEachStdinAndTheScriptThenStartsTheTimerWithTheTimeoutInSeconds() throws Exception {
+    Recording target = new Recording();
+    new Reverter(Duration.ofMillis(59_001))
+        .arm(
+            target,
+            List.of(
+                new Command(List.of("nft", "-f", "-"), "table inet x {\n}\n", null),
+                Command.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=0")));
+
+    assertThat(target.commands)
+        .extracting(Command::argv)
+        .containsExactly(
+            List.of("sh", "-c", Reverter.PREPARE, "netconverge-arm"),
+            List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "1.stdin"),
+            List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "revert.sh"),
+            List.of("sh", "-c", Reverter.START, "netconverge-arm", "60"));
+    assertThat(target.commands.get(1).stdin()).isEqualTo("table inet x {\n}\n");
+    String script = target.commands.get(2).stdin();
+    assertThat(script)
+        .contains("nft -f - <\"$r/1.stdin\" || status=1\n")
+        .contains("sysctl -q -w net.ipv4.ip_forward=0 </dev/null || status=1\n");
+    // Its log is 0600 like the rest, whatever umask the timer gives it.
+    assertThat(script.indexOf("umask 077")).isPositive().isLessThan(script.indexOf("exec >"));
+    // The restore runs only after the folder was claimed from a confirm.
+    assertThat(script.indexOf("mv \"$d\" \"$r\" 2>/dev/null || exit 0"))
+        .isPositive()
+        .isLessThan(script.indexOf("nft -f -"));
+  }
+
+  @Test
+  void anArgumentWithQuotesOrSpacesStaysOneWordInTheScript() throws Exception {
+    Recording target = new Recording();
+    new Reverter(Duration.ofSeconds(5))
+        .arm(target, List.of(Command.of("sysctl", "-w", "net.ipv4.ip_local_port_range=1 2'x")));
+    assertThat(target.commands.get(1).stdin())
+        .contains("sysctl -w 'net.ipv4.ip_local_port_range=1 2'\\''x' </dev/null");
+  }
+
+  @Test
+  void theScriptsAreValidPosixShell() throws Exception {
+    LocalExecutor local = new LocalExecutor();
+    for (String script :
+        List.of(
+            Reverter.PREPARE,
+            Reverter.WRITE,
+            Reverter.START,
+            Reverter.CONFIRM,
+            Reverter.script(List.of("ip -batch - <\"$r/1.stdin\" || status=1")))) {
+      ExecResult r = local.run(Command.of("sh", "-n", "-c", script));
+      assertThat(r.exitCode()).as(script + r.stderr()).isZero();
+    }
+  }
+
+  @Test
+  void confirmTellsConfirmedRevertingAndNothingPendingApart() throws Exception {
+    Recording target = new Recording();
+    target.answer = "confirmed\n";
+    assertThat(Reverter.confirm(target).confirmation()).isEqualTo(Reverter.Confirmation.CONFIRMED);
+    target.answer = "reverting\n";
+    assertThat(Reverter.confirm(target).confirmation()).isEqualTo(Reverter.Confirmation.REVERTING);
+    target.answer = "none\nreverting at T\nreverted at T, exit 0\n";
+    Reverter.ConfirmResult none = Reverter.confirm(target);
+    assertThat(none.confirmation()).isEqualTo(Reverter.Confirmation.NONE);
+    assertThat(none.lastRevert()).isEqualTo("reverting at T\nreverted at T, exit 0");
+    assertThat(target.commands)
+        .extracting(Command::argv)
+        .allMatch(a -> a.equals(List.of("sh", "-c", Reverter.CONFIRM, "netconverge-confirm")));
+    target.answer = "what\n";
+    assertThatThrownBy(() -> Reverter.confirm(target)).isInstanceOf(ExecException.class);
+  }
+
+  @Test
+  void aTimeoutMustBePositive() {
+    assertThatThrownBy(() -> new Reverter(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
