@@ -17,6 +17,7 @@ import io.netconverge.trust.ConfirmOrRevert;
 import io.netconverge.trust.Reverter;
 import io.netconverge.wan.Health;
 import io.netconverge.wan.LiveHostState;
+import io.netconverge.wan.LiveReport;
 import io.netconverge.wan.WanFacts;
 import io.netconverge.wan.WanStatus;
 import io.netconverge.wan.WatchState;
@@ -261,6 +262,17 @@ public final class Converger implements AutoCloseable {
 
   public HostReport run(Mode mode, HostState state, Target target) {
     return converge(mode, new FleetHost(target, state), () -> false, new ConcurrentHashMap<>());
+  }
+
+  /**
+   * One host on the calling thread, stopping before its next step once {@code cancelled} says so
+   * (e.g. on a signal): its report and, for a dualWan profile, its WANs as the converge found them
+   * (link, gateways, health, pending parts).
+   */
+  public LiveReport runOne(Mode mode, FleetHost host, BooleanSupplier cancelled) {
+    Map<String, List<WanStatus>> wans = new ConcurrentHashMap<>();
+    HostReport report = converge(mode, host, cancelled, wans);
+    return new LiveReport(report, wans.getOrDefault(host.name(), List.of()));
   }
 
   public CompletableFuture<HostReport> planAsync(HostState state, Target target) {

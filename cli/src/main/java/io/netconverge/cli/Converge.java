@@ -2,7 +2,6 @@ package io.netconverge.cli;
 
 import io.netconverge.Converger;
 import io.netconverge.FleetHost;
-import io.netconverge.FleetReport;
 import io.netconverge.Netconverge;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Mode;
@@ -14,6 +13,7 @@ import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.core.spec.SpecLoader;
 import io.netconverge.core.spec.SpecProblem;
 import io.netconverge.hoststate.HostState;
+import io.netconverge.wan.LiveReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -107,7 +107,7 @@ final class Converge {
       return ExitCodes.INVALID_FILE;
     }
     Target target = where.target();
-    FleetReport result;
+    LiveReport result;
     if (mode == Mode.APPLY) {
       try (Interruption interruption = Interruption.install(err)) {
         result = run(mode, state, target, trust, interruption);
@@ -116,8 +116,8 @@ final class Converge {
       result = run(mode, state, target, trust, () -> false);
     }
     printLive(mode, file, result);
-    explainInvalid(file, result.hosts().get(0));
-    return exitCode(mode, result.hosts().get(0));
+    explainInvalid(file, result.report());
+    return exitCode(mode, result.report());
   }
 
   /**
@@ -149,26 +149,26 @@ final class Converge {
    * host found, if any. An apply stops before its next command once {@code cancelled} says so (a
    * signal), and arms a reverter on the target first when {@code --confirm-timeout} asks for one.
    */
-  private FleetReport run(
+  private LiveReport run(
       Mode mode, HostState state, Target target, TrustOptions trust, BooleanSupplier cancelled) {
     Converger.Builder builder = converger();
     if (mode == Mode.APPLY) {
       trust.applyTo(builder);
     }
     try (Converger converger = builder.build()) {
-      return converger.run(mode, List.of(new FleetHost(target, state)), cancelled);
+      return converger.runOne(mode, new FleetHost(target, state), cancelled);
     }
   }
 
-  private void printLive(Mode mode, Path file, FleetReport result) {
-    HostReport host = result.hosts().get(0);
+  private void printLive(Mode mode, Path file, LiveReport result) {
+    HostReport host = result.report();
     if (report.output == OutputFormat.json) {
       ReportWriter.json(
           out,
           mode.name().toLowerCase(Locale.ROOT),
           file.toString(),
-          result.hosts(),
-          result.wans());
+          List.of(host),
+          java.util.Map.of(host.host(), result.wans()));
       return;
     }
     ReportWriter.text(out, host, report.diff);
@@ -249,16 +249,16 @@ final class Converge {
                           ", ", state.interfaces().stream().map(i -> i.name()).toList())));
       Target target = box.target();
       TrustOptions none = new TrustOptions();
-      FleetReport first = run(mode, state, target, none, () -> false);
+      LiveReport first = run(mode, state, target, none, () -> false);
       printLive(mode, file, first);
-      explainInvalid(file, first.hosts().get(0));
-      int code = exitCode(mode, first.hosts().get(0));
+      explainInvalid(file, first.report());
+      int code = exitCode(mode, first.report());
       if (mode == Mode.APPLY && code == ExitCodes.OK && report.output == OutputFormat.text) {
-        FleetReport second = run(Mode.PLAN, state, target, none, () -> false);
+        LiveReport second = run(Mode.PLAN, state, target, none, () -> false);
         out.println();
         out.println("second plan, to show the run is idempotent:");
         printLive(Mode.PLAN, file, second);
-        if (second.hosts().get(0).status() != HostReport.Status.OK) {
+        if (second.report().status() != HostReport.Status.OK) {
           code = ExitCodes.FAILED;
         }
       }

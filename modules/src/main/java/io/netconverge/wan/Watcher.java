@@ -2,7 +2,6 @@ package io.netconverge.wan;
 
 import io.netconverge.Converger;
 import io.netconverge.FleetHost;
-import io.netconverge.FleetReport;
 import io.netconverge.core.engine.Failure;
 import io.netconverge.core.engine.HostLock;
 import io.netconverge.core.engine.HostReport;
@@ -285,8 +284,7 @@ public final class Watcher {
           List.of());
     }
     try (Converger converger = Converger.builder().health(t -> health()).build()) {
-      FleetReport done = converger.run(Mode.APPLY, List.of(new FleetHost(target, state)));
-      return new LiveReport(done.hosts().get(0), done.wans(target.name()));
+      return converger.runOne(Mode.APPLY, new FleetHost(target, state), () -> false);
     }
   }
 
