@@ -18,6 +18,8 @@ module io.netconverge.modules {
   exports io.netconverge.nftables;
   exports io.netconverge.iptables;
   exports io.netconverge.dualwan;
+  // Converging a file in a container of a Debian release (the testkit, `converge test`).
+  exports io.netconverge.container;
   // Confirm-or-revert on the target: the reverter, its confirm, the health check.
   exports io.netconverge.trust;
 

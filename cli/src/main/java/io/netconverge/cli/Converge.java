@@ -160,15 +160,19 @@ final class Converge {
     }
   }
 
+  private static com.fasterxml.jackson.databind.node.ObjectNode document(
+      Mode mode, Path file, LiveReport result) {
+    return ReportWriter.document(
+        mode.name().toLowerCase(Locale.ROOT),
+        file.toString(),
+        List.of(result.report()),
+        java.util.Map.of(result.report().host(), result.wans()));
+  }
+
   private void printLive(Mode mode, Path file, LiveReport result) {
     HostReport host = result.report();
     if (report.output == OutputFormat.json) {
-      ReportWriter.json(
-          out,
-          mode.name().toLowerCase(Locale.ROOT),
-          file.toString(),
-          List.of(host),
-          java.util.Map.of(host.host(), result.wans()));
+      ReportWriter.print(out, document(mode, file, result));
       return;
     }
     ReportWriter.text(out, host, report.diff);
@@ -250,10 +254,24 @@ final class Converge {
       Target target = box.target();
       TrustOptions none = new TrustOptions();
       LiveReport first = run(mode, state, target, none, () -> false);
+      int code = exitCode(mode, first.report());
+      if (report.output == OutputFormat.json) {
+        // One document: the run, and after a clean apply the second plan that proves it idempotent.
+        com.fasterxml.jackson.databind.node.ObjectNode doc = document(mode, file, first);
+        if (mode == Mode.APPLY && code == ExitCodes.OK) {
+          LiveReport second = run(Mode.PLAN, state, target, none, () -> false);
+          doc.set("secondPlan", document(Mode.PLAN, file, second));
+          if (second.report().status() != HostReport.Status.OK) {
+            code = ExitCodes.FAILED;
+          }
+        }
+        ReportWriter.print(out, doc);
+        explainInvalid(file, first.report());
+        return code;
+      }
       printLive(mode, file, first);
       explainInvalid(file, first.report());
-      int code = exitCode(mode, first.report());
-      if (mode == Mode.APPLY && code == ExitCodes.OK && report.output == OutputFormat.text) {
+      if (mode == Mode.APPLY && code == ExitCodes.OK) {
         LiveReport second = run(Mode.PLAN, state, target, none, () -> false);
         out.println();
         out.println("second plan, to show the run is idempotent:");

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       FactsCommand.class,
       WatchCommand.class,
       StatusCommand.class,
+      TestCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

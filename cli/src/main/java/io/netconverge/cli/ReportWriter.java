@@ -133,6 +133,24 @@ final class ReportWriter {
       String file,
       List<HostReport> reports,
       java.util.Map<String, List<io.netconverge.wan.WanStatus>> wans) {
+    print(out, document(command, file, reports, wans));
+  }
+
+  /** Prints a JSON document on one line. */
+  static void print(PrintWriter out, ObjectNode document) {
+    try {
+      out.println(JSON.writeValueAsString(document));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the JSON report", e);
+    }
+  }
+
+  /** The JSON document of {@link #json}, to print or to nest in another. */
+  static ObjectNode document(
+      String command,
+      String file,
+      List<HostReport> reports,
+      java.util.Map<String, List<io.netconverge.wan.WanStatus>> wans) {
     ObjectNode root = JSON.createObjectNode();
     root.put("command", command);
     root.put("file", file);
@@ -192,10 +210,6 @@ final class ReportWriter {
         }
       }
     }
-    try {
-      out.println(JSON.writeValueAsString(root));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the JSON report", e);
-    }
+    return root;
   }
 }

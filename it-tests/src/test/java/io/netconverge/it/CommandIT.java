@@ -120,6 +120,20 @@ class CommandIT {
     assertThat(sandboxes()).as("no sandbox was made").isEqualTo(sandboxes);
   }
 
+  @Test
+  void aSandboxApplyInJsonCarriesTheSecondPlanThatProvesItIdempotent() throws Exception {
+    Cli run = Cli.run("apply", "--sandbox", "--output", "json", Cli.example("sysctl-basics.yaml"));
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    JsonNode doc = new ObjectMapper().readTree(run.out());
+    assertThat(doc.path("command").asText()).isEqualTo("apply");
+    assertThat(doc.path("hosts").get(0).path("changed").asInt()).isPositive();
+    JsonNode second = doc.path("secondPlan");
+    assertThat(second.path("command").asText()).isEqualTo("plan");
+    assertThat(second.path("hosts").get(0).path("status").asText()).isEqualTo("ok");
+    assertThat(second.path("hosts").get(0).path("changed").asInt()).isZero();
+    assertThat(second.path("hosts").get(0).path("ok").asInt()).isPositive();
+  }
+
   /** The sandboxes present (only these: other namespaces come and go with other test runs). */
   private static List<String> sandboxes() throws Exception {
     return new io.netconverge.core.exec.LocalExecutor()

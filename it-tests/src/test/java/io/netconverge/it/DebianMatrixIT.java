@@ -79,6 +79,32 @@ class DebianMatrixIT {
     }
   }
 
+  @Test
+  void aContainerWithAReadOnlyProcSysIsToldWhatItLacksAndNothingChanges() throws Exception {
+    String image = DebianTestImage.ensure("bookworm");
+    try (GenericContainer<?> c =
+        DebianTestImage.container(image, false, Capability.NET_ADMIN, Capability.SYS_ADMIN)) {
+      c.start();
+      Host host = Host.docker("procsys-read-only", new DockerExecutor(c.getContainerId()));
+      String before = DebianTestImage.exec(c, "sysctl", "-n", "net.ipv4.ip_forward");
+      HostReport report =
+          Netconverge.apply(
+              load(
+                  "sysctl.yaml",
+                  "apiVersion: netconverge/v1\nkind: HostState\n"
+                      + "sysctl:\n  net.ipv4.ip_forward: "
+                      + (before.strip().equals("1") ? "0" : "1")
+                      + "\n"),
+              host,
+              Progress.NONE);
+      assertThat(report.status()).isEqualTo(HostReport.Status.FAILED);
+      assertThat(report.error())
+          .contains("permission denied on key \"net.ipv4.ip_forward\"")
+          .contains("a container needs --security-opt systempaths=unconfined");
+      assertThat(DebianTestImage.exec(c, "sysctl", "-n", "net.ipv4.ip_forward")).isEqualTo(before);
+    }
+  }
+
   /** Both families on two WANs, plus a table of the user's with a named counter beside it. */
   private static String profile(String backend) {
     StringBuilder sb =

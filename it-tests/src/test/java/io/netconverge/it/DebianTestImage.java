@@ -4,15 +4,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
-import io.netconverge.core.exec.Command;
+import io.netconverge.container.DebianImages;
 import io.netconverge.core.exec.ExecException;
-import io.netconverge.core.exec.ExecResult;
-import io.netconverge.core.exec.LocalExecutor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
@@ -24,7 +21,7 @@ import org.testcontainers.utility.DockerImageName;
  * The images of the container tests, one per Debian release. No registry is reachable, so they are
  * made here: a Debian root filesystem from debootstrap (scripts/container-rootfs RELEASE, cached as
  * a tarball keyed on release and package list, so each is built once per machine) under {@code FROM
- * scratch}, tagged with that key so it is built only when the engine lacks it.
+ * scratch}, tagged with that key and the script's so it is built only when the engine lacks it.
  */
 final class DebianTestImage {
 
@@ -39,41 +36,33 @@ final class DebianTestImage {
   }
 
   /**
-   * The image's tag for {@code release}, built when the engine does not have it yet. When it cannot
-   * be made (no debootstrap, no mirror), the calling test is skipped with the reason.
+   * The image's tag for {@code release}, built when the engine does not have it yet: the tag {@code
+   * converge test} and the testkit use ({@link DebianImages#rootfs}), so each image is built once
+   * per machine. When it cannot be made (no debootstrap, no mirror), the calling test is skipped
+   * with the reason.
    */
   static String ensure(String release) throws Exception {
-    Path script = Cli.root().resolve("scripts/container-rootfs");
     Assumptions.assumeTrue(
         Files.exists(Path.of("/usr/sbin/debootstrap")),
         "container tests need debootstrap to make their image (scripts/prerequisites installs it)");
-    ExecResult made =
-        new LocalExecutor()
-            .run(Command.of(script.toString(), release).withTimeout(Duration.ofMinutes(15)));
-    Assumptions.assumeTrue(
-        made.ok(),
-        () ->
-            "no "
-                + release
-                + " image: scripts/container-rootfs "
-                + release
-                + " failed (exit "
-                + made.exitCode()
-                + "): "
-                + made.stderr().strip());
-    Path tarball = Path.of(made.stdout().strip());
-    String key = tarball.getFileName().toString().replaceAll("^rootfs-|\\.tar$", "");
-    String tag = "netconverge-it/debian:" + key;
+    DebianImages.Rootfs rootfs;
+    try {
+      rootfs = DebianImages.rootfs(release, System.err::println);
+    } catch (DebianImages.ImageException e) {
+      Assumptions.abort("no " + release + " image: " + e.getMessage());
+      throw e;
+    }
+    String tag = rootfs.tag();
     try {
       DockerClientFactory.instance().client().inspectImageCmd(tag).exec();
       return tag;
     } catch (NotFoundException e) {
-      System.err.println("container tests: building image " + tag + " from " + tarball);
+      System.err.println("container tests: building image " + tag + " from " + rootfs.tarball());
     }
     new ImageFromDockerfile(tag, false)
         .withFileFromString(
             "Dockerfile", "FROM scratch\nADD rootfs.tar /\nCMD [\"sleep\", \"infinity\"]\n")
-        .withFileFromPath("rootfs.tar", tarball)
+        .withFileFromPath("rootfs.tar", rootfs.tarball())
         .get();
     return tag;
   }

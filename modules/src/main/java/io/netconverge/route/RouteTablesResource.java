@@ -230,7 +230,9 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
         continue;
       }
       if (section != null) {
-        String text = body.toString();
+        // Less the newline the script's echo adds after each file: the file as it is, so that a
+        // restore writes back exactly what was read.
+        String text = body.isEmpty() ? "" : body.substring(0, body.length() - 1);
         if (section.equals(ours)) {
           tablesConf = text;
         } else if (section.equals(ourProtos)) {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RouteTablesResourceTest {
 
@@ -520,5 +521,31 @@ class RouteTablesResourceTest {
             "route flush table 120 proto 77\n"
                 + "route replace unicast 2001:db8:8::/48 via 2001:db8:1::1 dev wan0 proto 4 scope"
                 + " 0 metric 1024 pref medium table 120\n");
+  }
+
+  /**
+   * A restore writes back the name files as they were read: the read must give a file's content
+   * exactly (a newline more per read made every restore of a failed apply "incomplete").
+   */
+  @Test
+  void nameFilesReadBackExactlyAndARestoreWritesThemUnchanged(@TempDir Path dir) throws Exception {
+    io.netconverge.core.exec.Executor local = new io.netconverge.core.exec.LocalExecutor();
+    Path tables = java.nio.file.Files.createDirectories(dir.resolve("rt_tables.d"));
+    java.nio.file.Files.createDirectories(dir.resolve("rt_protos.d"));
+    for (String content :
+        List.of(Iproute2Files.HEADER + "110\tisp1\n", "110 isp1", Iproute2Files.HEADER + "\n\n")) {
+      java.nio.file.Files.writeString(tables.resolve(Iproute2Files.FILE), content);
+      Iproute2Files read = RouteTablesResource.readFiles(local, dir);
+      assertThat(read.tablesConf()).isEqualTo(content);
+
+      RouteTablesResource module = new RouteTablesResource(77, dir);
+      RouteTablesState snapshot = new RouteTablesState(List.of(), read);
+      for (Command c : module.commands(module.restore(snapshot, snapshot))) {
+        local.check(c);
+      }
+      assertThat(java.nio.file.Files.readString(tables.resolve(Iproute2Files.FILE)))
+          .isEqualTo(content);
+      assertThat(RouteTablesResource.readFiles(local, dir)).isEqualTo(read);
+    }
   }
 }

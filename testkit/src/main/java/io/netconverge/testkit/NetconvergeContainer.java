@@ -2,14 +2,12 @@ package io.netconverge.testkit;
 
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
-import io.netconverge.Netconverge;
-import io.netconverge.core.engine.HostReport;
-import io.netconverge.core.engine.Progress;
+import io.netconverge.container.ContainerTest;
+import io.netconverge.container.TestContainer;
 import io.netconverge.core.exec.DockerExecutor;
 import io.netconverge.core.exec.ExecException;
-import io.netconverge.core.sandbox.Sandbox;
+import io.netconverge.core.exec.LocalExecutor;
 import io.netconverge.core.spec.InvalidSpecException;
-import io.netconverge.hoststate.HostState;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +18,14 @@ import org.testcontainers.utility.DockerImageName;
  * A container of a Debian release in which a host state file is converged, for a user's CI: the
  * image is built on this machine from a debootstrap root filesystem (no registry), the interfaces
  * the file names are made inside the container as veth pairs whose far ends answer at the file's
- * gateways, the file is applied there, and a second plan must find nothing to change.
+ * gateways, the file is applied there, and a second plan must find nothing to change; with probes,
+ * each declared gateway must also answer a ping sent out of its interface.
  *
  * <pre>{@code
  * try (NetconvergeContainer router = NetconvergeContainer.debian("bookworm")) {
  *   router.start();
  *   router.converge(Path.of("router.yaml")).assertStable();
+ *   router.converge(Path.of("router.yaml"), true).assertStable(); // and ping each gateway
  * }
  * }</pre>
  *
@@ -38,6 +38,16 @@ import org.testcontainers.utility.DockerImageName;
  * /var/cache/netconverge).
  */
 public final class NetconvergeContainer extends GenericContainer<NetconvergeContainer> {
+
+  /**
+   * What the container is given, as {@code docker run} options: {@code --cap-add NET_ADMIN} (rules,
+   * routes, nft, iptables), {@code --cap-add SYS_ADMIN} (Docker's default seccomp profile refuses
+   * {@code unshare} without it; netconverge compares rules in a throw-away network namespace and
+   * makes the file's interfaces in one), {@code --security-opt systempaths=unconfined} (a writable
+   * /proc/sys, for sysctls), IPv6 turned on, and no network. The same as {@code converge test}
+   * uses.
+   */
+  public static final List<String> DOCKER_RUN_OPTIONS = TestContainer.LEAST_PRIVILEGE;
 
   /** The Debian releases an image can be made of. */
   public static final List<String> RELEASES = DebianImage.RELEASES;
@@ -74,26 +84,34 @@ public final class NetconvergeContainer extends GenericContainer<NetconvergeCont
    * Converges {@code hostStateFile} in a fresh network namespace of the started container that has
    * the interfaces the file names, then plans it again; the namespace is removed afterwards.
    *
-   * @throws InvalidSpecException when the file is not valid (nothing ran)
-   * @throws IllegalArgumentException when the file sets sysctls that no network namespace keeps
-   *     apart: they would change the machine running the tests
+   * @throws InvalidSpecException when the file is not valid, or sets sysctls that no network
+   *     namespace keeps apart (they would change the machine running the tests), each at its line;
+   *     nothing ran
    * @throws ExecException when the interfaces cannot be made
    */
   public Convergence converge(Path hostStateFile) throws InvalidSpecException, ExecException {
-    HostState state = Netconverge.load(hostStateFile, Path.of("/etc/iproute2"));
-    List<String> hostWide = state.hostWideSysctls();
-    if (!hostWide.isEmpty()) {
-      throw new IllegalArgumentException(
-          hostStateFile
-              + ": sysctl: not per network namespace, converging would change the machine running"
-              + " the tests: "
-              + String.join(", ", hostWide));
+    return converge(hostStateFile, false);
+  }
+
+  /**
+   * As {@link #converge(Path)}; with {@code probe}, each gateway the file declares must then answer
+   * a ping sent out of its interface (the far end of each veth answers at the gateways), or {@link
+   * Convergence#assertStable()} fails naming it.
+   */
+  public Convergence converge(Path hostStateFile, boolean probe)
+      throws InvalidSpecException, ExecException {
+    ContainerTest.Result result =
+        new ContainerTest(new LocalExecutor(), ContainerTest.Listener.NONE)
+            .run(hostStateFile, new DockerExecutor(getContainerId()), probe);
+    for (ContainerTest.Step step : result.steps()) {
+      if (step.name().equals("interfaces") && step.outcome() != ContainerTest.Outcome.PASSED) {
+        throw new ExecException(
+            "cannot make the interfaces of " + hostStateFile + ": " + step.detail());
+      }
     }
-    try (Sandbox sandbox =
-        Sandbox.create(new DockerExecutor(getContainerId()), state.interfaces())) {
-      HostReport apply = Netconverge.apply(state, sandbox.target(), Progress.NONE);
-      HostReport replan = Netconverge.plan(state, sandbox.target(), Progress.NONE);
-      return new Convergence(apply, replan);
-    }
+    return new Convergence(
+        result.apply(),
+        result.replan(),
+        result.steps().stream().filter(s -> s.name().startsWith("probe ")).toList());
   }
 }

@@ -64,7 +64,8 @@ public class ExecException extends Exception {
             + ") on "
             + on.describe()
             + (err.isEmpty() ? "" : ": " + err)
-            + failedInputLine(command, err),
+            + failedInputLine(command, err)
+            + readOnlyProcSys(command, err),
         command.argv(),
         result,
         null);
@@ -76,6 +77,20 @@ public class ExecException extends Exception {
   }
 
   /** The line of stdin a batch tool says it failed at, quoted; empty when it names none. */
+  /**
+   * What a sysctl refused for want of a writable /proc/sys needs: root, and in a container
+   * /proc/sys unmasked and writable (Docker mounts it read-only). Empty for any other failure.
+   */
+  static String readOnlyProcSys(Command command, String stderr) {
+    if (!command.argv().get(0).equals("sysctl")
+        || !(stderr.contains("permission denied on key")
+            || stderr.contains("Read-only file system"))) {
+      return "";
+    }
+    return " (/proc/sys is not writable there: sysctls need root, and a container needs"
+        + " --security-opt systempaths=unconfined)";
+  }
+
   static String failedInputLine(Command command, String stderr) {
     if (command.stdin().isEmpty()) {
       return "";

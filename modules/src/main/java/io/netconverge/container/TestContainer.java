@@ -1,0 +1,119 @@
+package io.netconverge.container;
+
+import io.netconverge.core.exec.Command;
+import io.netconverge.core.exec.DockerExecutor;
+import io.netconverge.core.exec.ExecException;
+import io.netconverge.core.exec.ExecResult;
+import io.netconverge.core.exec.Executor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running container of a local image in which netconverge converges a host state, started and
+ * removed with the {@code docker} client (no Testcontainers, no registry: {@code --pull never}).
+ *
+ * <p>It gets {@link #LEAST_PRIVILEGE}, not privileged mode:
+ *
+ * <ul>
+ *   <li>{@code NET_ADMIN}: rules, routes, nft and iptables;
+ *   <li>{@code SYS_ADMIN}: Docker's default seccomp profile refuses {@code unshare} without it, and
+ *       netconverge compares rules in a throw-away network namespace; the interfaces of the file
+ *       are made in named network namespaces too ({@code ip netns add} mounts);
+ *   <li>{@code --security-opt systempaths=unconfined}: /proc/sys writable, for sysctls (only the
+ *       container's own network namespaces' keys are written);
+ *   <li>IPv6 on: Docker turns it off in a container without an IPv6 network;
+ *   <li>no network ({@code --network none});
+ *   <li>NET_RAW, which Docker gives by default, is kept: the probes' ping needs it.
+ * </ul>
+ */
+public final class TestContainer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TestContainer.class);
+
+  /** What {@code docker run} is given, and why: see the class comment. */
+  public static final List<String> LEAST_PRIVILEGE =
+      List.of(
+          "--cap-add",
+          "NET_ADMIN",
+          "--cap-add",
+          "SYS_ADMIN",
+          "--security-opt",
+          "systempaths=unconfined",
+          "--sysctl",
+          "net.ipv6.conf.all.disable_ipv6=0",
+          "--sysctl",
+          "net.ipv6.conf.default.disable_ipv6=0",
+          "--network",
+          "none");
+
+  private final Executor local;
+  private final String name;
+  private final AtomicBoolean removed = new AtomicBoolean();
+  private final Thread cleanup = new Thread(this::remove, "test-container-cleanup");
+
+  private TestContainer(Executor local, String name) {
+    this.local = local;
+    this.name = name;
+  }
+
+  /**
+   * Starts a container named {@code name} of {@code image} (which must be in the engine already),
+   * removed when closed or when this JVM exits.
+   */
+  public static TestContainer start(Executor local, String image, String name)
+      throws ExecException {
+    String problem = DockerExecutor.nameProblem(name);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    List<String> argv =
+        new ArrayList<>(List.of("docker", "run", "--detach", "--pull", "never", "--name", name));
+    argv.addAll(LEAST_PRIVILEGE);
+    argv.addAll(List.of(image, "sleep", "infinity"));
+    TestContainer container = new TestContainer(local, name);
+    Runtime.getRuntime().addShutdownHook(container.cleanup);
+    try {
+      local.check(Command.of(argv));
+      return container;
+    } catch (ExecException | RuntimeException e) {
+      container.close();
+      throw e;
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Runs programs in the container. */
+  public DockerExecutor executor() {
+    return new DockerExecutor(name, local);
+  }
+
+  @Override
+  public void close() {
+    remove();
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    } catch (IllegalStateException e) {
+      // Already shutting down: the hook removes it, and remove() is idempotent.
+    }
+  }
+
+  private void remove() {
+    if (!removed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      ExecResult r = local.run(Command.of("docker", "rm", "--force", "--volumes", name));
+      if (!r.ok() && !r.stderr().contains("No such container")) {
+        LOG.warn("could not remove container {}: {}", name, r.stderr().strip());
+      }
+    } catch (ExecException e) {
+      LOG.warn("could not remove container {}: {}", name, e.getMessage());
+    }
+  }
+}
