@@ -18,6 +18,7 @@ module io.netconverge.modules {
   exports io.netconverge.nftables;
   exports io.netconverge.iptables;
   exports io.netconverge.dualwan;
+  exports io.netconverge.links;
   // Converging a file in a container of a Debian release (the testkit, `converge test`).
   exports io.netconverge.container;
   // Confirm-or-revert on the target: the reverter, its confirm, the health check.
@@ -39,6 +40,8 @@ module io.netconverge.modules {
   opens io.netconverge.iptables to
       com.fasterxml.jackson.databind;
   opens io.netconverge.dualwan to
+      com.fasterxml.jackson.databind;
+  opens io.netconverge.links to
       com.fasterxml.jackson.databind;
   opens io.netconverge.facts to
       com.fasterxml.jackson.databind;

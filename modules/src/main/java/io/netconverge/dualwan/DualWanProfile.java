@@ -1,6 +1,8 @@
 package io.netconverge.dualwan;
 
 import io.netconverge.core.net.Family;
+import io.netconverge.core.net.InterfaceAddress;
+import io.netconverge.core.net.InterfaceName;
 import io.netconverge.core.net.IpPrefix;
 import io.netconverge.core.net.Mark;
 import io.netconverge.core.net.TableRef;
@@ -10,6 +12,9 @@ import io.netconverge.iprule.IpRuleSpec;
 import io.netconverge.iptables.IptablesChainSpec;
 import io.netconverge.iptables.IptablesTable;
 import io.netconverge.iptables.JumpPosition;
+import io.netconverge.links.LinkSpec;
+import io.netconverge.links.LinksModule;
+import io.netconverge.links.LinksSpec;
 import io.netconverge.nftables.NftTableName;
 import io.netconverge.nftables.NftTableSpec;
 import io.netconverge.route.NexthopSpec;
@@ -88,7 +93,8 @@ public final class DualWanProfile {
       List<IpRuleSpec> ipRules,
       List<NftTableSpec> nftables,
       List<IptablesChainSpec> iptables,
-      List<SandboxInterface> interfaces) {
+      List<SandboxInterface> interfaces,
+      Map<String, Object> sections) {
 
     public Expansion {
       sysctl = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sysctl));
@@ -97,6 +103,19 @@ public final class DualWanProfile {
       nftables = List.copyOf(nftables);
       iptables = List.copyOf(iptables);
       interfaces = List.copyOf(interfaces);
+      sections =
+          java.util.Collections.unmodifiableMap(
+              new LinkedHashMap<>(sections == null ? Map.of() : sections));
+    }
+
+    public Expansion(
+        Map<SysctlKey, String> sysctl,
+        List<RouteTableSpec> routeTables,
+        List<IpRuleSpec> ipRules,
+        List<NftTableSpec> nftables,
+        List<IptablesChainSpec> iptables,
+        List<SandboxInterface> interfaces) {
+      this(sysctl, routeTables, ipRules, nftables, iptables, interfaces, Map.of());
     }
 
     /**
@@ -118,7 +137,18 @@ public final class DualWanProfile {
           ipRules,
           nftables,
           iptables,
-          interfaces);
+          interfaces,
+          withoutLinks(missingInterfaces));
+    }
+
+    private Map<String, Object> withoutLinks(Set<String> missingInterfaces) {
+      Map<String, Object> kept = new LinkedHashMap<>(sections);
+      if (kept.get(LinksModule.REGISTRATION.key()) instanceof LinksSpec links) {
+        Map<InterfaceName, LinkSpec> present = new LinkedHashMap<>(links.links());
+        present.keySet().removeIf(itf -> missingInterfaces.contains(itf.name()));
+        kept.put(LinksModule.REGISTRATION.key(), new LinksSpec(present));
+      }
+      return kept;
     }
 
     /**
@@ -251,7 +281,31 @@ public final class DualWanProfile {
         rules,
         spec.backend() == Backend.NFTABLES ? List.of(nftTable(spec, wans, upNames)) : List.of(),
         chains,
-        interfaces(spec));
+        interfaces(spec),
+        sections(spec));
+  }
+
+  /**
+   * With {@code staticAddresses: true}, the links section the WANs stand for: each WAN's interface
+   * up, with its {@code address} and {@code address6} (of the families it carries, and not for a
+   * family whose gateway is learnt by DHCP or router advertisements, whose client sets the
+   * address).
+   */
+  private static Map<String, Object> sections(DualWanSpec spec) {
+    if (!Boolean.TRUE.equals(spec.staticAddresses())) {
+      return Map.of();
+    }
+    Map<InterfaceName, LinkSpec> links = new LinkedHashMap<>();
+    for (WanSpec wan : spec.wans()) {
+      List<InterfaceAddress> addresses = new ArrayList<>();
+      for (Family family : spec.familiesOf(wan).members()) {
+        if (!wan.dynamicGateway(family)) {
+          wan.addressOf(family).ifPresent(addresses::add);
+        }
+      }
+      links.put(wan.itf(), new LinkSpec(true, null, addresses, null));
+    }
+    return Map.of(LinksModule.REGISTRATION.key(), new LinksSpec(links));
   }
 
   private static Map<SysctlKey, String> sysctl(DualWanSpec spec, List<WanSpec> wans) {

@@ -1,6 +1,7 @@
 package io.netconverge.dualwan;
 
 import io.netconverge.core.net.Family;
+import io.netconverge.core.net.InterfaceAddress;
 import io.netconverge.core.net.IpPrefix;
 import io.netconverge.core.net.Mark;
 import io.netconverge.core.net.TableRef;
@@ -35,6 +36,9 @@ import java.util.regex.Pattern;
  * @param defaultTable the id of the profile's own outbound default: a table (named {@value
  *     #DEFAULT_TABLE_NAME}) holding a default route over the active WANs, looked up after every
  *     WAN's rules; absent: the profile owns no default route
+ * @param staticAddresses true: the profile also stands for a {@code links} section that sets each
+ *     WAN's interface up with its {@code address}/{@code address6} (for families with a fixed
+ *     gateway); absent or false: the WANs' addresses are the host's business
  */
 public record DualWanSpec(
     Backend backend,
@@ -44,7 +48,8 @@ public record DualWanSpec(
     BalanceSpec balance,
     List<PolicySpec> policies,
     List<PortForwardSpec> portForwards,
-    Long defaultTable) {
+    Long defaultTable,
+    Boolean staticAddresses) {
 
   /** The name of the table of {@link #defaultTable}. */
   public static final String DEFAULT_TABLE_NAME = "dualwan";
@@ -62,6 +67,19 @@ public record DualWanSpec(
     wans = wans == null ? List.of() : List.copyOf(wans);
     policies = policies == null ? List.of() : List.copyOf(policies);
     portForwards = portForwards == null ? List.of() : List.copyOf(portForwards);
+  }
+
+  /** A profile whose WAN addresses are the host's business. */
+  public DualWanSpec(
+      Backend backend,
+      MarkMask markMask,
+      Families families,
+      List<WanSpec> wans,
+      BalanceSpec balance,
+      List<PolicySpec> policies,
+      List<PortForwardSpec> portForwards,
+      Long defaultTable) {
+    this(backend, markMask, families, wans, balance, policies, portForwards, defaultTable, null);
   }
 
   /** A profile without outbound routing, as files wrote it before it existed. */

@@ -2,6 +2,7 @@ package io.netconverge.dualwan;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.netconverge.core.net.Family;
+import io.netconverge.core.net.InterfaceAddress;
 import io.netconverge.core.net.InterfaceName;
 import io.netconverge.core.net.Mark;
 import java.util.Optional;

@@ -1,38 +1,19 @@
 package io.netconverge.hoststate;
 
 import io.netconverge.core.engine.Declared;
-import io.netconverge.core.net.TableRef;
 import io.netconverge.core.sandbox.SandboxInterface;
 import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.core.spec.SpecLoader;
 import io.netconverge.core.spec.SpecProblem;
 import io.netconverge.core.spec.SpecSource;
 import io.netconverge.core.spec.SpecViolation;
-import io.netconverge.dualwan.DualWanProfile;
-import io.netconverge.iprule.IpRule;
-import io.netconverge.iprule.IpRulesResource;
-import io.netconverge.iprule.IpRulesState;
-import io.netconverge.iptables.IptablesChain;
-import io.netconverge.iptables.IptablesResource;
-import io.netconverge.iptables.IptablesState;
-import io.netconverge.nftables.NftState;
-import io.netconverge.nftables.NftablesResource;
-import io.netconverge.route.Iproute2Files;
-import io.netconverge.route.Nexthop;
-import io.netconverge.route.Route;
-import io.netconverge.route.RouteTable;
-import io.netconverge.route.RouteTablesResource;
-import io.netconverge.route.RouteTablesState;
 import io.netconverge.sysctl.SysctlKey;
-import io.netconverge.sysctl.SysctlResource;
 import io.netconverge.sysctl.SysctlScope;
 import io.netconverge.sysctl.SysctlState;
 import io.netconverge.wan.LiveProfile;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -164,107 +145,35 @@ public record HostState(
       }
       throw new InvalidSpecException(problems);
     }
-    List<Declared<?, ?>> declared = new ArrayList<>();
-    Map<String, SandboxInterface> interfaces = new LinkedHashMap<>();
-    if (file.dualWan() != null) {
-      for (SandboxInterface wan : DualWanProfile.expand(file.dualWan()).interfaces()) {
-        interfaces.merge(wan.name(), wan, SandboxInterface::merge);
-      }
-    }
-    // A profile is only a shorthand: the modules below see the resources it stands for.
+    // A profile is only a shorthand: the modules see the resources it stands for. It names its
+    // interfaces first, so a sandbox builds them first.
     HostStateSpec spec = file.expanded();
-
-    Map<SysctlKey, String> sysctl = new LinkedHashMap<>(spec.sysctl());
-    if (!sysctl.isEmpty()) {
-      declared.add(new Declared<>(new SysctlResource(source), new SysctlState(sysctl)));
-    }
-    for (SysctlKey key : sysctl.keySet()) {
-      key.interfaceName()
-          .ifPresent(i -> interfaces.merge(i, SandboxInterface.bare(i), SandboxInterface::merge));
-    }
-
-    if (!spec.routeTables().isEmpty() || !spec.ipRules().isEmpty() || spec.protocol() != null) {
-      int protocol = spec.routingProtocol();
-      List<RouteTable> tables =
-          spec.routeTables().stream().map(t -> RouteTable.of(t, protocol)).toList();
-      Map<String, Long> names = new LinkedHashMap<>();
-      for (RouteTable t : tables) {
-        if (t.ref().id() != null
-            && t.ref().name() != null
-            && !TableRef.RESERVED.containsKey(t.ref().name())) {
-          names.put(t.ref().name(), t.ref().id());
-        }
+    Assembly assembly = new Assembly(source, iproute2Dir, spec);
+    for (ModuleRegistration<?> module : Modules.ALL) {
+      if (module.profile()) {
+        declare(module, file, assembly);
       }
-      declared.add(
-          new Declared<>(
-              new RouteTablesResource(protocol, iproute2Dir),
-              new RouteTablesState(tables, Iproute2Files.declared(names, protocol))));
-      List<IpRule> rules = spec.ipRules().stream().map(r -> IpRule.of(r, protocol)).toList();
-      declared.add(
-          new Declared<>(
-              new IpRulesResource(protocol, iproute2Dir), new IpRulesState(rules, names)));
-      sandboxInterfaces(tables, rules, interfaces);
     }
-
-    if (spec.nftables() != null) {
-      declared.add(
-          new Declared<>(new NftablesResource(), NftState.declared(spec.nftables(), source)));
-    }
-
-    if (spec.iptables() != null) {
-      List<IptablesChain> chains = new ArrayList<>();
-      for (int i = 0; i < spec.iptables().size(); i++) {
-        chains.add(IptablesChain.from(spec.iptables().get(i), "iptables[" + i + "]"));
+    for (ModuleRegistration<?> module : Modules.ALL) {
+      if (!module.profile()) {
+        declare(module, spec, assembly);
       }
-      declared.add(new Declared<>(new IptablesResource(source), IptablesState.declared(chains)));
     }
-    return new HostState(
-        declared,
-        new ArrayList<>(interfaces.values()),
-        file.dualWan() == null
-            ? Optional.empty()
-            : Optional.of(new LiveProfile(file, source, iproute2Dir)));
+    HostState built = assembly.build();
+    // A dualWan profile keeps what it was made from: each converge makes it again for the host.
+    return file.dualWan() == null
+        ? built
+        : new HostState(
+            built.declared(),
+            built.interfaces(),
+            Optional.of(new LiveProfile(file, source, iproute2Dir)));
   }
 
-  /**
-   * The devices routes and rules name, with the gateways the sandbox's far end must answer at, and
-   * an address wherever a route gives one ({@code src}) inside a connected prefix on that device.
-   */
-  private static void sandboxInterfaces(
-      List<RouteTable> tables, List<IpRule> rules, Map<String, SandboxInterface> interfaces) {
-    List<Route> routes = tables.stream().flatMap(t -> t.routes().stream()).toList();
-    for (Route r : routes) {
-      List<String> addresses = new ArrayList<>();
-      if (r.src() != null && r.dev() != null) {
-        for (Route link : routes) {
-          if (r.dev().equals(link.dev())
-              && link.via() == null
-              && link.to().length() > 0
-              && link.to().contains(r.src())) {
-            addresses.add(r.src().address() + "/" + link.to().length());
-            break;
-          }
-        }
-      }
-      if (r.dev() != null) {
-        List<String> gateways = r.via() == null ? List.of() : List.of(r.via().address());
-        interfaces.merge(
-            r.dev(), new SandboxInterface(r.dev(), addresses, gateways), SandboxInterface::merge);
-      }
-      for (Nexthop n : r.nexthops()) {
-        if (n.dev() != null) {
-          List<String> gateways = n.via() == null ? List.of() : List.of(n.via().address());
-          interfaces.merge(
-              n.dev(), new SandboxInterface(n.dev(), List.of(), gateways), SandboxInterface::merge);
-        }
-      }
-    }
-    for (IpRule rule : rules) {
-      for (String itf : new String[] {rule.iif(), rule.oif()}) {
-        if (itf != null && !itf.equals("lo")) {
-          interfaces.merge(itf, SandboxInterface.bare(itf), SandboxInterface::merge);
-        }
-      }
+  private static <T> void declare(
+      ModuleRegistration<T> module, HostStateSpec spec, Assembly assembly) {
+    T section = module.section(spec);
+    if (section != null) {
+      module.declare(section, assembly);
     }
   }
 }

@@ -39,6 +39,7 @@ public final class HostStateBuilder {
   private List<IptablesChainSpec> iptables;
   private Integer protocol;
   private DualWanSpec dualWan;
+  private final Map<String, Object> sections = new LinkedHashMap<>();
   private Path namesDir = HostState.defaultNamesDir();
   private final List<SpecProblem> problems = new ArrayList<>();
 
@@ -119,6 +120,15 @@ public final class HostStateBuilder {
     return this;
   }
 
+  /**
+   * The section of a module that has one of its own, e.g. {@code section(LinksModule.REGISTRATION,
+   * LinksSpec.of("wan0", new LinkSpec(true, 1492, List.of(), null)))}.
+   */
+  public <T> HostStateBuilder section(SectionModule<T> module, T value) {
+    sections.put(module.key(), Objects.requireNonNull(value, "value"));
+    return this;
+  }
+
   /** Where the names of tables and the protocol are written (default /etc/iproute2). */
   public HostStateBuilder namesDir(Path dir) {
     this.namesDir = Objects.requireNonNull(dir, "dir");
@@ -136,7 +146,9 @@ public final class HostStateBuilder {
         ipRules,
         nftables,
         iptables,
-        dualWan);
+        dualWan,
+        null,
+        sections);
   }
 
   /**

@@ -1,10 +1,10 @@
 package io.netconverge.hoststate;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import io.netconverge.core.spec.SpecViolation;
 import io.netconverge.core.spec.Validated;
 import io.netconverge.dualwan.DualWanProfile;
 import io.netconverge.dualwan.DualWanSpec;
-import io.netconverge.iprule.IpRule;
 import io.netconverge.iprule.IpRuleSpec;
 import io.netconverge.iptables.IptablesChainSpec;
 import io.netconverge.nftables.NftTableSpec;
@@ -12,7 +12,6 @@ import io.netconverge.route.RouteTableSpec;
 import io.netconverge.sysctl.SysctlKey;
 import io.netconverge.sysctl.SysctlScope;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +36,9 @@ import java.util.Map;
  * @param dualWan the dual-WAN router profile, expanded into the sections above
  * @param allowHostSysctls true lets {@code sysctl} declare keys outside {@code net.}, which change
  *     the whole machine (see {@link SysctlScope}); a network-namespace target refuses them anyway
+ * @param sections the sections of modules that have one of their own ({@link SectionModule}), by
+ *     file key: the file's value as read, or the typed value when built in code; read them with
+ *     {@link #section(SectionModule)}
  */
 public record HostStateSpec(
     String apiVersion,
@@ -48,7 +50,8 @@ public record HostStateSpec(
     List<NftTableSpec> nftables,
     List<IptablesChainSpec> iptables,
     DualWanSpec dualWan,
-    Boolean allowHostSysctls)
+    Boolean allowHostSysctls,
+    @JsonAnySetter Map<String, Object> sections)
     implements Validated {
 
   /** The protocol number no routing daemon uses, so that what carries it is ours. */
@@ -60,6 +63,81 @@ public record HostStateSpec(
     ipRules = ipRules == null ? List.of() : List.copyOf(ipRules);
     nftables = nftables == null ? null : new ArrayList<>(nftables);
     iptables = iptables == null ? null : List.copyOf(iptables);
+    sections = sections == null ? Map.of() : new LinkedHashMap<>(sections);
+    for (String key : sections.keySet()) {
+      if (Modules.section(key).isEmpty()) {
+        throw SpecViolation.atKey(
+            key, "unknown key '" + key + "' (known keys: " + String.join(", ", knownKeys()) + ")");
+      }
+    }
+  }
+
+  /** Every key a host state file may have, sorted. */
+  public static List<String> knownKeys() {
+    java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+    for (var c : HostStateSpec.class.getRecordComponents()) {
+      if (!c.getName().equals("sections")) {
+        keys.add(c.getName());
+      }
+    }
+    Modules.ALL.forEach(m -> keys.addAll(m.keys()));
+    return List.copyOf(keys);
+  }
+
+  public HostStateSpec(
+      String apiVersion,
+      String kind,
+      Map<SysctlKey, String> sysctl,
+      Integer protocol,
+      List<RouteTableSpec> routeTables,
+      List<IpRuleSpec> ipRules,
+      List<NftTableSpec> nftables,
+      List<IptablesChainSpec> iptables,
+      DualWanSpec dualWan,
+      Boolean allowHostSysctls) {
+    this(
+        apiVersion,
+        kind,
+        sysctl,
+        protocol,
+        routeTables,
+        ipRules,
+        nftables,
+        iptables,
+        dualWan,
+        allowHostSysctls,
+        null);
+  }
+
+  /**
+   * The section of {@code module}, or null when the spec has none.
+   *
+   * @throws SpecViolation when the file's value does not bind to the module's type
+   */
+  public <T> T section(SectionModule<T> module) {
+    return module.section(this);
+  }
+
+  /** The same host state with {@code module}'s section set to {@code value} (null removes it). */
+  public <T> HostStateSpec withSection(SectionModule<T> module, T value) {
+    Map<String, Object> all = new LinkedHashMap<>(sections);
+    if (value == null) {
+      all.remove(module.key());
+    } else {
+      all.put(module.key(), value);
+    }
+    return new HostStateSpec(
+        apiVersion,
+        kind,
+        sysctl,
+        protocol,
+        routeTables,
+        ipRules,
+        nftables,
+        iptables,
+        dualWan,
+        allowHostSysctls,
+        all);
   }
 
   public HostStateSpec(
@@ -106,143 +184,40 @@ public record HostStateSpec(
   }
 
   /**
-   * Checks what binding cannot, section by section: every section's first problem is reported, so a
-   * file with a wrong sysctl and a wrong rule shows both at once.
+   * Checks what binding cannot, module by module ({@link Modules#ALL}): every section's problems
+   * are reported, so a file with a wrong sysctl and a wrong rule shows both at once.
    */
   @Override
   public void validate() {
     List<SpecViolation> found = new ArrayList<>();
-    check(found, this::validateSysctl);
-    check(found, this::validateProtocol);
-    check(found, () -> RouteTableSpec.validate(routeTables, "routeTables"));
-    check(found, this::validateRules);
-    if (nftables != null) {
-      check(found, () -> NftTableSpec.validate(nftables, "nftables"));
-    }
-    check(found, this::validateIptables);
-    if (found.isEmpty() && dualWan != null) {
-      // The profile is checked against the other sections, so only once they are sound.
-      dualWan.validate("dualWan");
-      DualWanProfile.expand(dualWan)
-          .checkAgainst(
-              sysctl,
-              routeTables,
-              ipRules,
-              nftables == null ? List.of() : nftables,
-              iptables == null ? List.of() : iptables);
-      // A WAN whose gateway the host learns expands into no table until it is known: its id and
-      // name are still the profile's.
-      for (int i = 0; i < routeTables.size(); i++) {
-        RouteTableSpec t = routeTables.get(i);
-        for (var wan : dualWan.wans()) {
-          boolean sameId = t.ref().id() != null && t.ref().id().equals(wan.table());
-          if (sameId || wan.name().equals(t.name())) {
-            throw new SpecViolation(
-                "routeTables[" + i + "]",
-                "table "
-                    + (sameId ? t.ref().id() : t.name())
-                    + " is dualWan's table of "
-                    + wan.name()
-                    + " ("
-                    + wan.table()
-                    + "); give this table another id and name");
-          }
-        }
-      }
-    } else if (dualWan != null) {
-      check(found, () -> dualWan.validate("dualWan"));
+    for (ModuleRegistration<?> module : Modules.ALL) {
+      check(module, found);
     }
     if (!found.isEmpty()) {
       throw SpecViolation.all(found);
     }
   }
 
-  private static void check(List<SpecViolation> found, Runnable section) {
+  private <T> void check(ModuleRegistration<T> module, List<SpecViolation> found) {
+    T section;
     try {
-      section.run();
+      section = module.section(this);
     } catch (SpecViolation v) {
       found.add(v);
-    }
-  }
-
-  private void validateSysctl() {
-    List<SpecViolation> found = new ArrayList<>();
-    for (var e : sysctl.entrySet()) {
-      String at = "sysctl" + pathKey(e.getKey().name());
-      if (e.getValue() == null) {
-        found.add(new SpecViolation(at, "a value is required"));
-      } else if (e.getValue().chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
-        found.add(
-            new SpecViolation(
-                at, "a sysctl value is one line of text: no line breaks or control characters"));
-      }
-      if (!SysctlScope.isNetwork(e.getKey()) && !Boolean.TRUE.equals(allowHostSysctls)) {
-        found.add(new SpecViolation(at, SysctlScope.hostProblem(e.getKey())));
-      }
-    }
-    if (!found.isEmpty()) {
-      throw SpecViolation.all(found);
-    }
-  }
-
-  private void validateProtocol() {
-    if (protocol != null && (protocol < 5 || protocol > 255)) {
-      throw new SpecViolation(
-          "protocol",
-          "protocol "
-              + protocol
-              + " is out of range 5..255 (0-4 are the kernel's: unspec, redirect, kernel, boot,"
-              + " static)");
-    }
-  }
-
-  private void validateRules() {
-    // The kernel refuses the same rule twice, and a rule without priority twice is the duplicate
-    // netconverge promises never to make.
-    Map<IpRule, Integer> rules = new HashMap<>();
-    List<SpecViolation> found = new ArrayList<>();
-    for (int i = 0; i < ipRules.size(); i++) {
-      IpRule rule = IpRule.of(ipRules.get(i), routingProtocol());
-      Integer before = rules.putIfAbsent(rule, i);
-      if (before != null) {
-        found.add(
-            new SpecViolation(
-                "ipRules[" + i + "]", "the same rule as ipRules[" + before + "]: declare it once"));
-      }
-    }
-    if (!found.isEmpty()) {
-      throw SpecViolation.all(found);
-    }
-  }
-
-  private void validateIptables() {
-    if (iptables == null) {
       return;
     }
-    List<SpecViolation> found = new ArrayList<>();
-    Map<String, Integer> seen = new HashMap<>();
-    for (int i = 0; i < iptables.size(); i++) {
-      IptablesChainSpec chain = iptables.get(i);
-      if (chain == null) {
-        found.add(new SpecViolation("iptables[" + i + "]", "an empty entry"));
-        continue;
-      }
-      try {
-        chain.validate("iptables[" + i + "]");
-      } catch (SpecViolation v) {
-        found.add(v);
-        continue;
-      }
-      Integer first = seen.putIfAbsent(chain.key(), i);
-      if (first != null) {
-        found.add(
-            new SpecViolation(
-                "iptables[" + i + "].chain",
-                chain.key() + " is declared twice (also at iptables[" + first + "])"));
-      }
+    if (section == null) {
+      return;
     }
-    if (!found.isEmpty()) {
-      throw SpecViolation.all(found);
+    if (module.profile()) {
+      // Checked against the other sections: its own problems propagate when they are sound.
+      module.check(section, this, found);
+      return;
+    }
+    try {
+      module.check(section, this, found);
+    } catch (SpecViolation v) {
+      found.add(v);
     }
   }
 
@@ -281,13 +256,34 @@ public record HostStateSpec(
             : concat(nftables == null ? List.of() : nftables, profile.nftables()),
         allIptables,
         null,
-        allowHostSysctls);
+        allowHostSysctls,
+        mergedSections(profile.sections()));
+  }
+
+  private Map<String, Object> mergedSections(Map<String, Object> more) {
+    Map<String, Object> all = new LinkedHashMap<>(sections);
+    more.forEach((key, value) -> all.put(key, merged(Modules.section(key).orElseThrow(), value)));
+    return all;
+  }
+
+  private <T> T merged(SectionModule<T> module, Object more) {
+    return module.merged(module.section(this), module.type().cast(more));
   }
 
   /** The same host state with other sysctls. */
   public HostStateSpec withSysctl(Map<SysctlKey, String> values) {
     return new HostStateSpec(
-        apiVersion, kind, values, protocol, routeTables, ipRules, nftables, iptables, dualWan);
+        apiVersion,
+        kind,
+        values,
+        protocol,
+        routeTables,
+        ipRules,
+        nftables,
+        iptables,
+        dualWan,
+        allowHostSysctls,
+        sections);
   }
 
   private static <T> List<T> concat(List<T> mine, List<T> more) {

@@ -2,10 +2,10 @@ package io.netconverge.wan;
 
 import io.netconverge.core.engine.PendingPart;
 import io.netconverge.core.net.Family;
+import io.netconverge.core.net.InterfaceAddress;
 import io.netconverge.core.spec.SpecSource;
 import io.netconverge.dualwan.DualWanProfile;
 import io.netconverge.dualwan.DualWanSpec;
-import io.netconverge.dualwan.InterfaceAddress;
 import io.netconverge.dualwan.WanSpec;
 import io.netconverge.hoststate.HostState;
 import io.netconverge.hoststate.HostStateSpec;
@@ -142,7 +142,8 @@ public record LiveHostState(HostState state, List<WanStatus> wans) {
             profile.balance(),
             profile.policies(),
             profile.portForwards(),
-            profile.defaultTable());
+            profile.defaultTable(),
+            profile.staticAddresses());
     DualWanProfile.Expansion expansion =
         DualWanProfile.expand(live, w -> active.contains(w.name())).without(pendingTables, missing);
     HostStateSpec expanded = spec.expanded(expansion);

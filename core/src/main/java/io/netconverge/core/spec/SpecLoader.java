@@ -320,7 +320,8 @@ public final class SpecLoader {
         List<SpecProblem> problems = new ArrayList<>();
         for (SpecViolation one : violation.violations()) {
           String fieldPath = path + one.path();
-          Node at = map.locate(fieldPath).orElse(null);
+          Node at =
+              (one.aboutKey() ? map.locateKey(fieldPath) : map.locate(fieldPath)).orElse(null);
           if (one.line() > 0 && at instanceof ScalarNode scalar) {
             problems.addAll(inText(scalar, source, clean(fieldPath), one).problems());
           } else {
@@ -384,7 +385,15 @@ public final class SpecLoader {
       for (Map.Entry<String, JsonNode> entry : node.properties()) {
         JavaType fieldType = fields.get(entry.getKey());
         String fieldPath = path + SourceMap.step(entry.getKey());
-        if (fieldType == null) {
+        if (fieldType == null && bindsAlone(entry.getKey(), entry.getValue(), type)) {
+          // Taken by the type's catch-all of keys (sections that modules register), and checked
+          // there when the whole binds.
+          continue;
+        }
+        SpecViolation own = fieldType == null ? ownViolation(entry, type) : null;
+        if (own != null) {
+          problems.add(violationProblem(own, path, source, map));
+        } else if (fieldType == null) {
           Node at = map.locateKey(fieldPath).orElse(null);
           problems.addAll(
               problemAt(
@@ -406,6 +415,82 @@ public final class SpecLoader {
     return problems;
   }
 
+  private static boolean bindsAlone(String key, JsonNode value, JavaType type) {
+    return ownViolationOrNull(key, value, type, true) == null;
+  }
+
+  private static SpecViolation ownViolation(Map.Entry<String, JsonNode> entry, JavaType type) {
+    return ownViolationOrNull(entry.getKey(), entry.getValue(), type, false);
+  }
+
+  /**
+   * Binds {@code {key: value}} alone as {@code type}. With {@code anyFailure}, returns a marker
+   * violation for any failure (null when it binds); otherwise returns the type's own violation that
+   * the failure carries, or null.
+   */
+  private static SpecViolation ownViolationOrNull(
+      String key, JsonNode value, JavaType type, boolean anyFailure) {
+    ObjectNode alone = YAML.createObjectNode();
+    alone.set(key, value);
+    try {
+      YAML.readerFor(type).readValue(YAML.treeAsTokens(alone));
+      return null;
+    } catch (IOException e) {
+      SpecViolation own = carried(e);
+      return own != null || !anyFailure ? own : new SpecViolation(key, "does not bind");
+    }
+  }
+
+  /** The violation a spec's constructor threw while binding, if that is why binding failed. */
+  private static SpecViolation carried(Throwable e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof SpecViolation v) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  private static SpecProblem violationProblem(
+      SpecViolation v, String path, String source, SourceMap map) {
+    String fieldPath = path + v.path();
+    Optional<Node> at = v.aboutKey() ? map.locateKey(fieldPath) : map.locate(fieldPath);
+    return problemAt(at.orElse(null), source, clean(fieldPath), v.getMessage()).problems().get(0);
+  }
+
+  /**
+   * Binds a value already read from a file (a section a module registered, say) as {@code type},
+   * with the loader's strictness.
+   *
+   * @param path where the value is in the file, to name it in the violation
+   * @throws SpecViolation naming the field within {@code path} that does not bind, and why
+   */
+  public static <T> T bindValue(Object raw, java.lang.reflect.Type type, String path) {
+    JavaType javaType = YAML.constructType(type);
+    try {
+      JsonNode tree = raw instanceof JsonNode node ? node : YAML.valueToTree(raw);
+      return YAML.readerFor(javaType).readValue(YAML.treeAsTokens(tree));
+    } catch (JsonMappingException e) {
+      String at = path + pathOf(e.getPath());
+      boolean aboutKey = e instanceof UnrecognizedPropertyException;
+      if (e instanceof InvalidFormatException f
+          && f.getOriginalMessage().startsWith("Cannot deserialize Map key")
+          && f.getValue() != null) {
+        at += SourceMap.step(f.getValue().toString());
+        aboutKey = true;
+      }
+      return aboutKey
+          ? throwViolation(SpecViolation.atKey(at, explain(e)))
+          : throwViolation(new SpecViolation(at, explain(e)));
+    } catch (IOException e) {
+      throw new SpecViolation(path, e.getMessage());
+    }
+  }
+
+  private static <T> T throwViolation(SpecViolation v) {
+    throw v;
+  }
+
   private static SpecProblem syntaxProblem(JsonProcessingException e, String source) {
     JsonLocation loc = e.getLocation();
     String msg =
@@ -415,6 +500,10 @@ public final class SpecLoader {
 
   private static SpecProblem problemOf(
       JsonMappingException e, String path, String source, SourceMap map) {
+    SpecViolation own = carried(e);
+    if (own != null && own.aboutKey()) {
+      return violationProblem(own, path + pathOf(e.getPath()), source, map);
+    }
     String fieldPath = path + pathOf(e.getPath());
     boolean aboutKey = e instanceof UnrecognizedPropertyException;
     if (e instanceof InvalidFormatException f

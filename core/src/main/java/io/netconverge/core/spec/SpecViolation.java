@@ -14,9 +14,26 @@ public class SpecViolation extends RuntimeException {
   private final String path;
   private final transient List<SpecViolation> all;
   private final int line;
+  private final boolean aboutKey;
 
   public SpecViolation(String path, String message) {
     this(path, message, 0);
+  }
+
+  private SpecViolation(String path, String message, boolean aboutKey) {
+    super(message);
+    this.path = path;
+    this.line = 0;
+    this.aboutKey = aboutKey;
+    this.all = List.of(this);
+  }
+
+  /**
+   * A problem with a key itself (one no module reads, say), located at the key rather than at its
+   * value.
+   */
+  public static SpecViolation atKey(String path, String message) {
+    return new SpecViolation(path, message, true);
   }
 
   /**
@@ -27,6 +44,7 @@ public class SpecViolation extends RuntimeException {
     super(message);
     this.path = path;
     this.line = line;
+    this.aboutKey = false;
     this.all = List.of(this);
   }
 
@@ -34,6 +52,7 @@ public class SpecViolation extends RuntimeException {
     super(all.get(0).getMessage());
     this.path = all.get(0).path();
     this.line = all.get(0).line();
+    this.aboutKey = all.get(0).aboutKey();
     this.all = List.copyOf(all);
   }
 
@@ -57,6 +76,11 @@ public class SpecViolation extends RuntimeException {
 
   public String path() {
     return path;
+  }
+
+  /** Whether the problem is the key at {@link #path()}, not its value. */
+  public boolean aboutKey() {
+    return aboutKey;
   }
 
   /** The line within the field's text value, 1-based; 0 for the whole field. */

@@ -1,9 +1,7 @@
-package io.netconverge.dualwan;
+package io.netconverge.core.net;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import io.netconverge.core.net.Family;
-import io.netconverge.core.net.IpPrefix;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
