@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *                           namespace seeded with foreign objects
  *                           env: the case is a shell script run in a private mount namespace
  *                           (unshare -m) against a seeded namespace; it exits 0 when its own
- *                           checks hold
+ *                           checks hold. It sources $PREAMBLE (hostile-env/preamble.sh) first
  * # args: plan --netns a/b {file}   the command line, with {file} {ns} {dir} {fifo} {big}
  * # owns: REGEX             dump lines the file may change (contained); "nft: inet t" a table
  * # absent: text            the output must not contain this (another file's content)
@@ -54,6 +54,11 @@ class HostileCorpusIT {
   private static final Path CORPUS =
       Cli.root().resolve("it-tests/src/test/resources/hostile").normalize();
   private static final LocalExecutor HOST = new LocalExecutor();
+
+  /** What every environment case sources first: its own /run, the state file, converge, fail. */
+  private static final Path ENV_PREAMBLE =
+      Cli.root().resolve("it-tests/src/test/resources/hostile-env/preamble.sh").normalize();
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** Objects that belong to someone else, in every place netconverge writes to. */
@@ -198,6 +203,7 @@ class HostileCorpusIT {
                     "CONVERGE=" + converge,
                     "NS=" + ns.name(),
                     "DIR=" + dir,
+                    "PREAMBLE=" + ENV_PREAMBLE,
                     "sh",
                     "-eu",
                     c.file.toString()),

@@ -391,11 +391,13 @@ class IptablesIT {
     int[] small = converge(ns, 3);
     int[] large = converge(ns, 60);
     assertThat(large).containsExactly(small);
-    // plan: version, two saves, one throw-away namespace per family.
-    assertThat(small[0]).isEqualTo(5);
+    // plan: version, two saves, the nft chains (which base chains exist: a restore needs it), one
+    // throw-away namespace per family.
+    assertThat(small[0]).isEqualTo(6);
     // apply: the lock's namespace id, that read and canonicalization, one restore per family,
-    // the verifying read (version and two saves: the canonical form is the one made before).
-    assertThat(small[1]).isEqualTo(1 + 5 + 2 + 3);
+    // the verifying read (version, two saves and the nft chains: the canonical form is the one
+    // made before).
+    assertThat(small[1]).isEqualTo(1 + 6 + 2 + 4);
   }
 
   /** Plans and applies n rules in each family; returns the processes each spawned. */

@@ -171,7 +171,8 @@ class LivingWanIT {
     String plain = profile(Isp.ISP1.gateway(Family.IPV4), true);
     int isp1Track = plain.indexOf('\n', plain.indexOf("      track: ")) + 1;
     String withHooks =
-        plain.substring(0, isp1Track)
+        "allowHooks: true\n"
+            + plain.substring(0, isp1Track)
             + "      flushConntrack: true\n"
             + "      hooks: { down: "
             + String.format(hook, " $NETCONVERGE_TABLE")

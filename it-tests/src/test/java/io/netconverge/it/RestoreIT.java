@@ -147,8 +147,6 @@ class RestoreIT {
             + "-A PREROUTING -j FOREIGN\n"
             + "-A PREROUTING -m comment --comment netconverge -j NC-MARK\n"
             + "-A PREROUTING -i eg1 -j RETURN\n"
-            // iptables-nft makes a base chain on first use and keeps it, empty, when flushed: one
-            // that exists before is what lets the dump compare whole.
             + "-A OUTPUT -o eg1 -j RETURN\n"
             + "-A NC-MARK -i eg0 -j MARK --set-xmark 0x14/0xffffffff\n"
             + "COMMIT\n",
@@ -181,6 +179,106 @@ class RestoreIT {
     assertThat(report.restoration().modules())
         .containsExactly("sysctl", "route-tables", "ip-rules", "nftables", "iptables", "refusing");
     assertThat(tablesSorted(ns.dump())).isEqualTo(tablesSorted(before));
+  }
+
+  /**
+   * Applies {@code yaml} followed by a module that fails, and checks that the restore says it put
+   * the host back and that the whole dump agrees.
+   */
+  private static HostReport failAfterApplying(TestNamespace ns, String yaml) throws Exception {
+    String before = ns.dump();
+    HostState parsed = Netconverge.parse(yaml, "restore.yaml");
+    List<Declared<?, ?>> declared = new ArrayList<>(parsed.declared());
+    declared.add(new Declared<>(new Refusing(), "declared"));
+    HostReport report =
+        Netconverge.apply(new HostState(declared, List.of()), ns.target(), Progress.NONE);
+    assertThat(report.status()).as(report.toString()).isEqualTo(HostReport.Status.FAILED);
+    assertThat(report.restoration().outcome())
+        .as(report.restoration().difference())
+        .isEqualTo(HostReport.RestoreOutcome.RESTORED);
+    assertThat(withoutExpiries(tablesSorted(ns.dump())))
+        .isEqualTo(withoutExpiries(tablesSorted(before)));
+    return report;
+  }
+
+  /** The time an element of a set has left changes while one looks: checked on its own. */
+  private static String withoutExpiries(String dump) {
+    return dump.replaceAll(" expires [0-9hms]+", "");
+  }
+
+  /**
+   * A set the datapath fills, whose declared size differs from the live one: apply replaces the
+   * table (a set's size cannot change in place) and leaves the added elements out, as the new set
+   * has another shape; the restore must bring them back with the old set.
+   */
+  @Test
+  void aDynamicSetWhoseSizeChangedGetsItsElementsBack(TestNamespace ns) throws Exception {
+    ns.runWithStdin(
+        "table inet dyn {\n"
+            + "  comment \"netconverge\"\n"
+            + "  set seen { type ipv4_addr; size 1024; flags dynamic,timeout; timeout 1h; }\n"
+            + "  chain out {\n"
+            + "    type filter hook output priority 0; policy accept;\n"
+            + "    ip daddr 127.0.0.0/8 update @seen { ip daddr }\n"
+            + "  }\n"
+            + "}\n",
+        "nft",
+        "-f",
+        "-");
+    ns.run("ping", "-c", "1", "-W", "1", "127.0.0.5");
+    ns.run("ping", "-c", "1", "-W", "1", "127.0.0.6");
+    // One about to go: it must come back with the time it had left, not the set's hour.
+    ns.run("nft", "add", "element", "inet", "dyn", "seen", "{ 192.0.2.9 expires 10m }");
+    assertThat(ns.run("nft", "list", "set", "inet", "dyn", "seen")).contains("127.0.0.6");
+    failAfterApplying(
+        ns,
+        "apiVersion: netconverge/v1\n"
+            + "kind: HostState\n"
+            + "nftables:\n"
+            + "  - table: inet dyn\n"
+            + "    definition: |\n"
+            + "      set seen { type ipv4_addr; size 2048; flags dynamic,timeout; timeout 1h; }\n"
+            + "      chain out {\n"
+            + "        type filter hook output priority 0; policy accept;\n"
+            + "        ip daddr 127.0.0.0/8 update @seen { ip daddr }\n"
+            + "      }\n");
+    String set = ns.run("nft", "list", "set", "inet", "dyn", "seen");
+    assertThat(set).contains("size 1024").contains("127.0.0.5").contains("127.0.0.6");
+    java.util.regex.Matcher left =
+        java.util.regex.Pattern.compile("192\\.0\\.2\\.9 expires (\\d+)m").matcher(set);
+    assertThat(left.find()).as(set).isTrue();
+    assertThat(Integer.parseInt(left.group(1))).as(set).isLessThan(10);
+  }
+
+  private static final String MANGLE_CHAIN =
+      "apiVersion: netconverge/v1\n"
+          + "kind: HostState\n"
+          + "iptables:\n"
+          + "  - table: mangle\n"
+          + "    chain: NC-OUT\n"
+          + "    jumpFrom: OUTPUT\n"
+          + "    rules:\n"
+          + "      - \"-o eg0 -j MARK --set-mark 10\"\n";
+
+  /** iptables-nft makes the nft table of an iptables table on first use; it goes again. */
+  @Test
+  void anIptablesTableTheApplyMadeIsRemovedAgain(TestNamespace ns) throws Exception {
+    assertThat(ns.run("iptables-save")).doesNotContain("*mangle");
+    failAfterApplying(ns, MANGLE_CHAIN);
+    assertThat(ns.run("nft", "list", "tables")).doesNotContain("mangle");
+  }
+
+  /**
+   * iptables-save prints every built-in chain of a table whether or not iptables-nft made its nft
+   * base chain: an empty one the apply made is invisible there, and must go all the same.
+   */
+  @Test
+  void anEmptyBaseChainTheApplyMadeIsRemovedAgain(TestNamespace ns) throws Exception {
+    ns.runWithStdin(
+        "*mangle\n-A PREROUTING -i lo -j RETURN\nCOMMIT\n", "iptables-restore", "--noflush");
+    assertThat(ns.run("nft", "list", "table", "ip", "mangle")).doesNotContain("chain OUTPUT");
+    failAfterApplying(ns, MANGLE_CHAIN);
+    assertThat(ns.run("nft", "list", "table", "ip", "mangle")).doesNotContain("chain OUTPUT");
   }
 
   /**

@@ -44,6 +44,7 @@ public final class DualWanModule implements ModuleRegistration<DualWanSpec> {
     if (!found.isEmpty()) {
       try {
         dualWan.validate("dualWan");
+        spec.checkHooks();
       } catch (SpecViolation v) {
         found.add(v);
       }
@@ -51,6 +52,7 @@ public final class DualWanModule implements ModuleRegistration<DualWanSpec> {
     }
     // The profile is checked against the other sections, so only once they are sound.
     dualWan.validate("dualWan");
+    spec.checkHooks();
     DualWanProfile.expand(dualWan)
         .checkAgainst(
             spec.sysctl(),

@@ -1,6 +1,8 @@
 package io.netconverge.dualwan;
 
 import io.netconverge.core.spec.SpecViolation;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -16,8 +18,20 @@ import java.util.List;
 public record HooksSpec(List<List<String>> down, List<List<String>> up) {
 
   public HooksSpec {
-    down = down == null ? List.of() : down.stream().map(List::copyOf).toList();
-    up = up == null ? List.of() : up.stream().map(List::copyOf).toList();
+    down = copy(down);
+    up = copy(up);
+  }
+
+  /** A copy that keeps a file's empty entries ({@code ~}), so that validation names them. */
+  private static List<List<String>> copy(List<List<String>> commands) {
+    if (commands == null) {
+      return List.of();
+    }
+    List<List<String>> copy = new ArrayList<>();
+    for (List<String> argv : commands) {
+      copy.add(argv == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(argv)));
+    }
+    return Collections.unmodifiableList(copy);
   }
 
   void validate(String at) {
@@ -33,14 +47,30 @@ public record HooksSpec(List<List<String>> down, List<List<String>> up) {
             at + "[" + i + "]",
             "an empty command; write an argv, e.g. [/usr/bin/logger, wan down]");
       }
-      if (argv.get(0).contains("=")) {
-        throw new SpecViolation(
-            at + "[" + i + "]", "the program '" + argv.get(0) + "' contains '=': name it by path");
-      }
       for (String arg : argv) {
-        if (arg == null || arg.indexOf('\0') >= 0) {
-          throw new SpecViolation(at + "[" + i + "]", "an argument contains a NUL character");
+        if (arg == null) {
+          throw new SpecViolation(at + "[" + i + "]", "an empty argument; quote it: \"\"");
         }
+        if (arg.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+          throw new SpecViolation(
+              at + "[" + i + "]",
+              "an argument contains a line break or another control character; each argument is"
+                  + " one line of text");
+        }
+      }
+      String program = argv.get(0);
+      // Absolute: no search of a PATH that whoever starts watch controls; no '=', which env would
+      // take for a variable; nothing that starts like an option.
+      if (!program.startsWith("/")
+          || program.contains("=")
+          || program.contains("/../")
+          || program.endsWith("/..")
+          || program.endsWith("/")) {
+        throw new SpecViolation(
+            at + "[" + i + "]",
+            "the program '"
+                + program
+                + "' is not an absolute path to a program; name it from /, e.g. /usr/bin/logger");
       }
     }
   }

@@ -40,6 +40,7 @@ public final class HostStateBuilder {
   private Integer protocol;
   private DualWanSpec dualWan;
   private final Map<String, Object> sections = new LinkedHashMap<>();
+  private Boolean allowHooks;
   private Path namesDir = HostState.defaultNamesDir();
   private final List<SpecProblem> problems = new ArrayList<>();
 
@@ -129,6 +130,15 @@ public final class HostStateBuilder {
     return this;
   }
 
+  /**
+   * Lets the dualWan profile's hooks run ({@code allowHooks: true} in a file): programs that {@code
+   * watch} runs as root when a WAN changes. Without it, a profile that declares hooks is refused.
+   */
+  public HostStateBuilder allowHooks() {
+    this.allowHooks = true;
+    return this;
+  }
+
   /** Where the names of tables and the protocol are written (default /etc/iproute2). */
   public HostStateBuilder namesDir(Path dir) {
     this.namesDir = Objects.requireNonNull(dir, "dir");
@@ -148,6 +158,7 @@ public final class HostStateBuilder {
         iptables,
         dualWan,
         null,
+        allowHooks,
         sections);
   }
 

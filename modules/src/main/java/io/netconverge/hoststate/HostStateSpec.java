@@ -36,6 +36,9 @@ import java.util.Map;
  * @param dualWan the dual-WAN router profile, expanded into the sections above
  * @param allowHostSysctls true lets {@code sysctl} declare keys outside {@code net.}, which change
  *     the whole machine (see {@link SysctlScope}); a network-namespace target refuses them anyway
+ * @param allowHooks true lets the dualWan profile's WANs declare {@code hooks}: programs {@code
+ *     converge watch} runs as root when a WAN goes down or comes back. Without it a file that
+ *     declares hooks is refused, so a file written by someone else never runs a program by default
  * @param sections the sections of modules that have one of their own ({@link SectionModule}), by
  *     file key: the file's value as read, or the typed value when built in code; read them with
  *     {@link #section(SectionModule)}
@@ -51,8 +54,12 @@ public record HostStateSpec(
     List<IptablesChainSpec> iptables,
     DualWanSpec dualWan,
     Boolean allowHostSysctls,
+    Boolean allowHooks,
     @JsonAnySetter Map<String, Object> sections)
     implements Validated {
+
+  /** The key that lets a file declare hooks. */
+  public static final String HOOKS_OPT_IN = "allowHooks";
 
   /** The protocol number no routing daemon uses, so that what carries it is ours. */
   public static final int DEFAULT_PROTOCOL = 77;
@@ -68,6 +75,33 @@ public record HostStateSpec(
       if (Modules.section(key).isEmpty()) {
         throw SpecViolation.atKey(
             key, "unknown key '" + key + "' (known keys: " + String.join(", ", knownKeys()) + ")");
+      }
+    }
+  }
+
+  /** Whether this file lets its hooks run (see {@link #HOOKS_OPT_IN}). */
+  public boolean hooksAllowed() {
+    return Boolean.TRUE.equals(allowHooks);
+  }
+
+  /**
+   * Hooks are programs run as root: a file declares them only with {@link #HOOKS_OPT_IN}, so that
+   * converging a file someone else wrote never runs a program unless that file says so in the open.
+   *
+   * @throws SpecViolation at the first WAN that declares hooks without the opt-in
+   */
+  public void checkHooks() {
+    if (hooksAllowed() || dualWan == null) {
+      return;
+    }
+    for (int i = 0; i < dualWan.wans().size(); i++) {
+      var hooks = dualWan.wans().get(i).hooks();
+      if (hooks != null && (!hooks.down().isEmpty() || !hooks.up().isEmpty())) {
+        throw new SpecViolation(
+            "dualWan.wans[" + i + "].hooks",
+            "hooks run programs as root when the WAN changes; a file declares them only with "
+                + HOOKS_OPT_IN
+                + ": true at its top level");
       }
     }
   }
@@ -106,6 +140,7 @@ public record HostStateSpec(
         iptables,
         dualWan,
         allowHostSysctls,
+        null,
         null);
   }
 
@@ -137,6 +172,7 @@ public record HostStateSpec(
         iptables,
         dualWan,
         allowHostSysctls,
+        allowHooks,
         all);
   }
 
@@ -257,6 +293,7 @@ public record HostStateSpec(
         allIptables,
         null,
         allowHostSysctls,
+        allowHooks,
         mergedSections(profile.sections()));
   }
 
@@ -283,6 +320,7 @@ public record HostStateSpec(
         iptables,
         dualWan,
         allowHostSysctls,
+        allowHooks,
         sections);
   }
 

@@ -7,11 +7,19 @@ import java.util.List;
  * What converging iptables does: per family, one {@code iptables-restore --noflush} input.
  *
  * @param batches in family order; a family without changes has none
+ * @param nftScript after the batches, an {@code nft -f -} input that removes nft tables of
+ *     iptables-nft (only a restore has one: tables an apply made that the snapshot did not have);
+ *     empty for none
  */
-public record IptablesBatches(List<Batch> batches) {
+public record IptablesBatches(List<Batch> batches, String nftScript) {
 
   public IptablesBatches {
     batches = List.copyOf(batches);
+    nftScript = nftScript == null ? "" : nftScript;
+  }
+
+  public IptablesBatches(List<Batch> batches) {
+    this(batches, "");
   }
 
   /**

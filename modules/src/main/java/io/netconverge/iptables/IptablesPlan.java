@@ -220,8 +220,14 @@ final class IptablesPlan {
       throw new IllegalArgumentException("a snapshot is a state read from a host");
     }
     List<IptablesBatches.Batch> batches = new ArrayList<>();
+    StringBuilder nft = new StringBuilder();
     for (Family family : Family.values()) {
       SavedRuleset ruleset = reading.ruleset(family);
+      // Which nft tables and base chains there were, when the snapshot looked (iptables-nft).
+      Map<String, Set<String>> nftHad =
+          reading.backends().get(family) == IptablesBackend.NFT
+              ? reading.nftTables().get(family)
+              : null;
       StringBuilder input = new StringBuilder();
       for (IptablesTable table : IptablesTable.values()) {
         SavedRuleset.Table had = ruleset.table(table);
@@ -233,6 +239,15 @@ final class IptablesPlan {
         if (chains.isEmpty() && owned.isEmpty()) {
           continue;
         }
+        if (nftHad != null && !nftHad.containsKey(table.toString())) {
+          // The apply made this table: it goes whole, whatever is in it now ("add" first makes
+          // the delete valid whether or not it is there).
+          String id = (family == Family.IPV4 ? "ip " : "ip6 ") + table;
+          nft.append("table ").append(id).append('\n');
+          nft.append("delete table ").append(id).append('\n');
+          continue;
+        }
+        Set<String> baseChains = nftHad == null ? null : nftHad.get(table.toString());
         Set<String> restored = new LinkedHashSet<>();
         Set<String> removed = new LinkedHashSet<>();
         Set<String> builtins = new LinkedHashSet<>();
@@ -258,6 +273,12 @@ final class IptablesPlan {
         for (String builtin : table.builtins()) {
           if (builtins.contains(builtin)) {
             input.append("-F ").append(builtin).append('\n');
+            if (baseChains != null && !baseChains.contains(builtin)) {
+              // An nft base chain the apply made (-F makes it when missing, so -X always finds
+              // it): iptables-nft-save would print it the same, empty or absent.
+              input.append("-X ").append(builtin).append('\n');
+              continue;
+            }
             for (String rule : had.rules(builtin)) {
               input.append("-A ").append(builtin).append(' ').append(rule).append('\n');
             }
@@ -278,7 +299,7 @@ final class IptablesPlan {
             new IptablesBatches.Batch(family, backendOf(reading, family), input.toString()));
       }
     }
-    return new IptablesBatches(batches);
+    return new IptablesBatches(batches, nft.toString());
   }
 
   private static List<String> jumpsOf(

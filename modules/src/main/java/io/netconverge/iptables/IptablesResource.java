@@ -86,8 +86,85 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
       backends.put(family, backend);
       rulesets.put(family, ruleset);
     }
-    IptablesState.Reading reading = new IptablesState.Reading(backends, rulesets, Map.of());
+    Map<Family, Map<String, Set<String>>> nftTables = Map.of();
+    boolean onNft = backends.containsValue(IptablesBackend.NFT);
+    boolean owns =
+        !declared.chains().isEmpty()
+            || rulesets.values().stream()
+                .anyMatch(
+                    r ->
+                        java.util.Arrays.stream(IptablesTable.values())
+                            .anyMatch(t -> !IptablesPlan.ownedChains(r.table(t), t).isEmpty()));
+    if (onNft && owns) {
+      // Only what a restore may have to take away is looked at: one process, whatever the size.
+      nftTables = nftTables(executor.check(Command.of(NFT_CHAINS)).stdout(), backends);
+    }
+    IptablesState.Reading reading =
+        new IptablesState.Reading(backends, rulesets, Map.of(), nftTables);
     return new IptablesState(liveChains(declared, reading), reading);
+  }
+
+  /**
+   * Lists the nft chains, when nft is installed (iptables-nft does not need it): the first line
+   * says whether it is.
+   */
+  static final List<String> NFT_CHAINS =
+      List.of(
+          "sh", "-c", "if command -v nft >/dev/null 2>&1; then echo nft; exec nft list chains; fi");
+
+  private static final Pattern NFT_TABLE = Pattern.compile("^table (\\S+) (\\S+) \\{$");
+  private static final Pattern NFT_CHAIN = Pattern.compile("^\\tchain (\\S+) \\{$");
+
+  /**
+   * The iptables tables and their built-in chains that exist in nft, for the families on
+   * iptables-nft; none when nft is not installed (then an empty base chain cannot be told from
+   * none).
+   */
+  static Map<Family, Map<String, Set<String>>> nftTables(
+      String listing, Map<Family, IptablesBackend> backends) {
+    if (!listing.startsWith("nft\n")) {
+      return Map.of();
+    }
+    Map<Family, Map<String, Set<String>>> found = new EnumMap<>(Family.class);
+    for (Family family : Family.values()) {
+      if (backends.get(family) == IptablesBackend.NFT) {
+        found.put(family, new LinkedHashMap<>());
+      }
+    }
+    Set<String> chains = null;
+    IptablesTable table = null;
+    for (String line : listing.split("\n")) {
+      Matcher t = NFT_TABLE.matcher(line);
+      if (t.matches()) {
+        Family family =
+            switch (t.group(1)) {
+              case "ip" -> Family.IPV4;
+              case "ip6" -> Family.IPV6;
+              default -> null;
+            };
+        table = managed(t.group(2));
+        chains = null;
+        if (family != null && table != null && found.containsKey(family)) {
+          chains = new LinkedHashSet<>();
+          found.get(family).put(table.toString(), chains);
+        }
+        continue;
+      }
+      Matcher c = NFT_CHAIN.matcher(line);
+      if (c.matches() && chains != null && table.isBuiltin(c.group(1))) {
+        chains.add(c.group(1));
+      }
+    }
+    return found;
+  }
+
+  private static IptablesTable managed(String name) {
+    for (IptablesTable t : IptablesTable.values()) {
+      if (t.toString().equals(name)) {
+        return t;
+      }
+    }
+    return null;
   }
 
   /**
@@ -385,11 +462,15 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
   /** One {@code *-restore -w --noflush} per family with changes, all its tables in it. */
   @Override
   public List<Command> commands(IptablesBatches plan) {
-    return plan.batches().stream()
-        .map(
-            b ->
-                Command.of(b.backend().restore(b.family()), "-w", "--noflush").withStdin(b.input()))
-        .toList();
+    List<Command> commands = new ArrayList<>();
+    for (IptablesBatches.Batch b : plan.batches()) {
+      commands.add(
+          Command.of(b.backend().restore(b.family()), "-w", "--noflush").withStdin(b.input()));
+    }
+    if (!plan.nftScript().isEmpty()) {
+      commands.add(Command.of("nft", "-f", "-").withStdin(plan.nftScript()));
+    }
+    return commands;
   }
 
   @Override

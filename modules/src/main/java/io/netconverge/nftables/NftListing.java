@@ -250,8 +250,22 @@ public final class NftListing {
                 block.text(),
                 kind.equals("chain") ? rules.getOrDefault(itemName, List.of()) : List.of()));
       }
+      String restore = text.definition;
+      for (var e : itemJson.entrySet()) {
+        TextTable.Block block =
+            text.blocks.get(itemKinds.get(e.getKey()) + " " + e.getValue().path("name").asText());
+        Optional<String> timed = withExpiries(block.text(), e.getValue().path("elem"));
+        if (timed.isPresent()) {
+          restore = restore.replace(block.text() + "\n", timed.get() + "\n");
+        }
+      }
       return new TableForm(
-          name, canonical(table) + "\n" + text.attributes, text.attributes, items, text.definition);
+          name,
+          canonical(table) + "\n" + text.attributes,
+          text.attributes,
+          items,
+          text.definition,
+          restore);
     }
   }
 
@@ -278,6 +292,89 @@ public final class NftListing {
     }
     String elements = sb.toString().strip();
     return elements.isEmpty() ? Optional.empty() : Optional.of(elements);
+  }
+
+  /**
+   * A set's or map's text with each element's remaining time ({@code expires}, which the stateless
+   * listing leaves out) from nft's JSON of it, paired by position; empty when no element has one,
+   * or the two listings do not pair up (the datapath added one between them).
+   */
+  static Optional<String> withExpiries(String block, JsonNode elems) {
+    if (!elems.isArray() || elems.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> elements = elementsOf(block);
+    if (elements.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> texts = splitElements(elements.get());
+    if (texts.size() != elems.size()) {
+      return Optional.empty();
+    }
+    List<String> timed = new ArrayList<>();
+    boolean any = false;
+    for (int i = 0; i < texts.size(); i++) {
+      String text = texts.get(i);
+      JsonNode elem = elems.get(i).path("elem");
+      JsonNode val = elem.path("val");
+      if (val.isTextual() && !text.startsWith(val.asText())) {
+        return Optional.empty();
+      }
+      long expires = elem.path("expires").asLong(0);
+      if (expires <= 0) {
+        timed.add(text);
+        continue;
+      }
+      any = true;
+      // A map element's options come before its " : " and value.
+      int colon = topLevel(text, " : ");
+      String option = " expires " + expires + "s";
+      timed.add(
+          colon < 0 ? text + option : text.substring(0, colon) + option + text.substring(colon));
+    }
+    if (!any) {
+      return Optional.empty();
+    }
+    String rest = withoutElements(block);
+    int close = rest.lastIndexOf('}');
+    return Optional.of(
+        rest.substring(0, close)
+            + "\telements = { "
+            + String.join(", ", timed)
+            + " }\n"
+            + rest.substring(close));
+  }
+
+  /** Elements as nft printed them, split at the commas between them (not within quotes). */
+  static List<String> splitElements(String elements) {
+    List<String> parts = new ArrayList<>();
+    int start = 0;
+    int at;
+    while ((at = topLevel(elements.substring(start), ",")) >= 0) {
+      parts.add(elements.substring(start, start + at).strip());
+      start += at + 1;
+    }
+    parts.add(elements.substring(start).strip());
+    return parts;
+  }
+
+  /** Where {@code token} first occurs outside quotes and braces; -1 when it does not. */
+  private static int topLevel(String text, String token) {
+    boolean quoted = false;
+    int depth = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (!quoted && (c == '{' || c == '[')) {
+        depth++;
+      } else if (!quoted && (c == '}' || c == ']')) {
+        depth--;
+      } else if (!quoted && depth == 0 && text.startsWith(token, i)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** A set's or map's text without its {@code elements = { ... }} lines. */

@@ -338,7 +338,8 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
 
   /**
    * Every declared or snapshot table is deleted (whether there or not) and the snapshot's tables
-   * are loaded again from nft's listing of them, in one transaction.
+   * are loaded again from nft's listing of them, in one transaction: elements the datapath added
+   * come back with the time they had left.
    */
   @Override
   public NftPlan restore(NftState snapshot, NftState declared) {
@@ -350,7 +351,12 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
       deleteTable(script, name.toString());
       TableForm had = snapshot.liveForms().get(name);
       if (had != null) {
-        defineTable(script, name.toString(), had);
+        script
+            .append("table ")
+            .append(name)
+            .append(" {\n")
+            .append(had.restoreDefinition())
+            .append("}\n");
       }
     }
     return new NftPlan(script.toString());

@@ -14,17 +14,47 @@ import java.util.Optional;
  * @param attributes key of the table's own flags and comment
  * @param attributesText the same in nft syntax
  * @param items chains, sets, maps and objects, in nft's listing order
- * @param definition the table's content in nft syntax, re-declarable (what a restore loads)
+ * @param definition the table's content in nft syntax, re-declarable
+ * @param restoreDefinition the same, with the time each element of a set or map with timeouts had
+ *     left ({@code expires}): what a restore loads, so that an element comes back to expire when it
+ *     would have, not an hour later. Not part of equality: it changes every second
  */
 public record TableForm(
     NftTableName name,
     String attributes,
     String attributesText,
     List<Item> items,
-    String definition) {
+    String definition,
+    String restoreDefinition) {
 
   public TableForm {
     items = List.copyOf(items);
+    restoreDefinition = restoreDefinition == null ? definition : restoreDefinition;
+  }
+
+  public TableForm(
+      NftTableName name,
+      String attributes,
+      String attributesText,
+      List<Item> items,
+      String definition) {
+    this(name, attributes, attributesText, items, definition, definition);
+  }
+
+  /** Equal when everything but {@link #restoreDefinition} is. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TableForm t
+        && name.equals(t.name)
+        && attributes.equals(t.attributes)
+        && attributesText.equals(t.attributesText)
+        && items.equals(t.items)
+        && definition.equals(t.definition);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(name, attributes, attributesText, items, definition);
   }
 
   public Optional<Item> item(String kind, String itemName) {

@@ -391,6 +391,14 @@ public final class Watcher {
     if (wan.hooks() == null) {
       return;
     }
+    if (!spec.hooksAllowed()) {
+      // A validated file cannot get here; a spec built in code without the opt-in can.
+      LOG.warn(
+          "hooks of {} not run: the host state does not say {}: true",
+          wan.name(),
+          HostStateSpec.HOOKS_OPT_IN);
+      return;
+    }
     List<List<String>> hooks =
         t.to() == Health.DOWN
             ? wan.hooks().down()

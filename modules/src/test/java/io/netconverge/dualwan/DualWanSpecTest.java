@@ -280,6 +280,53 @@ class DualWanSpecTest {
   }
 
   @Test
+  void hooksRunOnlyWhenTheFileAllowsThem() throws Exception {
+    String withHook =
+        TWO_WANS.replace(
+            " address: 198.51.100.2/24 }",
+            " address: 198.51.100.2/24, hooks: { down: [[/usr/bin/logger, down]] } }");
+    SpecProblem p = problem(withHook);
+    assertThat(p.path()).isEqualTo("dualWan.wans[0].hooks");
+    assertThat(p.line()).isEqualTo(7);
+    assertThat(p.message()).contains("allowHooks: true");
+    HostStateSpec allowed = parse("allowHooks: true\n" + withHook);
+    assertThat(allowed.hooksAllowed()).isTrue();
+    assertThat(allowed.dualWan().wans().get(0).hooks().down())
+        .containsExactly(java.util.List.of("/usr/bin/logger", "down"));
+    // An empty hooks section runs nothing: no opt-in needed.
+    assertThat(
+            parse(
+                    TWO_WANS.replace(
+                        " address: 198.51.100.2/24 }",
+                        " address: 198.51.100.2/24, hooks: { down: [] } }"))
+                .hooksAllowed())
+        .isFalse();
+  }
+
+  @Test
+  void aHookProgramIsAnAbsolutePathAndEveryArgumentOneLine() {
+    for (String argv :
+        new String[] {
+          "[logger, down]",
+          "[./notify]",
+          "[\"\"]",
+          "[/usr/bin/]",
+          "[\"/bin/echo\\nid\", x]",
+          "[/bin/echo, \"a\\nb\"]",
+          "[/bin/echo, ~]",
+          "[\"-/bin/true\"]"
+        }) {
+      SpecProblem p =
+          problem(
+              "allowHooks: true\n"
+                  + TWO_WANS.replace(
+                      " address: 198.51.100.2/24 }",
+                      " address: 198.51.100.2/24, hooks: { up: [" + argv + "] } }"));
+      assertThat(p.path()).as(argv).isEqualTo("dualWan.wans[0].hooks.up[0]");
+    }
+  }
+
+  @Test
   void theDefaultTableIsNoWansTable() {
     SpecProblem p = problemWith("  wans:\n", "  defaultTable: 120\n  wans:\n");
     assertThat(p.path()).isEqualTo("dualWan.defaultTable");

@@ -179,7 +179,7 @@ class InventoryTest {
                   .containsExactly(
                       dir.resolve("states/bad.yaml")
                           + ":5:1: sysctls: unknown key 'sysctls'"
-                          + " (known keys: allowHostSysctls, apiVersion, dualWan, ipRules, iptables, kind, links, nftables, protocol, routeTables, sysctl)",
+                          + " (known keys: allowHooks, allowHostSysctls, apiVersion, dualWan, ipRules, iptables, kind, links, nftables, protocol, routeTables, sysctl)",
                       inv
                           + ":4:39: hosts[0].hostState: the host state in "
                           + bad

@@ -49,8 +49,28 @@ class IptablesResourceTest {
         .on(List.of("iptables", "--version"), "iptables v1.8.9 (nf_tables)\n")
         .on(List.of("iptables-nft-save"), Fixtures.text("live-nft.stdout"))
         .on(List.of("ip6tables-nft-save"), Fixtures.text("live6-nft.stdout"))
+        .on(IptablesResource.NFT_CHAINS, NFT_CHAINS_LISTING)
         .on(List.of("unshare"), Fixtures.text(canonicalFixture));
   }
+
+  /**
+   * What {@code nft list chains} says of the tables of live-nft.stdout (its first line: nft is
+   * there).
+   */
+  private static final String NFT_CHAINS_LISTING =
+      "nft\n"
+          + "table ip mangle {\n"
+          + "\tchain PREROUTING {\n"
+          + "\t\ttype filter hook prerouting priority mangle; policy accept;\n"
+          + "\t}\n"
+          + "\tchain FOREIGN {\n"
+          + "\t}\n"
+          + "}\n"
+          + "# Warning: table ip mangle is managed by iptables-nft, do not touch!\n"
+          + "table inet other {\n"
+          + "\tchain OUTPUT {\n"
+          + "\t}\n"
+          + "}\n";
 
   /** Read, canonicalize and diff, as the runner does. */
   private Diff<IptablesBatches> plan(FakeExecutor host, IptablesState declared) throws Exception {
@@ -76,9 +96,10 @@ class IptablesResourceTest {
             List.of("iptables", "--version"),
             List.of("iptables-nft-save"),
             List.of("ip6tables-nft-save"),
+            IptablesResource.NFT_CHAINS,
             CANONICALIZE);
     // The foreign user chain exists, empty, in the throw-away namespace so jumps to it resolve.
-    assertThat(host.commands().get(3).stdin())
+    assertThat(host.commands().get(4).stdin())
         .isEqualTo(
             "*mangle\n"
                 + ":NC-MARK - [0:0]\n"
@@ -329,7 +350,8 @@ class IptablesResourceTest {
                         0,
                         Fixtures.text("live-nft-legacy-present.stdout"),
                         Fixtures.text("live-nft-legacy-present.stderr")))
-            .on(List.of("ip6tables-nft-save"), "");
+            .on(List.of("ip6tables-nft-save"), "")
+            .on(IptablesResource.NFT_CHAINS, "");
 
     IptablesState live = module.read(host, IptablesState.declared(List.of()));
 
@@ -364,7 +386,7 @@ class IptablesResourceTest {
                 + " '-j CONNMARK --set-mrak 3' of chain NC-MARK: unknown option \"--set-mrak\"");
     assertThat(host.argvs()).noneMatch(a -> a.get(0).endsWith("-restore"));
     // The input the captured error came from (capture.sh): iptables' line 5 is rules[1].
-    assertThat(host.commands().get(3).stdin())
+    assertThat(host.commands().get(4).stdin())
         .isEqualTo(
             "*mangle\n:NC-MARK - [0:0]\n:FOREIGN - [0:0]\n-A NC-MARK -j RETURN\n"
                 + "-A NC-MARK -j CONNMARK --set-mrak 3\n"
@@ -439,8 +461,8 @@ class IptablesResourceTest {
     assertThat(plan(host, declared).changes())
         .extracting(Change::action)
         .containsExactly(Action.OK);
-    assertThat(host.commands().get(4).argv().subList(0, 3)).containsExactly("unshare", "-rn", "--");
-    assertThat(host.commands().get(4).stdin()).isEqualTo(host.commands().get(3).stdin());
+    assertThat(host.commands().get(5).argv().subList(0, 3)).containsExactly("unshare", "-rn", "--");
+    assertThat(host.commands().get(5).stdin()).isEqualTo(host.commands().get(4).stdin());
   }
 
   @Test
@@ -459,6 +481,56 @@ class IptablesResourceTest {
         .hasMessageContaining("cannot make a throw-away network namespace on fake")
         .hasMessageContaining("Operation not permitted")
         .hasMessageContaining("CAP_SYS_ADMIN");
+  }
+
+  @Test
+  void aRestoreRemovesTheNftBaseChainsAndTablesTheSnapshotDidNotHave() throws Exception {
+    FakeExecutor host = nftHost("canonical-marks.stdout");
+    IptablesState declared =
+        IptablesState.declared(
+            List.of(
+                mangle("NC-OUT", "OUTPUT", JumpPosition.FIRST, List.of("-j RETURN")),
+                new IptablesChain(
+                    Family.IPV4,
+                    IptablesTable.NAT,
+                    "NC-NAT",
+                    "POSTROUTING",
+                    JumpPosition.FIRST,
+                    List.of("-j RETURN"),
+                    null)));
+    IptablesState snapshot = module.read(host, declared);
+    assertThat(snapshot.reading().nftTables())
+        .containsEntry(Family.IPV4, java.util.Map.of("mangle", java.util.Set.of("PREROUTING")))
+        .containsEntry(Family.IPV6, java.util.Map.of());
+
+    List<io.netconverge.core.exec.Command> restore =
+        module.commands(module.restore(snapshot, declared));
+    assertThat(restore)
+        .extracting(io.netconverge.core.exec.Command::argv)
+        .containsExactly(
+            List.of("iptables-nft-restore", "-w", "--noflush"), List.of("nft", "-f", "-"));
+    // OUTPUT was no nft chain: flushed (which makes it when missing) and deleted. The nat table
+    // was not there at all: it goes whole, and no iptables line touches it.
+    assertThat(restore.get(0).stdin())
+        .contains("-F OUTPUT\n-X OUTPUT\n")
+        .doesNotContain("*nat")
+        .contains(":NC-OUT - [0:0]\n")
+        .contains("-X NC-OUT\n");
+    assertThat(restore.get(1).stdin()).isEqualTo("table ip nat\ndelete table ip nat\n");
+  }
+
+  @Test
+  void withoutNftOnTheHostTheRestoreCannotTellAndLeavesBaseChains() throws Exception {
+    FakeExecutor host = nftHost("canonical-marks.stdout").on(IptablesResource.NFT_CHAINS, "");
+    IptablesState declared =
+        IptablesState.declared(
+            List.of(mangle("NC-OUT", "OUTPUT", JumpPosition.FIRST, List.of("-j RETURN"))));
+    IptablesState snapshot = module.read(host, declared);
+    assertThat(snapshot.reading().nftTables()).isEmpty();
+    List<io.netconverge.core.exec.Command> restore =
+        module.commands(module.restore(snapshot, declared));
+    assertThat(restore).hasSize(1);
+    assertThat(restore.get(0).stdin()).contains("-F OUTPUT\n").doesNotContain("-X OUTPUT");
   }
 
   @Test

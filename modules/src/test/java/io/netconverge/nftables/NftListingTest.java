@@ -157,4 +157,44 @@ class NftListingTest {
       throw new AssertionError(e);
     }
   }
+
+  @Test
+  void aRestoredElementKeepsTheTimeItHadLeft() throws Exception {
+    String block =
+        "set seen {\n\ttype ipv4_addr\n\tflags dynamic,timeout\n\ttimeout 1h\n"
+            + "\telements = { 127.0.0.1, 192.0.2.9 comment \"a, b\",\n\t\t     192.0.2.10 }\n}";
+    com.fasterxml.jackson.databind.JsonNode elems =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(
+                "[{\"elem\": {\"val\": \"127.0.0.1\", \"expires\": 3416}},"
+                    + " {\"elem\": {\"val\": \"192.0.2.9\", \"expires\": 599, \"comment\": \"a, b\"}},"
+                    + " \"192.0.2.10\"]");
+    assertThat(NftListing.withExpiries(block, elems))
+        .contains(
+            "set seen {\n\ttype ipv4_addr\n\tflags dynamic,timeout\n\ttimeout 1h\n"
+                + "\telements = { 127.0.0.1 expires 3416s, 192.0.2.9 comment \"a, b\" expires 599s,"
+                + " 192.0.2.10 }\n}");
+    // A map element's options come before its value; listings that do not pair up are left alone.
+    String map =
+        "map m {\n\ttype ipv4_addr : mark\n\tflags timeout\n\telements = { 10.0.0.1 : 0x00000001 }\n}";
+    assertThat(
+            NftListing.withExpiries(
+                map,
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree("[[{\"elem\": {\"val\": \"10.0.0.1\", \"expires\": 5}}, 1]]")))
+        .isEmpty();
+    assertThat(
+            NftListing.withExpiries(
+                map,
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree("[{\"elem\": {\"val\": \"10.0.0.1\", \"expires\": 5}}]")))
+        .contains(
+            "map m {\n\ttype ipv4_addr : mark\n\tflags timeout\n"
+                + "\telements = { 10.0.0.1 expires 5s : 0x00000001 }\n}");
+    assertThat(
+            NftListing.withExpiries(
+                block,
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree("[\"127.0.0.1\"]")))
+        .isEmpty();
+  }
 }
