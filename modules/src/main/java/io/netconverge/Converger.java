@@ -1,30 +1,42 @@
 package io.netconverge;
 
 import io.netconverge.core.engine.ConvergeEvent;
+import io.netconverge.core.engine.Declared;
 import io.netconverge.core.engine.Failure;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Mode;
+import io.netconverge.core.engine.PendingPart;
 import io.netconverge.core.engine.Progress;
 import io.netconverge.core.engine.Runner;
 import io.netconverge.core.engine.Target;
+import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.hoststate.HostState;
 import io.netconverge.inventory.Inventory;
 import io.netconverge.trust.ConfirmOrRevert;
 import io.netconverge.trust.Reverter;
+import io.netconverge.wan.Health;
+import io.netconverge.wan.LiveHostState;
+import io.netconverge.wan.LiveReport;
+import io.netconverge.wan.WanFacts;
+import io.netconverge.wan.WanStatus;
+import io.netconverge.wan.WatchState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +55,11 @@ import org.slf4j.LoggerFactory;
  * on up to {@code forks} hosts at a time on the executor service; each host's report reaches the
  * progress listener as a {@link ConvergeEvent.HostFinished} as soon as that host is done, and the
  * fleet's report lists the hosts in the order they were given.
+ *
+ * <p>Every converge of a host state with a dualWan profile (one host or a fleet, plan or apply)
+ * first reads that host's WANs and makes the state for them: gateways learnt from DHCP or router
+ * advertisements, and without what a WAN that is down, missing or without its gateway cannot take
+ * yet; those parts are in the report ({@link HostReport#pendingParts()}), the rest converges.
  *
  * <p>Cancelling a future returned here stops the work before its next step: a command that runs is
  * never cut short, an apply that has begun puts back the state it read before it (its report, with
@@ -74,6 +91,7 @@ public final class Converger implements AutoCloseable {
   private final Optional<ConfirmOrRevert> confirm;
   private final Optional<Integer> serial;
   private final int maxFailPercent;
+  private final Function<Target, Map<String, Health>> health;
 
   private Converger(Builder b) {
     if (b.confirmWhenHealthy && b.confirmTimeout == null) {
@@ -93,6 +111,7 @@ public final class Converger implements AutoCloseable {
             .map(t -> new ConfirmOrRevert(t, b.confirmWhenHealthy || b.serial != null));
     this.serial = Optional.ofNullable(b.serial);
     this.maxFailPercent = b.maxFailPercent == null ? 0 : b.maxFailPercent;
+    this.health = b.health;
   }
 
   public static Builder builder() {
@@ -114,6 +133,8 @@ public final class Converger implements AutoCloseable {
     private boolean confirmWhenHealthy;
     private Integer serial;
     private Integer maxFailPercent;
+    private Function<Target, Map<String, Health>> health =
+        target -> WatchState.healthOfRunningWatch(target.executor());
 
     private Builder() {}
 
@@ -200,6 +221,16 @@ public final class Converger implements AutoCloseable {
       return this;
     }
 
+    /**
+     * What health tracking says of each WAN of a host, by WAN name, for hosts with a dualWan
+     * profile: a WAN tracked down leaves the outbound default. By default, what the {@code converge
+     * watch} running for that host found (none: every WAN counts as untracked).
+     */
+    public Builder health(Function<Target, Map<String, Health>> health) {
+      this.health = Objects.requireNonNull(health, "health");
+      return this;
+    }
+
     public Converger build() {
       return new Converger(this);
     }
@@ -219,16 +250,29 @@ public final class Converger implements AutoCloseable {
 
   /** Reads the host and diffs it against the state; changes nothing. On the calling thread. */
   public HostReport plan(HostState state, Target target) {
-    return converge(Mode.PLAN, new FleetHost(target, state), () -> false);
+    return converge(
+        Mode.PLAN, new FleetHost(target, state), () -> false, new ConcurrentHashMap<>());
   }
 
   /** Makes the host what the state declares (see {@link Runner}). On the calling thread. */
   public HostReport apply(HostState state, Target target) {
-    return converge(Mode.APPLY, new FleetHost(target, state), () -> false);
+    return converge(
+        Mode.APPLY, new FleetHost(target, state), () -> false, new ConcurrentHashMap<>());
   }
 
   public HostReport run(Mode mode, HostState state, Target target) {
-    return converge(mode, new FleetHost(target, state), () -> false);
+    return converge(mode, new FleetHost(target, state), () -> false, new ConcurrentHashMap<>());
+  }
+
+  /**
+   * One host on the calling thread, stopping before its next step once {@code cancelled} says so
+   * (e.g. on a signal): its report and, for a dualWan profile, its WANs as the converge found them
+   * (link, gateways, health, pending parts).
+   */
+  public LiveReport runOne(Mode mode, FleetHost host, BooleanSupplier cancelled) {
+    Map<String, List<WanStatus>> wans = new ConcurrentHashMap<>();
+    HostReport report = converge(mode, host, cancelled, wans);
+    return new LiveReport(report, wans.getOrDefault(host.name(), List.of()));
   }
 
   public CompletableFuture<HostReport> planAsync(HostState state, Target target) {
@@ -246,7 +290,7 @@ public final class Converger implements AutoCloseable {
     executor.execute(
         () -> {
           if (!future.isDone()) {
-            future.complete(converge(mode, host, future.flag::get));
+            future.complete(converge(mode, host, future.flag::get, new ConcurrentHashMap<>()));
           }
         });
     return future;
@@ -271,7 +315,15 @@ public final class Converger implements AutoCloseable {
     List<FleetHost> all = List.copyOf(hosts);
     Cancellable<FleetReport> future = new Cancellable<>(new AtomicBoolean());
     List<List<FleetHost>> batches = batchesOf(mode, all);
-    nextBatch(mode, batches, 0, new ArrayList<>(), new ArrayList<>(), future.flag::get, future);
+    nextBatch(
+        mode,
+        batches,
+        0,
+        new ArrayList<>(),
+        new ArrayList<>(),
+        new ConcurrentHashMap<>(),
+        future.flag::get,
+        future);
     return future;
   }
 
@@ -284,7 +336,15 @@ public final class Converger implements AutoCloseable {
     CompletableFuture<FleetReport> future = new CompletableFuture<>();
     List<FleetHost> all = List.copyOf(hosts);
     List<List<FleetHost>> batches = batchesOf(mode, all);
-    nextBatch(mode, batches, 0, new ArrayList<>(), new ArrayList<>(), cancelled, future);
+    nextBatch(
+        mode,
+        batches,
+        0,
+        new ArrayList<>(),
+        new ArrayList<>(),
+        new ConcurrentHashMap<>(),
+        cancelled,
+        future);
     try {
       return future.join();
     } catch (java.util.concurrent.CompletionException e) {
@@ -306,6 +366,7 @@ public final class Converger implements AutoCloseable {
       int i,
       List<HostReport> reports,
       List<FleetReport.Batch> ran,
+      Map<String, List<WanStatus>> wans,
       BooleanSupplier cancelled,
       CompletableFuture<FleetReport> future) {
     Optional<String> stop = Optional.empty();
@@ -325,11 +386,11 @@ public final class Converger implements AutoCloseable {
           tell(new ConvergeEvent.HostFinished(h.name(), notRun));
         }
       }
-      future.complete(new FleetReport(mode, reports, ran, stop));
+      future.complete(new FleetReport(mode, reports, ran, stop, wans));
       return;
     }
     List<FleetHost> batch = batches.get(i);
-    hostsAsync(mode, batch, cancelled)
+    hostsAsync(mode, batch, wans, cancelled)
         .whenComplete(
             (done, error) -> {
               if (error != null) {
@@ -341,13 +402,16 @@ public final class Converger implements AutoCloseable {
                   new FleetReport.Batch(
                       batch.stream().map(FleetHost::name).toList(),
                       (int) done.stream().filter(Rollout::unsuccessful).count()));
-              nextBatch(mode, batches, i + 1, reports, ran, cancelled, future);
+              nextBatch(mode, batches, i + 1, reports, ran, wans, cancelled, future);
             });
   }
 
   /** Converges {@code hosts}, {@code forks} at a time; their reports in the order given. */
   private CompletableFuture<List<HostReport>> hostsAsync(
-      Mode mode, List<FleetHost> all, BooleanSupplier cancelled) {
+      Mode mode,
+      List<FleetHost> all,
+      Map<String, List<WanStatus>> wans,
+      BooleanSupplier cancelled) {
     CompletableFuture<List<HostReport>> future = new CompletableFuture<>();
     AtomicReferenceArray<HostReport> reports = new AtomicReferenceArray<>(all.size());
     AtomicInteger next = new AtomicInteger();
@@ -360,7 +424,7 @@ public final class Converger implements AutoCloseable {
             if (i >= all.size()) {
               return;
             }
-            reports.set(i, converge(mode, all.get(i), cancelled));
+            reports.set(i, converge(mode, all.get(i), cancelled, wans));
             if (done.incrementAndGet() == all.size()) {
               List<HostReport> ordered = new ArrayList<>(all.size());
               for (int k = 0; k < all.size(); k++) {
@@ -398,23 +462,71 @@ public final class Converger implements AutoCloseable {
     }
   }
 
-  private HostReport converge(Mode mode, FleetHost host, BooleanSupplier cancelled) {
+  /**
+   * One host. A state with a dualWan profile is made again for the host's WANs as they are (one
+   * process reads them): gateways learnt from DHCP or router advertisements, and without the parts
+   * of a WAN that is down, missing or without its gateway, which the report names as pending.
+   *
+   * @param wans receives the host's WANs as found, by host name, when it has a dualWan profile
+   */
+  private HostReport converge(
+      Mode mode, FleetHost host, BooleanSupplier cancelled, Map<String, List<WanStatus>> wans) {
     try {
+      HostState state = host.state();
+      List<PendingPart> parts = List.of();
+      if (state.live().isPresent()) {
+        LiveHostState live;
+        try {
+          live =
+              state
+                  .live()
+                  .get()
+                  .resolve(WanFacts.read(host.target().executor()), health.apply(host.target()));
+        } catch (ExecException | IllegalArgumentException | InvalidSpecException e) {
+          LOG.debug("cannot read the WANs of {}", host.name(), e);
+          HostReport failed =
+              HostReport.failed(
+                  host.name(),
+                  mode,
+                  List.of(),
+                  Failure.of("cannot read the WANs: " + e.getMessage()));
+          tell(new ConvergeEvent.HostStarted(host.name(), mode));
+          tell(new ConvergeEvent.HostFinished(host.name(), failed));
+          return failed;
+        }
+        state = live.state();
+        wans.put(host.name(), live.wans());
+        parts = live.pending();
+      }
+      List<Declared<?, ?>> declared = state.declared();
+      List<PendingPart> pending = parts;
+      // The runner tells the listener it is done before it returns: with the parts it left out.
+      Progress told =
+          pending.isEmpty()
+              ? progress
+              : event ->
+                  progress.on(
+                      event instanceof ConvergeEvent.HostFinished f
+                          ? new ConvergeEvent.HostFinished(
+                              f.host(), f.report().withPendingParts(pending))
+                          : event);
+      HostReport report;
       if (mode == Mode.PLAN) {
-        return new Runner(progress, cancelled).plan(host.target(), host.state().declared());
+        report = new Runner(told, cancelled).plan(host.target(), declared);
+      } else if (confirm.isEmpty()) {
+        report = new Runner(told, cancelled).apply(host.target(), declared);
+      } else {
+        report =
+            confirm
+                .get()
+                .apply(
+                    host.target(),
+                    host.fresh(),
+                    told,
+                    (safeguard, inner) ->
+                        new Runner(inner, cancelled).apply(host.target(), declared, safeguard));
       }
-      if (confirm.isEmpty()) {
-        return new Runner(progress, cancelled).apply(host.target(), host.state().declared());
-      }
-      return confirm
-          .get()
-          .apply(
-              host.target(),
-              host.fresh(),
-              progress,
-              (safeguard, told) ->
-                  new Runner(told, cancelled)
-                      .apply(host.target(), host.state().declared(), safeguard));
+      return report.withPendingParts(pending);
     } catch (RuntimeException e) {
       // One host's bug (or its listener's) must not take the other hosts' results with it.
       LOG.error("internal error while converging {}", host.name(), e);

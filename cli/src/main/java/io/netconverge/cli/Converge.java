@@ -1,11 +1,10 @@
 package io.netconverge.cli;
 
 import io.netconverge.Converger;
+import io.netconverge.FleetHost;
 import io.netconverge.Netconverge;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Mode;
-import io.netconverge.core.engine.Progress;
-import io.netconverge.core.engine.Safeguard;
 import io.netconverge.core.engine.Target;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.LocalExecutor;
@@ -15,11 +14,7 @@ import io.netconverge.core.spec.SpecLoader;
 import io.netconverge.core.spec.SpecProblem;
 import io.netconverge.hoststate.HostState;
 import io.netconverge.hoststate.HostStateSpec;
-import io.netconverge.trust.ConfirmOrRevert;
-import io.netconverge.wan.LiveConverge;
 import io.netconverge.wan.LiveReport;
-import io.netconverge.wan.Pending;
-import io.netconverge.wan.WatchState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -27,6 +22,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -103,11 +99,10 @@ final class Converge {
     if (sandbox) {
       return inSandbox(mode, file);
     }
-    Path namesDir = names.namesDir != null ? names.namesDir : LiveConverge.defaultIproute2Dir();
+    Path namesDir = names.namesDir != null ? names.namesDir : HostState.defaultNamesDir();
     HostState state;
-    SpecLoader.Loaded<HostStateSpec> loaded;
     try {
-      loaded = loader.bindDocument(document, HostStateSpec.class);
+      SpecLoader.Loaded<HostStateSpec> loaded = loader.bindDocument(document, HostStateSpec.class);
       state = HostState.from(loaded.spec(), loaded.source(), namesDir);
     } catch (InvalidSpecException e) {
       err.println(e.getMessage());
@@ -121,14 +116,14 @@ final class Converge {
     LiveReport result;
     if (mode == Mode.APPLY) {
       try (Interruption interruption = Interruption.install(err)) {
-        result = apply(loaded, namesDir, target, interruption, trust);
+        result = run(mode, state, target, trust, interruption);
       }
     } else {
-      result = run(mode, loaded, namesDir, target, where.netns);
+      result = run(mode, state, target, trust, () -> false);
     }
     printLive(mode, file, result);
     explainInvalid(file, result.report());
-    return exitCode(mode, result);
+    return exitCode(mode, result.report());
   }
 
   /**
@@ -155,72 +150,20 @@ final class Converge {
   }
 
   /**
-   * Converges through {@link LiveConverge}: a dualWan profile is made for the host's WANs as they
-   * are, with the health the running {@code converge watch} of this host found, if any.
+   * Converges through the library's {@link Converger}, as a fleet of one: a dualWan profile is made
+   * for the host's WANs as they are, with the health the running {@code converge watch} of this
+   * host found, if any. An apply stops before its next command once {@code cancelled} says so (a
+   * signal), and arms a reverter on the target first when {@code --confirm-timeout} asks for one.
    */
   private LiveReport run(
-      Mode mode, SpecLoader.Loaded<HostStateSpec> loaded, Path names, Target target, String netns) {
-    Progress progress =
-        report.output == OutputFormat.text ? new ProgressPrinter(err) : Progress.NONE;
-    return new LiveConverge(progress)
-        .run(
-            mode,
-            loaded.spec(),
-            loaded.source(),
-            names,
-            target,
-            WatchState.healthOfRunningWatch(target.executor()));
-  }
-
-  /**
-   * An apply that a signal cancels (the runner stops before its next command and restores), with a
-   * reverter armed on the target first when {@code --confirm-timeout} asks for one.
-   */
-  private LiveReport apply(
-      SpecLoader.Loaded<HostStateSpec> loaded,
-      Path names,
-      Target target,
-      Interruption interruption,
-      TrustOptions trust) {
-    Progress progress =
-        report.output == OutputFormat.text ? new ProgressPrinter(err) : Progress.NONE;
-    LiveConverge live = new LiveConverge(progress, interruption);
-    java.util.Map<String, io.netconverge.wan.Health> health =
-        WatchState.healthOfRunningWatch(target.executor());
-    if (trust.confirmTimeout == null) {
-      return live.run(
-          Mode.APPLY,
-          loaded.spec(),
-          loaded.source(),
-          names,
-          target,
-          health,
-          null,
-          Safeguard.NONE,
-          progress);
+      Mode mode, HostState state, Target target, TrustOptions trust, BooleanSupplier cancelled) {
+    Converger.Builder builder = converger();
+    if (mode == Mode.APPLY) {
+      trust.applyTo(builder);
     }
-    LiveReport[] applied = new LiveReport[1];
-    HostReport confirmed =
-        new ConfirmOrRevert(trust.confirmTimeout, trust.confirmWhenHealthy)
-            .apply(
-                target,
-                target.executor(),
-                progress,
-                (safeguard, told) -> {
-                  applied[0] =
-                      live.run(
-                          Mode.APPLY,
-                          loaded.spec(),
-                          loaded.source(),
-                          names,
-                          target,
-                          health,
-                          null,
-                          safeguard,
-                          told);
-                  return applied[0].report();
-                });
-    return new LiveReport(confirmed, applied[0].wans());
+    try (Converger converger = builder.build()) {
+      return converger.runOne(mode, new FleetHost(target, state), cancelled);
+    }
   }
 
   private static com.fasterxml.jackson.databind.node.ObjectNode document(
@@ -233,22 +176,13 @@ final class Converge {
   }
 
   private void printLive(Mode mode, Path file, LiveReport result) {
+    HostReport host = result.report();
     if (report.output == OutputFormat.json) {
       ReportWriter.print(out, document(mode, file, result));
       return;
     }
-    ReportWriter.text(out, result.report(), report.diff);
-    for (Pending p : result.pending()) {
-      out.println("  pending " + p);
-    }
-    ReportWriter.recap(out, List.of(result.report()));
-  }
-
-  static int exitCode(Mode mode, LiveReport result) {
-    if (mode == Mode.APPLY && result.degraded() && !result.report().restoreUnverified()) {
-      return ExitCodes.APPLIED_PENDING;
-    }
-    return exitCode(mode, result.report());
+    ReportWriter.text(out, host, report.diff);
+    ReportWriter.recap(out, List.of(host));
   }
 
   private int usage(String message) {
@@ -324,15 +258,14 @@ final class Converge {
                       + String.join(
                           ", ", state.interfaces().stream().map(i -> i.name()).toList())));
       Target target = box.target();
-      SpecLoader.Loaded<HostStateSpec> loaded =
-          Netconverge.loader().loadWithSource(file, HostStateSpec.class);
-      LiveReport first = run(mode, loaded, names, target, null);
-      int code = exitCode(mode, first);
+      TrustOptions none = new TrustOptions();
+      LiveReport first = run(mode, state, target, none, () -> false);
+      int code = exitCode(mode, first.report());
       if (report.output == OutputFormat.json) {
         // One document: the run, and after a clean apply the second plan that proves it idempotent.
         com.fasterxml.jackson.databind.node.ObjectNode doc = document(mode, file, first);
         if (mode == Mode.APPLY && code == ExitCodes.OK) {
-          LiveReport second = run(Mode.PLAN, loaded, names, target, null);
+          LiveReport second = run(Mode.PLAN, state, target, none, () -> false);
           doc.set("secondPlan", document(Mode.PLAN, file, second));
           if (second.report().status() != HostReport.Status.OK) {
             code = ExitCodes.FAILED;
@@ -345,7 +278,7 @@ final class Converge {
       printLive(mode, file, first);
       explainInvalid(file, first.report());
       if (mode == Mode.APPLY && code == ExitCodes.OK) {
-        LiveReport second = run(Mode.PLAN, loaded, names, target, null);
+        LiveReport second = run(Mode.PLAN, state, target, none, () -> false);
         out.println();
         out.println("second plan, to show the run is idempotent:");
         printLive(Mode.PLAN, file, second);
@@ -354,9 +287,6 @@ final class Converge {
         }
       }
       return code;
-    } catch (InvalidSpecException e) {
-      err.println(e.getMessage());
-      return ExitCodes.INVALID_FILE;
     } finally {
       box.close();
       err.println("sandbox: removed " + box.namespace());
@@ -371,9 +301,13 @@ final class Converge {
     }
   }
 
+  /** The exit code of one host; an apply that left parts pending is 3 (see {@code degraded()}). */
   static int exitCode(Mode mode, HostReport result) {
     if (result.restoreUnverified()) {
       return ExitCodes.NOT_RESTORED;
+    }
+    if (mode == Mode.APPLY && result.degraded()) {
+      return ExitCodes.APPLIED_PENDING;
     }
     return switch (result.status()) {
       case OK -> ExitCodes.OK;

@@ -85,7 +85,7 @@ final class FleetRun {
                 mode.name().toLowerCase(Locale.ROOT),
                 file.toString(),
                 result.hosts(),
-                java.util.Map.of());
+                result.wans());
         if (mode == Mode.APPLY && trust.serial != null) {
           rollout(document, result);
         }
@@ -138,21 +138,30 @@ final class FleetRun {
    * One exit code for the fleet, the most urgent first: 4 when a host failed and the state read
    * before apply is not known to be back there, else 1 when any host failed (or could not be
    * reached, or was cancelled), else 65 when a host's tools rejected its declaration (nothing was
-   * touched there), else 75 when any host was locked by another converge, else (plan) 2 when any
-   * host has changes, else 0. A failure outranks a lock, so that "try again later" never hides a
-   * host that needs a look.
+   * touched there), else 75 when any host was locked by another converge, else (apply) 3 when a
+   * host converged all it could but left parts of a WAN pending (down, missing, no gateway yet),
+   * else (plan) 2 when any host has changes, else 0. A failure outranks a lock, so that "try again
+   * later" never hides a host that needs a look; a lock outranks pending parts, since a locked host
+   * was not converged at all.
    */
   static int exitCode(Mode mode, List<HostReport> reports) {
     if (reports.stream().anyMatch(HostReport::restoreUnverified)) {
       return ExitCodes.NOT_RESTORED;
     }
-    HostReport.Status worst = new FleetReport(mode, reports).status();
+    FleetReport fleet = new FleetReport(mode, reports);
+    HostReport.Status worst = fleet.status();
     return switch (worst) {
       case FAILED, CANCELLED -> ExitCodes.FAILED;
       case INVALID -> ExitCodes.INVALID_FILE;
       case LOCKED -> ExitCodes.LOCKED;
-      case CHANGED -> mode == Mode.PLAN ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
-      case OK -> ExitCodes.OK;
+      case CHANGED, OK -> {
+        if (mode == Mode.APPLY && fleet.degraded()) {
+          yield ExitCodes.APPLIED_PENDING;
+        }
+        yield worst == HostReport.Status.CHANGED && mode == Mode.PLAN
+            ? ExitCodes.CHANGES_PENDING
+            : ExitCodes.OK;
+      }
     };
   }
 }

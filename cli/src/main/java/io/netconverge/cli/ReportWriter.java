@@ -9,6 +9,7 @@ import io.netconverge.core.engine.Change;
 import io.netconverge.core.engine.Failure;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.engine.HostReport;
+import io.netconverge.core.engine.PendingPart;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -24,15 +25,15 @@ final class ReportWriter {
   static void text(PrintWriter out, HostReport report, boolean diff) {
     out.println(report.mode().name().toLowerCase(Locale.ROOT) + " " + report.host());
     for (Change c : report.pending()) {
-      out.println("  " + symbol(c.action()) + " " + c.resource() + inline(c));
+      out.println("  " + symbol(c.action()) + " " + c.resource().render() + inline(c));
       if (diff) {
         for (FieldChange f : c.fields()) {
           out.println("      " + f.field() + ":");
           if (f.before() != null) {
-            f.before().lines().forEach(l -> out.println("        - " + l));
+            f.beforeText().lines().forEach(l -> out.println("        - " + l));
           }
           if (f.after() != null) {
-            f.after().lines().forEach(l -> out.println("        + " + l));
+            f.afterText().lines().forEach(l -> out.println("        + " + l));
           }
         }
       }
@@ -67,6 +68,9 @@ final class ReportWriter {
         }
       }
     }
+    for (PendingPart p : report.pendingParts()) {
+      out.println("  pending " + p);
+    }
   }
 
   static void recap(PrintWriter out, List<HostReport> reports) {
@@ -89,10 +93,10 @@ final class ReportWriter {
     if (c.fields().size() == 1) {
       FieldChange f = c.fields().get(0);
       boolean oneLine =
-          (f.before() == null || !f.before().contains("\n"))
-              && (f.after() == null || !f.after().contains("\n"));
+          (f.before() == null || !f.beforeText().contains("\n"))
+              && (f.after() == null || !f.afterText().contains("\n"));
       if (oneLine && f.field().equals("value")) {
-        return ": " + orAbsent(f.before()) + " -> " + orAbsent(f.after());
+        return ": " + orAbsent(f.beforeText()) + " -> " + orAbsent(f.afterText());
       }
     }
     if (c.action() != Action.UPDATE && c.fields().size() == 1) {
@@ -201,7 +205,7 @@ final class ReportWriter {
         ArrayNode pending = h.putArray("pending");
         for (io.netconverge.wan.WanStatus w : hostWans) {
           wanArray.add(io.netconverge.wan.WatchState.wan(w));
-          for (io.netconverge.wan.Pending p : w.pending()) {
+          for (PendingPart p : w.pending()) {
             pending
                 .addObject()
                 .put("wan", p.wan())
@@ -213,17 +217,17 @@ final class ReportWriter {
       ArrayNode changes = h.putArray("changes");
       for (Change c : r.pending()) {
         ObjectNode o = changes.addObject();
-        o.put("resource", c.resource());
+        o.put("resource", c.resource().render());
         o.put("action", c.action().name().toLowerCase(Locale.ROOT));
-        o.put("before", c.before());
-        o.put("after", c.after());
+        o.put("before", c.beforeText());
+        o.put("after", c.afterText());
         ArrayNode fields = o.putArray("fields");
         for (FieldChange f : c.fields()) {
           fields
               .addObject()
               .put("field", f.field())
-              .put("before", f.before())
-              .put("after", f.after());
+              .put("before", f.beforeText())
+              .put("after", f.afterText());
         }
       }
     }

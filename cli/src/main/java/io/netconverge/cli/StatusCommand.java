@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netconverge.core.engine.PendingPart;
 import io.netconverge.core.engine.Target;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.spec.SpecLoader;
+import io.netconverge.hoststate.HostState;
 import io.netconverge.hoststate.HostStateSpec;
 import io.netconverge.wan.Health;
-import io.netconverge.wan.LiveConverge;
 import io.netconverge.wan.LiveHostState;
-import io.netconverge.wan.Pending;
 import io.netconverge.wan.WanFacts;
 import io.netconverge.wan.WanStatus;
 import io.netconverge.wan.WatchState;
@@ -88,7 +88,7 @@ final class StatusCommand implements Callable<Integer> {
           LiveHostState.resolve(
               loaded.spec(),
               loaded.source(),
-              names.dirOr(LiveConverge.defaultIproute2Dir()),
+              names.dirOr(HostState.defaultNamesDir()),
               WanFacts.read(where.executor()),
               health);
     } catch (ExecException e) {
@@ -157,7 +157,7 @@ final class StatusCommand implements Callable<Integer> {
                 + ")");
       }
     }
-    for (Pending p : live.pending()) {
+    for (PendingPart p : live.pending()) {
       out.println("  pending " + p);
     }
     return ExitCodes.OK;

@@ -3,8 +3,8 @@ package io.netconverge.cli;
 import io.netconverge.core.engine.Target;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.spec.SpecLoader;
+import io.netconverge.hoststate.HostState;
 import io.netconverge.hoststate.HostStateSpec;
-import io.netconverge.wan.LiveConverge;
 import io.netconverge.wan.Watcher;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -53,7 +53,7 @@ final class WatchCommand implements Callable<Integer> {
         new Watcher(
             loaded.spec(),
             loaded.source(),
-            names.dirOr(LiveConverge.defaultIproute2Dir()),
+            names.dirOr(HostState.defaultNamesDir()),
             where,
             file.toString(),
             Watcher.Options.DEFAULT);

@@ -102,7 +102,7 @@ class DualWanIT {
         .isEqualTo(HostReport.Status.CHANGED);
 
     List<Change> adding = Netconverge.plan(three, ns.target(), Progress.NONE).pending();
-    assertThat(adding).anyMatch(c -> c.resource().contains("isp3(130)"));
+    assertThat(adding).anyMatch(c -> c.resource().render().contains("isp3(130)"));
     assertOnlyTheThirdWanChanges(adding, "+");
 
     assertThat(Netconverge.apply(three, ns.target(), Progress.NONE).status())
@@ -118,7 +118,7 @@ class DualWanIT {
    */
   private static void assertOnlyTheThirdWanChanges(List<Change> changes, String direction) {
     for (Change c : changes) {
-      String r = c.resource();
+      String r = c.resource().render();
       boolean third =
           r.contains("isp3")
               || r.contains("wan3")
@@ -153,7 +153,7 @@ class DualWanIT {
   private static Set<String> lines(List<FieldChange> fields, boolean before) {
     Set<String> lines = new HashSet<>();
     for (FieldChange f : fields) {
-      String text = before ? f.before() : f.after();
+      String text = before ? f.beforeText() : f.afterText();
       if (text != null) {
         text.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(lines::add);
       }

@@ -72,8 +72,8 @@ class LinksIT {
     HostReport first = Netconverge.apply(state, ns.target(), Progress.NONE);
     assertThat(first.status()).as(first.toString()).isEqualTo(HostReport.Status.CHANGED);
     assertThat(first.changes())
-        .filteredOn(c -> c.resource().startsWith("link ") && c.changes())
-        .extracting(c -> c.resource())
+        .filteredOn(c -> c.resource().render().startsWith("link ") && c.changes())
+        .extracting(c -> c.resource().render())
         .containsExactly("link lan0", "link lan1");
 
     String lan0 = ns.run("ip", "-d", "link", "show", "lan0");

@@ -2,10 +2,12 @@ package io.netconverge.it;
 
 // README-BEGIN
 import io.netconverge.Converger;
+import io.netconverge.core.engine.Change;
 import io.netconverge.core.engine.ConvergeEvent;
 import io.netconverge.core.engine.Host;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.hoststate.HostState;
+import io.netconverge.sysctl.SysctlValue;
 
 public final class ReadmeExample {
 
@@ -30,6 +32,11 @@ public final class ReadmeExample {
       report
           .failure()
           .ifPresent(f -> System.out.println(f.module().orElse("-") + ": " + f.message()));
+      for (Change change : report.pending()) { // typed values: nothing to parse
+        change
+            .after(SysctlValue.class)
+            .ifPresent(v -> System.out.println(v.key() + " is now " + v.number().orElseThrow()));
+      }
       return report; // report.status(): OK, CHANGED, FAILED (restored), LOCKED, INVALID
     }
   }

@@ -2,7 +2,10 @@ package io.netconverge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netconverge.core.engine.Change;
 import io.netconverge.core.engine.HostReport;
+import io.netconverge.core.engine.ResourceId;
+import io.netconverge.sysctl.SysctlValue;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,6 +43,14 @@ class ReadmeExampleIT {
         .as(String.valueOf(first.error()))
         .isEqualTo(HostReport.Status.CHANGED);
     assertThat(ns.run("cat", "/proc/sys/net/ipv4/ip_forward").strip()).isEqualTo("1");
+    // What the example prints, read as a library user would: typed, from the report.
+    Change forward =
+        first.changes().stream()
+            .filter(c -> c.resource().equals(new ResourceId("sysctl", "net.ipv4.ip_forward")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(forward.before(SysctlValue.class).orElseThrow().number()).hasValue(0);
+    assertThat(forward.after(SysctlValue.class).orElseThrow().number()).hasValue(1);
     assertThat(ns.run("nft", "list", "table", "inet", "filter")).contains("chain input");
     HostReport second = ReadmeExample.converge(ns.name());
     assertThat(second.status()).isEqualTo(HostReport.Status.OK);

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netconverge.Netconverge;
 import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.ChangeValue;
 import io.netconverge.core.engine.Declared;
 import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Progress;
+import io.netconverge.core.engine.ResourceId;
 import io.netconverge.core.engine.ResourceModule;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.Executor;
@@ -82,7 +84,10 @@ class RestoreIT {
       return new Diff<>(
           List.of(
               Change.update(
-                  "refusing", live, declared, List.of(new FieldChange("x", live, declared)))),
+                  new ResourceId("refusing", ""),
+                  ChangeValue.text(live),
+                  ChangeValue.text(declared),
+                  List.of(new FieldChange("x", live, declared)))),
           declared);
     }
 

@@ -1,10 +1,12 @@
 package io.netconverge.container;
 
+import io.netconverge.Converger;
+import io.netconverge.FleetHost;
 import io.netconverge.Netconverge;
 import io.netconverge.core.engine.Change;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Mode;
-import io.netconverge.core.engine.Progress;
+import io.netconverge.core.engine.Target;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.DockerExecutor;
 import io.netconverge.core.exec.ExecException;
@@ -19,7 +21,6 @@ import io.netconverge.core.spec.SpecLoader;
 import io.netconverge.core.spec.SpecProblem;
 import io.netconverge.hoststate.HostState;
 import io.netconverge.hoststate.HostStateSpec;
-import io.netconverge.wan.LiveConverge;
 import io.netconverge.wan.LiveReport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -220,10 +221,7 @@ public final class ContainerTest {
           t);
 
       t = System.nanoTime();
-      LiveConverge converge = new LiveConverge(Progress.NONE);
-      LiveReport apply =
-          converge.run(
-              Mode.APPLY, loaded.spec(), loaded.source(), IPROUTE2, sandbox.target(), Map.of());
+      LiveReport apply = converge(Mode.APPLY, state, sandbox.target());
       HostReport applied = apply.report();
       if (applied.status() != HostReport.Status.OK
           && applied.status() != HostReport.Status.CHANGED) {
@@ -236,9 +234,7 @@ public final class ContainerTest {
           t);
 
       t = System.nanoTime();
-      LiveReport replan =
-          converge.run(
-              Mode.PLAN, loaded.spec(), loaded.source(), IPROUTE2, sandbox.target(), Map.of());
+      LiveReport replan = converge(Mode.PLAN, state, sandbox.target());
       HostReport second = replan.report();
       List<Change> left = second.pending();
       if (second.error() != null) {
@@ -371,6 +367,13 @@ public final class ContainerTest {
 
     private Duration since(long started) {
       return Duration.ofNanos(System.nanoTime() - started);
+    }
+  }
+
+  /** One converge through the library's one path; a container runs no watch to ask for health. */
+  private static LiveReport converge(Mode mode, HostState state, Target target) {
+    try (Converger converger = Converger.builder().health(t -> Map.of()).build()) {
+      return converger.runOne(mode, new FleetHost(target, state), () -> false);
     }
   }
 }

@@ -10,16 +10,28 @@ import io.netconverge.core.spec.SpecViolation;
 import io.netconverge.sysctl.SysctlKey;
 import io.netconverge.sysctl.SysctlScope;
 import io.netconverge.sysctl.SysctlState;
+import io.netconverge.wan.LiveProfile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A host state as the engine converges it: the declared state of each module, in apply order
  * (sysctls and routing tables before the rules that point at them; marking rules last), and the
  * interfaces it names.
+ *
+ * <p>A state with a dualWan profile also keeps what it was made from ({@link #live()}): its
+ * declared state is the profile expanded as written, and a {@code Converger} makes it again for
+ * each host from that host's WANs as they are.
+ *
+ * @param declared what each module converges, in apply order
+ * @param interfaces the interfaces it names (what a sandbox builds)
+ * @param live what to make the state again from for a host's live WANs; empty without dualWan
  */
-public record HostState(List<Declared<?, ?>> declared, List<SandboxInterface> interfaces) {
+public record HostState(
+    List<Declared<?, ?>> declared, List<SandboxInterface> interfaces, Optional<LiveProfile> live) {
 
   /**
    * Where iproute2 keeps its names on the target. A system property moves it: for hosts built with
@@ -30,6 +42,12 @@ public record HostState(List<Declared<?, ?>> declared, List<SandboxInterface> in
   public HostState {
     declared = List.copyOf(declared);
     interfaces = List.copyOf(interfaces);
+    Objects.requireNonNull(live, "live");
+  }
+
+  /** A host state that does not depend on the host's WANs. */
+  public HostState(List<Declared<?, ?>> declared, List<SandboxInterface> interfaces) {
+    this(declared, interfaces, Optional.empty());
   }
 
   /**
@@ -141,7 +159,14 @@ public record HostState(List<Declared<?, ?>> declared, List<SandboxInterface> in
         declare(module, spec, assembly);
       }
     }
-    return assembly.build();
+    HostState built = assembly.build();
+    // A dualWan profile keeps what it was made from: each converge makes it again for the host.
+    return file.dualWan() == null
+        ? built
+        : new HostState(
+            built.declared(),
+            built.interfaces(),
+            Optional.of(new LiveProfile(file, source, iproute2Dir)));
   }
 
   private static <T> void declare(

@@ -1,5 +1,6 @@
 package io.netconverge.iprule;
 
+import io.netconverge.core.engine.ChangeValue;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.net.Family;
 import io.netconverge.core.net.IpPrefix;
@@ -48,7 +49,8 @@ public record IpRule(
     int ipProto,
     PortRange sport,
     PortRange dport,
-    int protocol) {
+    int protocol)
+    implements ChangeValue {
 
   public IpRule {
     Objects.requireNonNull(family, "family");
@@ -248,10 +250,17 @@ public record IpRule(
     return Integer.toString(number);
   }
 
-  /** What differs from {@code other}, field by field. */
+  /**
+   * What differs from {@code other}, field by field: the selector as text, the table as a {@link
+   * TableRef}, the rest as their own types.
+   */
   public List<FieldChange> differences(IpRule other) {
     List<FieldChange> d = new ArrayList<>();
-    field(d, "selector", String.join(" ", selector()), String.join(" ", other.selector()));
+    field(
+        d,
+        "selector",
+        ChangeValue.text(String.join(" ", selector())),
+        ChangeValue.text(String.join(" ", other.selector())));
     field(d, "table", table, other.table);
     field(d, "suppressPrefixLength", suppressPrefixLength, other.suppressPrefixLength);
     field(d, "type", action, other.action);
@@ -261,12 +270,18 @@ public record IpRule(
 
   private static void field(List<FieldChange> d, String name, Object before, Object after) {
     if (!Objects.equals(before, after)) {
-      d.add(
-          new FieldChange(
-              name,
-              before == null ? null : before.toString(),
-              after == null ? null : after.toString()));
+      d.add(new FieldChange(name, value(before), value(after)));
     }
+  }
+
+  private static ChangeValue value(Object value) {
+    return value instanceof ChangeValue v ? v : ChangeValue.of(value);
+  }
+
+  /** As reports show it: {@link #toString()}. */
+  @Override
+  public String render() {
+    return toString();
   }
 
   /** As {@code ip rule show} prints it, with {@code -6} for IPv6. */

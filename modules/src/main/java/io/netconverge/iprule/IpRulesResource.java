@@ -3,6 +3,7 @@ package io.netconverge.iprule;
 import io.netconverge.core.engine.Change;
 import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.FieldChange;
+import io.netconverge.core.engine.ResourceId;
 import io.netconverge.core.engine.ResourceModule;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
@@ -224,7 +225,7 @@ public final class IpRulesResource implements ResourceModule<IpRulesState, IpRul
     for (int i = 0; i < wanted.size(); i++) {
       IpRule want = wanted.get(i);
       if (match[i] != null) {
-        ops.add(new Op(Change.ok(resource(match[i]), match[i].toString()), null, null));
+        ops.add(new Op(Change.ok(resource(match[i]), match[i]), null, null));
         continue;
       }
       IpRule drifted = null;
@@ -240,17 +241,13 @@ public final class IpRulesResource implements ResourceModule<IpRulesState, IpRul
         unmatched.remove(drifted);
         ops.add(
             new Op(
-                Change.update(
-                    resource(want), drifted.toString(), want.toString(), drifted.differences(want)),
+                Change.update(resource(want), drifted, want, drifted.differences(want)),
                 want,
                 drifted));
       } else {
         ops.add(
             new Op(
-                Change.create(
-                    resource(want),
-                    want.toString(),
-                    List.of(FieldChange.added("rule", want.toString()))),
+                Change.create(resource(want), want, List.of(FieldChange.added("rule", want))),
                 want,
                 null));
       }
@@ -258,17 +255,14 @@ public final class IpRulesResource implements ResourceModule<IpRulesState, IpRul
     for (IpRule have : unmatched) {
       ops.add(
           new Op(
-              Change.delete(
-                  resource(have),
-                  have.toString(),
-                  List.of(FieldChange.removed("rule", have.toString()))),
+              Change.delete(resource(have), have, List.of(FieldChange.removed("rule", have))),
               null,
               have));
     }
     return ops;
   }
 
-  private static String resource(IpRule rule) {
-    return "ip rule " + rule;
+  private static ResourceId resource(IpRule rule) {
+    return ResourceId.of("ip rule", rule);
   }
 }

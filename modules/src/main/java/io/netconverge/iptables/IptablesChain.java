@@ -1,5 +1,6 @@
 package io.netconverge.iptables;
 
+import io.netconverge.core.engine.ResourceId;
 import io.netconverge.core.net.Family;
 import java.util.List;
 import java.util.Objects;
@@ -75,8 +76,13 @@ public record IptablesChain(
   }
 
   /** The name in reports: {@code iptables mangle NC-PREROUTING}, {@code ip6tables filter X}. */
-  public String resource() {
-    return family.iptablesTool() + " " + table + " " + name;
+  public ResourceId resource() {
+    return resource(family, table, name);
+  }
+
+  /** Kind: the tool ({@code iptables}, {@code ip6tables}); key: table and chain. */
+  static ResourceId resource(Family family, IptablesTable table, String chain) {
+    return new ResourceId(family.iptablesTool(), table + " " + chain);
   }
 
   public IptablesChain withRules(List<String> canonicalRules) {

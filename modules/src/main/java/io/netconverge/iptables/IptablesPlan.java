@@ -2,6 +2,7 @@ package io.netconverge.iptables;
 
 import io.netconverge.core.diff.ListDiff;
 import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.ChangeValue;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.net.Family;
 import java.util.ArrayList;
@@ -165,7 +166,7 @@ final class IptablesPlan {
         want.forEach(r -> ops.ruleAdds.add("-A " + chain.name() + " " + r));
         fields.addAll(ruleChanges(exists ? have : List.of(), want));
       }
-      String after = render(chain.name(), wantJump, want);
+      ChangeValue after = render(chain.name(), wantJump, want);
       Change change;
       if (!exists) {
         change = Change.create(chain.resource(), after, fields);
@@ -191,7 +192,7 @@ final class IptablesPlan {
       fields.addAll(ruleChanges(live.rules(owned), List.of()));
       deletions.add(
           Change.delete(
-              family.iptablesTool() + " " + table + " " + owned,
+              IptablesChain.resource(family, table, owned),
               render(owned, liveJump, live.rules(owned)),
               fields));
     }
@@ -359,12 +360,13 @@ final class IptablesPlan {
     return onlyOwnedAfter ? JumpPosition.LAST : null;
   }
 
-  private static String render(String chain, String jump, List<String> rules) {
+  /** A chain as reports show it: where it is jumped from, then its rules as iptables-save. */
+  private static ChangeValue render(String chain, String jump, List<String> rules) {
     StringBuilder sb = new StringBuilder("jump from " + (jump == null ? "nowhere" : jump));
     for (String rule : rules) {
       sb.append("\n-A ").append(chain).append(' ').append(rule);
     }
-    return sb.toString();
+    return ChangeValue.text(sb.toString());
   }
 
   /**

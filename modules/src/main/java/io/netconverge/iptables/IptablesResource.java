@@ -511,7 +511,7 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
     // A rule is one line of the file: its line and column are those of the value itself.
     SpecProblem problem =
         chain.path() == null
-            ? TextOrigin.unknown(chain.resource() + liveSuffix).problem(0, 0, message)
+            ? TextOrigin.unknown(chain.resource().render() + liveSuffix).problem(0, 0, message)
             : source.problem(chain.path() + fieldPath, message);
     return new DeclarationRejectedException(List.of(problem));
   }

@@ -2,9 +2,11 @@ package io.netconverge.links;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.ChangeValue;
 import io.netconverge.core.engine.DeclarationRejectedException;
 import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.FieldChange;
+import io.netconverge.core.engine.ResourceId;
 import io.netconverge.core.engine.ResourceModule;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
@@ -137,17 +139,17 @@ public final class LinksResource implements ResourceModule<LinksState, LinksPlan
     List<String> lines = new ArrayList<>();
     for (Link want : declared.links().values()) {
       Link have = live.links().get(want.name());
-      String resource = "link " + want.name();
+      ResourceId resource = new ResourceId("link", want.name());
       if (have == null) {
         // Only a plan made without reading (a restore) gets here; read refuses a missing one.
-        changes.add(Change.create(resource, render(want, want), List.of()));
+        changes.add(Change.create(resource, value(want, want), List.of()));
         continue;
       }
       List<FieldChange> fields = new ArrayList<>();
       List<String> mine = new ArrayList<>();
       String dev = " dev " + want.name();
       if (want.mtu() != null && !want.mtu().equals(have.mtu())) {
-        fields.add(new FieldChange("mtu", String.valueOf(have.mtu()), String.valueOf(want.mtu())));
+        fields.add(new FieldChange("mtu", ChangeValue.of(have.mtu()), ChangeValue.of(want.mtu())));
         mine.add("link set" + dev + " mtu " + want.mtu());
       }
       for (LinkAddress a : have.addresses()) {
@@ -160,24 +162,28 @@ public final class LinksResource implements ResourceModule<LinksState, LinksPlan
         if (!declaredHere && (sameAddressOtherLength || want.exclusive() && !a.linkLocal())) {
           // An IPv6 address is one per interface whatever its length: a declared length replaces
           // the live one.
-          fields.add(FieldChange.removed("address", a.toString()));
+          fields.add(FieldChange.removed("address", ChangeValue.of(a)));
           mine.add("address del " + a.address() + dev);
         }
       }
       for (LinkAddress a : want.addresses()) {
         if (!have.has(a)) {
-          fields.add(FieldChange.added("address", a.toString()));
+          fields.add(FieldChange.added("address", ChangeValue.of(a)));
           mine.add("address add " + a.address() + dev);
         }
       }
       if (want.up() != null && !want.up().equals(have.up())) {
-        fields.add(new FieldChange("state", state(have.up()), state(want.up())));
+        fields.add(
+            new FieldChange(
+                "state",
+                ChangeValue.of(have.up(), state(have.up())),
+                ChangeValue.of(want.up(), state(want.up()))));
         mine.add("link set" + dev + (want.up() ? " up" : " down"));
       }
       if (fields.isEmpty()) {
-        changes.add(Change.ok(resource, render(have, want)));
+        changes.add(Change.ok(resource, value(have, want)));
       } else {
-        changes.add(Change.update(resource, render(have, want), render(want, want), fields));
+        changes.add(Change.update(resource, value(have, want), value(want, want), fields));
         lines.addAll(mine);
       }
     }
@@ -186,6 +192,11 @@ public final class LinksResource implements ResourceModule<LinksState, LinksPlan
 
   private static String state(Boolean up) {
     return Boolean.TRUE.equals(up) ? "up" : "down";
+  }
+
+  /** {@code link} as a change shows it: the typed link, rendered with the fields declared sets. */
+  private static ChangeValue value(Link link, Link declared) {
+    return ChangeValue.of(link, render(link, declared));
   }
 
   /** The fields {@code declared} sets, as {@code link} has them. */

@@ -1,9 +1,11 @@
 package io.netconverge.nftables;
 
 import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.ChangeValue;
 import io.netconverge.core.engine.DeclarationRejectedException;
 import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.FieldChange;
+import io.netconverge.core.engine.ResourceId;
 import io.netconverge.core.engine.ResourceModule;
 import io.netconverge.core.exec.CanonicalCache;
 import io.netconverge.core.exec.Command;
@@ -303,7 +305,7 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
     List<Change> changes = new ArrayList<>();
     StringBuilder script = new StringBuilder();
     for (NftTable table : declared.tables()) {
-      String resource = "nftables table " + table.name();
+      ResourceId resource = ResourceId.of("nftables table", table.name());
       String id = table.name().toString();
       TableForm have = live.liveForms().get(table.name());
       if (table.definition().isEmpty()) {
@@ -313,7 +315,7 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
           changes.add(
               Change.delete(
                   resource,
-                  have.definition(),
+                  ChangeValue.text(have.definition()),
                   List.of(FieldChange.removed("table", have.definition()))));
           deleteTable(script, id);
         }
@@ -327,17 +329,24 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
       if (have == null) {
         TableForm empty =
             new TableForm(table.name(), want.attributes(), want.attributesText(), List.of(), "");
-        changes.add(Change.create(resource, want.definition(), NftDiff.fields(want, empty)));
+        changes.add(
+            Change.create(
+                resource, ChangeValue.text(want.definition()), NftDiff.fields(want, empty)));
         deleteTable(script, id);
         defineTable(script, id, want);
         continue;
       }
       List<FieldChange> fields = NftDiff.fields(want, have);
       if (fields.isEmpty()) {
-        changes.add(Change.ok(resource, have.definition()));
+        changes.add(Change.ok(resource, ChangeValue.text(have.definition())));
         continue;
       }
-      changes.add(Change.update(resource, have.definition(), want.definition(), fields));
+      changes.add(
+          Change.update(
+              resource,
+              ChangeValue.text(have.definition()),
+              ChangeValue.text(want.definition()),
+              fields));
       if (NftDiff.onlyRulesDiffer(want, have)) {
         script.append("flush table ").append(id).append('\n');
         defineTable(script, id, want);
@@ -357,8 +366,8 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
       String definition = e.getValue().definition();
       changes.add(
           Change.delete(
-              "nftables table " + e.getKey(),
-              definition,
+              ResourceId.of("nftables table", e.getKey()),
+              ChangeValue.text(definition),
               List.of(FieldChange.removed("table", definition))));
       deleteTable(script, e.getKey().toString());
     }

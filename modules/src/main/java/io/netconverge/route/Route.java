@@ -1,5 +1,6 @@
 package io.netconverge.route;
 
+import io.netconverge.core.engine.ChangeValue;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.net.Family;
 import io.netconverge.core.net.IpPrefix;
@@ -34,7 +35,8 @@ public record Route(
     int scope,
     boolean onlink,
     List<Nexthop> nexthops,
-    int protocol) {
+    int protocol)
+    implements ChangeValue {
 
   private static final String[] TYPE_NAMES = {
     "unspec",
@@ -202,26 +204,21 @@ public record Route(
     return w;
   }
 
-  /** What differs from {@code other}, field by field. */
+  /**
+   * What differs from {@code other}, field by field, typed: addresses as {@link IpPrefix}, the
+   * metric as a Long, scope and protocol as Integer, the device as a String.
+   */
   public List<FieldChange> differences(Route other) {
     List<FieldChange> d = new ArrayList<>();
-    field(d, "type", typeName(type), typeName(other.type));
-    field(d, "metric", metric, other.metric);
-    field(
-        d,
-        "via",
-        via == null ? null : via.address(),
-        other.via == null ? null : other.via.address());
-    field(d, "dev", dev, other.dev);
-    field(
-        d,
-        "src",
-        src == null ? null : src.address(),
-        other.src == null ? null : other.src.address());
-    field(d, "scope", scope, other.scope);
-    field(d, "onlink", onlink, other.onlink);
-    field(d, "nexthops", nexthopText(), other.nexthopText());
-    field(d, "protocol", protocol, other.protocol);
+    field(d, "type", ChangeValue.text(typeName(type)), ChangeValue.text(typeName(other.type)));
+    field(d, "metric", ChangeValue.of(metric), ChangeValue.of(other.metric));
+    field(d, "via", address(via), address(other.via));
+    field(d, "dev", ChangeValue.of(dev), ChangeValue.of(other.dev));
+    field(d, "src", address(src), address(other.src));
+    field(d, "scope", ChangeValue.of(scope), ChangeValue.of(other.scope));
+    field(d, "onlink", ChangeValue.of(onlink), ChangeValue.of(other.onlink));
+    field(d, "nexthops", ChangeValue.text(nexthopText()), ChangeValue.text(other.nexthopText()));
+    field(d, "protocol", ChangeValue.of(protocol), ChangeValue.of(other.protocol));
     return d;
   }
 
@@ -229,19 +226,27 @@ public record Route(
     return nexthops.isEmpty() ? null : nexthops.toString();
   }
 
-  private static void field(List<FieldChange> d, String name, Object before, Object after) {
+  /** An address shown as ip prints a gateway or source: without its length. */
+  private static ChangeValue address(IpPrefix address) {
+    return address == null ? null : ChangeValue.of(address, address.address());
+  }
+
+  private static void field(
+      List<FieldChange> d, String name, ChangeValue before, ChangeValue after) {
     if (!Objects.equals(before, after)) {
-      d.add(
-          new FieldChange(
-              name,
-              before == null ? null : before.toString(),
-              after == null ? null : after.toString()));
+      d.add(new FieldChange(name, before, after));
     }
   }
 
   /** Routes that need no gateway go into a batch first: gateways are checked against them. */
   int batchOrder() {
     return via == null && nexthops.isEmpty() ? 0 : 1;
+  }
+
+  /** As reports show it: {@link #toString()}. */
+  @Override
+  public String render() {
+    return toString();
   }
 
   @Override

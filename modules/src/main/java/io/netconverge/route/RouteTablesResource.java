@@ -1,8 +1,10 @@
 package io.netconverge.route;
 
 import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.ChangeValue;
 import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.FieldChange;
+import io.netconverge.core.engine.ResourceId;
 import io.netconverge.core.engine.ResourceModule;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
@@ -412,24 +414,25 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
 
   private static void fileOp(
       List<Op> ops, String folder, boolean folderExists, String want, String have) {
-    String resource = "file " + folder + "/" + Iproute2Files.FILE;
+    ResourceId resource = new ResourceId("file", folder + "/" + Iproute2Files.FILE);
     if (!folderExists) {
       return;
     }
+    ChangeValue wantLines = lines(want);
+    ChangeValue haveLines = lines(have);
     if (Iproute2Files.sameContent(want, have)) {
-      ops.add(new OkOp(Change.ok(resource, lines(have))));
+      ops.add(new OkOp(Change.ok(resource, haveLines)));
     } else if (have == null) {
       ops.add(
           new FileOp(
-              Change.create(
-                  resource, lines(want), List.of(FieldChange.added("content", lines(want)))),
+              Change.create(resource, wantLines, List.of(FieldChange.added("content", wantLines))),
               folder,
               want));
     } else if (want == null) {
       ops.add(
           new FileOp(
               Change.delete(
-                  resource, lines(have), List.of(FieldChange.removed("content", lines(have)))),
+                  resource, haveLines, List.of(FieldChange.removed("content", haveLines))),
               folder,
               null));
     } else {
@@ -437,34 +440,36 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
           new FileOp(
               Change.update(
                   resource,
-                  lines(have),
-                  lines(want),
-                  List.of(new FieldChange("content", lines(have), lines(want)))),
+                  haveLines,
+                  wantLines,
+                  List.of(new FieldChange("content", haveLines, wantLines))),
               folder,
               want));
     }
   }
 
   /** The lines that name something, without our header: what a report shows. */
-  private static String lines(String conf) {
+  private static ChangeValue lines(String conf) {
     if (conf == null) {
       return null;
     }
-    return String.join(
-        "; ",
-        conf.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList());
+    return ChangeValue.text(
+        String.join(
+            "; ",
+            conf.lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .toList()));
   }
 
   private void planTable(List<Op> ops, RouteTable table, long id, List<Route> liveRoutes) {
     String label =
-        "route table "
-            + table.ref()
+        table.ref()
             + (table.ref().name() != null
                     && table.ref().id() != null
                     && !TableRef.RESERVED.containsKey(table.ref().name())
                 ? "(" + id + ")"
-                : "")
-            + " ";
+                : "");
     Map<Route.Key, List<Route>> unmatched = new LinkedHashMap<>();
     for (Route r : liveRoutes) {
       unmatched.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
@@ -479,17 +484,13 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
       }
       Route have = same.stream().filter(want::satisfiedBy).findFirst().orElse(same.get(0));
       same.remove(have);
-      String resource = label + want.key();
+      ResourceId resource = new ResourceId("route table", label + " " + want.key());
       if (want.satisfiedBy(have)) {
-        ops.add(new OkOp(Change.ok(resource, have.toString())));
+        ops.add(new OkOp(Change.ok(resource, have)));
       } else {
         ops.add(
             new RouteOp(
-                Change.update(resource, have.toString(), want.toString(), have.differences(want)),
-                id,
-                want,
-                true,
-                null));
+                Change.update(resource, have, want, have.differences(want)), id, want, true, null));
       }
     }
     // A declared route whose metric changed: the route it replaces is a removable one to the same
@@ -509,14 +510,11 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
           break;
         }
       }
-      String resource = label + want.key();
+      ResourceId resource = new ResourceId("route table", label + " " + want.key());
       if (have == null) {
         ops.add(
             new RouteOp(
-                Change.create(
-                    resource,
-                    want.toString(),
-                    List.of(FieldChange.added("route", want.toString()))),
+                Change.create(resource, want, List.of(FieldChange.added("route", want))),
                 id,
                 want,
                 false,
@@ -524,7 +522,7 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
       } else {
         ops.add(
             new RouteOp(
-                Change.update(resource, have.toString(), want.toString(), have.differences(want)),
+                Change.update(resource, have, want, have.differences(want)),
                 id,
                 want,
                 false,
@@ -537,9 +535,9 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
           ops.add(
               new RouteOp(
                   Change.delete(
-                      label + have.key(),
-                      have.toString(),
-                      List.of(FieldChange.removed("route", have.toString()))),
+                      new ResourceId("route table", label + " " + have.key()),
+                      have,
+                      List.of(FieldChange.removed("route", have))),
                   id,
                   null,
                   false,

@@ -4,6 +4,7 @@ import io.netconverge.core.engine.Change;
 import io.netconverge.core.engine.DeclarationRejectedException;
 import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.FieldChange;
+import io.netconverge.core.engine.ResourceId;
 import io.netconverge.core.engine.ResourceModule;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
@@ -231,18 +232,20 @@ public final class SysctlResource implements ResourceModule<SysctlState, SysctlP
     List<Change> changes = new ArrayList<>();
     Map<SysctlKey, String> writes = new LinkedHashMap<>();
     for (var e : declared.values().entrySet()) {
-      String resource = "sysctl " + e.getKey();
-      String want = SysctlState.canonical(e.getValue());
-      String have = live.values().get(e.getKey());
+      SysctlKey key = e.getKey();
+      ResourceId resource = ResourceId.of("sysctl", key);
+      SysctlValue want = new SysctlValue(key, e.getValue());
+      String have = live.values().get(key);
       if (have == null) {
         changes.add(Change.create(resource, want, List.of(FieldChange.added("value", want))));
-        writes.put(e.getKey(), want);
-      } else if (SysctlState.canonical(have).equals(want)) {
-        changes.add(Change.ok(resource, have));
+        writes.put(key, want.text());
+      } else if (SysctlState.canonical(have).equals(want.text())) {
+        changes.add(Change.ok(resource, new SysctlValue(key, have)));
       } else {
+        SysctlValue was = new SysctlValue(key, have);
         changes.add(
-            Change.update(resource, have, want, List.of(new FieldChange("value", have, want))));
-        writes.put(e.getKey(), want);
+            Change.update(resource, was, want, List.of(new FieldChange("value", was, want))));
+        writes.put(key, want.text());
       }
     }
     return new Diff<>(changes, new SysctlPlan(writes));

@@ -1,5 +1,6 @@
 package io.netconverge.wan;
 
+import io.netconverge.core.engine.PendingPart;
 import io.netconverge.core.net.Family;
 import io.netconverge.core.net.InterfaceAddress;
 import io.netconverge.core.spec.SpecSource;
@@ -21,7 +22,7 @@ import java.util.Set;
  * A host state made for the host as it is now: the dualWan profile expanded with the gateways the
  * host learnt ({@code gateway: dhcp}, {@code gateway6: ra}), and without what a WAN that is down,
  * missing or without its gateway cannot take yet. Everything else converges; those parts are
- * reported as {@link Pending}. A WAN that health tracking found down keeps its table, rules and
+ * reported as {@link PendingPart}. A WAN that health tracking found down keeps its table, rules and
  * marking (its inbound connections still work while its link carries them) but leaves the outbound
  * default.
  *
@@ -34,7 +35,7 @@ public record LiveHostState(HostState state, List<WanStatus> wans) {
     wans = List.copyOf(wans);
   }
 
-  public List<Pending> pending() {
+  public List<PendingPart> pending() {
     return wans.stream().flatMap(w -> w.pending().stream()).toList();
   }
 
@@ -105,17 +106,18 @@ public record LiveHostState(HostState state, List<WanStatus> wans) {
       Health h =
           health.getOrDefault(wan.name(), wan.track() == null ? Health.UNTRACKED : Health.UNKNOWN);
       boolean ready = reasons.isEmpty();
-      List<Pending> pending = new ArrayList<>();
+      List<PendingPart> pending = new ArrayList<>();
       if (!ready) {
         pendingTables.add(wan.table());
         String why = String.join("; ", reasons);
         pending.add(
-            new Pending(wan.name(), "route table " + wan.name() + " (" + wan.table() + ")", why));
+            new PendingPart(
+                wan.name(), "route table " + wan.name() + " (" + wan.table() + ")", why));
         if (link == null) {
-          pending.add(new Pending(wan.name(), "sysctl net.ipv4.conf." + itf + ".*", why));
+          pending.add(new PendingPart(wan.name(), "sysctl net.ipv4.conf." + itf + ".*", why));
         }
         if (profile.defaultTable() != null) {
-          pending.add(new Pending(wan.name(), "outbound default via " + itf, why));
+          pending.add(new PendingPart(wan.name(), "outbound default via " + itf, why));
         }
       }
       if (ready && h.usable()) {

@@ -1,6 +1,7 @@
 package io.netconverge.wan;
 
 import io.netconverge.core.engine.HostReport;
+import io.netconverge.core.engine.PendingPart;
 import java.util.List;
 
 /**
@@ -15,7 +16,7 @@ public record LiveReport(HostReport report, List<WanStatus> wans) {
     wans = List.copyOf(wans);
   }
 
-  public List<Pending> pending() {
+  public List<PendingPart> pending() {
     return wans.stream().flatMap(w -> w.pending().stream()).toList();
   }
 

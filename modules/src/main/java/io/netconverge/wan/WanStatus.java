@@ -1,5 +1,6 @@
 package io.netconverge.wan;
 
+import io.netconverge.core.engine.PendingPart;
 import java.util.List;
 
 /**
@@ -26,7 +27,7 @@ public record WanStatus(
     String gateway6,
     Health health,
     boolean active,
-    List<Pending> pending) {
+    List<PendingPart> pending) {
 
   public WanStatus {
     pending = List.copyOf(pending);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netconverge.core.engine.PendingPart;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
@@ -85,7 +86,7 @@ public final class WatchState {
     o.put("health", w.health().name().toLowerCase(Locale.ROOT));
     o.put("active", w.active());
     ArrayNode pending = o.putArray("pending");
-    for (Pending p : w.pending()) {
+    for (PendingPart p : w.pending()) {
       pending.addObject().put("resource", p.resource()).put("reason", p.reason());
     }
     return o;

@@ -1,19 +1,23 @@
 package io.netconverge.wan;
 
+import io.netconverge.Converger;
+import io.netconverge.FleetHost;
+import io.netconverge.core.engine.Failure;
 import io.netconverge.core.engine.HostLock;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.LockHeldException;
 import io.netconverge.core.engine.Mode;
-import io.netconverge.core.engine.Progress;
 import io.netconverge.core.engine.Target;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
 import io.netconverge.core.net.Mark;
+import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.core.spec.SpecSource;
 import io.netconverge.dualwan.DualWanSpec;
 import io.netconverge.dualwan.WanSpec;
+import io.netconverge.hoststate.HostState;
 import io.netconverge.hoststate.HostStateSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -269,14 +273,28 @@ public final class Watcher {
     return spec.routingProtocol();
   }
 
+  /** One apply through the library's one converge path, with the health tracking found. */
+  private LiveReport converge() {
+    HostState state;
+    try {
+      state = HostState.from(spec, source, names);
+    } catch (InvalidSpecException e) {
+      return new LiveReport(
+          HostReport.failed(target.name(), Mode.APPLY, List.of(), Failure.of(e.getMessage())),
+          List.of());
+    }
+    try (Converger converger = Converger.builder().health(t -> health()).build()) {
+      return converger.runOne(Mode.APPLY, new FleetHost(target, state), () -> false);
+    }
+  }
+
   private void converge(Executor executor) {
     List<Transition> acting;
     synchronized (toAct) {
       acting = new ArrayList<>(toAct);
       toAct.clear();
     }
-    LiveReport report =
-        new LiveConverge(Progress.NONE).run(Mode.APPLY, spec, source, names, target, health());
+    LiveReport report = converge();
     lastReport = report;
     HostReport r = report.report();
     switch (r.status()) {

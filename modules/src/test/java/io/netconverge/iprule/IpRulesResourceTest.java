@@ -156,9 +156,18 @@ class IpRulesResourceTest {
         .extracting(Change::action)
         .containsExactly(Action.OK, Action.OK, Action.UPDATE);
     // The live 0x8ef at 1301 does not hide the declared 0x8e: it is drift at that priority.
-    assertThat(changes.get(2).before())
+    assertThat(changes.get(2).beforeText())
         .isEqualTo("1301: from all fwmark 0x8ef lookup 120 proto 77");
-    assertThat(changes.get(2).after()).isEqualTo("1301: from all fwmark 0x8e lookup 120 proto 77");
+    assertThat(changes.get(2).afterText())
+        .isEqualTo("1301: from all fwmark 0x8e lookup 120 proto 77");
+    // The same change, typed: the rules themselves, and the mark as a value.
+    IpRule was = changes.get(2).before(IpRule.class).orElseThrow();
+    IpRule now = changes.get(2).after(IpRule.class).orElseThrow();
+    assertThat(was.fwmark()).isEqualTo(Mark.parse("0x8ef"));
+    assertThat(now.fwmark()).isEqualTo(Mark.parse("0x8e"));
+    assertThat(now.priority()).isEqualTo(1301L);
+    assertThat(changes.get(2).field("selector").orElseThrow().afterText())
+        .isEqualTo("from all fwmark 0x8e");
   }
 
   @Test
@@ -166,7 +175,8 @@ class IpRulesResourceTest {
     IpRulesState declared = declared(rule(null, "0x8e", null, "isp2"));
     List<Change> changes = module.diff(declared, module.read(host(), declared)).changes();
     assertThat(changes.get(0).action()).isEqualTo(Action.OK);
-    assertThat(changes.get(0).before()).isEqualTo("1009: from all fwmark 0x8e lookup 120 proto 77");
+    assertThat(changes.get(0).beforeText())
+        .isEqualTo("1009: from all fwmark 0x8e lookup 120 proto 77");
     assertThat(changes).filteredOn(c -> c.action() == Action.CREATE).isEmpty();
   }
 
@@ -177,10 +187,10 @@ class IpRulesResourceTest {
     IpRulesState declared = declared(rule(1400L, null, null, "200"));
     List<Change> changes = module.diff(declared, module.read(host(), declared)).changes();
     assertThat(changes.get(0).action()).isEqualTo(Action.CREATE);
-    assertThat(changes.get(0).after()).isEqualTo("1400: from all lookup 200 proto 77");
+    assertThat(changes.get(0).afterText()).isEqualTo("1400: from all lookup 200 proto 77");
     assertThat(changes)
-        .allMatch(c -> c.before() == null || !c.before().contains("proto 99"))
-        .allMatch(c -> c.before() == null || !c.before().contains("proto 4"));
+        .allMatch(c -> c.beforeText() == null || !c.beforeText().contains("proto 99"))
+        .allMatch(c -> c.beforeText() == null || !c.beforeText().contains("proto 4"));
   }
 
   @Test
@@ -273,7 +283,7 @@ class IpRulesResourceTest {
     assertThat(host.argvs()).hasSize(5);
     assertThat(host.argvs().get(0).get(0)).isEqualTo("sh");
     List<Change> changes = module.diff(declared, live).changes();
-    assertThat(changes.get(0).after()).isEqualTo("1600: from 192.0.2.0/24 lookup 201 proto 77");
+    assertThat(changes.get(0).afterText()).isEqualTo("1600: from 192.0.2.0/24 lookup 201 proto 77");
   }
 
   @Test

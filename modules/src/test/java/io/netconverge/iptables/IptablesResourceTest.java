@@ -89,7 +89,7 @@ class IptablesResourceTest {
     List<Change> changes = module.diff(module.canonical(host, declared, live), live).changes();
 
     assertThat(changes).hasSize(1);
-    assertThat(changes.get(0).resource()).isEqualTo("iptables mangle NC-MARK");
+    assertThat(changes.get(0).resource().render()).isEqualTo("iptables mangle NC-MARK");
     assertThat(changes.get(0).action()).isEqualTo(Action.OK);
     assertThat(host.argvs())
         .containsExactly(
@@ -229,7 +229,7 @@ class IptablesResourceTest {
     Diff<IptablesBatches> diff = module.diff(declared, live);
     List<Change> changes = diff.changes();
     assertThat(changes)
-        .extracting(Change::resource, Change::action)
+        .extracting((Change c) -> c.resource().render(), Change::action)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("iptables filter NC-INPUT", Action.CREATE),
             // NC-MARK carries the owned jump and is declared no more: it goes.
@@ -280,7 +280,7 @@ class IptablesResourceTest {
     Diff<IptablesBatches> diff = module.diff(declared, live);
     List<Change> changes = diff.changes();
     assertThat(changes).extracting(Change::action).containsExactly(Action.OK, Action.CREATE);
-    assertThat(changes.get(1).resource()).isEqualTo("ip6tables mangle NC-MARK");
+    assertThat(changes.get(1).resource().render()).isEqualTo("ip6tables mangle NC-MARK");
 
     assertThat(module.commands(diff.plan()))
         .extracting(Command::argv)

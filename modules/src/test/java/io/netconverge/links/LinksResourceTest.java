@@ -88,7 +88,7 @@ class LinksResourceTest {
     Diff<LinksPlan> diff =
         module.diff(state(declared("v0", true, 1500, false, "192.0.2.1/24")), live());
     assertThat(diff.changes()).extracting(Change::action).containsExactly(Action.OK);
-    assertThat(diff.changes().get(0).before()).isEqualTo("up mtu 1500 addresses 192.0.2.1/24");
+    assertThat(diff.changes().get(0).beforeText()).isEqualTo("up mtu 1500 addresses 192.0.2.1/24");
     assertThat(module.commands(diff.plan())).isEmpty();
   }
 
@@ -112,14 +112,20 @@ class LinksResourceTest {
     assertThat(commands).hasSize(1);
     assertThat(commands.get(0).argv()).containsExactly("ip", "-batch", "-");
     assertThat(commands.get(0).stdin()).isEqualTo(String.join("\n", diff.plan().lines()) + "\n");
-    assertThat(diff.changes()).extracting(Change::resource).containsExactly("link v0", "link v1");
+    assertThat(diff.changes())
+        .extracting(c -> c.resource().render())
+        .containsExactly("link v0", "link v1");
     assertThat(diff.changes().get(0).fields())
-        .extracting(f -> f.field() + ":" + f.before() + "->" + f.after())
+        .extracting(f -> f.field() + ":" + f.beforeText() + "->" + f.afterText())
         .containsExactly(
             "mtu:1500->1400",
             "address:null->198.51.100.2/24",
             "address:null->2001:db8:5::1/64",
             "state:up->down");
+    // Typed, for a library user: the MTUs as numbers, the links themselves.
+    assertThat(diff.changes().get(0).field("mtu").orElseThrow().before(Integer.class))
+        .hasValue(1500);
+    assertThat(diff.changes().get(0).after(Link.class).orElseThrow().mtu()).isEqualTo(1400);
   }
 
   @Test

@@ -64,7 +64,7 @@ class NftablesResourceTest {
     List<Change> changes = module.diff(declared(), read("live-same-other-spellings.txt")).changes();
     assertThat(changes).hasSize(1);
     assertThat(changes.get(0).action()).as(changes.toString()).isEqualTo(Action.OK);
-    assertThat(changes.get(0).resource()).isEqualTo("nftables table inet dualwan");
+    assertThat(changes.get(0).resource().render()).isEqualTo("nftables table inet dualwan");
   }
 
   @Test
@@ -87,7 +87,7 @@ class NftablesResourceTest {
     List<FieldChange> fields = changes.get(0).fields();
     assertThat(fields).hasSize(1);
     assertThat(fields.get(0).field()).startsWith("chain prerouting rule moved ");
-    assertThat(fields.get(0).before()).isEqualTo(fields.get(0).after());
+    assertThat(fields.get(0).beforeText()).isEqualTo(fields.get(0).afterText());
   }
 
   @Test
@@ -116,7 +116,7 @@ class NftablesResourceTest {
     assertThat(change.fields())
         .extracting(FieldChange::field)
         .containsExactly("set wans", "chain prerouting", "chain output");
-    assertThat(change.fields().get(1).after())
+    assertThat(change.fields().get(1).afterText())
         .isEqualTo(
             "chain prerouting {\n\ttype filter hook prerouting priority mangle; policy accept;\n"
                 + "\tct state new iifname \"wan0\" meta mark set 0x0000000a ct mark set meta mark\n"
@@ -241,10 +241,11 @@ class NftablesResourceTest {
     assertThat(reverse)
         .extracting(FieldChange::field)
         .containsExactly("set recent", "chain forward");
-    assertThat(reverse.get(0).before()).doesNotContain("elements");
-    assertThat(reverse.get(0).after()).contains("elements = { 192.0.2.9, 192.0.2.10 timeout 5m }");
-    assertThat(reverse.get(1).after()).isNull();
-    assertThat(reverse.get(1).before())
+    assertThat(reverse.get(0).beforeText()).doesNotContain("elements");
+    assertThat(reverse.get(0).afterText())
+        .contains("elements = { 192.0.2.9, 192.0.2.10 timeout 5m }");
+    assertThat(reverse.get(1).afterText()).isNull();
+    assertThat(reverse.get(1).beforeText())
         .isEqualTo(
             "chain forward {\n\ttype filter hook forward priority filter; policy accept;\n}");
 
@@ -467,7 +468,7 @@ class NftablesResourceTest {
     assertThat(state.liveForms().keySet()).containsExactly(NftTableName.parse("ip old"));
     Diff<NftPlan> diff = module.diff(nothingDeclared, state);
     assertThat(diff.changes())
-        .extracting(Change::resource, Change::action)
+        .extracting((Change c) -> c.resource().render(), Change::action)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("nftables table ip old", Action.DELETE));
     assertThat(module.commands(diff.plan()))

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netconverge.core.engine.Action;
 import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.net.Family;
 import io.netconverge.core.net.IpBatch;
+import io.netconverge.core.net.IpPrefix;
 import io.netconverge.core.net.TableRef;
 import io.netconverge.core.testing.FakeExecutor;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -184,7 +187,7 @@ class RouteTablesResourceTest {
     assertThat(live.files().known()).containsEntry("main", 254L);
     var diff = onTrixie.diff(declared, live);
     assertThat(diff.changes())
-        .extracting(Change::resource, Change::action)
+        .extracting((Change c) -> c.resource().render(), Change::action)
         .contains(
             org.assertj.core.groups.Tuple.tuple("file rt_tables.d/netconverge.conf", Action.CREATE),
             org.assertj.core.groups.Tuple.tuple(
@@ -229,7 +232,7 @@ class RouteTablesResourceTest {
     assertThat(live.files().protosDir()).isTrue();
     var diff = named.diff(declared, live);
     assertThat(diff.changes())
-        .extracting(Change::resource, Change::action)
+        .extracting((Change c) -> c.resource().render(), Change::action)
         .contains(
             org.assertj.core.groups.Tuple.tuple("file rt_tables.d/netconverge.conf", Action.CREATE),
             org.assertj.core.groups.Tuple.tuple(
@@ -308,6 +311,49 @@ class RouteTablesResourceTest {
   }
 
   @Test
+  void aLibraryUserReadsARouteChangesGatewayAsAnAddressWithoutParsingText() throws Exception {
+    RouteTable want =
+        new RouteTable(
+            new TableRef(110L, "isp1"),
+            true,
+            List.of(
+                v4("10.1.0.0/16", "198.51.100.9", "wan0", 50), // gateway drifted
+                v4("10.3.0.0/16", "198.51.100.1", "wan0", 7))); // replaces metric 5
+    RouteTablesState declared = declared(want);
+    List<Change> changes = module.diff(declared, module.read(host(), declared)).changes();
+    Change gateway =
+        changes.stream()
+            .filter(c -> c.resource().key().equals("isp1(110) 10.1.0.0/16 metric 50"))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(gateway.resource().kind()).isEqualTo("route table");
+    Route before = gateway.before(Route.class).orElseThrow();
+    Route after = gateway.after(Route.class).orElseThrow();
+    assertThat(before.via()).isEqualTo(IpPrefix.address("198.51.100.1"));
+    assertThat(after.via().inetAddress()).isEqualTo(InetAddress.getByName("198.51.100.9"));
+    assertThat(after.dev()).isEqualTo("wan0");
+    assertThat(after.metric()).isEqualTo(50);
+    FieldChange via = gateway.field("via").orElseThrow();
+    assertThat(via.before(IpPrefix.class)).hasValue(IpPrefix.address("198.51.100.1"));
+    assertThat(via.after(IpPrefix.class).orElseThrow().inetAddress())
+        .isEqualTo(InetAddress.getByName("198.51.100.9"));
+    // The same values print as ip prints them.
+    assertThat(via.afterText()).isEqualTo("198.51.100.9");
+    assertThat(gateway.afterText()).isEqualTo(after.render());
+
+    Change metric =
+        changes.stream()
+            .filter(c -> c.resource().key().equals("isp1(110) 10.3.0.0/16 metric 7"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(metric.field("metric").orElseThrow().before(Long.class)).hasValue(5L);
+    assertThat(metric.field("metric").orElseThrow().after(Long.class)).hasValue(7L);
+    assertThat(metric.before(Route.class).orElseThrow().type())
+        .isEqualTo(RouteType.UNREACHABLE.number());
+  }
+
+  @Test
   void driftIsReplacedInPlaceAndUndeclaredRoutesArePurged() throws Exception {
     FakeExecutor host = host();
     RouteTable want =
@@ -324,7 +370,7 @@ class RouteTablesResourceTest {
     List<Change> changes = module.diff(declared, live).changes();
 
     assertThat(changes)
-        .extracting(Change::resource, Change::action)
+        .extracting((Change c) -> c.resource().render(), Change::action)
         .contains(
             org.assertj.core.groups.Tuple.tuple(
                 "route table isp1(110) default metric 0", Action.OK),
@@ -340,15 +386,15 @@ class RouteTablesResourceTest {
                 "route table isp1(110) default (ipv6) metric 1024", Action.DELETE));
     Change gateway =
         changes.stream()
-            .filter(c -> c.resource().endsWith("10.1.0.0/16 metric 50"))
+            .filter(c -> c.resource().render().endsWith("10.1.0.0/16 metric 50"))
             .findFirst()
             .orElseThrow();
     assertThat(gateway.fields())
-        .extracting(f -> f.field() + ": " + f.before() + " -> " + f.after())
+        .extracting(f -> f.field() + ": " + f.beforeText() + " -> " + f.afterText())
         .containsExactly("via: 198.51.100.1 -> 198.51.100.9", "onlink: true -> false");
     // The file exists with the same names: nothing to write; rt_protos.d has none of ours yet.
     assertThat(changes)
-        .extracting(Change::resource, Change::action)
+        .extracting((Change c) -> c.resource().render(), Change::action)
         .contains(
             org.assertj.core.groups.Tuple.tuple("file rt_tables.d/netconverge.conf", Action.OK),
             org.assertj.core.groups.Tuple.tuple(
@@ -391,8 +437,8 @@ class RouteTablesResourceTest {
         declared(new RouteTable(new TableRef(120L, "isp2"), false, List.of()));
     RouteTablesState live = module.read(host, declared);
     List<Change> changes = module.diff(declared, live).changes();
-    assertThat(changes.stream().filter(c -> c.resource().startsWith("route")))
-        .extracting(Change::resource, Change::action)
+    assertThat(changes.stream().filter(c -> c.resource().render().startsWith("route")))
+        .extracting((Change c) -> c.resource().render(), Change::action)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple(
                 "route table isp2(120) 10.5.0.0/16 metric 0", Action.DELETE),
@@ -405,8 +451,8 @@ class RouteTablesResourceTest {
     RouteTablesState declared =
         declared(new RouteTable(new TableRef(120L, "isp2"), true, List.of()));
     List<Change> changes = module.diff(declared, module.read(host(), declared)).changes();
-    assertThat(changes.stream().filter(c -> c.resource().startsWith("route")))
-        .extracting(Change::resource, Change::action, Change::before)
+    assertThat(changes.stream().filter(c -> c.resource().render().startsWith("route")))
+        .extracting((Change c) -> c.resource().render(), Change::action, Change::beforeText)
         .contains(
             org.assertj.core.groups.Tuple.tuple(
                 "route table isp2(120) default metric 100",
@@ -426,7 +472,7 @@ class RouteTablesResourceTest {
     assertThat(live.tables().get(0).routes()).isEmpty();
     assertThat(
             module.diff(declared, live).changes().stream()
-                .filter(c -> c.resource().startsWith("route")))
+                .filter(c -> c.resource().render().startsWith("route")))
         .isEmpty();
   }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netconverge.core.engine.Action;
 import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.FieldChange;
+import io.netconverge.core.engine.ResourceId;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
@@ -168,9 +170,39 @@ class SysctlResourceTest {
             .changes();
     assertThat(changes).extracting(Change::action).containsExactly(Action.OK, Action.UPDATE);
     Change update = changes.get(1);
-    assertThat(update.resource()).isEqualTo("sysctl net.ipv4.ip_forward");
-    assertThat(update.before()).isEqualTo("0");
-    assertThat(update.after()).isEqualTo("1");
+    assertThat(update.resource().render()).isEqualTo("sysctl net.ipv4.ip_forward");
+    assertThat(update.beforeText()).isEqualTo("0");
+    assertThat(update.afterText()).isEqualTo("1");
+  }
+
+  @Test
+  void aLibraryUserReadsASysctlChangesValuesAsNumbersWithoutParsingText() {
+    List<Change> changes =
+        module
+            .diff(
+                state("net.ipv4.ip_forward", "1", "net.ipv4.tcp_rmem", "4096 131072 6291456"),
+                state("net.ipv4.ip_forward", "0", "net.ipv4.tcp_rmem", "4096\t87380 6291456"))
+            .changes();
+
+    Change forward = changes.get(0);
+    assertThat(forward.resource()).isEqualTo(new ResourceId("sysctl", "net.ipv4.ip_forward"));
+    assertThat(forward.before(SysctlValue.class).orElseThrow().number()).hasValue(0);
+    assertThat(forward.after(SysctlValue.class).orElseThrow().number()).hasValue(1);
+    assertThat(forward.after(SysctlValue.class).orElseThrow().key())
+        .isEqualTo(SysctlKey.of("net.ipv4.ip_forward"));
+    FieldChange value = forward.field("value").orElseThrow();
+    assertThat(value.before(SysctlValue.class).orElseThrow().number()).hasValue(0);
+    assertThat(value.after(SysctlValue.class).orElseThrow().number()).hasValue(1);
+
+    Change rmem = changes.get(1);
+    assertThat(rmem.before(SysctlValue.class).orElseThrow().numbers())
+        .containsExactly(4096L, 87380L, 6291456L);
+    assertThat(rmem.after(SysctlValue.class).orElseThrow().numbers())
+        .containsExactly(4096L, 131072L, 6291456L);
+    assertThat(rmem.after(SysctlValue.class).orElseThrow().number()).isEmpty();
+    // The text a report prints is the kernel's form, rendered from the typed value.
+    assertThat(rmem.beforeText()).isEqualTo("4096 87380 6291456");
+    assertThat(rmem.after(Long.class)).isEmpty();
   }
 
   @Test

@@ -81,7 +81,11 @@ class ConfirmOrRevertTest {
           "box",
           Mode.APPLY,
           HostReport.Status.CHANGED,
-          List.of(Change.create("sysctl net.ipv4.ip_forward", "1", List.of())));
+          List.of(
+              Change.create(
+                  io.netconverge.core.engine.ResourceId.of("sysctl", "net.ipv4.ip_forward"),
+                  io.netconverge.core.engine.ChangeValue.text("1"),
+                  List.of())));
 
   /** An apply that arms the safeguard with one restore command, then reports CHANGED. */
   private static HostReport applyWith(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netconverge.Netconverge;
 import io.netconverge.core.engine.Declared;
+import io.netconverge.core.engine.PendingPart;
 import io.netconverge.core.net.InterfaceAddress;
 import io.netconverge.core.spec.SpecSource;
 import io.netconverge.hoststate.HostStateSpec;
@@ -122,7 +123,7 @@ class LiveHostStateTest {
     WanStatus isp2 = live.wans().get(1);
     assertThat(isp2.link()).isEqualTo("missing");
     assertThat(isp2.active()).isFalse();
-    assertThat(isp2.pending()).extracting(Pending::resource).contains("route table isp2 (120)");
+    assertThat(isp2.pending()).extracting(PendingPart::resource).contains("route table isp2 (120)");
     assertThat(isp2.pending())
         .allSatisfy(p -> assertThat(p.reason()).isEqualTo("interface wan2 is missing"));
     assertThat(tables(live)).containsOnlyKeys(100L, 110L);

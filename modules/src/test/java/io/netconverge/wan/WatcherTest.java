@@ -71,7 +71,9 @@ class WatcherTest {
             null,
             Health.UP,
             false,
-            List.of(new Pending("isp2", "route table isp2 (120)", "no carrier on wan2")));
+            List.of(
+                new io.netconverge.core.engine.PendingPart(
+                    "isp2", "route table isp2 (120)", "no carrier on wan2")));
     List<WanStatus> now =
         Watcher.withHealth(
             List.of(up, waiting), java.util.Map.of("isp1", Health.DOWN, "isp2", Health.UP));

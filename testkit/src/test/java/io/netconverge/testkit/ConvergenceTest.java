@@ -5,19 +5,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netconverge.container.ContainerTest;
 import io.netconverge.core.engine.Change;
+import io.netconverge.core.engine.ChangeValue;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Mode;
+import io.netconverge.core.engine.ResourceId;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConvergenceTest {
 
-  private static final Change SYSCTL_OK = Change.ok("sysctl net.ipv4.ip_forward", "1");
+  private static final ResourceId FORWARD = new ResourceId("sysctl", "net.ipv4.ip_forward");
+  private static final Change SYSCTL_OK = Change.ok(FORWARD, ChangeValue.text("1"));
   private static final Change SYSCTL_DRIFT =
       Change.update(
-          "sysctl net.ipv4.ip_forward", "0", "1", List.of(new FieldChange("value", "0", "1")));
+          FORWARD,
+          ChangeValue.text("0"),
+          ChangeValue.text("1"),
+          List.of(new FieldChange("value", "0", "1")));
 
   private static HostReport report(Mode mode, HostReport.Status status, Change... changes) {
     return HostReport.of("r1", mode, status, List.of(changes));

@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param restored whether a failed apply put the snapshot back, verified by reading the host again
  *     (meaningful when FAILED or CANCELLED)
  * @param restoration what the restore after a failed apply did, and what it left different
+ * @param pendingParts what this converge left out because the host cannot take it yet (a WAN that
+ *     is down, missing or without its gateway); empty for a host state without such parts
  */
 public record HostReport(
     String host,
@@ -24,7 +26,8 @@ public record HostReport(
     List<Change> changes,
     Optional<Failure> failure,
     boolean restored,
-    Restoration restoration) {
+    Restoration restoration,
+    List<PendingPart> pendingParts) {
 
   /** What putting the snapshot back after a failed apply achieved. */
   public enum RestoreOutcome {
@@ -108,6 +111,33 @@ public record HostReport(
     changes = List.copyOf(changes);
     Objects.requireNonNull(failure, "failure");
     restoration = restoration == null ? Restoration.NOT_NEEDED : restoration;
+    pendingParts = List.copyOf(pendingParts);
+  }
+
+  /** A report without pending parts. */
+  public HostReport(
+      String host,
+      Mode mode,
+      Status status,
+      List<Change> changes,
+      Optional<Failure> failure,
+      boolean restored,
+      Restoration restoration) {
+    this(host, mode, status, changes, failure, restored, restoration, List.of());
+  }
+
+  /** This report with the parts the converge left out for now. */
+  public HostReport withPendingParts(List<PendingPart> parts) {
+    return new HostReport(host, mode, status, changes, failure, restored, restoration, parts);
+  }
+
+  /**
+   * Whether the host converged as far as it can while some part waits for the host: the run
+   * succeeded (nothing to do, or changes made or planned) and parts are pending. An apply that ends
+   * so exits 3 from the command.
+   */
+  public boolean degraded() {
+    return (status == Status.OK || status == Status.CHANGED) && !pendingParts.isEmpty();
   }
 
   /** A host that needs no change (OK) or has changes (CHANGED), without a failure. */

@@ -220,7 +220,9 @@ public final class Runner {
       failure =
           Failure.of(
               "applied, but the host still differs: "
-                  + left.stream().map(Change::resource).collect(Collectors.joining(", ")));
+                  + left.stream()
+                      .map(c -> c.resource().render())
+                      .collect(Collectors.joining(", ")));
     } catch (Cancelled e) {
       wasCancelled = true;
       failure = Failure.of(e.getMessage());

@@ -97,6 +97,15 @@ public record IpPrefix(Family family, String address, int length) {
     return true;
   }
 
+  /** The address (without the length) as a Java value; a literal, so never resolved. */
+  public InetAddress inetAddress() {
+    try {
+      return InetAddress.getByAddress(literal(address, address));
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("not an address: " + address, e);
+    }
+  }
+
   public boolean isHost() {
     return length == (family == Family.IPV4 ? 32 : 128);
   }

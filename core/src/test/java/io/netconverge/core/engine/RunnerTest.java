@@ -101,11 +101,14 @@ class RunnerTest {
       declared.forEach(
           (k, v) -> {
             if (Objects.equals(v, live.get(k))) {
-              changes.add(Change.ok(k, v));
+              changes.add(Change.ok(new ResourceId(k, ""), ChangeValue.text(v)));
             } else {
               changes.add(
                   Change.update(
-                      k, live.get(k), v, List.of(new FieldChange("value", live.get(k), v))));
+                      new ResourceId(k, ""),
+                      ChangeValue.text(live.get(k)),
+                      ChangeValue.text(v),
+                      List.of(new FieldChange("value", live.get(k), v))));
               plan.put(k, v);
             }
           });
@@ -175,7 +178,9 @@ class RunnerTest {
     assertThat(report.status()).isEqualTo(HostReport.Status.CHANGED);
     assertThat(report.ok()).isEqualTo(1);
     assertThat(report.changed()).isEqualTo(1);
-    assertThat(report.pending()).extracting(Change::resource).containsExactly("y");
+    assertThat(report.pending())
+        .extracting(Change::resource)
+        .containsExactly(new ResourceId("y", ""));
     assertThat(kernel.of("b")).isEmpty();
     assertThat(target.locks).isZero();
   }
@@ -331,7 +336,9 @@ class RunnerTest {
     List<ConvergeEvent> events = new ArrayList<>();
     HostReport report = new Runner(events::add).plan(target, declared);
     assertThat(report.status()).as(report.error()).isEqualTo(HostReport.Status.CHANGED);
-    assertThat(report.changes()).extracting(Change::resource).containsExactly("x", "y", "z");
+    assertThat(report.changes())
+        .extracting(Change::resource)
+        .containsExactly(new ResourceId("x", ""), new ResourceId("y", ""), new ResourceId("z", ""));
     assertThat(events)
         .containsExactly(
             new HostStarted("h1", Mode.PLAN),
