@@ -13,6 +13,7 @@ import io.netconverge.core.engine.PendingPart;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /** Prints host reports as text (changes, then an Ansible-like recap) or as one JSON document. */
 final class ReportWriter {
@@ -77,16 +78,22 @@ final class ReportWriter {
     for (HostReport r : reports) {
       out.printf(
           Locale.ROOT,
-          "%s : ok=%d changed=%d failed=%d%s%n",
+          "%s : ok=%d changed=%d failed=%d%s%s%n",
           r.host(),
           r.ok(),
           r.changed(),
           r.failed(),
+          // A grep of the recap must not read a host with parts left out as fully converged.
+          r.pendingParts().isEmpty() ? "" : " pending=" + r.pendingParts().size(),
           r.status() == HostReport.Status.LOCKED
               ? " locked"
               : r.error() != null && r.error().startsWith(FleetRun.NOT_RUN) ? " not run" : "");
     }
   }
+
+  /** Resources whose fields are the lines of a list (rules): their changes are counted. */
+  private static final java.util.Set<String> RULE_LISTS =
+      java.util.Set.of("nftables table", "iptables", "ip6tables");
 
   /** A one-line value change reads best next to its name: {@code: 0 -> 1}. */
   private static String inline(Change c) {
@@ -102,12 +109,18 @@ final class ReportWriter {
     if (c.action() != Action.UPDATE && c.fields().size() == 1) {
       return ""; // one thing created or removed: the symbol says it all
     }
-    long added = c.fields().stream().filter(f -> f.before() == null).count();
-    long removed = c.fields().stream().filter(f -> f.after() == null).count();
-    long changed = c.fields().size() - added - removed;
     if (c.fields().isEmpty()) {
       return "";
     }
+    if (!RULE_LISTS.contains(c.resource().kind())) {
+      // One route, rule or link: its fields by name (--diff shows their values).
+      return " ("
+          + c.fields().stream().map(FieldChange::field).distinct().collect(Collectors.joining(", "))
+          + ")";
+    }
+    long added = c.fields().stream().filter(f -> f.before() == null).count();
+    long removed = c.fields().stream().filter(f -> f.after() == null).count();
+    long changed = c.fields().size() - added - removed;
     return " (" + added + " added, " + changed + " changed, " + removed + " removed)";
   }
 
@@ -167,6 +180,7 @@ final class ReportWriter {
       h.put("ok", r.ok());
       h.put("changed", r.changed());
       h.put("failed", r.failed());
+      h.put("degraded", r.degraded());
       if (r.failure().isPresent()) {
         Failure f = r.failure().get();
         h.put("error", f.message());
