@@ -163,6 +163,49 @@ final class ReportWriter {
     }
   }
 
+  /**
+   * The file itself is invalid: nothing was run on any host. With {@code --output json}, a document
+   * says so on stdout ({@code status: "invalid"}, {@code problems[]} with {@code file}, {@code
+   * line}, {@code column}, {@code field} and {@code message}, an empty {@code hosts[]}), so that a
+   * JSON reader gets one document for every exit; the text always goes to stderr. Returns the exit
+   * code, 65.
+   */
+  static int invalidFile(
+      PrintWriter out,
+      PrintWriter err,
+      OutputFormat output,
+      String command,
+      java.nio.file.Path file,
+      io.netconverge.core.spec.InvalidSpecException e) {
+    err.println(e.getMessage());
+    err.println("converge: " + file + " is not valid; nothing was run");
+    if (output == OutputFormat.json) {
+      print(out, invalidDocument(command, file, e.problems()));
+    }
+    return ExitCodes.INVALID_FILE;
+  }
+
+  /** The document of a file that is not valid (see {@link #invalidFile}). */
+  static ObjectNode invalidDocument(
+      String command, java.nio.file.Path file, List<io.netconverge.core.spec.SpecProblem> found) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("command", command);
+    root.put("file", file.toString());
+    root.put("status", "invalid");
+    ArrayNode problems = root.putArray("problems");
+    for (io.netconverge.core.spec.SpecProblem p : found) {
+      problems
+          .addObject()
+          .put("file", p.source())
+          .put("line", p.line())
+          .put("column", p.column())
+          .put("field", p.path())
+          .put("message", p.message());
+    }
+    root.putArray("hosts");
+    return root;
+  }
+
   /** The JSON document of {@link #json}, to print or to nest in another. */
   static ObjectNode document(
       String command,
