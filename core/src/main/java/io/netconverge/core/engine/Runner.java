@@ -317,12 +317,20 @@ public final class Runner {
     List<String> problems = new ArrayList<>();
     for (int i = touched.size() - 1; i >= 0; i--) {
       Planned<?, ?> planned = touched.get(i);
+      List<Command> commands;
       try {
-        for (Command command : planned.restoreCommands()) {
-          executor.check(command);
-        }
-      } catch (ExecException | RuntimeException e) {
+        commands = planned.restoreCommands();
+      } catch (RuntimeException e) {
         problems.add(planned.kind() + ": " + e.getMessage());
+        continue;
+      }
+      // Every restore command runs, also after one failed: each brings back what it can.
+      for (Command command : commands) {
+        try {
+          executor.check(command);
+        } catch (ExecException | RuntimeException e) {
+          problems.add(planned.kind() + ": " + e.getMessage());
+        }
       }
     }
     List<String> different = new ArrayList<>();
