@@ -22,9 +22,9 @@ import java.util.Optional;
  * {@code setsid sh -c 'sleep N; sh revert.sh'} with its stdio closed. Unless {@link #confirm}
  * removes the folder first, the script restores the snapshot when the time is up, whether or not
  * the controller or its ssh session still live. Whoever renames the folder first wins (confirm to
- * .confirmed, the script to .running), so a confirm and a revert never both happen. A file to
- * save for boot ({@link PendingPersist}) waits in the same folder: the confirm saves it, a revert
- * or a {@link #disarm} drops it with the rest.
+ * .confirmed, the script to .running), so a confirm and a revert never both happen. A file to save
+ * for boot ({@link PendingPersist}) waits in the same folder: the confirm saves it, a revert or a
+ * {@link #disarm} drops it with the rest.
  */
 public final class Reverter implements Safeguard {
 
