@@ -56,6 +56,10 @@ final class Converge {
     return persistedAs;
   }
 
+  static String command(Mode mode) {
+    return mode.name().toLowerCase(Locale.ROOT);
+  }
+
   private Converger.Builder converger() {
     Converger.Builder builder = Converger.builder();
     Progress printer =
@@ -91,9 +95,7 @@ final class Converge {
       document = loader.document(text, file.toString());
       kind = document.kind();
     } catch (InvalidSpecException e) {
-      err.println(e.getMessage());
-      err.println("converge: " + file + " is not valid; nothing was run");
-      return ExitCodes.INVALID_FILE;
+      return ReportWriter.invalidFile(out, err, report.output, command(mode), file, e);
     }
     if (kind.equals("Inventory")) {
       if (where.netns != null) {
@@ -127,11 +129,9 @@ final class Converge {
       SpecLoader.Loaded<HostStateSpec> loaded = loader.bindDocument(document, HostStateSpec.class);
       state = HostState.from(loaded.spec(), loaded.source(), namesDir);
     } catch (InvalidSpecException e) {
-      err.println(e.getMessage());
-      err.println("converge: " + file + " is not valid; nothing was run");
-      return ExitCodes.INVALID_FILE;
+      return ReportWriter.invalidFile(out, err, report.output, command(mode), file, e);
     }
-    if (where.netns != null && !namespaceScope(file, state)) {
+    if (where.netns != null && !namespaceScope(mode, file, state)) {
       return ExitCodes.INVALID_FILE;
     }
     Target target = where.target();
@@ -153,7 +153,7 @@ final class Converge {
    * Whether the host state may be converged into a network namespace: no sysctl of the whole
    * machine. Otherwise says which, at their lines.
    */
-  private boolean namespaceScope(Path file, HostState state) {
+  private boolean namespaceScope(Mode mode, Path file, HostState state) {
     try {
       List<SpecProblem> problems =
           state.namespaceTargetProblems(SpecLoader.read(file), file.toString(), "");
@@ -161,6 +161,9 @@ final class Converge {
         return true;
       }
       problems.forEach(err::println);
+      if (report.output == OutputFormat.json) {
+        ReportWriter.print(out, ReportWriter.invalidDocument(command(mode), file, problems));
+      }
     } catch (InvalidSpecException e) {
       err.println(e.getMessage());
     }
@@ -239,14 +242,12 @@ final class Converge {
       if (names != null) {
         deleteTree(names);
       }
-      err.println(e.getMessage());
-      err.println("converge: " + file + " is not valid; nothing was run");
-      return ExitCodes.INVALID_FILE;
+      return ReportWriter.invalidFile(out, err, report.output, command(mode), file, e);
     } catch (IOException e) {
       err.println("converge: cannot prepare the sandbox: " + e.getMessage());
       return ExitCodes.FAILED;
     }
-    if (!namespaceScope(file, state)) {
+    if (!namespaceScope(mode, file, state)) {
       deleteTree(names);
       return ExitCodes.INVALID_FILE;
     }

@@ -142,7 +142,7 @@ final class StatusCommand implements Callable<Integer> {
           o.path("gateway").isNull() ? "(none)" : o.path("gateway").asText(),
           o.path("gateway6").isNull() ? "" : ", gateway6 " + o.path("gateway6").asText(),
           o.path("health").asText(),
-          o.path("active").asBoolean() ? "in the outbound default" : "not in the outbound default");
+          standing(o.path("active").asBoolean(), loaded.spec().dualWan().defaultTable() != null));
       JsonNode t = o.path("lastTransition");
       if (!t.isMissingNode()) {
         out.println(
@@ -161,5 +161,16 @@ final class StatusCommand implements Callable<Integer> {
       out.println("  pending " + p);
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * Where a WAN stands: in or out of the outbound default when the profile has one, else whether it
+   * carries its marked traffic (ready and not tracked down).
+   */
+  static String standing(boolean active, boolean outboundDefault) {
+    if (outboundDefault) {
+      return active ? "in the outbound default" : "not in the outbound default";
+    }
+    return active ? "in use" : "not in use";
   }
 }

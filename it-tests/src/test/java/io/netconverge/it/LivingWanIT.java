@@ -341,7 +341,18 @@ class LivingWanIT {
     Cli text = Cli.run("status", "--netns", ns.name(), file.toString());
     assertThat(text.out())
         .contains("watch: not running")
-        .contains("isp1 (wan1): link missing, gateway (none), health unknown");
+        .contains("isp1 (wan1): link missing, gateway (none), health unknown")
+        .contains("isp2 (wan2): link up, gateway 203.0.113.1, health unknown, in the outbound")
+        .contains("isp1 (wan1): link missing, gateway (none), health unknown, not in the outbound");
+    // Without defaultTable the profile has no outbound default to be in: a WAN is in use or not.
+    Path noDefault = dir.resolve("plain.yaml");
+    Files.writeString(noDefault, profile("dhcp", false).replace("  defaultTable: 100\n", ""));
+    Cli plain = Cli.run("status", "--netns", ns.name(), noDefault.toString());
+    assertThat(plain.out())
+        .as(plain.toString())
+        .contains("isp2 (wan2): link up, gateway 203.0.113.1, health untracked, in use")
+        .contains("isp1 (wan1): link missing, gateway (none), health untracked, not in use")
+        .doesNotContain("outbound default");
     // plan says the same word for the same tracked WAN no watch has probed.
     Cli plan = Cli.run("plan", "--output", "json", "--netns", ns.name(), file.toString());
     JsonNode planned = JSON.readTree(plan.out()).path("hosts").get(0).path("wans");

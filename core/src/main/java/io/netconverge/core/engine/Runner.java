@@ -214,6 +214,8 @@ public final class Runner {
         left.addAll(verify(executor, planned).stream().filter(Change::changes).toList());
       }
       module = null;
+      // A signal while verifying was told "the state read before apply is restored": keep it.
+      stopIfCancelled("ending the apply");
       if (left.isEmpty()) {
         return HostReport.of(host, Mode.APPLY, HostReport.Status.CHANGED, changes);
       }
