@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The WAN half of "healthy" for {@code confirmWhenHealthy}: after the apply, each tracked WAN that
@@ -33,6 +35,8 @@ import java.util.Optional;
  */
 public record WanCheck(List<WanSpec> probing, Map<String, String> notProbed)
     implements ConfirmCheck {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WanCheck.class);
 
   /** No dualWan profile: nothing to probe. */
   public static final WanCheck NONE = new WanCheck(List.of(), Map.of());
@@ -172,6 +176,13 @@ public record WanCheck(List<WanSpec> probing, Map<String, String> notProbed)
           continue;
         }
         Probe.Round round = Probe.run(executor, wan);
+        LOG.debug(
+            "{}: confirm probe of {}, round {}: {} ({})",
+            host,
+            name,
+            n + 1,
+            round.ok() ? "ok" : "failed",
+            round.detail());
         rounds.put(name, n + 1);
         last.put(name, round.detail());
         if (round.ok()) {
