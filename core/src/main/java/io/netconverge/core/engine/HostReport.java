@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param restoration what the restore after a failed apply did, and what it left different
  * @param pendingParts what this converge left out because the host cannot take it yet (a WAN that
  *     is down, missing or without its gateway); empty for a host state without such parts
+ * @param confirmBy an apply armed with a reverter ({@code --confirm-timeout}) that is in force but
+ *     not confirmed yet: unless {@code converge confirm} runs before this time, the reverter on the
+ *     host restores the state read before it; empty otherwise
  */
 public record HostReport(
     String host,
@@ -27,7 +30,8 @@ public record HostReport(
     Optional<Failure> failure,
     boolean restored,
     Restoration restoration,
-    List<PendingPart> pendingParts) {
+    List<PendingPart> pendingParts,
+    Optional<Instant> confirmBy) {
 
   /** What putting the snapshot back after a failed apply achieved. */
   public enum RestoreOutcome {
@@ -112,6 +116,29 @@ public record HostReport(
     Objects.requireNonNull(failure, "failure");
     restoration = restoration == null ? Restoration.NOT_NEEDED : restoration;
     pendingParts = List.copyOf(pendingParts);
+    Objects.requireNonNull(confirmBy, "confirmBy");
+  }
+
+  /** A report that awaits no confirm. */
+  public HostReport(
+      String host,
+      Mode mode,
+      Status status,
+      List<Change> changes,
+      Optional<Failure> failure,
+      boolean restored,
+      Restoration restoration,
+      List<PendingPart> pendingParts) {
+    this(
+        host,
+        mode,
+        status,
+        changes,
+        failure,
+        restored,
+        restoration,
+        pendingParts,
+        Optional.empty());
   }
 
   /** A report without pending parts. */
@@ -128,7 +155,36 @@ public record HostReport(
 
   /** This report with the parts the converge left out for now. */
   public HostReport withPendingParts(List<PendingPart> parts) {
-    return new HostReport(host, mode, status, changes, failure, restored, restoration, parts);
+    return new HostReport(
+        host, mode, status, changes, failure, restored, restoration, parts, confirmBy);
+  }
+
+  /** This applied report, in force until {@code deadline} unless confirmed. */
+  public HostReport awaitingConfirm(Instant deadline) {
+    return new HostReport(
+        host,
+        mode,
+        status,
+        changes,
+        failure,
+        restored,
+        restoration,
+        pendingParts,
+        Optional.of(deadline));
+  }
+
+  /** Confirmed (or never armed): nothing reverts it. */
+  public HostReport confirmed() {
+    return new HostReport(
+        host,
+        mode,
+        status,
+        changes,
+        failure,
+        restored,
+        restoration,
+        pendingParts,
+        Optional.empty());
   }
 
   /**
