@@ -122,6 +122,21 @@ class ConvergeCommandTest {
   }
 
   @Test
+  void aRulePortZeroIsRefusedAtItsLineAsTheKernelWould(@TempDir Path dir) throws Exception {
+    Run r =
+        validate(
+            dir,
+            "ipRules:\n  - { priority: 1400, ipProto: tcp, dport: 0, table: main }\n"
+                + "  - { priority: 1401, ipProto: tcp, sport: 0-5, table: main }\n"
+                + "  - { priority: 1402, uidRange: 0-0, table: main }\n");
+    assertThat(r.code()).isEqualTo(65);
+    assertThat(r.err())
+        .contains("f.yaml:4:5: ipRules[0]: dport '0' is not a valid range within 1..65535")
+        .contains("f.yaml:5:5: ipRules[1]: sport '0-5' is not a valid range within 1..65535")
+        .doesNotContain("uidRange");
+  }
+
+  @Test
   void aNumberBeyondLongIsSaidInTheFilesTerms(@TempDir Path dir) throws Exception {
     Run r = validate(dir, "ipRules:\n  - { priority: 99999999999999999999999, table: main }\n");
     assertThat(r.code()).isEqualTo(65);
