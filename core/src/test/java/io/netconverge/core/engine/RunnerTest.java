@@ -562,6 +562,31 @@ class RunnerTest {
     assertThat(kernel.log).isEmpty();
   }
 
+  @Test
+  void aReverterThatRefusesIsQuotedByItsReasonNotItsScript() {
+    Safeguard refusing =
+        new Safeguard() {
+          @Override
+          public void arm(Executor executor, List<Command> restore)
+              throws io.netconverge.core.exec.ExecException {
+            throw new io.netconverge.core.exec.ExecException(
+                "'sh -c 'ns=$(readlink /proc/self/ns/net) || exit 1\n...20 lines...' failed (exit 3)",
+                new io.netconverge.core.exec.ExecResult(
+                    3, "", "an earlier apply is not confirmed yet: run converge confirm\n"),
+                null);
+          }
+
+          @Override
+          public void disarm(Executor executor) {}
+        };
+    HostReport report = new Runner().apply(target, declare(Map.of("x", "1"), Map.of()), refusing);
+    assertThat(report.error())
+        .isEqualTo(
+            "cannot arm the reverter, nothing was changed: an earlier apply is not confirmed yet:"
+                + " run converge confirm");
+    assertThat(kernel.log).isEmpty();
+  }
+
   /** Records arm and disarm; restores by itself at a fixed time once armed. */
   static final class TimedSafeguard implements Safeguard {
     final java.time.Instant at = java.time.Instant.parse("2026-12-02T19:00:08Z");
