@@ -444,6 +444,8 @@ class LivingWanIT {
       throws Exception {
     Path file = write(profile("dhcp", true));
     ns.addVethPair("wan2", "lvp2");
+    // Its address makes its static gateway reachable on the link.
+    ns.run("ip", "addr", "add", "203.0.113.2/24", "dev", "wan2");
     Cli status = Cli.run("status", "--output", "json", "--netns", ns.name(), file.toString());
     assertThat(status.exitCode()).as(status.toString()).isZero();
     JsonNode doc = JSON.readTree(status.out());
