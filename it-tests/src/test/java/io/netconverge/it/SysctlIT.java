@@ -110,6 +110,34 @@ class SysctlIT {
   }
 
   @Test
+  void aValueOnlyTheInterfaceRefusesAtApplyIsAnInvalidFileAtItsLineAndIsRestored(
+      TestNamespace ns, @TempDir Path dir) throws Exception {
+    ns.resetSysctlBaseline();
+    // The throw-away namespace tries an interface's key as its default twin, which takes an IPv6
+    // MTU of 9000; the veth itself (MTU 1500) refuses it: only the apply finds out.
+    ns.addVethPair("wan0", "wan0p");
+    Path file = dir.resolve("mtu.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n"
+            + "  net.ipv4.ip_forward: 1\n  net.ipv6.conf.wan0.mtu: 9000\n");
+    String before = ns.dump();
+    Cli apply = Cli.run("apply", "--netns", ns.name(), file.toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(65);
+    assertThat(apply.err())
+        .contains(
+            file
+                + ":5:27: sysctl[\"net.ipv6.conf.wan0.mtu\"]: the kernel refuses the value '9000'"
+                + " of net.ipv6.conf.wan0.mtu (invalid argument)");
+    // ip_forward was written in the same sysctl call, and put back.
+    assertThat(ns.run("cat", "/proc/sys/net/ipv4/ip_forward").strip()).isEqualTo("0");
+    assertThat(ns.dump()).isEqualTo(before);
+    Cli json = Cli.run("apply", "--netns", ns.name(), "--output", "json", file.toString());
+    assertThat(json.exitCode()).as(json.toString()).isEqualTo(65);
+    assertThat(ns.dump()).isEqualTo(before);
+  }
+
+  @Test
   void aMisspelledKeyIsAnInvalidFileAtItsLineAndNothingChanges(TestNamespace ns, @TempDir Path dir)
       throws Exception {
     ns.resetSysctlBaseline();
