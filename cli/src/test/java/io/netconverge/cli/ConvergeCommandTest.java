@@ -163,6 +163,26 @@ class ConvergeCommandTest {
   }
 
   @Test
+  void oneWansMistypedFieldDoesNotHideTwoWansWithOneMark(@TempDir Path dir) throws Exception {
+    Run r =
+        validate(
+            dir,
+            "dualWan:\n  backend: nftables\n  markMask: \"0xff\"\n  wans:\n"
+                + "    - { name: isp1, interface: wan0, mark: 10, table: 110,"
+                + " gateway: 198.51.100.1, address: 198.51.100.2/24, bogus: 1 }\n"
+                + "    - { name: isp2, interface: wan1, mark: 10, table: 120,"
+                + " gateway: 203.0.113.1, address: 203.0.113.2/24 }\n"
+                + "    - { name: isp3, interface: \"wan 2\", mark: 30, table: 130,"
+                + " gateway: 192.0.2.1, address: 192.0.2.2/24 }\n");
+    assertThat(r.code()).isEqualTo(65);
+    assertThat(r.err().lines().filter(l -> l.contains("f.yaml:")))
+        .hasSize(3)
+        .anyMatch(l -> l.contains("dualWan.wans[1].mark: mark 0xa is already used"))
+        .anyMatch(l -> l.contains("dualWan.wans[0].bogus: unknown key 'bogus'"))
+        .anyMatch(l -> l.contains("dualWan.wans[2].interface: 'wan 2' is not an interface name"));
+  }
+
+  @Test
   void aMissingFileIsAnInvalidFile(@TempDir Path dir) {
     Run r = run("plan", dir.resolve("nope.yaml").toString());
     assertThat(r.code()).isEqualTo(65);
