@@ -163,6 +163,26 @@ class ConvergeCommandTest {
   }
 
   @Test
+  void anUnknownKeyInAWanDoesNotHideTheMissingMarkMaskNorTheOtherWansProblems(@TempDir Path dir)
+      throws Exception {
+    Run r =
+        validate(
+            dir,
+            "dualWan:\n  backend: nftables\n  wans:\n"
+                + "    - { name: isp1, interface: wan0, mark: 10, table: 110,"
+                + " gateway: 198.51.100.1, address: 198.51.100.2/24, bogus: 1 }\n"
+                + "    - { name: isp2, interface: wan1, mark: 10, table: 255,"
+                + " gateway: 203.0.113.1, address: 203.0.113.2/24 }\n");
+    assertThat(r.code()).isEqualTo(65);
+    assertThat(r.err().lines().filter(l -> l.contains("f.yaml:")))
+        .hasSize(4)
+        .anyMatch(l -> l.contains("f.yaml:4:3: dualWan: missing required key 'markMask'"))
+        .anyMatch(l -> l.contains("f.yaml:6:") && l.contains("dualWan.wans[0].bogus"))
+        .anyMatch(l -> l.contains("dualWan.wans[1].mark: mark 0xa is already used"))
+        .anyMatch(l -> l.contains("dualWan.wans[1].table: table 255 cannot be used"));
+  }
+
+  @Test
   void oneWansMistypedFieldDoesNotHideTwoWansWithOneMark(@TempDir Path dir) throws Exception {
     Run r =
         validate(

@@ -455,13 +455,13 @@ public final class SpecLoader {
 
   /**
    * Whether what a check says at {@code path} may follow from leaving out the field at {@code
-   * removed}: the same field, one holding the other, or two fields of one entry (the sections of
-   * the part itself are independent).
+   * removed}: the same field or one inside it, the entry that held it ("missing required key"), or
+   * another field of that entry (the sections of the part itself are independent).
    */
   private static boolean related(String path, String removed, String part) {
     String entry = SourceMap.parent(removed);
     return path.equals(removed)
-        || holds(path, removed)
+        || path.equals(entry)
         || holds(removed, path)
         || (!entry.equals(part) && SourceMap.parent(path).equals(entry));
   }
