@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "confirm",
+    mixinStandardHelpOptions = true,
     description =
         "Keep what `apply --confirm-timeout` applied: cancel the pending reverter on each host,"
             + " and save the file for boot when the apply was given --persist. Idempotent; says"

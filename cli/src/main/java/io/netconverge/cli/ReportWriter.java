@@ -42,8 +42,12 @@ final class ReportWriter {
     if (report.error() != null) {
       if (report.status() == HostReport.Status.INVALID) {
         // The located problems go to stderr in full, as for any invalid file.
+        // A value refused only by the apply itself: what it changed was put back (verified).
         out.println(
-            "  INVALID (nothing was changed): " + report.error().lines().findFirst().orElse(""));
+            (report.restored()
+                    ? "  INVALID (restored, nothing is left changed): "
+                    : "  INVALID (nothing was changed): ")
+                + report.error().lines().findFirst().orElse(""));
       } else if (report.status() == HostReport.Status.CANCELLED) {
         out.println("  CANCELLED: " + report.error());
       } else {

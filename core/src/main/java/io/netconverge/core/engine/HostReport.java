@@ -99,7 +99,10 @@ public record HostReport(
     FAILED,
     /** Another converge holds the host's lock; nothing was read or changed. */
     LOCKED,
-    /** The target's tools rejected the declaration (see the failure); nothing was changed. */
+    /**
+     * The target's tools rejected the declaration (see the failure): nothing was changed, or (a
+     * value refused only by the apply itself) what was changed is restored, verified.
+     */
     INVALID,
     /**
      * The run was cancelled before it was done: it stopped before its next step, and an apply that
@@ -228,6 +231,18 @@ public record HostReport(
         Optional.of(failure),
         restoration.outcome() == RestoreOutcome.RESTORED,
         restoration);
+  }
+
+  /**
+   * The target's tool refused a value of the file during apply: the host was restored (verified),
+   * so nothing is left changed, and the file is invalid for this target.
+   *
+   * @param failure the located problems, and what the tool said
+   */
+  static HostReport invalid(
+      String host, Mode mode, List<Change> changes, Failure failure, Restoration restoration) {
+    return new HostReport(
+        host, mode, Status.INVALID, changes, Optional.of(failure), true, restoration);
   }
 
   public static HostReport invalid(
