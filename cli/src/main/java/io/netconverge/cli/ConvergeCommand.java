@@ -49,8 +49,12 @@ public final class ConvergeCommand implements Runnable {
     cli.setErr(err);
     cli.setParameterExceptionHandler(
         (ex, argv) -> {
-          ex.getCommandLine().getErr().println("converge: " + ex.getMessage());
-          ex.getCommandLine().usage(ex.getCommandLine().getErr());
+          // The reason, the synopsis and where the rest is: the reason must not scroll away
+          // behind the whole help.
+          CommandLine where = ex.getCommandLine();
+          where.getErr().println("converge: " + ex.getMessage());
+          where.getErr().print("Usage: " + where.getHelp().synopsis(0));
+          where.getErr().println("Try '" + where.getCommandSpec().qualifiedName() + " --help'.");
           return ExitCodes.USAGE;
         });
     cli.setExecutionExceptionHandler(

@@ -26,6 +26,9 @@ class ConvergeCommandTest {
     Run r = run("plan", "--frobnicate", "x.yaml");
     assertThat(r.code()).isEqualTo(64);
     assertThat(r.err()).contains("Unknown option: '--frobnicate'");
+    // The reason, the synopsis and a pointer: not the whole help.
+    assertThat(r.err()).contains("Usage: converge plan").contains("Try 'converge plan --help'.");
+    assertThat(r.err().lines().count()).isLessThan(8);
   }
 
   @Test
