@@ -47,6 +47,11 @@ final class WatchCommand implements Callable<Integer> {
   public Integer call() {
     // A service's journal shows every converge and transition (info), unless -v asked for more.
     LoggingOptions.atLeast("info");
+    // Run by hand or in a container there is no journal to date the lines: each carries its time.
+    if (System.getProperty("org.slf4j.simpleLogger.showDateTime") == null) {
+      System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+      System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    }
     var err = spec.commandLine().getErr();
     SpecLoader.Loaded<HostStateSpec> loaded;
     WanFile.Result result = WanFile.load(file, "watch", err);

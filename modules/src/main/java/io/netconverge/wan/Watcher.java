@@ -344,6 +344,7 @@ public final class Watcher {
       acting = new ArrayList<>(toAct);
       toAct.clear();
     }
+    boolean first = lastReport == null;
     LiveReport report = converge();
     lastReport = report;
     lastConvergeAt = Instant.now();
@@ -355,6 +356,11 @@ public final class Watcher {
               "converged {}: {} changed{}",
               target.name(),
               r.changed(),
+              report.pending().isEmpty() ? "" : ", pending: " + report.pending());
+        } else if (first) {
+          LOG.info(
+              "converged {}: nothing to change{}",
+              target.name(),
               report.pending().isEmpty() ? "" : ", pending: " + report.pending());
         } else {
           LOG.debug("converged {}: nothing to change", target.name());
