@@ -490,6 +490,10 @@ class LivingWanIT {
     Path launcher = root.resolve("usr/bin/converge");
     Files.copy(Cli.root().resolve("bin/converge"), launcher);
     launcher.toFile().setExecutable(true);
+    // ExecReload runs kill (procps), found as systemd finds it on a router.
+    Path kill =
+        Files.exists(Path.of("/usr/bin/kill")) ? Path.of("/usr/bin/kill") : Path.of("/bin/kill");
+    Files.copy(kill, root.resolve("usr/bin/kill"));
     Files.copy(
         Cli.root().resolve("dist/systemd/netconverge-watch.service"),
         units.resolve("system/netconverge-watch.service"));
