@@ -123,6 +123,10 @@ final class Converge {
     if (sandbox) {
       return inSandbox(mode, file);
     }
+    String noNames = names.localProblem();
+    if (noNames != null) {
+      return usage(noNames);
+    }
     Path namesDir = names.namesDir != null ? names.namesDir : HostState.defaultNamesDir();
     HostState state;
     try {

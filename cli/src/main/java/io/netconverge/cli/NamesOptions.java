@@ -15,6 +15,22 @@ final class NamesOptions {
               + " tables and of the protocol, made when missing (default: /etc/iproute2).")
   Path namesDir;
 
+  /**
+   * Why the folder given cannot take names on this machine (a host converged here or in one of its
+   * namespaces), null when it can or none was given. A folder that does not exist would get no
+   * names: it is a usage error, not a silent run without them.
+   */
+  String localProblem() {
+    if (namesDir == null || java.nio.file.Files.isDirectory(namesDir)) {
+      return null;
+    }
+    return "--names-dir "
+        + namesDir
+        + " does not exist: make it (mkdir -p "
+        + namesDir
+        + "); it receives rt_tables.d and rt_protos.d";
+  }
+
   /** The folder given, else {@code fallback}. */
   Path dirOr(Path fallback) {
     return namesDir == null ? fallback : namesDir;

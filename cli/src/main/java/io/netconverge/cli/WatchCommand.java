@@ -59,6 +59,11 @@ final class WatchCommand implements Callable<Integer> {
       return refused.exitCode();
     }
     loaded = ((WanFile.Usable) result).loaded();
+    String noNames = names.localProblem();
+    if (noNames != null) {
+      err.println("converge: " + noNames);
+      return ExitCodes.USAGE;
+    }
     Target where = target.target();
     Watcher watcher =
         new Watcher(

@@ -72,23 +72,21 @@ class SectionScopeIT {
   }
 
   @Test
-  void aNamesDirThatDoesNotExistYetIsMadeAndGetsTheNamesASecondApplyKeeps(
+  void aNamesDirThatDoesNotExistIsAUsageErrorAndTheHostIsUntouched(
       TestNamespace ns, @TempDir Path dir) throws Exception {
     Path file =
         write(
             dir,
             "routeTables:\n  - { name: isp9, id: 190, routes: [{ to: 10.9.0.0/16, dev: lo }] }\n");
     ns.run("ip", "link", "set", "lo", "up");
+    String before = ns.dump();
     Path names = dir.resolve("not/yet/iproute2");
     Cli apply =
         Cli.run("apply", "--netns", ns.name(), "--names-dir", names.toString(), file.toString());
-    assertThat(apply.exitCode()).as(apply.toString()).isZero();
-    assertThat(Files.readString(names.resolve("rt_tables.d/netconverge.conf")))
-        .contains("190\tisp9");
-    assertThat(names.resolve("rt_protos.d/netconverge.conf")).exists();
-    Cli again =
-        Cli.run("apply", "--netns", ns.name(), "--names-dir", names.toString(), file.toString());
-    assertThat(again.out()).as(again.toString()).contains("changed=0 failed=0");
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(64);
+    assertThat(apply.err()).contains("--names-dir " + names + " does not exist");
+    assertThat(names).doesNotExist();
+    assertThat(ns.dump()).isEqualTo(before);
   }
 
   @Test
