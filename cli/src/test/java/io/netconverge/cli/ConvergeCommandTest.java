@@ -237,6 +237,50 @@ class ConvergeCommandTest {
   }
 
   @Test
+  void aRunNamingASubcommandBuildsOnlyThatOneAndAnyOtherRunBuildsThemAll() {
+    assertThat(ConvergeCommand.commandLine("plan", "x.yaml").getSubcommands().keySet())
+        .containsExactly("plan");
+    java.util.List<String> all = java.util.List.copyOf(ConvergeCommand.SUBCOMMANDS.keySet());
+    assertThat(ConvergeCommand.commandLine().getSubcommands().keySet())
+        .containsExactlyElementsOf(all);
+    assertThat(ConvergeCommand.commandLine("-v", "plan").getSubcommands().keySet())
+        .containsExactlyElementsOf(all);
+    assertThat(ConvergeCommand.commandLine("help", "plan").getSubcommands().keySet())
+        .containsExactlyElementsOf(all);
+    assertThat(ConvergeCommand.commandLine("pla", "x.yaml").getSubcommands().keySet())
+        .containsExactlyElementsOf(all);
+  }
+
+  @Test
+  void eachSubcommandIsListedUnderItsOwnName() {
+    ConvergeCommand.SUBCOMMANDS.forEach(
+        (name, command) ->
+            assertThat(new picocli.CommandLine(command.get()).getCommandName()).isEqualTo(name));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"plan", "apply", "confirm", "validate", "facts", "watch", "status", "test"})
+  void aSubcommandBuiltAloneHasTheHelpItHasAmongAll(String subcommand) {
+    picocli.CommandLine alone =
+        ConvergeCommand.commandLine(subcommand).getSubcommands().get(subcommand);
+    picocli.CommandLine amongAll = ConvergeCommand.commandLine().getSubcommands().get(subcommand);
+    assertThat(alone.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF))
+        .startsWith("Usage: converge " + subcommand)
+        .isEqualTo(amongAll.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF));
+    Run wrong = run(subcommand, "--frobnicate", "x");
+    assertThat(wrong.code()).isEqualTo(64);
+    assertThat(wrong.err()).contains("Usage: converge " + subcommand);
+  }
+
+  @Test
+  void aMistypedSubcommandIsAUsageErrorThatListsTheRealOnes() {
+    Run r = run("pla", "x.yaml");
+    assertThat(r.code()).isEqualTo(64);
+    assertThat(r.err()).contains("plan", "apply", "status");
+  }
+
+  @Test
   void planAndApplyTakeANamesFolderAndVerbose() {
     assertThat(run("plan", "--help").out()).contains("--names-dir=DIR").contains("--verbose");
     assertThat(run("apply", "--help").out()).contains("--names-dir=DIR");
