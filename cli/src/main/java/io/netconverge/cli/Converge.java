@@ -103,7 +103,7 @@ final class Converge {
     HostState state;
     try {
       SpecLoader.Loaded<HostStateSpec> loaded = loader.bindDocument(document, HostStateSpec.class);
-      state = HostState.from(loaded.spec(), loaded.source(), namesDir);
+      state = HostState.fromLoaded(loaded, namesDir);
     } catch (InvalidSpecException e) {
       err.println(e.getMessage());
       err.println("converge: " + file + " is not valid; nothing was run");
