@@ -13,11 +13,14 @@ import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.hoststate.HostState;
 import io.netconverge.inventory.Inventory;
+import io.netconverge.trust.ConfirmCheck;
 import io.netconverge.trust.ConfirmOrRevert;
+import io.netconverge.trust.PendingPersist;
 import io.netconverge.trust.Reverter;
 import io.netconverge.wan.Health;
 import io.netconverge.wan.LiveHostState;
 import io.netconverge.wan.LiveReport;
+import io.netconverge.wan.WanCheck;
 import io.netconverge.wan.WanFacts;
 import io.netconverge.wan.WanStatus;
 import io.netconverge.wan.WatchState;
@@ -97,6 +100,9 @@ public final class Converger implements AutoCloseable {
     if (b.confirmWhenHealthy && b.confirmTimeout == null) {
       throw new IllegalStateException("confirmWhenHealthy needs a confirmTimeout");
     }
+    if (b.persistOnConfirm != null && b.confirmTimeout == null) {
+      throw new IllegalStateException("persistOnConfirm needs a confirmTimeout");
+    }
     if (b.maxFailPercent != null && b.serial == null) {
       throw new IllegalStateException("maxFailPercent needs serial");
     }
@@ -108,7 +114,12 @@ public final class Converger implements AutoCloseable {
     // In a rollout, a batch is confirmed when healthy before the next one starts.
     this.confirm =
         Optional.ofNullable(b.confirmTimeout)
-            .map(t -> new ConfirmOrRevert(t, b.confirmWhenHealthy || b.serial != null));
+            .map(
+                t ->
+                    new ConfirmOrRevert(
+                        t,
+                        b.confirmWhenHealthy || b.serial != null,
+                        Optional.ofNullable(b.persistOnConfirm)));
     this.serial = Optional.ofNullable(b.serial);
     this.maxFailPercent = b.maxFailPercent == null ? 0 : b.maxFailPercent;
     this.health = b.health;
@@ -131,6 +142,7 @@ public final class Converger implements AutoCloseable {
     private Path namesDir;
     private Duration confirmTimeout;
     private boolean confirmWhenHealthy;
+    private PendingPersist persistOnConfirm;
     private Integer serial;
     private Integer maxFailPercent;
     private Function<Target, Map<String, Health>> health =
@@ -153,10 +165,26 @@ public final class Converger implements AutoCloseable {
 
     /**
      * With {@link #confirmTimeout}: after apply, confirm by itself when a command through a new
-     * connection to the host still runs (the way in still works); else the reverter restores.
+     * connection to the host still runs (the way in still works) and, for a host state with a
+     * dualWan profile, every tracked WAN that was usable before the apply passes its probe through
+     * the host ({@link WanCheck}: rounds until it passes one or fails its {@code down} count, well
+     * inside the timeout); else the reverter restores. Untracked WANs cannot be probed and are not
+     * part of the check.
      */
     public Builder confirmWhenHealthy() {
       this.confirmWhenHealthy = true;
+      return this;
+    }
+
+    /**
+     * With {@link #confirmTimeout}: once an apply stands, save {@code persist} for boot on the
+     * target and enable its unit: at the confirm (the file waits with the reverter until then, and
+     * a revert drops it, so a state nobody confirmed never returns at boot), or at once when the
+     * apply found nothing to change. A failure to save or enable fails the host's report (the
+     * applied state stays).
+     */
+    public Builder persistOnConfirm(PendingPersist persist) {
+      this.persistOnConfirm = Objects.requireNonNull(persist, "persist");
       return this;
     }
 
@@ -474,6 +502,7 @@ public final class Converger implements AutoCloseable {
     try {
       HostState state = host.state();
       List<PendingPart> parts = List.of();
+      ConfirmCheck check = ConfirmCheck.NONE;
       if (state.live().isPresent()) {
         LiveHostState live;
         try {
@@ -494,6 +523,7 @@ public final class Converger implements AutoCloseable {
           tell(new ConvergeEvent.HostFinished(host.name(), failed));
           return failed;
         }
+        check = WanCheck.of(state.live().get().spec().dualWan().wans(), live.wans());
         state = live.state();
         wans.put(host.name(), live.wans());
         parts = live.pending();
@@ -522,6 +552,7 @@ public final class Converger implements AutoCloseable {
                 .apply(
                     host.target(),
                     host.fresh(),
+                    check,
                     told,
                     (safeguard, inner) ->
                         new Runner(inner, cancelled).apply(host.target(), declared, safeguard));

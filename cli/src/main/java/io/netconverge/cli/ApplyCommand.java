@@ -47,7 +47,8 @@ final class ApplyCommand implements Callable<Integer> {
       names = "--persist",
       description =
           "After a successful apply, save FILE as /etc/netconverge/host.yaml (mode 0600) and enable"
-              + " netconverge.service, which applies it again at boot. A HostState for this"
+              + " netconverge.service, which applies it again at boot. With --confirm-timeout,"
+              + " only once the apply is confirmed (a revert drops it). A HostState for this"
               + " machine only: not with an inventory, --netns or --sandbox.")
   boolean persist;
 
@@ -57,18 +58,23 @@ final class ApplyCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--sandbox and --netns cannot be used together");
     }
-    if (persist && trust.confirmTimeout != null && !trust.confirmWhenHealthy) {
-      // A reboot must not bring back a state that nobody confirmed.
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "--persist with --confirm-timeout needs --confirm-when-healthy (saved only once"
-              + " confirmed); or apply --persist again after `converge confirm`");
-    }
     PersistedState persisted =
         persist ? PersistedState.prepare(spec.commandLine(), file, sandbox, target.netns) : null;
-    int code =
-        new Converge(spec.commandLine().getOut(), spec.commandLine().getErr(), report, names)
-            .run(Mode.APPLY, file, target, fleet, sandbox, trust);
-    return persisted == null ? code : persisted.finish(code, spec.commandLine().getErr());
+    // With a confirm timeout a reboot must not bring back a state nobody confirmed: the file is
+    // saved by the confirm, on the target, and dropped by a revert.
+    boolean atConfirm = persisted != null && trust.confirmTimeout != null;
+    if (atConfirm) {
+      trust.persistOnConfirm = persisted;
+    }
+    Converge converge =
+        new Converge(spec.commandLine().getOut(), spec.commandLine().getErr(), report, names);
+    int code = converge.run(Mode.APPLY, file, target, fleet, sandbox, trust);
+    if (persisted == null) {
+      return code;
+    }
+    return atConfirm
+        ? persisted.finishOnConfirm(
+            code, converge.lastReport(), converge.persistedAs(), spec.commandLine().getErr())
+        : persisted.finish(code, spec.commandLine().getErr());
   }
 }

@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "confirm",
     description =
-        "Keep what `apply --confirm-timeout` applied: cancel the pending reverter on each host."
-            + " Idempotent; says when nothing was pending.")
+        "Keep what `apply --confirm-timeout` applied: cancel the pending reverter on each host,"
+            + " and save the file for boot when the apply was given --persist. Idempotent; says"
+            + " when nothing was pending.")
 final class ConfirmCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
@@ -74,7 +75,16 @@ final class ConfirmCommand implements Callable<Integer> {
       try {
         Reverter.ConfirmResult r = Reverter.confirm(t.executor());
         switch (r.confirmation()) {
-          case CONFIRMED -> out.println(t.name() + ": confirmed, the applied state stays");
+          case CONFIRMED -> {
+            out.println(t.name() + ": confirmed, the applied state stays");
+            if (r.persisted().isPresent()) {
+              Reverter.Persisted p = r.persisted().get();
+              out.println(t.name() + ": persisted: " + p.describe());
+              if (!p.ok()) {
+                code = ExitCodes.FAILED;
+              }
+            }
+          }
           case NONE ->
               out.println(
                   t.name()

@@ -3,8 +3,10 @@ package io.netconverge.cli;
 import io.netconverge.Converger;
 import io.netconverge.FleetHost;
 import io.netconverge.Netconverge;
+import io.netconverge.core.engine.ConvergeEvent;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Mode;
+import io.netconverge.core.engine.Progress;
 import io.netconverge.core.engine.Target;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.LocalExecutor;
@@ -34,6 +36,8 @@ final class Converge {
   private final PrintWriter err;
   private final ReportOptions report;
   private final NamesOptions names;
+  private HostReport lastReport;
+  private volatile String persistedAs;
 
   Converge(PrintWriter out, PrintWriter err, ReportOptions report, NamesOptions names) {
     this.out = out;
@@ -42,11 +46,31 @@ final class Converge {
     this.names = names;
   }
 
+  /** The report of the last single-host run; null before one, or for an inventory or sandbox. */
+  HostReport lastReport() {
+    return lastReport;
+  }
+
+  /** Where the last run saved the file for boot (at a confirm, or as nothing changed); or null. */
+  String persistedAs() {
+    return persistedAs;
+  }
+
+  static String command(Mode mode) {
+    return mode.name().toLowerCase(Locale.ROOT);
+  }
+
   private Converger.Builder converger() {
     Converger.Builder builder = Converger.builder();
-    if (report.output == OutputFormat.text) {
-      builder.progress(new ProgressPrinter(err));
-    }
+    Progress printer =
+        report.output == OutputFormat.text ? new ProgressPrinter(err) : Progress.NONE;
+    builder.progress(
+        event -> {
+          if (event instanceof ConvergeEvent.Persisted p) {
+            persistedAs = p.file();
+          }
+          printer.on(event);
+        });
     return names.applyTo(builder);
   }
 
@@ -65,13 +89,13 @@ final class Converge {
     SpecLoader loader = Netconverge.loader();
     SpecLoader.Document document;
     String kind;
+    String text;
     try {
-      document = loader.document(SpecLoader.read(file), file.toString());
+      text = SpecLoader.read(file);
+      document = loader.document(text, file.toString());
       kind = document.kind();
     } catch (InvalidSpecException e) {
-      err.println(e.getMessage());
-      err.println("converge: " + file + " is not valid; nothing was run");
-      return ExitCodes.INVALID_FILE;
+      return ReportWriter.invalidFile(out, err, report.output, command(mode), file, e);
     }
     if (kind.equals("Inventory")) {
       if (where.netns != null) {
@@ -105,22 +129,21 @@ final class Converge {
       SpecLoader.Loaded<HostStateSpec> loaded = loader.bindDocument(document, HostStateSpec.class);
       state = HostState.fromLoaded(loaded, namesDir);
     } catch (InvalidSpecException e) {
-      err.println(e.getMessage());
-      err.println("converge: " + file + " is not valid; nothing was run");
-      return ExitCodes.INVALID_FILE;
+      return ReportWriter.invalidFile(out, err, report.output, command(mode), file, e);
     }
-    if (where.netns != null && !namespaceScope(file, state)) {
+    if (where.netns != null && !namespaceScope(mode, file, state)) {
       return ExitCodes.INVALID_FILE;
     }
     Target target = where.target();
     LiveReport result;
     if (mode == Mode.APPLY) {
       try (Interruption interruption = Interruption.install(err)) {
-        result = run(mode, state, target, trust, interruption);
+        result = run(mode, state, target, trust, text, interruption);
       }
     } else {
-      result = run(mode, state, target, trust, () -> false);
+      result = run(mode, state, target, trust, text, () -> false);
     }
+    lastReport = result.report();
     printLive(mode, file, result);
     explainInvalid(file, result.report());
     return exitCode(mode, result.report());
@@ -130,7 +153,7 @@ final class Converge {
    * Whether the host state may be converged into a network namespace: no sysctl of the whole
    * machine. Otherwise says which, at their lines.
    */
-  private boolean namespaceScope(Path file, HostState state) {
+  private boolean namespaceScope(Mode mode, Path file, HostState state) {
     try {
       List<SpecProblem> problems =
           state.namespaceTargetProblems(SpecLoader.read(file), file.toString(), "");
@@ -138,6 +161,9 @@ final class Converge {
         return true;
       }
       problems.forEach(err::println);
+      if (report.output == OutputFormat.json) {
+        ReportWriter.print(out, ReportWriter.invalidDocument(command(mode), file, problems));
+      }
     } catch (InvalidSpecException e) {
       err.println(e.getMessage());
     }
@@ -156,10 +182,15 @@ final class Converge {
    * signal), and arms a reverter on the target first when {@code --confirm-timeout} asks for one.
    */
   private LiveReport run(
-      Mode mode, HostState state, Target target, TrustOptions trust, BooleanSupplier cancelled) {
+      Mode mode,
+      HostState state,
+      Target target,
+      TrustOptions trust,
+      String text,
+      BooleanSupplier cancelled) {
     Converger.Builder builder = converger();
     if (mode == Mode.APPLY) {
-      trust.applyTo(builder);
+      trust.applyTo(builder, text);
     }
     try (Converger converger = builder.build()) {
       return converger.runOne(mode, new FleetHost(target, state), cancelled);
@@ -211,14 +242,12 @@ final class Converge {
       if (names != null) {
         deleteTree(names);
       }
-      err.println(e.getMessage());
-      err.println("converge: " + file + " is not valid; nothing was run");
-      return ExitCodes.INVALID_FILE;
+      return ReportWriter.invalidFile(out, err, report.output, command(mode), file, e);
     } catch (IOException e) {
       err.println("converge: cannot prepare the sandbox: " + e.getMessage());
       return ExitCodes.FAILED;
     }
-    if (!namespaceScope(file, state)) {
+    if (!namespaceScope(mode, file, state)) {
       deleteTree(names);
       return ExitCodes.INVALID_FILE;
     }
@@ -259,13 +288,13 @@ final class Converge {
                           ", ", state.interfaces().stream().map(i -> i.name()).toList())));
       Target target = box.target();
       TrustOptions none = new TrustOptions();
-      LiveReport first = run(mode, state, target, none, () -> false);
+      LiveReport first = run(mode, state, target, none, null, () -> false);
       int code = exitCode(mode, first.report());
       if (report.output == OutputFormat.json) {
         // One document: the run, and after a clean apply the second plan that proves it idempotent.
         com.fasterxml.jackson.databind.node.ObjectNode doc = document(mode, file, first);
         if (mode == Mode.APPLY && code == ExitCodes.OK) {
-          LiveReport second = run(Mode.PLAN, state, target, none, () -> false);
+          LiveReport second = run(Mode.PLAN, state, target, none, null, () -> false);
           doc.set("secondPlan", document(Mode.PLAN, file, second));
           if (second.report().status() != HostReport.Status.OK) {
             code = ExitCodes.FAILED;
@@ -278,7 +307,7 @@ final class Converge {
       printLive(mode, file, first);
       explainInvalid(file, first.report());
       if (mode == Mode.APPLY && code == ExitCodes.OK) {
-        LiveReport second = run(Mode.PLAN, state, target, none, () -> false);
+        LiveReport second = run(Mode.PLAN, state, target, none, null, () -> false);
         out.println();
         out.println("second plan, to show the run is idempotent:");
         printLive(Mode.PLAN, file, second);

@@ -59,9 +59,7 @@ final class FleetRun {
       try {
         inventory = converger.loadInventory(file);
       } catch (InvalidSpecException e) {
-        err.println(e.getMessage());
-        err.println("converge: " + file + " is not valid; nothing was run");
-        return ExitCodes.INVALID_FILE;
+        return ReportWriter.invalidFile(out, err, report.output, Converge.command(mode), file, e);
       }
       List<InventoryHost> hosts;
       try {

@@ -1,12 +1,14 @@
 package io.netconverge.cli;
 
 import io.netconverge.Netconverge;
+import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
 import io.netconverge.core.exec.LocalExecutor;
 import io.netconverge.core.spec.InvalidSpecException;
+import io.netconverge.trust.PendingPersist;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -28,6 +30,10 @@ import picocli.CommandLine;
  * netconverge.service reads it at boot ({@code /etc/netconverge/host.yaml}, mode 0600 in a 0700
  * folder, written without following links) and the unit is enabled. Only a HostState applied to
  * this machine is persisted: an inventory's hosts, a named namespace or a sandbox do not boot here.
+ *
+ * <p>With {@code --confirm-timeout}, nothing is saved until the apply is confirmed: the file waits
+ * with the reverter on the target ({@link PendingPersist}) and the confirm saves it ({@code
+ * --confirm-when-healthy} or {@code converge confirm}); a revert drops it.
  */
 final class PersistedState {
 
@@ -121,6 +127,44 @@ final class PersistedState {
               + how,
           ExitCodes.FAILED);
     }
+  }
+
+  /** The file as applied, to be saved on the target by the confirm, with this folder and unit. */
+  PendingPersist onConfirm(String applied) {
+    return new PendingPersist(applied, dir.toAbsolutePath().toString(), systemctl);
+  }
+
+  /**
+   * After an apply with a confirm timeout, whose persist the library did (or left pending): says
+   * what became of it; returns the command's exit code.
+   *
+   * @param report the host's report, null when the apply did not run (invalid file)
+   * @param savedAs where the file was saved for boot, null when it was not
+   */
+  int finishOnConfirm(int applyCode, HostReport report, String savedAs, PrintWriter err) {
+    if (savedAs != null) {
+      err.println("persisted: " + source + " saved as " + savedAs);
+      err.println("persisted: " + UNIT + " enabled; it applies " + savedAs + " at boot");
+      return applyCode;
+    }
+    boolean stands = applyCode == ExitCodes.OK || applyCode == ExitCodes.APPLIED_PENDING;
+    if (stands && report != null && report.status() == HostReport.Status.CHANGED) {
+      err.println(
+          "persist pending: `converge confirm` saves "
+              + source
+              + " as "
+              + dir.resolve(FILE_NAME)
+              + " and enables "
+              + UNIT
+              + "; a revert drops it, so an unconfirmed state never returns at boot");
+      return applyCode;
+    }
+    err.println(
+        "converge: not persisted"
+            + (report != null && report.restoreUnverified()
+                ? ": the apply was not confirmed (the file waiting with the reverter goes with it)"
+                : stands ? "" : ": the apply did not succeed"));
+    return stands ? ExitCodes.FAILED : applyCode;
   }
 
   /** After the apply: saves and enables when it succeeded; returns the command's exit code. */

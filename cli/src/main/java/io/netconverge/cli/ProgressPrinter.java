@@ -47,9 +47,25 @@ final class ProgressPrinter implements Progress {
     if (event instanceof ConvergeEvent.CheckingConnection) {
       return "checking a new connection";
     }
+    if (event instanceof ConvergeEvent.CheckingWans e) {
+      return "probing "
+          + (e.probing().isEmpty() ? "no WAN" : "WANs " + String.join(", ", e.probing()))
+          + (e.notProbed().isEmpty() ? "" : "; not probed: " + String.join(", ", e.notProbed()));
+    }
+    if (event instanceof ConvergeEvent.WanChecked e) {
+      return "WAN "
+          + e.wan()
+          + (e.passed() ? " passed" : " FAILED")
+          + " ("
+          + e.rounds()
+          + (e.rounds() == 1 ? " round: " : " rounds: ")
+          + e.detail()
+          + ")";
+    }
     if (event instanceof ConvergeEvent.Confirmed) {
       return "confirmed: a new connection works";
     }
+    // ConvergeEvent.Persisted: apply --persist says it after the report, as without a timeout.
     return null;
   }
 }

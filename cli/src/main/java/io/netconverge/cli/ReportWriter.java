@@ -13,6 +13,7 @@ import io.netconverge.core.engine.PendingPart;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /** Prints host reports as text (changes, then an Ansible-like recap) or as one JSON document. */
 final class ReportWriter {
@@ -77,16 +78,22 @@ final class ReportWriter {
     for (HostReport r : reports) {
       out.printf(
           Locale.ROOT,
-          "%s : ok=%d changed=%d failed=%d%s%n",
+          "%s : ok=%d changed=%d failed=%d%s%s%n",
           r.host(),
           r.ok(),
           r.changed(),
           r.failed(),
+          // A grep of the recap must not read a host with parts left out as fully converged.
+          r.pendingParts().isEmpty() ? "" : " pending=" + r.pendingParts().size(),
           r.status() == HostReport.Status.LOCKED
               ? " locked"
               : r.error() != null && r.error().startsWith(FleetRun.NOT_RUN) ? " not run" : "");
     }
   }
+
+  /** Resources whose fields are the lines of a list (rules): their changes are counted. */
+  private static final java.util.Set<String> RULE_LISTS =
+      java.util.Set.of("nftables table", "iptables", "ip6tables");
 
   /** A one-line value change reads best next to its name: {@code: 0 -> 1}. */
   private static String inline(Change c) {
@@ -102,12 +109,18 @@ final class ReportWriter {
     if (c.action() != Action.UPDATE && c.fields().size() == 1) {
       return ""; // one thing created or removed: the symbol says it all
     }
-    long added = c.fields().stream().filter(f -> f.before() == null).count();
-    long removed = c.fields().stream().filter(f -> f.after() == null).count();
-    long changed = c.fields().size() - added - removed;
     if (c.fields().isEmpty()) {
       return "";
     }
+    if (!RULE_LISTS.contains(c.resource().kind())) {
+      // One route, rule or link: its fields by name (--diff shows their values).
+      return " ("
+          + c.fields().stream().map(FieldChange::field).distinct().collect(Collectors.joining(", "))
+          + ")";
+    }
+    long added = c.fields().stream().filter(f -> f.before() == null).count();
+    long removed = c.fields().stream().filter(f -> f.after() == null).count();
+    long changed = c.fields().size() - added - removed;
     return " (" + added + " added, " + changed + " changed, " + removed + " removed)";
   }
 
@@ -150,6 +163,49 @@ final class ReportWriter {
     }
   }
 
+  /**
+   * The file itself is invalid: nothing was run on any host. With {@code --output json}, a document
+   * says so on stdout ({@code status: "invalid"}, {@code problems[]} with {@code file}, {@code
+   * line}, {@code column}, {@code field} and {@code message}, an empty {@code hosts[]}), so that a
+   * JSON reader gets one document for every exit; the text always goes to stderr. Returns the exit
+   * code, 65.
+   */
+  static int invalidFile(
+      PrintWriter out,
+      PrintWriter err,
+      OutputFormat output,
+      String command,
+      java.nio.file.Path file,
+      io.netconverge.core.spec.InvalidSpecException e) {
+    err.println(e.getMessage());
+    err.println("converge: " + file + " is not valid; nothing was run");
+    if (output == OutputFormat.json) {
+      print(out, invalidDocument(command, file, e.problems()));
+    }
+    return ExitCodes.INVALID_FILE;
+  }
+
+  /** The document of a file that is not valid (see {@link #invalidFile}). */
+  static ObjectNode invalidDocument(
+      String command, java.nio.file.Path file, List<io.netconverge.core.spec.SpecProblem> found) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("command", command);
+    root.put("file", file.toString());
+    root.put("status", "invalid");
+    ArrayNode problems = root.putArray("problems");
+    for (io.netconverge.core.spec.SpecProblem p : found) {
+      problems
+          .addObject()
+          .put("file", p.source())
+          .put("line", p.line())
+          .put("column", p.column())
+          .put("field", p.path())
+          .put("message", p.message());
+    }
+    root.putArray("hosts");
+    return root;
+  }
+
   /** The JSON document of {@link #json}, to print or to nest in another. */
   static ObjectNode document(
       String command,
@@ -167,6 +223,7 @@ final class ReportWriter {
       h.put("ok", r.ok());
       h.put("changed", r.changed());
       h.put("failed", r.failed());
+      h.put("degraded", r.degraded());
       if (r.failure().isPresent()) {
         Failure f = r.failure().get();
         h.put("error", f.message());

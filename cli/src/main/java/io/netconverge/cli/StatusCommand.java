@@ -19,6 +19,7 @@ import io.netconverge.wan.WatchState;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -120,6 +121,10 @@ final class StatusCommand implements Callable<Integer> {
     }
     root.set(
         "transitions", watch.map(doc -> doc.path("transitions")).orElse(JSON.createArrayNode()));
+    watch
+        .map(doc -> doc.path("lastConverge"))
+        .filter(JsonNode::isObject)
+        .ifPresent(c -> w.set("lastConverge", c));
     if (output == OutputFormat.json) {
       out.println(JSON.writeValueAsString(root));
       return ExitCodes.OK;
@@ -132,6 +137,7 @@ final class StatusCommand implements Callable<Integer> {
                 + watch.get().path("updated").asText()
             : "watch: not running; link, gateway and pending parts are read now, tracked health is"
                 + " unknown");
+    watch.flatMap(StatusCommand::failedConverge).ifPresent(out::println);
     for (JsonNode o : wans) {
       out.printf(
           Locale.ROOT,
@@ -142,7 +148,7 @@ final class StatusCommand implements Callable<Integer> {
           o.path("gateway").isNull() ? "(none)" : o.path("gateway").asText(),
           o.path("gateway6").isNull() ? "" : ", gateway6 " + o.path("gateway6").asText(),
           o.path("health").asText(),
-          o.path("active").asBoolean() ? "in the outbound default" : "not in the outbound default");
+          standing(o.path("active").asBoolean(), loaded.spec().dualWan().defaultTable() != null));
       JsonNode t = o.path("lastTransition");
       if (!t.isMissingNode()) {
         out.println(
@@ -161,5 +167,35 @@ final class StatusCommand implements Callable<Integer> {
       out.println("  pending " + p);
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * The line that says the watch's last converge did not succeed (the WANs below are then what the
+   * file wants, not what the host has), if it did not.
+   */
+  static Optional<String> failedConverge(JsonNode watchState) {
+    JsonNode c = watchState.path("lastConverge");
+    if (!c.isObject() || List.of("ok", "changed").contains(c.path("status").asText())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "watch: its last converge ("
+            + c.path("at").asText()
+            + ") "
+            + c.path("status").asText().toUpperCase(Locale.ROOT)
+            + ": "
+            + c.path("error").asText()
+            + " (it tries again)");
+  }
+
+  /**
+   * Where a WAN stands: in or out of the outbound default when the profile has one, else whether it
+   * carries its marked traffic (ready and not tracked down).
+   */
+  static String standing(boolean active, boolean outboundDefault) {
+    if (outboundDefault) {
+      return active ? "in the outbound default" : "not in the outbound default";
+    }
+    return active ? "in use" : "not in use";
   }
 }

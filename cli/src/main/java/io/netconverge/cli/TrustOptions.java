@@ -24,7 +24,8 @@ final class TrustOptions {
       names = "--confirm-when-healthy",
       description =
           "With --confirm-timeout: confirm by itself when a command through a new connection to"
-              + " the host still runs after apply.")
+              + " the host still runs after apply and every tracked WAN (dualWan track) that was"
+              + " usable before passes its probe through the host.")
   boolean confirmWhenHealthy;
 
   @Option(
@@ -67,12 +68,34 @@ final class TrustOptions {
     return maxFailPercent == null ? 0 : maxFailPercent;
   }
 
+  /**
+   * With {@code --persist} and {@link #confirmTimeout}: the file is saved for boot only once the
+   * apply stands (at the confirm); set by apply, not an option.
+   */
+  PersistedState persistOnConfirm;
+
   /** The library's settings for these options (after {@link #problem} found none). */
   io.netconverge.Converger.Builder applyTo(io.netconverge.Converger.Builder builder) {
+    if (persistOnConfirm != null) {
+      throw new IllegalStateException("a persist at the confirm needs the applied text");
+    }
+    return applyTo(builder, null);
+  }
+
+  /**
+   * The library's settings for these options (after {@link #problem} found none).
+   *
+   * @param applied the file's text as it is applied, for a persist at the confirm
+   */
+  io.netconverge.Converger.Builder applyTo(
+      io.netconverge.Converger.Builder builder, String applied) {
     if (confirmTimeout != null) {
       builder.confirmTimeout(confirmTimeout);
       if (confirmWhenHealthy) {
         builder.confirmWhenHealthy();
+      }
+      if (persistOnConfirm != null) {
+        builder.persistOnConfirm(persistOnConfirm.onConfirm(applied));
       }
     }
     if (serial != null) {

@@ -70,6 +70,31 @@ class ConvergeCommandTest {
         .startsWith(file + ":5:3: sysctl[\"net..ipv4\"]: 'net..ipv4' is not a sysctl name");
   }
 
+  @Test
+  void anInvalidFileGivesOneJsonDocumentWithItsProblemsWhenJsonIsAsked(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n  net..ipv4: 2\n"
+            + "ipRules:\n  - { priority: 5000000000, table: main }\n");
+    for (String command : new String[] {"plan", "apply"}) {
+      Run r = run(command, "--output", "json", "--netns", "nc-not-reached", file.toString());
+      assertThat(r.code()).isEqualTo(65);
+      com.fasterxml.jackson.databind.JsonNode doc =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+      assertThat(doc.path("command").asText()).isEqualTo(command);
+      assertThat(doc.path("status").asText()).isEqualTo("invalid");
+      assertThat(doc.path("hosts").isEmpty()).isTrue();
+      assertThat(doc.path("problems"))
+          .extracting(p -> p.path("line").asInt() + ":" + p.path("field").asText())
+          .containsExactly("4:sysctl[\"net..ipv4\"]", "6:ipRules[0].priority");
+      assertThat(r.err()).contains("bad.yaml:4:3:").contains("is not valid; nothing was run");
+    }
+    // Text output keeps stdout empty.
+    assertThat(run("plan", "--netns", "nc-not-reached", file.toString()).out()).isEmpty();
+  }
+
   private Run validate(Path dir, String body) throws Exception {
     Path file = dir.resolve("f.yaml");
     Files.writeString(file, "apiVersion: netconverge/v1\nkind: HostState\n" + body);

@@ -3,6 +3,9 @@ package io.netconverge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netconverge.core.engine.Failure;
+import io.netconverge.core.engine.HostReport;
+import io.netconverge.core.engine.Mode;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.testing.FakeExecutor;
 import java.io.IOException;
@@ -196,5 +199,54 @@ class PersistedStateTest {
             tmp.resolve("netconverge"), "systemctl", installed, source(), STATE.getBytes())
         .requireUnit();
     assertThat(installed.argvs()).hasSize(1);
+  }
+
+  private static final HostReport CHANGED =
+      HostReport.of("local", Mode.APPLY, HostReport.Status.CHANGED, List.of());
+
+  @Test
+  void withAConfirmTimeoutNothingIsSavedHereAndAPendingApplySaysTheConfirmSavesIt()
+      throws Exception {
+    Path dir = tmp.resolve("etc/netconverge");
+    int code = persisted(dir, source()).finishOnConfirm(ExitCodes.OK, CHANGED, null, err);
+    assertThat(code).isZero();
+    assertThat(dir).doesNotExist();
+    assertThat(systemd.argvs()).isEmpty();
+    assertThat(messages.toString())
+        .startsWith("persist pending: `converge confirm` saves " + tmp.resolve("router.yaml"))
+        .contains("a revert drops it");
+  }
+
+  @Test
+  void withAConfirmTimeoutTheSaveTheConfirmMadeIsReported() throws Exception {
+    Path dir = tmp.resolve("etc/netconverge");
+    int code =
+        persisted(dir, source())
+            .finishOnConfirm(ExitCodes.OK, CHANGED, dir.resolve("host.yaml").toString(), err);
+    assertThat(code).isZero();
+    assertThat(systemd.argvs()).isEmpty();
+    assertThat(messages.toString())
+        .contains("saved as " + dir.resolve("host.yaml"))
+        .contains("netconverge.service enabled");
+  }
+
+  @Test
+  void withAConfirmTimeoutAnApplyNotConfirmedIsNotPersisted() throws Exception {
+    Path dir = tmp.resolve("etc/netconverge");
+    HostReport notConfirmed =
+        HostReport.failed(
+            "local",
+            Mode.APPLY,
+            List.of(),
+            Failure.of("applied, but WAN isp2 failed its probes"),
+            HostReport.Restoration.pending(List.of(), "", java.time.Instant.EPOCH));
+    int code =
+        persisted(dir, source()).finishOnConfirm(ExitCodes.NOT_RESTORED, notConfirmed, null, err);
+    assertThat(code).isEqualTo(ExitCodes.NOT_RESTORED);
+    assertThat(dir).doesNotExist();
+    assertThat(messages.toString())
+        .isEqualTo(
+            "converge: not persisted: the apply was not confirmed (the file waiting with the"
+                + " reverter goes with it)\n");
   }
 }

@@ -163,6 +163,37 @@ class LivingWanIT {
   }
 
   @Test
+  void aWanUpBeforeItsAddressWaitsWhileTheOtherKeepsItsRoutes(TestNamespace ns) throws Exception {
+    Path file = write(profile(Isp.ISP1.gateway(Family.IPV4), false));
+    try (DualIspNetwork net = DualIspNetwork.build(ns)) {
+      Cli first = Cli.run("apply", "--netns", ns.name(), file.toString());
+      assertThat(first.exitCode()).as(first.toString()).isZero();
+      // wan2 stays up but loses its address, as before ifupdown or networkd set it.
+      ns.run("ip", "-4", "addr", "flush", "dev", Isp.ISP2.wan());
+
+      Cli apply = Cli.run("apply", "--netns", ns.name(), file.toString());
+      assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(3);
+      assertThat(apply.out())
+          .contains(
+              "pending isp2: route table isp2 (120): gateway 203.0.113.1 is not on the link of"
+                  + " wan2 yet");
+      assertThat(ns.run("ip", "route", "show", "table", "110")).contains("default via");
+      assertThat(ns.run("ip", "route", "show", "table", "100"))
+          .contains("dev wan1")
+          .doesNotContain("dev wan2");
+      Attempt through1 = net.connect(Isp.ISP1, Service.ROUTER, Family.IPV4);
+      assertThat(through1.answered()).as("ISP1 inbound: %s", through1).isTrue();
+
+      ns.run("ip", "addr", "add", Isp.ISP2.routerCidr(Family.IPV4), "dev", Isp.ISP2.wan());
+      Cli back = Cli.run("apply", "--netns", ns.name(), file.toString());
+      assertThat(back.exitCode()).as(back.toString()).isZero();
+      assertThat(ns.run("ip", "route", "show", "table", "120")).contains("default via");
+      Cli again = Cli.run("plan", "--netns", ns.name(), file.toString());
+      assertThat(again.exitCode()).as(again.toString()).isZero();
+    }
+  }
+
+  @Test
   void aDeadIspLeavesTheOutboundDefaultAndRejoinsWhileProbesUseOnlyTheirOwnWan(TestNamespace ns)
       throws Exception {
     Path hookLog = dir.resolve("hooks.log");
@@ -341,7 +372,18 @@ class LivingWanIT {
     Cli text = Cli.run("status", "--netns", ns.name(), file.toString());
     assertThat(text.out())
         .contains("watch: not running")
-        .contains("isp1 (wan1): link missing, gateway (none), health unknown");
+        .contains("isp1 (wan1): link missing, gateway (none), health unknown")
+        .contains("isp2 (wan2): link up, gateway 203.0.113.1, health unknown, in the outbound")
+        .contains("isp1 (wan1): link missing, gateway (none), health unknown, not in the outbound");
+    // Without defaultTable the profile has no outbound default to be in: a WAN is in use or not.
+    Path noDefault = dir.resolve("plain.yaml");
+    Files.writeString(noDefault, profile("dhcp", false).replace("  defaultTable: 100\n", ""));
+    Cli plain = Cli.run("status", "--netns", ns.name(), noDefault.toString());
+    assertThat(plain.out())
+        .as(plain.toString())
+        .contains("isp2 (wan2): link up, gateway 203.0.113.1, health untracked, in use")
+        .contains("isp1 (wan1): link missing, gateway (none), health untracked, not in use")
+        .doesNotContain("outbound default");
     // plan says the same word for the same tracked WAN no watch has probed.
     Cli plan = Cli.run("plan", "--output", "json", "--netns", ns.name(), file.toString());
     JsonNode planned = JSON.readTree(plan.out()).path("hosts").get(0).path("wans");

@@ -128,6 +128,33 @@ class RestoreIT {
         "mtu",
         "1400");
     ns.run("ip", "route", "add", "10.7.0.0/24", "dev", "eg0", "table", "110", "proto", "static");
+    // A multipath route of ours in the owned table (a dualWan outbound default is one): its
+    // replay must name the table before the nexthops.
+    ns.addVethPair("eg2", "eg3");
+    ns.run("ip", "addr", "add", "10.10.0.2/24", "dev", "eg2");
+    ns.run(
+        "ip",
+        "route",
+        "add",
+        "10.6.0.0/24",
+        "table",
+        "110",
+        "proto",
+        "77",
+        "nexthop",
+        "via",
+        "10.9.0.1",
+        "dev",
+        "eg0",
+        "weight",
+        "1",
+        "nexthop",
+        "via",
+        "10.10.0.1",
+        "dev",
+        "eg2",
+        "weight",
+        "2");
     // An owned table that matches an interface by index: the throw-away namespace has no eg0.
     ns.runWithStdin(
         "table inet dualwan {\n"

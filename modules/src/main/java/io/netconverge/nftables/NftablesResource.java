@@ -498,11 +498,11 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
         int inputLine = Integer.parseInt(m.group(1));
         int column = Integer.parseInt(m.group(2));
         StringBuilder message = new StringBuilder("nft: ").append(m.group(3));
-        // nft follows each error with the offending line and a marker under the culprit.
-        for (int k = i + 1;
-            k < lines.length && k <= i + 2 && !NFT_ERROR.matcher(lines[k]).matches();
-            k++) {
-          message.append("\n    ").append(lines[k]);
+        // nft follows each error with the offending line and a marker under the culprit: the
+        // problem is located already, so only the culprit's text is kept, on the same line.
+        if (i + 2 < lines.length && !NFT_ERROR.matcher(lines[i + 1]).matches()) {
+          culprit(lines[i + 1], lines[i + 2])
+              .ifPresent(c -> message.append(" (").append(c).append(')'));
         }
         problems.add(locate(inputLine, column, hint(message.toString())));
       }
@@ -524,17 +524,49 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
       return table.origin().problem(inDefinition, column, message);
     }
 
+    /**
+     * What nft's marker line ({@code ^^^~~~}) points at, as {@code at 'TEXT'}, or {@code after
+     * 'WORD'} when it points past the end of the line; empty when there is no marker.
+     */
+    static java.util.Optional<String> culprit(String sourceLine, String markerLine) {
+      int from = -1;
+      int to = -1;
+      for (int c = 0; c < markerLine.length(); c++) {
+        char ch = markerLine.charAt(c);
+        if (ch == '^' || ch == '~') {
+          from = from < 0 ? c : from;
+          to = c + 1;
+        } else if (ch != ' ' && ch != '\t') {
+          return java.util.Optional.empty();
+        }
+      }
+      if (from < 0) {
+        return java.util.Optional.empty();
+      }
+      if (from >= sourceLine.stripTrailing().length()) {
+        String[] words = sourceLine.strip().split("\\s+");
+        String last = words[words.length - 1];
+        return last.isEmpty()
+            ? java.util.Optional.empty()
+            : java.util.Optional.of("after '" + last + "'");
+      }
+      String text = sourceLine.substring(from, Math.min(to, sourceLine.length())).strip();
+      return text.isEmpty()
+          ? java.util.Optional.empty()
+          : java.util.Optional.of("at '" + text + "'");
+    }
+
     private static String hint(String message) {
       if (message.contains("You can only specify this once") && message.contains("comment")) {
         return message
-            + "\n    (a table's own comment is netconverge's owner mark: leave it out of the"
+            + " (a table's own comment is netconverge's owner mark: leave it out of the"
             + " definition)";
       }
       if (message.contains("Interface does not exist")
           || message.contains("No such device")
           || message.contains("Could not resolve")) {
         return message
-            + "\n    (definitions are checked in an empty network namespace: match interfaces by"
+            + " (definitions are checked in an empty network namespace: match interfaces by"
             + " name, with iifname/oifname)";
       }
       return message;

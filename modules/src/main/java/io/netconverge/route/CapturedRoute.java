@@ -78,8 +78,9 @@ public record CapturedRoute(Family family, long table, int protocol, String word
       if (protocol == RouteJson.KERNEL) {
         continue;
       }
-      out.add("table");
-      out.add(Long.toString(table));
+      // ip takes a route's table before its nexthops, not after them.
+      int at = out.indexOf("nexthop");
+      out.addAll(at < 0 ? out.size() : at, List.of("table", Long.toString(table)));
       routes.add(new CapturedRoute(family, table, protocol, String.join(" ", out)));
     }
     return routes;

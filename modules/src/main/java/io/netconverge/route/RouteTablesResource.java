@@ -321,7 +321,11 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
                 .withStdin(f.content()));
       }
     }
-    plan.batches().forEach((family, lines) -> commands.add(IpBatch.command(family, lines)));
+    plan.batches()
+        .forEach(
+            (family, lines) ->
+                commands.add(
+                    plan.force() ? IpBatch.forced(family, lines) : IpBatch.command(family, lines)));
     return commands;
   }
 
@@ -366,7 +370,7 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
           .forEach(r -> lines.add("route replace " + r.words()));
       batches.put(family, lines);
     }
-    return new RoutePlan(files, batches);
+    return new RoutePlan(files, batches, true);
   }
 
   /** One step of converging: a change to report and what to run for it. */

@@ -18,6 +18,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,14 +33,15 @@ public final class SysctlResource implements ResourceModule<SysctlState, SysctlP
   private static final Logger LOG = LoggerFactory.getLogger(SysctlResource.class);
 
   /**
-   * Writes each {@code key=value} argument with sysctl (in a throw-away network namespace) and
-   * prints, for each refused one, {@code ==> key} and sysctl's complaint. A key the namespace does
-   * not have is skipped: its name is checked elsewhere.
+   * Writes every {@code key=value} argument with one sysctl (in a throw-away network namespace):
+   * sysctl goes on past a refused value and complains about each, {@code sysctl: setting key "KEY":
+   * REASON}. A key the namespace does not have gets another complaint, which is not a verdict on
+   * the value (its name is checked elsewhere).
    */
-  static final String TRY_VALUES =
-      "for kv; do k=${kv%%=*}; [ -e \"/proc/sys/$(printf %s \"$k\" | tr . /)\" ] || continue;"
-          + " if ! out=$(sysctl -q -w \"$kv\" 2>&1); then printf '==> %s\\n%s\\n' \"$k\" \"$out\";"
-          + " fi; done";
+  static final String TRY_VALUES = "sysctl -q -w \"$@\" 2>&1; exit 0";
+
+  private static final Pattern REFUSED =
+      Pattern.compile("^sysctl: setting key \"([^\"]+)\": (.*)$");
 
   private final SpecSource source;
 
@@ -165,13 +168,13 @@ public final class SysctlResource implements ResourceModule<SysctlState, SysctlP
       return List.of();
     }
     List<SpecProblem> problems = new ArrayList<>();
-    String[] lines = result.stdout().split("\n");
-    for (int i = 0; i < lines.length; i++) {
-      if (!lines[i].startsWith("==> ")) {
+    for (String line : result.stdout().split("\n")) {
+      Matcher m = REFUSED.matcher(line.strip());
+      if (!m.matches()) {
         continue;
       }
-      SysctlKey key = byTried.get(lines[i].substring(4));
-      String why = i + 1 < lines.length ? lines[i + 1] : "";
+      SysctlKey key = byTried.get(m.group(1));
+      String why = m.group(2);
       // Only the kernel's verdict on the value counts; another failure is no verdict.
       if (key != null && (why.contains("Invalid argument") || why.contains("out of range"))) {
         problems.add(

@@ -23,24 +23,45 @@ import java.util.function.BiFunction;
  * One host's apply with a {@link Reverter} armed on the target before the first change: unless
  * confirmed within the timeout, the target puts back the state read before apply by itself. With
  * {@code whenHealthy}, the apply confirms by itself once a command through a new connection to the
- * host still runs; else it stays pending until {@link Reverter#confirm} (the {@code converge
- * confirm} command).
+ * host still runs and the {@link ConfirmCheck} given passes (for a dualWan profile: every tracked
+ * WAN's probe), all well before the reverter's time; else it stays pending until {@link
+ * Reverter#confirm} (the {@code converge confirm} command).
+ *
+ * <p>With {@code persist}, the applied file is saved for boot only once the apply stands: at the
+ * confirm (it waits in the reverter's folder until then, and a revert drops it), or at once when
+ * the apply found nothing to change.
  *
  * @param timeout how long the reverter waits for a confirm
- * @param whenHealthy confirm by itself when a new connection works after apply
+ * @param whenHealthy confirm by itself when a new connection works after apply and the check passes
+ * @param persist the file to save for boot once the apply stands
  */
-public record ConfirmOrRevert(Duration timeout, boolean whenHealthy) {
+public record ConfirmOrRevert(
+    Duration timeout, boolean whenHealthy, Optional<PendingPersist> persist) {
 
   public ConfirmOrRevert {
     Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(persist, "persist");
     if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException("the confirm timeout must be at least 1s, not " + timeout);
     }
   }
 
+  public ConfirmOrRevert(Duration timeout, boolean whenHealthy) {
+    this(timeout, whenHealthy, Optional.empty());
+  }
+
   /** The reverter this policy arms. */
   public Reverter reverter() {
-    return new Reverter(timeout);
+    return new Reverter(timeout, persist);
+  }
+
+  /**
+   * How long before the reverter's time the checks must be done: room for the confirm itself and
+   * for the clocks of controller and target to differ a little.
+   */
+  Duration margin() {
+    Duration quarter = timeout.dividedBy(4);
+    return quarter.compareTo(Duration.ofSeconds(2)) > 0 ? quarter : Duration.ofSeconds(2);
   }
 
   /**
@@ -56,12 +77,35 @@ public record ConfirmOrRevert(Duration timeout, boolean whenHealthy) {
       Executor fresh,
       Progress progress,
       BiFunction<Safeguard, Progress, HostReport> apply) {
-    return apply(target, fresh, progress, apply, Clock.systemUTC());
+    return apply(target, fresh, ConfirmCheck.NONE, progress, apply);
+  }
+
+  /**
+   * Like {@link #apply(Target, Executor, Progress, BiFunction)}, with {@code check} to pass before
+   * confirming by itself.
+   */
+  public HostReport apply(
+      Target target,
+      Executor fresh,
+      ConfirmCheck check,
+      Progress progress,
+      BiFunction<Safeguard, Progress, HostReport> apply) {
+    return apply(target, fresh, check, progress, apply, Clock.systemUTC());
   }
 
   HostReport apply(
       Target target,
       Executor fresh,
+      Progress progress,
+      BiFunction<Safeguard, Progress, HostReport> apply,
+      Clock clock) {
+    return apply(target, fresh, ConfirmCheck.NONE, progress, apply, clock);
+  }
+
+  HostReport apply(
+      Target target,
+      Executor fresh,
+      ConfirmCheck check,
       Progress progress,
       BiFunction<Safeguard, Progress, HostReport> apply,
       Clock clock) {
@@ -75,34 +119,47 @@ public record ConfirmOrRevert(Duration timeout, boolean whenHealthy) {
     Reverter reverter = reverter();
     HostReport applied = apply.apply(reverter, held);
     HostReport report =
-        confirmed(target, fresh, progress, applied, reverter.restoresAt().orElse(deadline));
+        confirmed(target, fresh, check, progress, applied, reverter.restoresAt().orElse(deadline));
     progress.on(new ConvergeEvent.HostFinished(report.host(), report));
     return report;
   }
 
   private HostReport confirmed(
-      Target target, Executor fresh, Progress progress, HostReport report, Instant deadline) {
+      Target target,
+      Executor fresh,
+      ConfirmCheck check,
+      Progress progress,
+      HostReport report,
+      Instant deadline) {
+    String host = target.name();
+    if (report.status() == HostReport.Status.OK) {
+      return persistedNow(target, progress, report);
+    }
     if (report.status() != HostReport.Status.CHANGED) {
       return report;
     }
-    String host = target.name();
     if (!whenHealthy) {
       progress.on(new ConvergeEvent.AwaitingConfirm(host, deadline));
       return report;
     }
     progress.on(new ConvergeEvent.CheckingConnection(host));
-    Optional<String> problem = Health.problem(fresh);
+    Optional<String> problem =
+        Health.problem(fresh).map(p -> "a new connection failed (" + p + ")");
+    if (problem.isEmpty()) {
+      problem = check.problem(target, deadline.minus(margin()), progress);
+    }
     if (problem.isPresent()) {
       return notConfirmed(
           report,
-          "applied, but a new connection failed ("
+          "applied, but "
               + problem.get()
-              + "): not confirmed, the reverter restores the state read before apply at about "
+              + ": not confirmed, the reverter restores the state read before apply at about "
               + deadline,
           deadline);
     }
+    Reverter.ConfirmResult confirmed;
     try {
-      Reverter.ConfirmResult confirmed = Reverter.confirm(target.executor());
+      confirmed = Reverter.confirm(target.executor());
       if (confirmed.confirmation() != Reverter.Confirmation.CONFIRMED) {
         return notConfirmed(
             report,
@@ -121,7 +178,43 @@ public record ConfirmOrRevert(Duration timeout, boolean whenHealthy) {
           deadline);
     }
     progress.on(new ConvergeEvent.Confirmed(host));
+    if (persist.isPresent()) {
+      return persisted(
+          host, progress, report, confirmed.persisted(), "applied and confirmed (it stays), but ");
+    }
     return report;
+  }
+
+  /** Nothing was changed, so nothing was armed: the file is the host's state, save it now. */
+  private HostReport persistedNow(Target target, Progress progress, HostReport report) {
+    if (persist.isEmpty()) {
+      return report;
+    }
+    Optional<Reverter.Persisted> done;
+    try {
+      done = Optional.of(Reverter.persistNow(target.executor(), persist.get()));
+    } catch (ExecException e) {
+      done = Optional.of(new Reverter.Persisted(Optional.empty(), Optional.of(e.getMessage())));
+    }
+    return persisted(target.name(), progress, report, done, "nothing to change, but ");
+  }
+
+  private static HostReport persisted(
+      String host,
+      Progress progress,
+      HostReport report,
+      Optional<Reverter.Persisted> persisted,
+      String failedPrefix) {
+    if (persisted.isPresent() && persisted.get().ok()) {
+      progress.on(new ConvergeEvent.Persisted(host, persisted.get().savedAs().orElseThrow()));
+      return report;
+    }
+    String why =
+        persisted
+            .map(Reverter.Persisted::describe)
+            .orElse("the file to persist was not found with the reverter; not saved for boot");
+    return HostReport.failed(
+        report.host(), Mode.APPLY, report.changes(), Failure.of(failedPrefix + why));
   }
 
   /** Applied but not confirmed: the target's reverter puts the snapshot back, unverified here. */

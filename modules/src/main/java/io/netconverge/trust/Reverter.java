@@ -22,7 +22,9 @@ import java.util.Optional;
  * {@code setsid sh -c 'sleep N; sh revert.sh'} with its stdio closed. Unless {@link #confirm}
  * removes the folder first, the script restores the snapshot when the time is up, whether or not
  * the controller or its ssh session still live. Whoever renames the folder first wins (confirm to
- * .confirmed, the script to .running), so a confirm and a revert never both happen.
+ * .confirmed, the script to .running), so a confirm and a revert never both happen. A file to save
+ * for boot ({@link PendingPersist}) waits in the same folder: the confirm saves it, a revert or a
+ * {@link #disarm} drops it with the rest.
  */
 public final class Reverter implements Safeguard {
 
@@ -84,32 +86,86 @@ public final class Reverter implements Safeguard {
           + "fi\n";
 
   /**
-   * Confirms: takes the pending folder (rename), stops its timer, removes it. Prints {@code
-   * confirmed}, {@code reverting} (too late: the restore runs now), or {@code none}, followed by
-   * the last revert's log when there is one.
+   * Saves the file {@code $src} as {@code $dir/host.yaml} (0600, in a folder of 0700; a folder that
+   * is a symbolic link is refused; written to a new file renamed over the old one, so a link at its
+   * name is replaced, never followed) and enables the boot unit with {@code $sc}. Prints {@code
+   * persisted FILE} then {@code enabled} or {@code not-enabled WHY}; or {@code not-persisted WHY}.
+   */
+  static final String INSTALL =
+      "umask 077\n"
+          + "f=\"${dir%/}/"
+          + PendingPersist.FILE_NAME
+          + "\"; t=\"${dir%/}/."
+          + PendingPersist.FILE_NAME
+          + ".new\"\n"
+          + "if [ -L \"$dir\" ]; then\n"
+          + "  echo \"not-persisted $dir is a symbolic link; remove it, netconverge makes the folder"
+          + " itself\"\n"
+          + "elif [ -e \"$dir\" ] && [ ! -d \"$dir\" ]; then\n"
+          + "  echo \"not-persisted $dir is not a folder; remove it, netconverge makes the folder"
+          + " itself\"\n"
+          + "elif ! mkdir -p \"$dir\" 2>/dev/null || ! chmod 0700 \"$dir\"; then\n"
+          + "  echo \"not-persisted cannot make the folder $dir\"\n"
+          + "elif ! rm -f \"$t\" || ! (set -C; cat \"$src\" >\"$t\") 2>/dev/null"
+          + " || ! chmod 0600 \"$t\" || ! mv -f -T \"$t\" \"$f\"; then\n"
+          + "  rm -f \"$t\"; echo \"not-persisted cannot write $f\"\n"
+          + "else\n"
+          + "  echo \"persisted $f\"\n"
+          + "  if e=$(\"$sc\" enable "
+          + PendingPersist.UNIT
+          + " 2>&1); then echo enabled;"
+          + " else echo \"not-enabled '$sc enable "
+          + PendingPersist.UNIT
+          + "' failed: $(printf %s \"$e\" | tr '\\n' ' ')\"; fi\n"
+          + "fi\n";
+
+  /**
+   * Confirms ($1 {@code keep}) or drops ($1 {@code drop}, after the runner restored the snapshot
+   * itself): takes the pending folder (rename), stops its timer, removes it; on {@code keep}, saves
+   * the pending persist first, if the apply left one ({@link #INSTALL}). Prints {@code confirmed},
+   * {@code reverting} (too late: the restore runs now), or {@code none}, followed by the last
+   * revert's log when there is one; after {@code confirmed}, the persist's lines.
    */
   static final String CONFIRM =
       LOCATE
-          + "if mv \"$d\" \"$d.confirmed\" 2>/dev/null; then\n"
-          + "  if [ -f \"$d.confirmed/how\" ]; then\n"
+          + "c=\"$d.confirmed\"\n"
+          + "if mv \"$d\" \"$c\" 2>/dev/null; then\n"
+          + "  if [ -f \"$c/how\" ]; then\n"
           + "    systemctl stop \"netconverge-revert-$id.timer\" >/dev/null 2>&1\n"
-          + "  elif [ -f \"$d.confirmed/pid\" ]; then\n"
-          + "    kill -TERM -- \"-$(cat \"$d.confirmed/pid\")\" 2>/dev/null\n"
+          + "  elif [ -f \"$c/pid\" ]; then\n"
+          + "    kill -TERM -- \"-$(cat \"$c/pid\")\" 2>/dev/null\n"
           + "  fi\n"
-          + "  rm -rf \"$d.confirmed\"; echo confirmed\n"
+          + "  echo confirmed\n"
+          + "  if [ \"$1\" = keep ] && [ -f \"$c/persist.yaml\" ]; then\n"
+          + "    src=\"$c/persist.yaml\"; dir=$(cat \"$c/persist.dir\"); sc=$(cat \"$c/persist.systemctl\")\n"
+          + INSTALL
+          + "  fi\n"
+          + "  rm -rf \"$c\"\n"
           + "elif [ -d \"$d.running\" ]; then echo reverting\n"
           + "else echo none; [ -f \"$d.log\" ] && cat \"$d.log\"\n"
           + "fi\n"
           + "exit 0\n";
 
+  /** Saves stdin for boot at once ($1: the folder, $2: systemctl), see {@link #INSTALL}. */
+  static final String PERSIST = "dir=$1; sc=$2; src=-\n" + INSTALL + "exit 0\n";
+
   private final Duration timeout;
+  private final Optional<PendingPersist> persist;
   private volatile Instant armedAt;
 
   public Reverter(Duration timeout) {
+    this(timeout, Optional.empty());
+  }
+
+  /**
+   * @param persist a file to save for boot at the confirm, kept with the snapshot until then
+   */
+  public Reverter(Duration timeout, Optional<PendingPersist> persist) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("the confirm timeout must be positive");
     }
     this.timeout = timeout;
+    this.persist = java.util.Objects.requireNonNull(persist, "persist");
   }
 
   /** What a confirm found on the target. */
@@ -125,8 +181,67 @@ public final class Reverter implements Safeguard {
   /**
    * @param confirmation what was found
    * @param lastRevert the log of the last revert in this namespace, empty when none ran
+   * @param persisted what became of the file the apply left to save at the confirm, when it left
+   *     one and the confirm was in time
    */
-  public record ConfirmResult(Confirmation confirmation, String lastRevert) {}
+  public record ConfirmResult(
+      Confirmation confirmation, String lastRevert, Optional<Persisted> persisted) {
+
+    public ConfirmResult(Confirmation confirmation, String lastRevert) {
+      this(confirmation, lastRevert, Optional.empty());
+    }
+  }
+
+  /**
+   * A file saved for boot, or not.
+   *
+   * @param savedAs where the file was saved, empty when it was not
+   * @param problem why it was not saved, or why the unit could not be enabled; empty when both were
+   *     done
+   */
+  public record Persisted(Optional<String> savedAs, Optional<String> problem) {
+
+    public boolean ok() {
+      return savedAs.isPresent() && problem.isEmpty();
+    }
+
+    /** A sentence for the user. */
+    public String describe() {
+      if (savedAs.isEmpty()) {
+        return "not saved for boot: " + problem.orElse("?");
+      }
+      return problem.isEmpty()
+          ? "saved as "
+              + savedAs.get()
+              + " and "
+              + PendingPersist.UNIT
+              + " enabled: it returns at boot"
+          : savedAs.get()
+              + " is saved, but "
+              + PendingPersist.UNIT
+              + " could not be enabled, so the state is not applied at boot: "
+              + problem.get();
+    }
+
+    /** Reads the lines {@link #INSTALL} printed. */
+    static Persisted parse(List<String> lines) {
+      Optional<String> saved = Optional.empty();
+      Optional<String> problem = Optional.of("the target said nothing about it");
+      for (String line : lines) {
+        if (line.startsWith("persisted ")) {
+          saved = Optional.of(line.substring("persisted ".length()));
+          problem = Optional.of("the target did not say whether the unit was enabled");
+        } else if (line.equals("enabled")) {
+          problem = Optional.empty();
+        } else if (line.startsWith("not-enabled ")) {
+          problem = Optional.of(line.substring("not-enabled ".length()).strip());
+        } else if (line.startsWith("not-persisted ")) {
+          problem = Optional.of(line.substring("not-persisted ".length()));
+        }
+      }
+      return new Persisted(saved, problem);
+    }
+  }
 
   @Override
   public void arm(Executor executor, List<Command> restore) throws ExecException {
@@ -141,6 +256,11 @@ public final class Reverter implements Safeguard {
         input = "\"$r/" + name + "\"";
       }
       lines.add(ShellQuoting.join(c.argv()) + " <" + input + " || status=1");
+    }
+    if (persist.isPresent()) {
+      write(executor, "persist.yaml", persist.get().content());
+      write(executor, "persist.dir", persist.get().dir());
+      write(executor, "persist.systemctl", persist.get().systemctl());
     }
     write(executor, "revert.sh", script(lines));
     Instant now = Instant.now();
@@ -185,23 +305,53 @@ public final class Reverter implements Safeguard {
     executor.check(new Command(List.of("sh", "-c", WRITE, "netconverge-arm", name), content, null));
   }
 
-  /** After the runner restored the snapshot itself: nothing is left to revert. */
+  /** After the runner restored the snapshot itself: nothing is left to revert, nor to persist. */
   @Override
   public void disarm(Executor executor) throws ExecException {
-    confirm(executor);
+    release(executor, "drop");
   }
 
-  /** Cancels the pending reverter of the executor's namespace; idempotent. */
+  /**
+   * Cancels the pending reverter of the executor's namespace and saves for boot the file the apply
+   * left to persist, if any; idempotent.
+   */
   public static ConfirmResult confirm(Executor executor) throws ExecException {
-    ExecResult result = executor.check(Command.of("sh", "-c", CONFIRM, "netconverge-confirm"));
+    return release(executor, "keep");
+  }
+
+  private static ConfirmResult release(Executor executor, String how) throws ExecException {
+    ExecResult result = executor.check(Command.of("sh", "-c", CONFIRM, "netconverge-confirm", how));
     String out = result.stdout();
-    String first = out.lines().findFirst().orElse("").strip();
+    List<String> lines = out.lines().toList();
+    String first = lines.isEmpty() ? "" : lines.get(0).strip();
     String rest = out.contains("\n") ? out.substring(out.indexOf('\n') + 1).strip() : "";
     return switch (first) {
-      case "confirmed" -> new ConfirmResult(Confirmation.CONFIRMED, "");
+      case "confirmed" ->
+          new ConfirmResult(
+              Confirmation.CONFIRMED,
+              "",
+              lines.size() > 1
+                  ? Optional.of(Persisted.parse(lines.subList(1, lines.size())))
+                  : Optional.empty());
       case "reverting" -> new ConfirmResult(Confirmation.REVERTING, "");
       case "none" -> new ConfirmResult(Confirmation.NONE, rest);
       default -> throw new ExecException("unexpected answer from the confirm script: " + out);
     };
+  }
+
+  /**
+   * Saves {@code persist} for boot at once, without a confirm: for an apply that found nothing to
+   * change (so armed nothing).
+   */
+  public static Persisted persistNow(Executor executor, PendingPersist persist)
+      throws ExecException {
+    ExecResult result =
+        executor.check(
+            new Command(
+                List.of(
+                    "sh", "-c", PERSIST, "netconverge-persist", persist.dir(), persist.systemctl()),
+                persist.content(),
+                null));
+    return Persisted.parse(result.stdout().lines().toList());
   }
 }

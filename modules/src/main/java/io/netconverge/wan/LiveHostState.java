@@ -79,7 +79,28 @@ public record LiveHostState(HostState state, List<WanStatus> wans) {
         int i = family.ordinal();
         addresses[i] = wan.addressOf(family).orElse(null);
         gateways[i] = wan.gatewayOf(family);
-        if (!profile.familiesOf(wan).has(family) || !wan.dynamicGateway(family)) {
+        if (!profile.familiesOf(wan).has(family)) {
+          continue;
+        }
+        if (!wan.dynamicGateway(family)) {
+          // The kernel refuses a route via a gateway it cannot reach on the link (no address
+          // yet): that WAN waits, as one that is down, and the rest converges.
+          String gateway = gateways[i];
+          InterfaceAddress declared = addresses[i];
+          boolean added =
+              Boolean.TRUE.equals(profile.staticAddresses())
+                  && declared != null
+                  && declared.contains(gateway);
+          if (gateway != null && link != null && link.up() && !added && !link.reaches(gateway)) {
+            reasons.add(
+                "gateway "
+                    + gateway
+                    + " is not on the link of "
+                    + itf
+                    + " yet (no address or route of "
+                    + itf
+                    + " covers it)");
+          }
           continue;
         }
         String learnt = null;

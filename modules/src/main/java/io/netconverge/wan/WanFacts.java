@@ -6,6 +6,7 @@ import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
+import io.netconverge.core.net.Family;
 import io.netconverge.core.net.InterfaceAddress;
 import io.netconverge.core.net.IpPrefix;
 import java.io.IOException;
@@ -51,6 +52,8 @@ public record WanFacts(Map<String, Link> interfaces) {
    * @param addresses6 its global IPv6 addresses
    * @param gateway4 the IPv4 default gateway learnt on it, if any
    * @param gateway6 the IPv6 default gateway learnt on it, if any
+   * @param onLink what the kernel reaches on this link without a gateway: the subnets of its
+   *     addresses, their peers, and the main table's routes through it that have no gateway
    */
   public record Link(
       String name,
@@ -60,11 +63,49 @@ public record WanFacts(Map<String, Link> interfaces) {
       List<InterfaceAddress> addresses4,
       List<InterfaceAddress> addresses6,
       String gateway4,
-      String gateway6) {
+      String gateway6,
+      List<IpPrefix> onLink) {
 
     public Link {
       addresses4 = List.copyOf(addresses4);
       addresses6 = List.copyOf(addresses6);
+      onLink = List.copyOf(onLink);
+    }
+
+    /** A link that reaches the subnets of its addresses only. */
+    public Link(
+        String name,
+        int index,
+        boolean adminUp,
+        boolean carrier,
+        List<InterfaceAddress> addresses4,
+        List<InterfaceAddress> addresses6,
+        String gateway4,
+        String gateway6) {
+      this(
+          name,
+          index,
+          adminUp,
+          carrier,
+          addresses4,
+          addresses6,
+          gateway4,
+          gateway6,
+          java.util.stream.Stream.concat(addresses4.stream(), addresses6.stream())
+              .map(InterfaceAddress::subnet)
+              .toList());
+    }
+
+    /**
+     * Whether a route via {@code gateway} on this link is one the kernel takes now: an IPv6
+     * link-local gateway always is, another only when an address or route of the link covers it.
+     */
+    public boolean reaches(String gateway) {
+      IpPrefix address = IpPrefix.address(gateway);
+      if (address.family() == Family.IPV6 && IpPrefix.parse("fe80::/10").contains(address)) {
+        return true;
+      }
+      return onLink.stream().anyMatch(p -> p.contains(address));
     }
 
     public boolean up() {
@@ -95,6 +136,9 @@ public record WanFacts(Map<String, Link> interfaces) {
     Map<Integer, String> leases = leases(parts.length > 3 ? parts[3] : "");
     Map<String, String> defaults4 = defaults(parts[1]);
     Map<String, String> defaults6 = defaults(parts[2]);
+    Map<String, List<IpPrefix>> direct = new LinkedHashMap<>();
+    direct(parts[1], direct);
+    direct(parts[2], direct);
     Map<String, Link> links = new LinkedHashMap<>();
     for (JsonNode itf : json(parts[0])) {
       String name = itf.path("ifname").asText();
@@ -103,13 +147,19 @@ public record WanFacts(Map<String, Link> interfaces) {
       itf.path("flags").forEach(f -> flags.add(f.asText()));
       List<InterfaceAddress> v4 = new ArrayList<>();
       List<InterfaceAddress> v6 = new ArrayList<>();
+      List<IpPrefix> onLink = new ArrayList<>(direct.getOrDefault(name, List.of()));
       for (JsonNode a : itf.path("addr_info")) {
+        if (a.hasNonNull("address") && !a.path("scope").asText().equals("host")) {
+          // A point-to-point address (PPP): its peer is on the link.
+          onLink.add(IpPrefix.address(a.path("address").asText()));
+        }
         if (!a.path("scope").asText().equals("global") || a.path("local").isMissingNode()) {
           continue;
         }
         InterfaceAddress address =
             InterfaceAddress.parse(a.path("local").asText() + "/" + a.path("prefixlen").asInt());
         (a.path("family").asText().equals("inet6") ? v6 : v4).add(address);
+        onLink.add(address.subnet());
       }
       String gateway4 = defaults4.get(name);
       if (gateway4 == null) {
@@ -125,7 +175,8 @@ public record WanFacts(Map<String, Link> interfaces) {
               v4,
               v6,
               gateway4,
-              defaults6.get(name)));
+              defaults6.get(name),
+              onLink));
     }
     return new WanFacts(links);
   }
@@ -155,6 +206,24 @@ public record WanFacts(Map<String, Link> interfaces) {
       best.putIfAbsent(c.dev(), c.gateway());
     }
     return best;
+  }
+
+  /** Per device, the destinations of the main table's routes through it without a gateway. */
+  private static void direct(String text, Map<String, List<IpPrefix>> into) {
+    for (JsonNode r : json(text)) {
+      if (!r.path("gateway").isMissingNode()
+          || r.path("dev").isMissingNode()
+          || r.path("dst").asText().equals("default")
+          || !r.path("type").asText("unicast").equals("unicast")) {
+        continue;
+      }
+      try {
+        into.computeIfAbsent(r.path("dev").asText(), d -> new ArrayList<>())
+            .add(IpPrefix.parse(r.path("dst").asText()));
+      } catch (IllegalArgumentException e) {
+        // Not a prefix we read: it reaches nothing we check.
+      }
+    }
   }
 
   /** networkd's lease files: {@code ROUTER=} by interface index. */

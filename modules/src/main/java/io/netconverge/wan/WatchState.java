@@ -57,10 +57,31 @@ public final class WatchState {
   /** The document the watch writes. */
   public static ObjectNode document(
       String file, List<WanStatus> wans, Map<String, Transition> last, List<Transition> log) {
+    return document(file, wans, last, log, null, null);
+  }
+
+  /**
+   * @param converged the watch's last converge, null before the first
+   * @param at when it ended
+   */
+  public static ObjectNode document(
+      String file,
+      List<WanStatus> wans,
+      Map<String, Transition> last,
+      List<Transition> log,
+      io.netconverge.core.engine.HostReport converged,
+      Instant at) {
     ObjectNode root = JSON.createObjectNode();
     root.put("pid", ProcessHandle.current().pid());
     root.put("file", file);
     root.put("updated", Instant.now().toString());
+    if (converged != null) {
+      ObjectNode c = root.putObject("lastConverge");
+      c.put("at", at == null ? null : at.toString());
+      c.put("status", converged.status().name().toLowerCase(Locale.ROOT));
+      c.put("changed", converged.changed());
+      c.put("error", converged.error());
+    }
     ArrayNode list = root.putArray("wans");
     for (WanStatus w : wans) {
       ObjectNode o = wan(w);

@@ -87,6 +87,7 @@ public final class Watcher {
   private ScheduledExecutorService probes;
   private Path stateFile;
   private volatile LiveReport lastReport;
+  private volatile Instant lastConvergeAt;
 
   public Watcher(
       HostStateSpec spec,
@@ -296,6 +297,7 @@ public final class Watcher {
     }
     LiveReport report = converge();
     lastReport = report;
+    lastConvergeAt = Instant.now();
     HostReport r = report.report();
     switch (r.status()) {
       case OK, CHANGED -> {
@@ -517,7 +519,10 @@ public final class Watcher {
       // The report may be older than the latest transition (a failover writes before its
       // converge): each WAN shows the health tracking says now.
       List<WanStatus> wans = withHealth(report.wans(), health());
-      WatchState.write(stateFile, WatchState.document(fileName, wans, Map.copyOf(last), log));
+      WatchState.write(
+          stateFile,
+          WatchState.document(
+              fileName, wans, Map.copyOf(last), log, report.report(), lastConvergeAt));
     } catch (IOException e) {
       LOG.warn("could not write {}: {}", stateFile, e.getMessage());
     }

@@ -282,12 +282,26 @@ class NftablesResourceTest {
               assertThat(p.line()).isEqualTo(11);
               assertThat(p.column()).isEqualTo(30);
               assertThat(p.path()).isEqualTo("nftables[0].definition");
+              // Located already: nft's excerpt and marker become the word they point at.
               assertThat(p.message())
-                  .startsWith("nft: syntax error, unexpected newline")
-                  .contains("meta mark set 0x5 foo");
+                  .isEqualTo("nft: syntax error, unexpected newline (after 'foo')");
             });
     // Rejected while reading: nothing was written.
     assertThat(fake.argvs()).containsExactly(NftablesResource.CANONICALIZE);
+  }
+
+  @Test
+  void theCulpritIsWhatNftsMarkerPointsAt() {
+    assertThat(
+            NftablesResource.Transaction.culprit(
+                "\t\tmeta mark set 0x5 fooo counter", "\t\t                  ^^^^"))
+        .contains("at 'fooo'");
+    assertThat(
+            NftablesResource.Transaction.culprit(
+                "\t\ttcp dport 22 acept", "\t\t                  ^"))
+        .contains("after 'acept'");
+    assertThat(NftablesResource.Transaction.culprit("table inet x {", "/dev/stdin:2:1: Error: x"))
+        .isEmpty();
   }
 
   @Test

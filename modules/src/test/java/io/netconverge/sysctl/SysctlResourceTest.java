@@ -85,8 +85,7 @@ class SysctlResourceTest {
             // What the script prints for a refused write (sysctl's own complaint).
             .on(
                 List.of("unshare", "-n"),
-                "==> net.ipv4.ip_forward\n"
-                    + "sysctl: setting key \"net.ipv4.ip_forward\": Invalid argument\n");
+                "sysctl: setting key \"net.ipv4.ip_forward\": Invalid argument\n");
     SysctlState declared =
         state("net.ipv4.ip_forward", "yes please", "net.ipv4.conf.wan0.rp_filter", "2");
 
@@ -97,6 +96,41 @@ class SysctlResourceTest {
                 + " please' of net.ipv4.ip_forward (invalid argument)");
     // The interface's key is tried as its default twin: wan0 is not in the throw-away namespace.
     assertThat(fake.argvs().get(1)).endsWith("net.ipv4.conf.default.rp_filter=2");
+  }
+
+  @Test
+  void everyRefusedValueOfOneSysctlRunIsNamedAndOtherComplaintsAreNoVerdict() throws Exception {
+    String yaml =
+        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n  net.ipv4.ip_forward: 7x\n"
+            + "  net.ipv4.tcp_fwmark_accept: 99999999999\n  net.ipv4.conf.all.rp_filter: 2\n";
+    SysctlResource located =
+        new SysctlResource(io.netconverge.core.spec.SpecLoader.source(yaml, "router.yaml"));
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(
+                List.of("grep"),
+                "/proc/sys/net/ipv4/ip_forward:0\n/proc/sys/net/ipv4/tcp_fwmark_accept:0\n"
+                    + "/proc/sys/net/ipv4/conf/all/rp_filter:0\n")
+            // One sysctl for all values: it goes on past each refusal.
+            .on(
+                List.of("unshare", "-n"),
+                "sysctl: setting key \"net.ipv4.ip_forward\": Invalid argument\n"
+                    + "sysctl: cannot stat /proc/sys/net/ipv4/conf/all/rp_filter: No such file\n"
+                    + "sysctl: setting key \"net.ipv4.tcp_fwmark_accept\": Invalid argument\n");
+    SysctlState declared =
+        state(
+            "net.ipv4.ip_forward",
+            "7x",
+            "net.ipv4.tcp_fwmark_accept",
+            "99999999999",
+            "net.ipv4.conf.all.rp_filter",
+            "2");
+    assertThatThrownBy(() -> located.read(fake, declared))
+        .isInstanceOf(io.netconverge.core.engine.DeclarationRejectedException.class)
+        .hasMessageContaining("router.yaml:4:24: sysctl[\"net.ipv4.ip_forward\"]")
+        .hasMessageContaining("router.yaml:5:31: sysctl[\"net.ipv4.tcp_fwmark_accept\"]")
+        .hasMessageNotContaining("rp_filter");
+    assertThat(fake.argvs()).hasSize(2);
   }
 
   @Test

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ConfirmOrRevertTest {
@@ -26,12 +27,16 @@ class ConfirmOrRevertTest {
   static final class Box implements Target, Executor {
     final List<List<String>> argvs = new ArrayList<>();
     String confirmAnswer = "confirmed\n";
+    String persistAnswer = "persisted /etc/netconverge/host.yaml\nenabled\n";
 
     @Override
     public ExecResult run(Command command) {
       argvs.add(command.argv());
       if (command.argv().contains(Reverter.CONFIRM)) {
         return new ExecResult(0, confirmAnswer, "");
+      }
+      if (command.argv().contains(Reverter.PERSIST)) {
+        return new ExecResult(0, persistAnswer, "");
       }
       return new ExecResult(0, "", "");
     }
@@ -118,7 +123,7 @@ class ConfirmOrRevertTest {
             List.of("sh", "-c", Reverter.PREPARE, "netconverge-arm"),
             List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "revert.sh"),
             List.of("sh", "-c", Reverter.START, "netconverge-arm", "5"),
-            List.of("sh", "-c", Reverter.CONFIRM, "netconverge-confirm"));
+            List.of("sh", "-c", Reverter.CONFIRM, "netconverge-confirm", "keep"));
     assertThat(health).containsExactly(List.of("true"));
     assertThat(events)
         .containsExactly(
@@ -195,6 +200,196 @@ class ConfirmOrRevertTest {
             "box", Mode.APPLY, List.of(), io.netconverge.core.engine.Failure.of("broken"));
     HostReport report =
         new ConfirmOrRevert(Duration.ofSeconds(5), true)
+            .apply(box, fresh(0, new ArrayList<>()), e -> {}, (safeguard, told) -> failed, CLOCK);
+    assertThat(report).isSameAs(failed);
+    assertThat(box.argvs).isEmpty();
+  }
+
+  @Test
+  void aWanThatFailsItsProbeAfterAWorkingConnectionLeavesTheApplyToTheReverter() {
+    Box box = new Box();
+    List<ConvergeEvent> events = new ArrayList<>();
+    List<Instant> deadlines = new ArrayList<>();
+    ConfirmCheck wans =
+        (target, deadline, progress) -> {
+          deadlines.add(deadline);
+          return Optional.of("WAN isp2 failed its probes (2 rounds: 198.18.0.10 no answer)");
+        };
+    List<List<String>> health = new ArrayList<>();
+    HostReport report =
+        new ConfirmOrRevert(Duration.ofSeconds(20), true)
+            .apply(
+                box,
+                fresh(0, health),
+                wans,
+                events::add,
+                (safeguard, told) -> applyWith(box, safeguard, new ArrayList<>()),
+                CLOCK);
+    assertThat(health).containsExactly(List.of("true"));
+    assertThat(report.status()).isEqualTo(HostReport.Status.FAILED);
+    assertThat(report.error())
+        .startsWith(
+            "applied, but WAN isp2 failed its probes (2 rounds: 198.18.0.10 no answer): not"
+                + " confirmed, the reverter restores the state read before apply at about ");
+    assertThat(report.restoreUnverified()).isTrue();
+    assertThat(box.argvs).noneMatch(a -> a.contains(Reverter.CONFIRM));
+    // Well inside the timeout: a quarter of it (at least 2 s) before the reverter's time.
+    Instant revertsAt = report.restoration().revertsAt().orElseThrow();
+    assertThat(deadlines).containsExactly(revertsAt.minusSeconds(5));
+  }
+
+  @Test
+  void theWanCheckIsNotRunWhenTheNewConnectionAlreadyFailed() {
+    Box box = new Box();
+    List<Instant> deadlines = new ArrayList<>();
+    HostReport report =
+        new ConfirmOrRevert(Duration.ofSeconds(20), true)
+            .apply(
+                box,
+                fresh(255, new ArrayList<>()),
+                (target, deadline, progress) -> {
+                  deadlines.add(deadline);
+                  return Optional.empty();
+                },
+                e -> {},
+                (safeguard, told) -> applyWith(box, safeguard, new ArrayList<>()),
+                CLOCK);
+    assertThat(report.error()).startsWith("applied, but a new connection failed");
+    assertThat(deadlines).isEmpty();
+  }
+
+  @Test
+  void aPassingWanCheckConfirms() {
+    Box box = new Box();
+    List<ConvergeEvent> events = new ArrayList<>();
+    HostReport report =
+        new ConfirmOrRevert(Duration.ofSeconds(20), true)
+            .apply(
+                box,
+                fresh(0, new ArrayList<>()),
+                (target, deadline, progress) -> Optional.empty(),
+                events::add,
+                (safeguard, told) -> applyWith(box, safeguard, new ArrayList<>()),
+                CLOCK);
+    assertThat(report).isEqualTo(APPLIED);
+    assertThat(box.argvs).anyMatch(a -> a.contains(Reverter.CONFIRM));
+    assertThat(events).contains(new ConvergeEvent.Confirmed("box"));
+  }
+
+  private static final PendingPersist PERSIST =
+      new PendingPersist("kind: HostState\n", "/etc/netconverge", "systemctl");
+
+  @Test
+  void thePersistWaitsWithTheReverterAndIsSavedByTheConfirm() {
+    Box box = new Box();
+    box.confirmAnswer = "confirmed\npersisted /etc/netconverge/host.yaml\nenabled\n";
+    List<ConvergeEvent> events = new ArrayList<>();
+    HostReport report =
+        new ConfirmOrRevert(Duration.ofSeconds(5), true, Optional.of(PERSIST))
+            .apply(
+                box,
+                fresh(0, new ArrayList<>()),
+                events::add,
+                (safeguard, told) -> applyWith(box, safeguard, new ArrayList<>()),
+                CLOCK);
+    assertThat(report).isEqualTo(APPLIED);
+    assertThat(box.argvs)
+        .containsExactly(
+            List.of("sh", "-c", Reverter.PREPARE, "netconverge-arm"),
+            List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "persist.yaml"),
+            List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "persist.dir"),
+            List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "persist.systemctl"),
+            List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "revert.sh"),
+            List.of("sh", "-c", Reverter.START, "netconverge-arm", "5"),
+            List.of("sh", "-c", Reverter.CONFIRM, "netconverge-confirm", "keep"));
+    assertThat(events)
+        .containsSubsequence(
+            new ConvergeEvent.Confirmed("box"),
+            new ConvergeEvent.Persisted("box", "/etc/netconverge/host.yaml"));
+  }
+
+  @Test
+  void aUnitThatCannotBeEnabledAtTheConfirmFailsTheReportButTheStateStays() {
+    Box box = new Box();
+    box.confirmAnswer =
+        "confirmed\npersisted /etc/netconverge/host.yaml\nnot-enabled 'systemctl enable"
+            + " netconverge.service' failed: no such unit\n";
+    HostReport report =
+        new ConfirmOrRevert(Duration.ofSeconds(5), true, Optional.of(PERSIST))
+            .apply(
+                box,
+                fresh(0, new ArrayList<>()),
+                e -> {},
+                (safeguard, told) -> applyWith(box, safeguard, new ArrayList<>()),
+                CLOCK);
+    assertThat(report.status()).isEqualTo(HostReport.Status.FAILED);
+    assertThat(report.error())
+        .isEqualTo(
+            "applied and confirmed (it stays), but /etc/netconverge/host.yaml is saved, but"
+                + " netconverge.service could not be enabled, so the state is not applied at"
+                + " boot: 'systemctl enable netconverge.service' failed: no such unit");
+    assertThat(report.restoration()).isEqualTo(HostReport.Restoration.NOT_NEEDED);
+  }
+
+  @Test
+  void withoutWhenHealthyThePersistStaysPendingWithTheReverter() {
+    Box box = new Box();
+    List<ConvergeEvent> events = new ArrayList<>();
+    HostReport report =
+        new ConfirmOrRevert(Duration.ofSeconds(60), false, Optional.of(PERSIST))
+            .apply(
+                box,
+                fresh(0, new ArrayList<>()),
+                events::add,
+                (safeguard, told) -> applyWith(box, safeguard, new ArrayList<>()),
+                CLOCK);
+    assertThat(report).isEqualTo(APPLIED);
+    assertThat(box.argvs).noneMatch(a -> a.contains(Reverter.CONFIRM));
+    assertThat(events).noneMatch(ConvergeEvent.Persisted.class::isInstance);
+  }
+
+  @Test
+  void anApplyThatChangedNothingArmsNothingAndPersistsAtOnce() {
+    Box box = new Box();
+    HostReport inSync = HostReport.of("box", Mode.APPLY, HostReport.Status.OK, List.of());
+    List<ConvergeEvent> events = new ArrayList<>();
+    HostReport report =
+        new ConfirmOrRevert(Duration.ofSeconds(60), false, Optional.of(PERSIST))
+            .apply(
+                box, fresh(0, new ArrayList<>()), events::add, (safeguard, told) -> inSync, CLOCK);
+    assertThat(report).isEqualTo(inSync);
+    assertThat(box.argvs)
+        .containsExactly(
+            List.of(
+                "sh",
+                "-c",
+                Reverter.PERSIST,
+                "netconverge-persist",
+                "/etc/netconverge",
+                "systemctl"));
+    assertThat(events)
+        .containsExactly(
+            new ConvergeEvent.Persisted("box", "/etc/netconverge/host.yaml"),
+            new ConvergeEvent.HostFinished("box", inSync));
+
+    box.persistAnswer = "not-persisted /etc/netconverge is a symbolic link\n";
+    HostReport notSaved =
+        new ConfirmOrRevert(Duration.ofSeconds(60), false, Optional.of(PERSIST))
+            .apply(box, fresh(0, new ArrayList<>()), e -> {}, (safeguard, told) -> inSync, CLOCK);
+    assertThat(notSaved.status()).isEqualTo(HostReport.Status.FAILED);
+    assertThat(notSaved.error())
+        .isEqualTo(
+            "nothing to change, but not saved for boot: /etc/netconverge is a symbolic link");
+  }
+
+  @Test
+  void aFailedApplyPersistsNothing() {
+    Box box = new Box();
+    HostReport failed =
+        HostReport.failed(
+            "box", Mode.APPLY, List.of(), io.netconverge.core.engine.Failure.of("broken"));
+    HostReport report =
+        new ConfirmOrRevert(Duration.ofSeconds(5), true, Optional.of(PERSIST))
             .apply(box, fresh(0, new ArrayList<>()), e -> {}, (safeguard, told) -> failed, CLOCK);
     assertThat(report).isSameAs(failed);
     assertThat(box.argvs).isEmpty();

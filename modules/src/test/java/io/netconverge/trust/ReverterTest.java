@@ -8,10 +8,15 @@ import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
 import io.netconverge.core.exec.LocalExecutor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ReverterTest {
 
@@ -80,6 +85,7 @@ class ReverterTest {
             Reverter.WRITE,
             Reverter.START,
             Reverter.CONFIRM,
+            Reverter.PERSIST,
             Reverter.script(List.of("ip -batch - <\"$r/1.stdin\" || status=1")))) {
       ExecResult r = local.run(Command.of("sh", "-n", "-c", script));
       assertThat(r.exitCode()).as(script + r.stderr()).isZero();
@@ -99,9 +105,105 @@ class ReverterTest {
     assertThat(none.lastRevert()).isEqualTo("reverting at T\nreverted at T, exit 0");
     assertThat(target.commands)
         .extracting(Command::argv)
-        .allMatch(a -> a.equals(List.of("sh", "-c", Reverter.CONFIRM, "netconverge-confirm")));
+        .allMatch(
+            a -> a.equals(List.of("sh", "-c", Reverter.CONFIRM, "netconverge-confirm", "keep")));
     target.answer = "what\n";
     assertThatThrownBy(() -> Reverter.confirm(target)).isInstanceOf(ExecException.class);
+  }
+
+  @Test
+  void aConfirmReportsThePersistTheApplyLeftAndADisarmDropsIt() throws Exception {
+    Recording target = new Recording();
+    target.answer = "confirmed\npersisted /etc/netconverge/host.yaml\nenabled\n";
+    Reverter.ConfirmResult kept = Reverter.confirm(target);
+    assertThat(kept.persisted())
+        .contains(
+            new Reverter.Persisted(Optional.of("/etc/netconverge/host.yaml"), Optional.empty()));
+    target.answer = "confirmed\n";
+    assertThat(Reverter.confirm(target).persisted()).isEmpty();
+    new Reverter(Duration.ofSeconds(5)).disarm(target);
+    assertThat(target.commands.get(2).argv())
+        .containsExactly("sh", "-c", Reverter.CONFIRM, "netconverge-confirm", "drop");
+  }
+
+  /** A systemctl that logs its arguments and exits {@code exit}. */
+  private static Path systemctl(Path dir, int exit) throws Exception {
+    Path program = dir.resolve("systemctl");
+    Files.writeString(
+        program,
+        "#!/bin/sh\necho \"$@\" >> "
+            + dir.resolve("systemctl.log")
+            + "\necho 'Failed to enable unit' >&2\nexit "
+            + exit
+            + "\n");
+    Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwx------"));
+    return program;
+  }
+
+  @Test
+  void thePersistScriptSavesTheFilePrivatelyReplacingALinkAndEnablesTheUnit(@TempDir Path tmp)
+      throws Exception {
+    Path dir = tmp.resolve("etc-netconverge");
+    Files.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path elsewhere = Files.writeString(tmp.resolve("elsewhere"), "untouched\n");
+    Files.createSymbolicLink(dir.resolve("host.yaml"), elsewhere);
+    PendingPersist persist =
+        new PendingPersist("kind: HostState\n", dir.toString(), systemctl(tmp, 0).toString());
+
+    Reverter.Persisted done = Reverter.persistNow(new LocalExecutor(), persist);
+
+    assertThat(done)
+        .isEqualTo(new Reverter.Persisted(Optional.of(dir + "/host.yaml"), Optional.empty()));
+    Path saved = dir.resolve("host.yaml");
+    assertThat(Files.isSymbolicLink(saved)).isFalse();
+    assertThat(saved).hasContent("kind: HostState");
+    assertThat(elsewhere).hasContent("untouched");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(saved)))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
+    assertThat(tmp.resolve("systemctl.log")).hasContent("enable netconverge.service");
+    try (var files = Files.list(dir)) {
+      assertThat(files).containsExactly(saved);
+    }
+  }
+
+  @Test
+  void thePersistScriptRefusesAFolderThatIsALinkAndSaysWhenTheUnitCannotBeEnabled(@TempDir Path tmp)
+      throws Exception {
+    Path real = Files.createDirectories(tmp.resolve("real"));
+    Path link = Files.createSymbolicLink(tmp.resolve("etc-netconverge"), real);
+    Reverter.Persisted refused =
+        Reverter.persistNow(
+            new LocalExecutor(),
+            new PendingPersist("x: 1\n", link.toString(), systemctl(tmp, 0).toString()));
+    assertThat(refused.ok()).isFalse();
+    assertThat(refused.describe())
+        .isEqualTo(
+            "not saved for boot: "
+                + link
+                + " is a symbolic link; remove it, netconverge"
+                + " makes the folder itself");
+    try (var files = Files.list(real)) {
+      assertThat(files).isEmpty();
+    }
+    assertThat(tmp.resolve("systemctl.log")).doesNotExist();
+
+    Path dir = tmp.resolve("fresh/etc-netconverge");
+    Reverter.Persisted notEnabled =
+        Reverter.persistNow(
+            new LocalExecutor(),
+            new PendingPersist("x: 1\n", dir.toString(), systemctl(tmp, 1).toString()));
+    assertThat(notEnabled.savedAs()).contains(dir + "/host.yaml");
+    assertThat(notEnabled.problem())
+        .contains(
+            "'"
+                + tmp.resolve("systemctl")
+                + " enable netconverge.service' failed: Failed to"
+                + " enable unit");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
   }
 
   @Test

@@ -117,6 +117,26 @@ class LiveHostStateTest {
   }
 
   @Test
+  void aStaticGatewayNotYetOnTheLinkIsPendingAndKeepsOutOfTheDefault() throws Exception {
+    // wan2 is up, but its address (and so a route to its gateway) is not there yet.
+    LiveHostState live =
+        resolve(
+            facts(
+                link("wan1", true, "100.64.1.1", "100.64.1.2/24"), link("wan2", true, null, null)),
+            Map.of());
+    assertThat(live.pending())
+        .extracting(Object::toString)
+        .containsExactly(
+            "isp2: route table isp2 (120): gateway 203.0.113.1 is not on the link of wan2 yet (no"
+                + " address or route of wan2 covers it)",
+            "isp2: outbound default via wan2: gateway 203.0.113.1 is not on the link of wan2 yet"
+                + " (no address or route of wan2 covers it)");
+    assertThat(tables(live)).containsOnlyKeys(100L, 110L);
+    assertThat(tables(live).get(100L)).singleElement().asString().contains("dev wan1");
+    assertThat(live.wans().get(1).active()).isFalse();
+  }
+
+  @Test
   void aMissingInterfaceLeavesOutItsTableAndItsSysctlsOnly() throws Exception {
     LiveHostState live =
         resolve(facts(link("wan1", true, "100.64.1.1", "100.64.1.2/24")), Map.of());

@@ -57,6 +57,34 @@ class WanFactsTest {
   }
 
   @Test
+  void aLinkReachesItsSubnetsItsPeerAndItsDirectRoutesOnly() {
+    String out =
+        "[{\"ifindex\":2,\"ifname\":\"wan1\",\"flags\":[\"UP\",\"LOWER_UP\"],\"addr_info\":["
+            + "{\"family\":\"inet\",\"local\":\"198.51.100.2\",\"prefixlen\":24,"
+            + "\"scope\":\"global\"}]},"
+            + "{\"ifindex\":3,\"ifname\":\"ppp0\",\"flags\":[\"UP\",\"LOWER_UP\"],\"addr_info\":["
+            + "{\"family\":\"inet\",\"local\":\"100.64.0.2\",\"address\":\"100.64.9.1\","
+            + "\"prefixlen\":32,\"scope\":\"global\"}]},"
+            + "{\"ifindex\":4,\"ifname\":\"wan3\",\"flags\":[\"UP\",\"LOWER_UP\"],\"addr_info\":["
+            + "{\"family\":\"inet\",\"local\":\"192.0.2.77\",\"prefixlen\":32,"
+            + "\"scope\":\"global\"}]}]\n"
+            + "#--\n"
+            + "[{\"dst\":\"192.0.2.1\",\"dev\":\"wan3\",\"protocol\":\"static\","
+            + "\"scope\":\"link\",\"flags\":[]},"
+            + "{\"dst\":\"10.0.0.0/8\",\"gateway\":\"198.51.100.1\",\"dev\":\"wan1\",\"flags\":[]}]\n"
+            + "#--\n[]\n#--\n";
+    WanFacts facts = WanFacts.parse(out);
+    WanFacts.Link wan1 = facts.link("wan1").orElseThrow();
+    assertThat(wan1.reaches("198.51.100.1")).isTrue();
+    assertThat(wan1.reaches("203.0.113.1")).isFalse();
+    assertThat(wan1.reaches("10.1.2.3")).as("a route through a gateway is no link").isFalse();
+    assertThat(wan1.reaches("fe80::1")).as("IPv6 link-local is always on the link").isTrue();
+    assertThat(facts.link("ppp0").orElseThrow().reaches("100.64.9.1")).as("the peer").isTrue();
+    assertThat(facts.link("wan3").orElseThrow().reaches("192.0.2.1")).as("a direct route").isTrue();
+    assertThat(facts.link("wan3").orElseThrow().reaches("192.0.2.2")).isFalse();
+  }
+
+  @Test
   void anAbsentInterfaceIsNoLink() {
     assertThat(WanFacts.parse(OUTPUT).link("wan9")).isEmpty();
   }

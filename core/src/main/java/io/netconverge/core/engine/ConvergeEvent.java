@@ -37,8 +37,37 @@ public sealed interface ConvergeEvent {
   /** Checking the way in through a new connection before confirming by itself. */
   record CheckingConnection(String host) implements ConvergeEvent {}
 
+  /**
+   * Probing the WANs through the target before confirming by itself: each tracked WAN in {@code
+   * probing} until it passes a round or fails as many rounds in a row as its {@code down} says.
+   *
+   * @param notProbed the other WANs with why (untracked: nothing to probe; pending or tracked down
+   *     before the apply: not usable before it either)
+   */
+  record CheckingWans(String host, java.util.List<String> probing, java.util.List<String> notProbed)
+      implements ConvergeEvent {
+    public CheckingWans {
+      probing = java.util.List.copyOf(probing);
+      notProbed = java.util.List.copyOf(notProbed);
+    }
+  }
+
+  /**
+   * One WAN's verdict after {@code rounds} probe rounds through the target.
+   *
+   * @param detail what the last round saw, e.g. {@code 198.18.0.10 no answer}
+   */
+  record WanChecked(String host, String wan, boolean passed, int rounds, String detail)
+      implements ConvergeEvent {}
+
   /** The pending reverter was cancelled: the applied state stays. */
   record Confirmed(String host) implements ConvergeEvent {}
+
+  /**
+   * The applied file was saved for boot on the target as {@code file} and the boot unit enabled: at
+   * the confirm of an apply with a confirm timeout, or at once when it changed nothing.
+   */
+  record Persisted(String host, String file) implements ConvergeEvent {}
 
   /** The converge of the host is over; the report says how it went. */
   record HostFinished(String host, HostReport report) implements ConvergeEvent {}

@@ -51,6 +51,11 @@ public final class NamespaceLock {
    *       and the next run removes every lock file nobody holds (a crashed run's). After taking the
    *       lock, a holder checks that the path still names the file it locked, and starts again
    *       otherwise, so removing a file never lets two converges in at once.
+   *   <li>That sweep holds each file nobody holds for a moment. A converge of that file's namespace
+   *       (a crashed run's file whose inode a new namespace got again, or its own file just made)
+   *       would take that moment for another converge and give up: so the sweep runs under an
+   *       exclusive flock of {@code sweep.lock} (skipped when it cannot have it at once), and a
+   *       converge takes its own file under a shared one, waiting for a sweep to end.
    * </ul>
    */
   static final String HOLDER =
@@ -71,22 +76,31 @@ public final class NamespaceLock {
           + " echo \"unsafe $d is writable by other users (mode $2)\"; exit 1; fi\n"
           + "[ \"$2\" = 700 ] || chmod 0700 \"$d\" || exit 1\n"
           + "f=\"$d/netns-$id.lock\"\n"
+          + "s=\"$d/sweep.lock\"\n"
+          + "if [ -L \"$s\" ]; then echo \"unsafe $s is a symbolic link\"; exit 1; fi\n"
+          + "exec 7>>\"$s\" || exit 1\n"
           + "while :; do\n"
           + "  if [ -L \"$f\" ]; then echo \"unsafe $f is a symbolic link\"; exit 1; fi\n"
+          + "  flock -s -w 60 7 || { echo \"unsafe $s stayed locked for 60 s\"; exit 1; }\n"
           + "  exec 9>>\"$f\" || exit 1\n"
           + "  flock -n 9; rc=$?\n"
+          + "  flock -u 7\n"
           + "  if [ $rc = 1 ]; then echo \"busy $id\"; exit 75; fi\n"
           + "  if [ $rc != 0 ]; then echo \"unsafe flock failed (exit $rc)\"; exit 1; fi\n"
           + "  [ \"$(stat -L -c %i /dev/fd/9)\" = \"$(stat -c %i \"$f\" 2>/dev/null)\" ] && break\n"
           + "  exec 9>&-\n"
           + "done\n"
           + "chmod 0600 \"$f\"\n"
-          + "for o in \"$d\"/netns-*.lock; do\n"
-          + "  [ \"$o\" = \"$f\" ] || [ -L \"$o\" ] || [ ! -f \"$o\" ] || (\n"
-          + "    exec 8<\"$o\" && flock -n 8 &&"
+          + "if flock -x -n 7; then\n"
+          + "  for o in \"$d\"/netns-*.lock; do\n"
+          + "    [ \"$o\" = \"$f\" ] || [ -L \"$o\" ] || [ ! -f \"$o\" ] || (\n"
+          + "      exec 8<\"$o\" && flock -n 8 &&"
           + " [ \"$(stat -L -c %i /dev/fd/8)\" = \"$(stat -c %i \"$o\")\" ] && rm -f \"$o\"\n"
-          + "  ) 2>/dev/null\n"
-          + "done\n"
+          + "    ) 2>/dev/null\n"
+          + "  done\n"
+          + "  flock -u 7\n"
+          + "fi\n"
+          + "exec 7>&-\n"
           + "echo \"held $id\"\n"
           + "cat >/dev/null 9>&-\n"
           + "rm -f \"$f\"\n";

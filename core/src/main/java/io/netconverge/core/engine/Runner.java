@@ -214,6 +214,8 @@ public final class Runner {
         left.addAll(verify(executor, planned).stream().filter(Change::changes).toList());
       }
       module = null;
+      // A signal while verifying was told "the state read before apply is restored": keep it.
+      stopIfCancelled("ending the apply");
       if (left.isEmpty()) {
         return HostReport.of(host, Mode.APPLY, HostReport.Status.CHANGED, changes);
       }
@@ -315,12 +317,20 @@ public final class Runner {
     List<String> problems = new ArrayList<>();
     for (int i = touched.size() - 1; i >= 0; i--) {
       Planned<?, ?> planned = touched.get(i);
+      List<Command> commands;
       try {
-        for (Command command : planned.restoreCommands()) {
-          executor.check(command);
-        }
-      } catch (ExecException | RuntimeException e) {
+        commands = planned.restoreCommands();
+      } catch (RuntimeException e) {
         problems.add(planned.kind() + ": " + e.getMessage());
+        continue;
+      }
+      // Every restore command runs, also after one failed: each brings back what it can.
+      for (Command command : commands) {
+        try {
+          executor.check(command);
+        } catch (ExecException | RuntimeException e) {
+          problems.add(planned.kind() + ": " + e.getMessage());
+        }
       }
     }
     List<String> different = new ArrayList<>();

@@ -40,6 +40,17 @@ public final class IpBatch {
         .withTimeout(TIMEOUT);
   }
 
+  /**
+   * A batch that goes on past a line the kernel rejects ({@code -force}): what a restore runs, so
+   * that one route that cannot come back does not keep every later one away. The runner reads again
+   * afterwards and names what differs.
+   */
+  public static Command forced(Family family, List<String> lines) {
+    return Command.of("ip", "-force", family.ipOption(), "-batch", "-")
+        .withStdin(String.join("\n", lines) + "\n")
+        .withTimeout(TIMEOUT);
+  }
+
   /** Runs the lines, if any, as one batch; throws naming the failed line. */
   public static void run(Executor executor, Family family, List<String> lines)
       throws ExecException {

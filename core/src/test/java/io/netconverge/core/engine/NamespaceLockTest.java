@@ -221,6 +221,57 @@ class NamespaceLockTest {
     }
   }
 
+  /**
+   * A crashed run's lock file (its holder killed before it removed it) whose inode a new namespace
+   * gets again, while another namespace's converge sweeps that file: the sweep holds the flock of
+   * every file nobody holds for a moment, and a converge of that namespace must not take that
+   * moment for another converge of its own (CI saw "another converge holds the lock of h0").
+   */
+  @Test
+  void aSweepOfAnotherNamespacesRunIsNotTakenForABusyLock() throws Exception {
+    Files.createDirectories(locks());
+    Files.setPosixFilePermissions(locks(), PosixFilePermissions.fromString("rwx------"));
+    Path stale = Files.writeString(locks().resolve("netns-40.lock"), "");
+    // The sweeping run's stat is slow on the stale file: its sweep holds that file's flock then.
+    Executor sweeper = namespace("41");
+    Path sweeping = dir.resolve("sweeping");
+    String realStat = new LocalExecutor().check("sh", "-c", "command -v stat").stdout().strip();
+    Path stat = dir.resolve("bin-41/stat");
+    Files.writeString(
+        stat,
+        "#!/bin/sh\n"
+            + "case \"$*\" in *netns-40.lock*) : > "
+            + sweeping
+            + "; sleep 2;; esac\n"
+            + "exec "
+            + realStat
+            + " \"$@\"\n");
+    Files.setPosixFilePermissions(stat, PosixFilePermissions.fromString("rwxr-xr-x"));
+    NamespaceLock lock = new NamespaceLock(locks());
+    java.util.concurrent.CompletableFuture<HostLock> other =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return lock.acquire(sweeper, "other");
+              } catch (ExecException | LockHeldException e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            });
+    try {
+      long until = System.nanoTime() + 20_000_000_000L;
+      while (!Files.exists(sweeping) && System.nanoTime() < until) {
+        Thread.sleep(20);
+      }
+      assertThat(sweeping).as("the other run sweeps the stale file").exists();
+      try (HostLock held = lock.acquire(namespace("40"), "h0")) {
+        assertThat(locks().resolve("netns-40.lock")).exists();
+      }
+    } finally {
+      other.get(30, java.util.concurrent.TimeUnit.SECONDS).close();
+    }
+    assertThat(stale).doesNotExist();
+  }
+
   @Test
   void aMissingFlockIsNamedNotTakenForABusyLock() throws Exception {
     Path tools = Files.createDirectories(dir.resolve("tools"));

@@ -428,6 +428,27 @@ class RunnerTest {
   }
 
   @Test
+  void aCancelWhileVerifyingStillRestoresAsTheSignalWasTold() {
+    kernel.of("a").put("x", "old");
+    java.util.concurrent.atomic.AtomicBoolean cancel =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Progress cancelWhileVerifying =
+        e -> {
+          if (e instanceof ConvergeEvent.Verifying) {
+            cancel.set(true);
+          }
+        };
+    HostReport report =
+        new Runner(cancelWhileVerifying, cancel::get)
+            .apply(target, declare(Map.of("x", "new"), Map.of("y", "2")));
+    assertThat(report.status()).isEqualTo(HostReport.Status.CANCELLED);
+    assertThat(report.error()).isEqualTo("cancelled before ending the apply");
+    assertThat(report.restoration().outcome()).isEqualTo(HostReport.RestoreOutcome.RESTORED);
+    assertThat(kernel.of("a")).containsEntry("x", "old");
+    assertThat(kernel.of("b")).doesNotContainKey("y");
+  }
+
+  @Test
   void aPlanCancelledBeforeItBeginsReadsNothing() {
     HostReport report =
         new Runner(Progress.NONE, () -> true).plan(target, declare(Map.of("x", "1"), Map.of()));
