@@ -85,7 +85,7 @@ final class Converge {
       FleetOptions fleet,
       boolean sandbox,
       TrustOptions trust) {
-    // The file is read and composed once: its kind picks the way, a host state is bound from it.
+    // The file is read once: its kind picks the way, a host state is bound from the same reading.
     SpecLoader loader = Netconverge.loader();
     SpecLoader.Document document;
     String kind;

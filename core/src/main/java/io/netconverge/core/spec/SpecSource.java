@@ -104,12 +104,19 @@ public final class SpecSource {
     return new SpecProblem(name, line, column, path, message);
   }
 
-  /** Where the text value at {@code path} (relative to the file's root) stands. */
+  /**
+   * Where the text value at {@code path} (relative to the file's root) stands; worked out when
+   * first asked for, so a file that is never wrong is never composed for it.
+   */
   public TextOrigin origin(String relativePath) {
     String path = prefix.isEmpty() ? relativePath : prefix + "." + relativePath;
+    return new TextOrigin(name, path, () -> place(path));
+  }
+
+  private TextOrigin.Place place(String path) {
     Optional<Node> node = structure.map().locate(path);
     if (node.isEmpty() || !(node.get() instanceof ScalarNode scalar)) {
-      return new TextOrigin(name, path, 0, 0, false);
+      return new TextOrigin.Place(0, 0, false);
     }
     int startLine = scalar.getStartMark().getLine(); // 0-based
     if (scalar.getScalarStyle() == DumperOptions.ScalarStyle.LITERAL) {
@@ -124,8 +131,8 @@ public final class SpecSource {
           break;
         }
       }
-      return new TextOrigin(name, path, first + 1, indent, true);
+      return new TextOrigin.Place(first + 1, indent, true);
     }
-    return new TextOrigin(name, path, startLine + 1, 0, false);
+    return new TextOrigin.Place(startLine + 1, 0, false);
   }
 }

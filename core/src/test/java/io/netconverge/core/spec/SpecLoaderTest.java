@@ -108,6 +108,21 @@ class SpecLoaderTest {
   }
 
   @Test
+  void aValueOfAFileReadOnceIsLocatedAsInAComposedOne() throws Exception {
+    String text = "apiVersion: netconverge/v1\nkind: Free\nany:\n  text: |\n    one\n    two\n";
+    SpecLoader.Document document = docOrFree.document(text, "f.yaml");
+    docOrFree.bindDocument(document);
+    TextOrigin origin = document.source().origin("any.text");
+    TextOrigin composed = SpecLoader.source(text, "f.yaml").origin("any.text");
+    assertThat(origin).isEqualTo(composed).hasSameHashCodeAs(composed);
+    assertThat(origin.firstLine()).isEqualTo(5);
+    assertThat(origin.indent()).isEqualTo(4);
+    assertThat(origin.problem(2, 1, "bad").toString())
+        .isEqualTo(composed.problem(2, 1, "bad").toString())
+        .startsWith("f.yaml:6:5:");
+  }
+
+  @Test
   void aFileWithAProblemIsComposedAndItsProblemsAreTheComposedWaysOnes() {
     StringBuilder deep = new StringBuilder("x: ");
     for (int i = 0; i < 60; i++) {
