@@ -163,6 +163,59 @@ class LivingWanIT {
   }
 
   @Test
+  void watchTakesTheEditedFileAndKeepsTheLastValidVersionOfABrokenOne(TestNamespace ns)
+      throws Exception {
+    String plain = profile(Isp.ISP1.gateway(Family.IPV4), false);
+    Path file = write(plain);
+    try (DualIspNetwork net = DualIspNetwork.build(ns)) {
+      Process watch = watch(ns, file);
+      awaitTrue(
+          Duration.ofSeconds(30),
+          () ->
+              ns.attempt("ip", "route", "show", "table", "120")
+                  .stdout()
+                  .contains("via 203.0.113.1"),
+          "the first version converged");
+      // The operator edits the file (a new gateway for ISP2) and applies it: the watch must not
+      // put the old version back.
+      String edited = plain.replace("gateway: 203.0.113.1", "gateway: 203.0.113.254");
+      assertThat(edited).isNotEqualTo(plain);
+      Files.writeString(file, edited);
+      Cli apply = Cli.run("apply", "--netns", ns.name(), file.toString());
+      assertThat(apply.exitCode()).as(apply.toString()).isIn(0, 75);
+      awaitTrue(
+          Duration.ofSeconds(15),
+          () -> output(watch).contains("reloaded " + file),
+          "watch reloads the saved file");
+      // Events on a WAN make the watch converge: it converges the new version.
+      ns.run("ip", "link", "set", Isp.ISP2.wan(), "down");
+      ns.run("ip", "link", "set", Isp.ISP2.wan(), "up");
+      awaitTrue(
+          Duration.ofSeconds(20),
+          () -> output(watch).contains("converged") && !output(watch).contains("FAILED"),
+          "watch converges after the link events");
+      Thread.sleep(3000);
+      assertThat(ns.run("ip", "route", "show", "table", "120"))
+          .contains("via 203.0.113.254")
+          .doesNotContain("via 203.0.113.1 ");
+
+      // A broken save is said, and the last valid version stays in force.
+      Files.writeString(file, edited + "  frobnicate: 1\n");
+      awaitTrue(
+          Duration.ofSeconds(15),
+          () -> output(watch).contains("keeps converging the last valid version"),
+          "watch says the new version is not valid");
+      assertThat(output(watch)).contains("frobnicate");
+      assertThat(watch.isAlive()).isTrue();
+      assertThat(ns.run("ip", "route", "show", "table", "120")).contains("via 203.0.113.254");
+
+      watch.destroy();
+      assertThat(watch.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(watch.exitValue()).as(output(watch)).isZero();
+    }
+  }
+
+  @Test
   void aWanUpBeforeItsAddressWaitsWhileTheOtherKeepsItsRoutes(TestNamespace ns) throws Exception {
     Path file = write(profile(Isp.ISP1.gateway(Family.IPV4), false));
     try (DualIspNetwork net = DualIspNetwork.build(ns)) {

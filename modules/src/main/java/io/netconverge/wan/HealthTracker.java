@@ -18,6 +18,11 @@ public final class HealthTracker {
   private int failures;
   private int successes;
 
+  /** Whether this tracker counts {@code down} failed and {@code up} good rounds. */
+  public boolean counts(int down, int up) {
+    return this.down == down && this.up == up;
+  }
+
   public HealthTracker(String wan, int down, int up) {
     if (down < 1 || up < 1) {
       throw new IllegalArgumentException("down and up are at least 1");

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -67,14 +69,17 @@ public final class Watcher {
         new Options(Duration.ofMillis(200), Duration.ofSeconds(2));
   }
 
-  private final HostStateSpec spec;
-  private final SpecSource source;
+  /** What the watch converges; replaced whole by {@link #reload}. */
+  private record Config(HostStateSpec spec, SpecSource source, Pattern relevant) {}
+
+  private volatile Config config;
   private final Path names;
   private final Target target;
   private final String fileName;
   private final Options options;
-  private final Pattern relevant;
-  private final Map<String, HealthTracker> trackers = new LinkedHashMap<>();
+  private volatile Map<String, HealthTracker> trackers = Map.of();
+  private final Map<String, ScheduledFuture<?>> probing = new ConcurrentHashMap<>();
+  private volatile Executor running;
   private final Map<String, Transition> last = new ConcurrentHashMap<>();
   private final Deque<Transition> history = new ArrayDeque<>();
   private final List<Transition> toAct = new ArrayList<>();
@@ -96,27 +101,75 @@ public final class Watcher {
       Target target,
       String fileName,
       Options options) {
-    if (spec.dualWan() == null) {
-      throw new IllegalArgumentException(
-          "watch needs a dualWan profile: there are no WANs to watch");
-    }
-    this.spec = spec;
-    this.source = source;
     this.names = iproute2Dir;
     this.target = target;
     this.fileName = fileName;
     this.options = options;
+    configure(spec, source);
+  }
+
+  /**
+   * Takes a new version of the host state (the file was edited): the next converge uses it, the
+   * probes follow its WANs, and a WAN tracked before and after keeps its health. Safe from any
+   * thread; a converge in progress ends with the old version.
+   *
+   * @throws IllegalArgumentException when the host state has no dualWan profile
+   */
+  public void reload(HostStateSpec spec, SpecSource source) {
+    configure(spec, source);
+    Executor executor = running;
+    if (executor != null) {
+      scheduleProbes(executor);
+    }
+    LOG.info(
+        "reloaded {}: {} WANs ({} tracked)",
+        fileName,
+        spec.dualWan().wans().size(),
+        trackers.size());
+    request("reload");
+  }
+
+  private synchronized void configure(HostStateSpec spec, SpecSource source) {
+    if (spec.dualWan() == null) {
+      throw new IllegalArgumentException(
+          "watch needs a dualWan profile: there are no WANs to watch");
+    }
     List<String> itfs = new ArrayList<>();
+    Map<String, HealthTracker> kept = new LinkedHashMap<>();
     for (WanSpec wan : spec.dualWan().wans()) {
       itfs.add(Pattern.quote(wan.itf().name()));
       if (wan.track() != null) {
-        trackers.put(
+        HealthTracker before = trackers.get(wan.name());
+        kept.put(
             wan.name(),
-            new HealthTracker(wan.name(), wan.track().downValue(), wan.track().upValue()));
+            before != null && before.counts(wan.track().downValue(), wan.track().upValue())
+                ? before
+                : new HealthTracker(wan.name(), wan.track().downValue(), wan.track().upValue()));
       }
     }
+    trackers = Collections.unmodifiableMap(kept);
     // An interface name as a word: "wan1@if3:", "dev wan1 ", never "wan10".
-    this.relevant = Pattern.compile("(?<![\\w.-])(" + String.join("|", itfs) + ")(?![\\w.-])");
+    config =
+        new Config(
+            spec,
+            source,
+            Pattern.compile("(?<![\\w.-])(" + String.join("|", itfs) + ")(?![\\w.-])"));
+  }
+
+  /** One probe schedule per tracked WAN of the current version; those of the last one end. */
+  private synchronized void scheduleProbes(Executor executor) {
+    probing.values().forEach(f -> f.cancel(false));
+    probing.clear();
+    for (WanSpec wan : config.spec().dualWan().wans()) {
+      HealthTracker tracker = trackers.get(wan.name());
+      if (tracker != null) {
+        long every = wan.track().intervalValue().toMillis();
+        probing.put(
+            wan.name(),
+            probes.scheduleAtFixedRate(
+                () -> probe(executor, wan, tracker), 0, every, TimeUnit.MILLISECONDS));
+      }
+    }
   }
 
   /** The last converge's report, null before the first. */
@@ -136,18 +189,12 @@ public final class Watcher {
     Executor executor = target.executor();
     stateFile = WatchState.file(executor);
     startMonitor(executor);
-    probes = Executors.newScheduledThreadPool(Math.max(1, trackers.size()), daemon("probe"));
-    for (WanSpec wan : spec.dualWan().wans()) {
-      HealthTracker tracker = trackers.get(wan.name());
-      if (tracker != null) {
-        long every = wan.track().intervalValue().toMillis();
-        probes.scheduleAtFixedRate(
-            () -> probe(executor, wan, tracker), 0, every, TimeUnit.MILLISECONDS);
-      }
-    }
+    probes = Executors.newScheduledThreadPool(2, daemon("probe"));
+    running = executor;
+    scheduleProbes(executor);
     LOG.info(
         "watching {} WANs of {} on {} ({} tracked)",
-        spec.dualWan().wans().size(),
+        config.spec().dualWan().wans().size(),
         fileName,
         target.name(),
         trackers.size());
@@ -242,6 +289,7 @@ public final class Watcher {
    */
   private void failoverNow(Executor executor) {
     LiveReport previous = lastReport;
+    HostStateSpec spec = config.spec();
     Long table = spec.dualWan().defaultTable();
     if (previous == null || table == null) {
       return;
@@ -271,14 +319,15 @@ public final class Watcher {
   }
 
   private int protocol() {
-    return spec.routingProtocol();
+    return config.spec().routingProtocol();
   }
 
   /** One apply through the library's one converge path, with the health tracking found. */
   private LiveReport converge() {
     HostState state;
+    Config now = config;
     try {
-      state = HostState.from(spec, source, names);
+      state = HostState.from(now.spec(), now.source(), names);
     } catch (InvalidSpecException e) {
       return new LiveReport(
           HostReport.failed(target.name(), Mode.APPLY, List.of(), Failure.of(e.getMessage())),
@@ -370,11 +419,15 @@ public final class Watcher {
 
   /** After the converge that follows a transition: conntrack flush and the user's hooks. */
   private void act(Executor executor, Transition t) {
+    HostStateSpec spec = config.spec();
     WanSpec wan =
         spec.dualWan().wans().stream()
             .filter(w -> w.name().equals(t.wan()))
             .findFirst()
-            .orElseThrow();
+            .orElse(null);
+    if (wan == null) {
+      return; // the file was reloaded without this WAN
+    }
     DualWanSpec profile = spec.dualWan();
     if (t.to() == Health.DOWN && Boolean.TRUE.equals(wan.flushConntrack())) {
       String mark = Mark.hex(wan.mark().value()) + "/" + Mark.hex(profile.markMask().value());
@@ -474,7 +527,7 @@ public final class Watcher {
    * follows the addresses, which have events of their own).
    */
   boolean concerns(String line) {
-    if (!relevant.matcher(line).find()) {
+    if (!config.relevant().matcher(line).find()) {
       return false;
     }
     return !line.contains(" table ") || line.contains(" table main");
