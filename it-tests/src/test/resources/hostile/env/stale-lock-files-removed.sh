@@ -11,5 +11,6 @@
 
 mkdir -m 700 /run/netconverge; : > /run/netconverge/netns-1.lock; : > /run/netconverge/netns-2.lock
 converge apply --netns "$NS" "$DIR/state.yaml" || fail "apply exited $?"
-[ -z "$(ls -A /run/netconverge)" ] || fail "left: $(ls -A /run/netconverge)"
+# One fixed file stays: sweep.lock, which orders the sweep of stale lock files.
+[ -z "$(ls -A /run/netconverge | grep -vx sweep.lock)" ] || fail "left: $(ls -A /run/netconverge)"
 echo checked

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "confirm",
+    mixinStandardHelpOptions = true,
     description =
         "Keep what `apply --confirm-timeout` applied: cancel the pending reverter on each host,"
             + " and save the file for boot when the apply was given --persist. Idempotent; says"
@@ -85,15 +86,24 @@ final class ConfirmCommand implements Callable<Integer> {
               }
             }
           }
-          case NONE ->
+          case NONE -> {
+            String last = r.lastRevert().lines().reduce((a, b) -> b).orElse("");
+            if (revertFailed(last)) {
+              // The safety net itself failed: the host may be in neither state.
+              out.println(
+                  t.name()
+                      + ": nothing was pending, but the last revert FAILED ("
+                      + last
+                      + "): the host may be in neither the applied state nor the one before;"
+                      + " its log is /run/netconverge/revert-*.log on the host");
+              code = ExitCodes.FAILED;
+            } else {
               out.println(
                   t.name()
                       + ": nothing was pending"
-                      + (r.lastRevert().isEmpty()
-                          ? ""
-                          : " (last revert: "
-                              + r.lastRevert().lines().reduce((a, b) -> b).orElse("")
-                              + ")"));
+                      + (last.isEmpty() ? "" : " (last revert: " + last + ")"));
+            }
+          }
           case REVERTING -> {
             out.println(t.name() + ": too late, the reverter is restoring the snapshot now");
             code = ExitCodes.FAILED;
@@ -106,5 +116,12 @@ final class ConfirmCommand implements Callable<Integer> {
     }
     out.flush();
     return code;
+  }
+
+  /** Whether the reverter's last log line ({@code reverted at T, exit N}) says it failed. */
+  static boolean revertFailed(String lastLine) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("exit (\\d+)\\s*$").matcher(lastLine);
+    return m.find() && !m.group(1).equals("0");
   }
 }

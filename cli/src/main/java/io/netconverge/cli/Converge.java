@@ -326,7 +326,13 @@ final class Converge {
   private void explainInvalid(Path file, HostReport result) {
     if (result.status() == HostReport.Status.INVALID) {
       err.println(result.error());
-      err.println("converge: " + file + " is not valid; nothing was changed");
+      err.println(
+          "converge: "
+              + file
+              + " is not valid; "
+              + (result.restored()
+                  ? "what the apply changed was restored"
+                  : "nothing was changed"));
     }
   }
 

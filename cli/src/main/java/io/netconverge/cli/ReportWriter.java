@@ -42,8 +42,12 @@ final class ReportWriter {
     if (report.error() != null) {
       if (report.status() == HostReport.Status.INVALID) {
         // The located problems go to stderr in full, as for any invalid file.
+        // A value refused only by the apply itself: what it changed was put back (verified).
         out.println(
-            "  INVALID (nothing was changed): " + report.error().lines().findFirst().orElse(""));
+            (report.restored()
+                    ? "  INVALID (restored, nothing is left changed): "
+                    : "  INVALID (nothing was changed): ")
+                + report.error().lines().findFirst().orElse(""));
       } else if (report.status() == HostReport.Status.CANCELLED) {
         out.println("  CANCELLED: " + report.error());
       } else {
@@ -78,13 +82,15 @@ final class ReportWriter {
     for (HostReport r : reports) {
       out.printf(
           Locale.ROOT,
-          "%s : ok=%d changed=%d failed=%d%s%s%n",
+          "%s : ok=%d changed=%d failed=%d%s%s%s%n",
           r.host(),
           r.ok(),
           r.changed(),
           r.failed(),
           // A grep of the recap must not read a host with parts left out as fully converged.
           r.pendingParts().isEmpty() ? "" : " pending=" + r.pendingParts().size(),
+          // Applied, but the reverter on the host restores it unless confirmed in time.
+          r.confirmBy().map(t -> " NOT CONFIRMED (reverts at " + t + ")").orElse(""),
           r.status() == HostReport.Status.LOCKED
               ? " locked"
               : r.error() != null && r.error().startsWith(FleetRun.NOT_RUN) ? " not run" : "");
@@ -224,6 +230,11 @@ final class ReportWriter {
       h.put("changed", r.changed());
       h.put("failed", r.failed());
       h.put("degraded", r.degraded());
+      if (r.confirmBy().isPresent()) {
+        h.put("confirmBy", r.confirmBy().get().toString());
+      } else {
+        h.putNull("confirmBy");
+      }
       if (r.failure().isPresent()) {
         Failure f = r.failure().get();
         h.put("error", f.message());

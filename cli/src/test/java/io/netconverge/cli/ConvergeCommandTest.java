@@ -122,6 +122,21 @@ class ConvergeCommandTest {
   }
 
   @Test
+  void aRulePortZeroIsRefusedAtItsLineAsTheKernelWould(@TempDir Path dir) throws Exception {
+    Run r =
+        validate(
+            dir,
+            "ipRules:\n  - { priority: 1400, ipProto: tcp, dport: 0, table: main }\n"
+                + "  - { priority: 1401, ipProto: tcp, sport: 0-5, table: main }\n"
+                + "  - { priority: 1402, uidRange: 0-0, table: main }\n");
+    assertThat(r.code()).isEqualTo(65);
+    assertThat(r.err())
+        .contains("f.yaml:4:5: ipRules[0]: dport '0' is not a valid range within 1..65535")
+        .contains("f.yaml:5:5: ipRules[1]: sport '0-5' is not a valid range within 1..65535")
+        .doesNotContain("uidRange");
+  }
+
+  @Test
   void aNumberBeyondLongIsSaidInTheFilesTerms(@TempDir Path dir) throws Exception {
     Run r = validate(dir, "ipRules:\n  - { priority: 99999999999999999999999, table: main }\n");
     assertThat(r.code()).isEqualTo(65);
@@ -170,6 +185,64 @@ class ConvergeCommandTest {
   }
 
   @Test
+  void aMissingMarkMaskDoesNotHideTheOtherProblemsOfTheProfile(@TempDir Path dir) throws Exception {
+    Run r =
+        validate(
+            dir,
+            "dualWan:\n  backend: nftables\n  wans:\n"
+                + "    - { name: isp1, interface: wan0, mark: 10, table: 110,"
+                + " gateway: 198.51.100.1, address: 198.51.100.2/24 }\n"
+                + "    - { name: isp2, interface: wan1, mark: 10, table: 255,"
+                + " gateway: 203.0.113.1, address: 203.0.113.2/24 }\n");
+    assertThat(r.code()).isEqualTo(65);
+    assertThat(r.err().lines().filter(l -> l.contains("f.yaml:")))
+        .hasSize(3)
+        .anyMatch(l -> l.contains("dualWan: missing required key 'markMask'"))
+        .anyMatch(l -> l.contains("dualWan.wans[1].mark: mark 0xa is already used"))
+        .anyMatch(l -> l.contains("dualWan.wans[1].table: table 255 cannot be used"));
+  }
+
+  @Test
+  void anUnknownKeyInAWanDoesNotHideTheMissingMarkMaskNorTheOtherWansProblems(@TempDir Path dir)
+      throws Exception {
+    Run r =
+        validate(
+            dir,
+            "dualWan:\n  backend: nftables\n  wans:\n"
+                + "    - { name: isp1, interface: wan0, mark: 10, table: 110,"
+                + " gateway: 198.51.100.1, address: 198.51.100.2/24, bogus: 1 }\n"
+                + "    - { name: isp2, interface: wan1, mark: 10, table: 255,"
+                + " gateway: 203.0.113.1, address: 203.0.113.2/24 }\n");
+    assertThat(r.code()).isEqualTo(65);
+    assertThat(r.err().lines().filter(l -> l.contains("f.yaml:")))
+        .hasSize(4)
+        .anyMatch(l -> l.contains("f.yaml:4:3: dualWan: missing required key 'markMask'"))
+        .anyMatch(l -> l.contains("f.yaml:6:") && l.contains("dualWan.wans[0].bogus"))
+        .anyMatch(l -> l.contains("dualWan.wans[1].mark: mark 0xa is already used"))
+        .anyMatch(l -> l.contains("dualWan.wans[1].table: table 255 cannot be used"));
+  }
+
+  @Test
+  void oneWansMistypedFieldDoesNotHideTwoWansWithOneMark(@TempDir Path dir) throws Exception {
+    Run r =
+        validate(
+            dir,
+            "dualWan:\n  backend: nftables\n  markMask: \"0xff\"\n  wans:\n"
+                + "    - { name: isp1, interface: wan0, mark: 10, table: 110,"
+                + " gateway: 198.51.100.1, address: 198.51.100.2/24, bogus: 1 }\n"
+                + "    - { name: isp2, interface: wan1, mark: 10, table: 120,"
+                + " gateway: 203.0.113.1, address: 203.0.113.2/24 }\n"
+                + "    - { name: isp3, interface: \"wan 2\", mark: 30, table: 130,"
+                + " gateway: 192.0.2.1, address: 192.0.2.2/24 }\n");
+    assertThat(r.code()).isEqualTo(65);
+    assertThat(r.err().lines().filter(l -> l.contains("f.yaml:")))
+        .hasSize(3)
+        .anyMatch(l -> l.contains("dualWan.wans[1].mark: mark 0xa is already used"))
+        .anyMatch(l -> l.contains("dualWan.wans[0].bogus: unknown key 'bogus'"))
+        .anyMatch(l -> l.contains("dualWan.wans[2].interface: 'wan 2' is not an interface name"));
+  }
+
+  @Test
   void aMissingFileIsAnInvalidFile(@TempDir Path dir) {
     Run r = run("plan", dir.resolve("nope.yaml").toString());
     assertThat(r.code()).isEqualTo(65);
@@ -212,8 +285,15 @@ class ConvergeCommandTest {
     assertThat(c.convert("90")).isEqualTo(java.time.Duration.ofSeconds(90));
   }
 
+  /** Every subcommand the command has, read from it: a new one cannot be left out of the test. */
+  static java.util.stream.Stream<String> subcommands() {
+    // picocli's own `help` command prints its description before the usage.
+    return new picocli.CommandLine(new ConvergeCommand())
+        .getSubcommands().keySet().stream().filter(name -> !name.equals("help"));
+  }
+
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"plan", "apply", "validate", "facts"})
+  @org.junit.jupiter.params.provider.MethodSource("subcommands")
   void everySubcommandHasHelpThatExitsZero(String subcommand) {
     Run r = run(subcommand, "--help");
     assertThat(r.code()).as(r.err()).isZero();

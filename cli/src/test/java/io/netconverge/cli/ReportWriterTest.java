@@ -54,6 +54,32 @@ class ReportWriterTest {
   }
 
   @Test
+  void anApplyAwaitingItsConfirmSaysSoInTheRecapAndTheJson() throws Exception {
+    java.time.Instant at = java.time.Instant.parse("2026-12-03T08:00:00Z");
+    HostReport waiting =
+        HostReport.of("r1", Mode.APPLY, Status.CHANGED, List.of()).awaitingConfirm(at);
+    StringWriter text = new StringWriter();
+    ReportWriter.recap(new PrintWriter(text, true), List.of(waiting));
+    assertThat(text.toString())
+        .startsWith("r1 : ok=0 changed=0 failed=0 NOT CONFIRMED (reverts at 2026-12-03T08:00:00Z)");
+    StringWriter json = new StringWriter();
+    ReportWriter.json(new PrintWriter(json, true), "apply", "f.yaml", List.of(waiting), Map.of());
+    JsonNode host = new ObjectMapper().readTree(json.toString()).path("hosts").get(0);
+    assertThat(host.path("confirmBy").asText()).isEqualTo("2026-12-03T08:00:00Z");
+    StringWriter plain = new StringWriter();
+    ReportWriter.json(
+        new PrintWriter(plain, true), "apply", "f.yaml", List.of(waiting.confirmed()), Map.of());
+    assertThat(
+            new ObjectMapper()
+                .readTree(plain.toString())
+                .path("hosts")
+                .get(0)
+                .path("confirmBy")
+                .isNull())
+        .isTrue();
+  }
+
+  @Test
   void aRuleListCountsItsRulesAndARouteNamesItsFields() {
     Change chain =
         Change.update(

@@ -25,6 +25,38 @@ class CommandIT {
   }
 
   @Test
+  void verboseLogsEveryCommandRunOnTheTargetWithItsArgvExitCodeAndMilliseconds(TestNamespace ns)
+      throws Exception {
+    // A process of its own: slf4j-simple reads its level once per JVM.
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    io.netconverge.core.exec.ExecResult run =
+        new io.netconverge.core.exec.LocalExecutor()
+            .run(
+                io.netconverge.core.exec.Command.of(
+                        javaBin,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.netconverge.cli.ConvergeCommand",
+                        "plan",
+                        "-v",
+                        "--netns",
+                        ns.name(),
+                        Cli.example("sysctl-basics.yaml"))
+                    .withTimeout(java.time.Duration.ofMinutes(2)));
+    assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+    List<String> ran = run.stderr().lines().filter(l -> l.contains(" - ran ")).toList();
+    // The read (grep over /proc/sys) and the values tried in a throw-away namespace.
+    assertThat(ran).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(ran)
+        .allMatch(
+            l -> l.matches(".* - ran ip netns exec " + ns.name() + " .*: exit \\d+ in \\d+ ms.*"));
+    assertThat(ran)
+        .anyMatch(l -> l.contains(" grep -H ") && l.contains("/proc/sys/net/ipv4/ip_forward"));
+    // Nothing but the report on stdout: the library prints nothing.
+    assertThat(run.stdout()).doesNotContain(" - ran ");
+  }
+
+  @Test
   void aFileWithAnUnknownKeyExits65NamingItsLineAndChangesNothing(
       TestNamespace ns, @TempDir Path dir) throws Exception {
     Path file = dir.resolve("typo.yaml");

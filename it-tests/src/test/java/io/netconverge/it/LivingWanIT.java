@@ -17,6 +17,7 @@ import io.netconverge.it.DualIspNetwork.Isp;
 import io.netconverge.it.DualIspNetwork.Service;
 import io.netconverge.wan.WatchState;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -209,9 +210,40 @@ class LivingWanIT {
       assertThat(watch.isAlive()).isTrue();
       assertThat(ns.run("ip", "route", "show", "table", "120")).contains("via 203.0.113.254");
 
-      watch.destroy();
+      // Killed outright (SIGKILL: no shutdown hook runs), it leaves no ip monitor behind.
+      assertThat(monitorsIn(ns)).as("the watch's ip monitor runs in the namespace").isPositive();
+      watch.destroyForcibly();
       assertThat(watch.waitFor(20, TimeUnit.SECONDS)).isTrue();
-      assertThat(watch.exitValue()).as(output(watch)).isZero();
+      awaitTrue(Duration.ofSeconds(10), () -> monitorsIn(ns) == 0, "no ip monitor left");
+    }
+  }
+
+  /** The {@code ip monitor} processes running in the test's namespace. */
+  private static long monitorsIn(TestNamespace ns) {
+    try {
+      Process p = new ProcessBuilder("ip", "netns", "pids", ns.name()).start();
+      String pids = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor();
+      long n = 0;
+      for (String pid : pids.split("\\s+")) {
+        if (pid.isBlank()) {
+          continue;
+        }
+        try {
+          String cmd = Files.readString(Path.of("/proc", pid, "cmdline")).replace('\0', ' ');
+          if (cmd.startsWith("ip monitor ")) {
+            n++;
+          }
+        } catch (IOException gone) {
+          // ended meanwhile
+        }
+      }
+      return n;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
@@ -412,6 +444,8 @@ class LivingWanIT {
       throws Exception {
     Path file = write(profile("dhcp", true));
     ns.addVethPair("wan2", "lvp2");
+    // Its address makes its static gateway reachable on the link.
+    ns.run("ip", "addr", "add", "203.0.113.2/24", "dev", "wan2");
     Cli status = Cli.run("status", "--output", "json", "--netns", ns.name(), file.toString());
     assertThat(status.exitCode()).as(status.toString()).isZero();
     JsonNode doc = JSON.readTree(status.out());

@@ -208,6 +208,43 @@ class RestoreIT {
     assertThat(tablesSorted(ns.dump())).isEqualTo(tablesSorted(before));
   }
 
+  @Test
+  void ourRuleBeforeAForeignOneOfItsPriorityCannotComeBackFirstAndTheRestoreSaysSo(TestNamespace ns)
+      throws Exception {
+    // Ours first, a foreign rule of the same priority after it: packets try ours first.
+    ns.run(
+        "ip",
+        "rule",
+        "add",
+        "priority",
+        "800",
+        "from",
+        "10.1.0.0/16",
+        "lookup",
+        "110",
+        "proto",
+        "77");
+    ns.run("ip", "rule", "add", "priority", "800", "from", "10.2.0.0/16", "lookup", "120");
+    HostState parsed =
+        Netconverge.parse(
+            "apiVersion: netconverge/v1\nkind: HostState\nipRules:\n"
+                + "  - { priority: 1010, fwmark: \"0xa/0xff\", table: 110 }\n",
+            "restore.yaml");
+    List<Declared<?, ?>> declared = new ArrayList<>(parsed.declared());
+    declared.add(new Declared<>(new Refusing(), "declared"));
+    HostReport report =
+        Netconverge.apply(new HostState(declared, List.of()), ns.target(), Progress.NONE);
+    assertThat(report.status()).as(report.toString()).isEqualTo(HostReport.Status.FAILED);
+    // The rule came back, but after the foreign one (removing a foreign rule is not ours to do):
+    // the routing differs, and the report must not call that restored.
+    assertThat(ns.run("ip", "rule", "show", "priority", "800"))
+        .containsSubsequence("from 10.2.0.0/16", "from 10.1.0.0/16");
+    assertThat(report.restoration().outcome())
+        .as(report.restoration().difference())
+        .isEqualTo(HostReport.RestoreOutcome.INCOMPLETE);
+    assertThat(report.restoration().modules()).containsExactly("ip-rules");
+  }
+
   /**
    * Applies {@code yaml} followed by a module that fails, and checks that the restore says it put
    * the host back and that the whole dump agrees.

@@ -72,6 +72,26 @@ class SectionScopeIT {
   }
 
   @Test
+  void aNamesDirThatDoesNotExistYetIsMadeAndGetsTheNamesASecondApplyKeeps(
+      TestNamespace ns, @TempDir Path dir) throws Exception {
+    Path file =
+        write(
+            dir,
+            "routeTables:\n  - { name: isp9, id: 190, routes: [{ to: 10.9.0.0/16, dev: lo }] }\n");
+    ns.run("ip", "link", "set", "lo", "up");
+    Path names = dir.resolve("not/yet/iproute2");
+    Cli apply =
+        Cli.run("apply", "--netns", ns.name(), "--names-dir", names.toString(), file.toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(Files.readString(names.resolve("rt_tables.d/netconverge.conf")))
+        .contains("190\tisp9");
+    assertThat(names.resolve("rt_protos.d/netconverge.conf")).exists();
+    Cli again =
+        Cli.run("apply", "--netns", ns.name(), "--names-dir", names.toString(), file.toString());
+    assertThat(again.out()).as(again.toString()).contains("changed=0 failed=0");
+  }
+
+  @Test
   void anEmptyIpRulesKeyRemovesTheRulesOfOurProtocol(TestNamespace ns, @TempDir Path dir)
       throws Exception {
     seedOurs(ns);

@@ -118,17 +118,21 @@ public record DualWanSpec(
    * @throws SpecViolation naming every offending field found (see {@link SpecViolation#all})
    */
   public void validate(String path) {
+    // A missing key does not hide what is wrong with the WANs: every problem is told at once.
+    List<SpecViolation> found = new ArrayList<>();
     if (backend == null) {
-      throw new SpecViolation(path, "missing required key 'backend' (nftables or iptables)");
+      found.add(new SpecViolation(path, "missing required key 'backend' (nftables or iptables)"));
     }
     if (markMask == null) {
-      throw new SpecViolation(
-          path, "missing required key 'markMask': the mark bits the profile owns, e.g. \"0xff\"");
+      found.add(
+          new SpecViolation(
+              path,
+              "missing required key 'markMask': the mark bits the profile owns, e.g. \"0xff\""));
     }
     if (wans.isEmpty()) {
-      throw new SpecViolation(path, "missing required key 'wans': at least one WAN");
+      found.add(new SpecViolation(path, "missing required key 'wans': at least one WAN"));
+      throw SpecViolation.all(found);
     }
-    List<SpecViolation> found = new ArrayList<>();
     Map<String, Integer> names = new HashMap<>();
     Map<String, Integer> interfaces = new HashMap<>();
     Map<Long, Integer> marks = new HashMap<>();
@@ -188,7 +192,7 @@ public record DualWanSpec(
                 "table " + defaultTable + " is already used by " + path + ".wans[" + wan + "]"));
       }
     }
-    if (wansComplete) {
+    if (wansComplete && backend != null && markMask != null) {
       check(found, () -> Outbound.validate(this, path));
     }
     if (!found.isEmpty()) {
@@ -242,7 +246,7 @@ public record DualWanSpec(
     if (mark.value() == 0) {
       throw new SpecViolation(at + ".mark", "mark 0 is every unmarked packet; choose another");
     }
-    if ((mark.value() & ~markMask.value()) != 0) {
+    if (markMask != null && (mark.value() & ~markMask.value()) != 0) {
       throw new SpecViolation(
           at + ".mark",
           "mark "

@@ -78,8 +78,8 @@ public record IpRule(
         spec.type(),
         spec.uidRange() == null ? null : PortRange.parse(spec.uidRange(), "uidRange", 0xffffffffL),
         spec.ipProto() == null ? 0 : IpRuleSpec.protocolNumber(spec.ipProto()),
-        spec.sport() == null ? null : PortRange.parse(spec.sport(), "sport", 65535),
-        spec.dport() == null ? null : PortRange.parse(spec.dport(), "dport", 65535),
+        spec.sport() == null ? null : PortRange.parse(spec.sport(), "sport", 1, 65535),
+        spec.dport() == null ? null : PortRange.parse(spec.dport(), "dport", 1, 65535),
         protocol);
   }
 

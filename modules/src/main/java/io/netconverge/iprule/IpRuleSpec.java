@@ -102,10 +102,10 @@ public record IpRuleSpec(
       protocolNumber(ipProto);
     }
     if (sport != null) {
-      range(sport, "sport", 65535);
+      range(sport, "sport", 1, 65535);
     }
     if (dport != null) {
-      range(dport, "dport", 65535);
+      range(dport, "dport", 1, 65535);
     }
   }
 
@@ -124,6 +124,11 @@ public record IpRuleSpec(
 
   /** Parses {@code N} or {@code N-M} into {start, end}. */
   public static long[] range(String text, String field, long max) {
+    return range(text, field, 0, max);
+  }
+
+  /** A range within {@code min..max}: the kernel takes no port 0 in a rule. */
+  public static long[] range(String text, String field, long min, long max) {
     Matcher m = RANGE.matcher(text.strip());
     if (!m.matches()) {
       throw new IllegalArgumentException(
@@ -137,9 +142,9 @@ public record IpRuleSpec(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(field + " '" + text + "' is out of range 0.." + max);
     }
-    if (start > max || end > max || end < start) {
+    if (start < min || start > max || end > max || end < start) {
       throw new IllegalArgumentException(
-          field + " '" + text + "' is not a valid range within 0.." + max);
+          field + " '" + text + "' is not a valid range within " + min + ".." + max);
     }
     return new long[] {start, end};
   }

@@ -65,6 +65,7 @@ public final class IpRulesResource implements ResourceModule<IpRulesState, IpRul
     }
     List<IpRule> owned = new ArrayList<>();
     List<CapturedRule> captured = new ArrayList<>();
+    List<String> shared = new ArrayList<>();
     for (Family family : Family.values()) {
       Command command = Command.of("ip", "-N", family.ipOption(), "-j", "-d", "rule", "show");
       ExecResult result = executor.run(command);
@@ -85,13 +86,15 @@ public final class IpRulesResource implements ResourceModule<IpRulesState, IpRul
             "cannot parse the output of '" + command.display() + "': " + e.getMessage(), result, e);
       }
       Command text = Command.of("ip", "-N", family.ipOption(), "-d", "rule", "show");
-      for (CapturedRule r : CapturedRule.parse(executor.check(text).stdout(), family)) {
+      List<CapturedRule> all = CapturedRule.parse(executor.check(text).stdout(), family);
+      for (CapturedRule r : all) {
         if (r.protocol() == protocol) {
           captured.add(r);
         }
       }
+      shared.addAll(IpRulesState.sharedOrder(all, protocol));
     }
-    return new IpRulesState(owned, names, captured);
+    return new IpRulesState(owned, names, captured, shared);
   }
 
   @Override

@@ -4,7 +4,11 @@ package io.netconverge.iprule;
 public record PortRange(long start, long end) {
 
   public static PortRange parse(String text, String field, long max) {
-    long[] r = IpRuleSpec.range(text, field, max);
+    return parse(text, field, 0, max);
+  }
+
+  public static PortRange parse(String text, String field, long min, long max) {
+    long[] r = IpRuleSpec.range(text, field, min, max);
     return new PortRange(r[0], r[1]);
   }
 

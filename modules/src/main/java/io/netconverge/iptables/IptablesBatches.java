@@ -10,12 +10,19 @@ import java.util.List;
  * @param nftScript after the batches, an {@code nft -f -} input that removes nft tables of
  *     iptables-nft (only a restore has one: tables an apply made that the snapshot did not have);
  *     empty for none
+ * @param declared the chains the file declares, to name one whose rule the target's tool refuses at
+ *     apply; none for a restore (the host's own rules, not the file's)
  */
-public record IptablesBatches(List<Batch> batches, String nftScript) {
+public record IptablesBatches(List<Batch> batches, String nftScript, List<IptablesChain> declared) {
 
   public IptablesBatches {
     batches = List.copyOf(batches);
     nftScript = nftScript == null ? "" : nftScript;
+    declared = List.copyOf(declared);
+  }
+
+  public IptablesBatches(List<Batch> batches, String nftScript) {
+    this(batches, nftScript, List.of());
   }
 
   public IptablesBatches(List<Batch> batches) {

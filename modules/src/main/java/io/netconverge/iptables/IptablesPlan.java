@@ -30,6 +30,7 @@ final class IptablesPlan {
 
   private final List<Change> changes = new ArrayList<>();
   private final List<IptablesBatches.Batch> batches = new ArrayList<>();
+  private List<IptablesChain> declared = List.of();
 
   private IptablesPlan() {}
 
@@ -39,7 +40,7 @@ final class IptablesPlan {
 
   /** The iptables-restore input per family; a family without changes has none. */
   IptablesBatches batches() {
-    return new IptablesBatches(batches);
+    return new IptablesBatches(batches, "", declared);
   }
 
   /**
@@ -54,6 +55,7 @@ final class IptablesPlan {
     Map<String, List<String>> canonical =
         declared.reading() == null ? Map.of() : declared.reading().canonical();
     IptablesPlan plan = new IptablesPlan();
+    plan.declared = declared.chains();
     List<Change> deletions = new ArrayList<>();
     Map<String, Change> byKey = new LinkedHashMap<>();
     for (Family family : Family.values()) {

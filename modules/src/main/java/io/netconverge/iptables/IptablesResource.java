@@ -535,6 +535,72 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
     return new Diff<>(plan.changes(), plan.batches());
   }
 
+  /**
+   * A rule line of a restore input: {@code -A CHAIN ...}, {@code -I CHAIN n ...}, {@code -R ...}.
+   */
+  private static final Pattern RULE_LINE = Pattern.compile("^-[AIR] (\\S+) ");
+
+  /**
+   * A rule of a declared chain that the target's restore tool refuses at apply although its
+   * throw-away namespace took it: told at the chain's rules, with the tool's words and the line of
+   * the input it stopped at. Only a rule line of a declared chain counts; one of netconverge's own
+   * (a jump from a built-in chain, a chain header, COMMIT) or of a restore is the host's failure.
+   */
+  @Override
+  public List<SpecProblem> rejected(IptablesBatches plan, ExecException failure) {
+    if (failure.result() == null || plan.declared().isEmpty() || failure.command().isEmpty()) {
+      return List.of();
+    }
+    String stderr = failure.result().stderr();
+    Matcher at = ERROR_LINE.matcher(stderr);
+    if (!at.find()) {
+      return List.of();
+    }
+    int number = Integer.parseInt(at.group(1));
+    IptablesBatches.Batch batch =
+        plan.batches().stream()
+            .filter(b -> b.backend().restore(b.family()).equals(failure.command().get(0)))
+            .findFirst()
+            .orElse(null);
+    if (batch == null) {
+      return List.of();
+    }
+    String[] lines = batch.input().split("\n");
+    if (number < 1 || number > lines.length) {
+      return List.of();
+    }
+    IptablesTable table = null;
+    for (int i = 0; i < number; i++) {
+      if (lines[i].startsWith("*")) {
+        table = IptablesTable.parse(lines[i].substring(1).strip());
+      }
+    }
+    Matcher rule = RULE_LINE.matcher(lines[number - 1]);
+    if (table == null || !rule.find()) {
+      return List.of();
+    }
+    IptablesTable in = table;
+    String name = rule.group(1);
+    return plan.declared().stream()
+        .filter(c -> c.family() == batch.family() && c.table() == in && c.name().equals(name))
+        .findFirst()
+        .map(
+            chain ->
+                rejectedAt(
+                        chain,
+                        ".rules",
+                        "",
+                        batch.family().iptablesTool()
+                            + " on this target refuses a rule of chain "
+                            + name
+                            + " at apply (a throw-away namespace took it): '"
+                            + lines[number - 1]
+                            + "': "
+                            + explain(stderr))
+                    .problems())
+        .orElse(List.of());
+  }
+
   /** One {@code *-restore -w --noflush} per family with changes, all its tables in it. */
   @Override
   public List<Command> commands(IptablesBatches plan) {

@@ -14,8 +14,10 @@ import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
 import io.netconverge.core.exec.ThrowAwayNamespace;
 import io.netconverge.core.spec.SpecProblem;
+import io.netconverge.core.spec.TextOrigin;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -371,7 +373,11 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
               List.of(FieldChange.removed("table", definition))));
       deleteTable(script, e.getKey().toString());
     }
-    return new Diff<>(changes, new NftPlan(script.toString()));
+    Map<NftTableName, TextOrigin> origins = new HashMap<>();
+    declared.tables().stream()
+        .filter(t -> t.definition().isPresent())
+        .forEach(t -> origins.put(t.name(), t.origin()));
+    return new Diff<>(changes, new NftPlan(script.toString(), origins));
   }
 
   /** "add" first makes the delete valid whether or not the table is there. */
@@ -386,6 +392,59 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
    */
   private static void defineTable(StringBuilder script, String id, TableForm form) {
     script.append("table ").append(id).append(" {\n").append(form.definition()).append("}\n");
+  }
+
+  /**
+   * A declared table that the target's nft refuses at apply although its throw-away namespace took
+   * it: told at the table's definition, with nft's words and the line of nft's listing it stopped
+   * at (the text applied is that listing, not the user's). Only errors inside the definition of a
+   * declared table count; one in netconverge's own statements (delete, flush, elements the datapath
+   * added) is the host's failure.
+   */
+  @Override
+  public List<SpecProblem> rejected(NftPlan plan, ExecException failure) {
+    if (failure.result() == null || plan.origins().isEmpty()) {
+      return List.of();
+    }
+    String[] script = plan.script().split("\n", -1);
+    List<SpecProblem> problems = new ArrayList<>();
+    for (String line : failure.result().stderr().split("\n")) {
+      Matcher m = NFT_ERROR.matcher(line);
+      if (!m.matches()) {
+        continue;
+      }
+      int at = Integer.parseInt(m.group(1));
+      Optional<NftTableName> table = definedAt(script, at);
+      TextOrigin origin = table.map(plan.origins()::get).orElse(null);
+      if (origin == null) {
+        return List.of();
+      }
+      String listed = at <= script.length ? script[at - 1].strip() : "";
+      problems.add(
+          origin.problem(
+              0,
+              0,
+              "this target's nft refuses table "
+                  + table.get()
+                  + " at apply (a throw-away namespace took it): "
+                  + m.group(3)
+                  + (listed.isEmpty() ? "" : "; at the line of nft's listing '" + listed + "'")));
+    }
+    return problems;
+  }
+
+  /** The table whose {@code table F N { ... }} block in {@code script} holds line {@code at}. */
+  static Optional<NftTableName> definedAt(String[] script, int at) {
+    NftTableName current = null;
+    for (int i = 0; i < Math.min(at, script.length); i++) {
+      String line = script[i];
+      if (line.startsWith("table ") && line.endsWith(" {")) {
+        current = NftTableName.parse(line.substring("table ".length(), line.length() - 2));
+      } else if (current != null && line.equals("}") && i < at - 1) {
+        current = null;
+      }
+    }
+    return Optional.ofNullable(current);
   }
 
   /** One {@code nft -f -} transaction: all or nothing. */

@@ -40,8 +40,8 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
    * (6.5 and later, e.g. Debian 13: /usr/share/iproute2, and no /etc/iproute2 at all). The first
    * that has rt_tables is printed as {@code ==> dir vendor}, with the files of it that the folder
    * does not override: such an iproute2 reads the folder's rt_tables.d and rt_protos.d whether or
-   * not they exist yet. {@code ==> dir itself} says that the folder exists: a folder named instead
-   * of /etc/iproute2 gets its subfolders made.
+   * not they exist yet. A folder named instead of /etc/iproute2 is made, with its subfolders, when
+   * missing.
    */
   static final String READ_FILES =
       // Our own file counts only while nobody else could have written it (owner, mode, no link):
@@ -54,7 +54,7 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
           + Iproute2Files.FILE
           + "; do if [ -f \"$f\" ] && safe \"$f\"; then echo \"==> $f\"; cat \"$f\"; echo; fi; done;"
           + " for s in rt_tables.d rt_protos.d; do if [ -d \"$d/$s\" ]; then echo \"==> dir $s\"; fi;"
-          + " done; if [ -d \"$d\" ]; then echo \"==> dir itself\"; fi;"
+          + " done;"
           + " for u in \"$@\"; do if [ -f \"$u/rt_tables\" ]; then echo \"==> dir vendor\";"
           + " if [ ! -f \"$d/rt_tables\" ]; then echo \"==> $u/rt_tables\"; cat \"$u/rt_tables\"; echo;"
           + " fi; for f in \"$u\"/rt_tables.d/*.conf; do if [ -f \"$f\" ] && [ ! -e"
@@ -253,16 +253,16 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
       } else if (name.equals("dir vendor")) {
         tablesDir = true;
         protosDir = true;
-      } else if (name.equals("dir itself")) {
-        // A folder named instead of /etc/iproute2 (--names-dir) is where names are wanted: its
-        // rt_tables.d and rt_protos.d are made (WRITE_FILE) rather than silently skipped.
-        if (!dir.equals(ETC)) {
-          tablesDir = true;
-          protosDir = true;
-        }
       } else if (!name.equals("end")) {
         section = name;
       }
+    }
+    if (!dir.equals(ETC)) {
+      // A folder named instead of /etc/iproute2 (--names-dir) is where names are wanted: it and
+      // its rt_tables.d and rt_protos.d are made (WRITE_FILE, mkdir -p) when missing, rather than
+      // names asked for silently not written.
+      tablesDir = true;
+      protosDir = true;
     }
     return new Iproute2Files(tablesDir, tablesConf, protosDir, protosConf, known);
   }

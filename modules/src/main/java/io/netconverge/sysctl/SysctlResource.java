@@ -265,6 +265,44 @@ public final class SysctlResource implements ResourceModule<SysctlState, SysctlP
     return List.of(Command.of(argv));
   }
 
+  /** How sysctl (procps) names a key it could not write, and the kernel's reason. */
+  private static final Pattern NOT_SET = Pattern.compile("setting key \"([^\"]+)\": (.*)");
+
+  /**
+   * The values the write refused because the kernel does not take them (an interface's own key that
+   * its {@code default} twin accepted, e.g. an IPv6 MTU above the link's; or a target where no
+   * throw-away namespace could try them), each at its line. Only when every key sysctl names is
+   * such a refusal: a key that could not be written for another reason (permissions, a read-only
+   * /proc/sys) is the host's failure, not the file's.
+   */
+  @Override
+  public List<SpecProblem> rejected(SysctlPlan plan, ExecException failure) {
+    if (failure.result() == null) {
+      return List.of();
+    }
+    Map<String, SysctlKey> written = new HashMap<>();
+    plan.writes().keySet().forEach(k -> written.put(k.toString(), k));
+    List<SpecProblem> problems = new ArrayList<>();
+    Matcher m = NOT_SET.matcher(failure.result().stderr());
+    while (m.find()) {
+      SysctlKey key = written.get(m.group(1));
+      String why = m.group(2).strip();
+      boolean refused = why.equals("Invalid argument") || why.contains("out of range");
+      if (key == null || !refused) {
+        return List.of();
+      }
+      problems.add(
+          source.problem(
+              "sysctl[\"" + key.name() + "\"]",
+              "the kernel refuses the value '"
+                  + plan.writes().get(key)
+                  + "' of "
+                  + key
+                  + (why.contains("out of range") ? " (out of range)" : " (invalid argument)")));
+    }
+    return problems;
+  }
+
   /** Writes back every value the snapshot read, whatever the keys hold now. */
   @Override
   public SysctlPlan restore(SysctlState snapshot, SysctlState declared) {

@@ -140,7 +140,7 @@ public record ConfirmOrRevert(
     }
     if (!whenHealthy) {
       progress.on(new ConvergeEvent.AwaitingConfirm(host, deadline));
-      return report;
+      return report.awaitingConfirm(deadline);
     }
     progress.on(new ConvergeEvent.CheckingConnection(host));
     Optional<String> problem =

@@ -490,8 +490,17 @@ public final class Watcher {
     }
   }
 
+  /**
+   * {@code ip monitor}, ended when this process ends however it ends (a SIGKILL too): the monitor's
+   * stdin is a pipe from here, and when it closes the watcher of that pipe kills the monitor. When
+   * the monitor ends by itself, its output closes, as the reader here expects.
+   */
+  static final String MONITOR =
+      "exec 3<&0; ip monitor link address route & m=$!;"
+          + " ( read _ <&3; kill $m 2>/dev/null ) >/dev/null 2>&1 & wait $m";
+
   private void startMonitor(Executor executor) throws ExecException {
-    monitor = executor.spawn(List.of("ip", "monitor", "link", "address", "route"));
+    monitor = executor.spawn(List.of("sh", "-c", MONITOR));
     Process process = monitor;
     reader =
         new Thread(

@@ -73,6 +73,31 @@ class HostStateBuilderTest {
   }
 
   @Test
+  void aSystemTableIdUnderACustomNameIsRefusedInCodeToo() throws Exception {
+    for (long id : new long[] {0, 253, 254, 255}) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  HostState.builder()
+                      .routeTable(
+                          io.netconverge.route.RouteTableSpec.of("isp1", id, java.util.List.of())));
+      assertThat(e.getMessage()).startsWith("table " + id + " is ");
+    }
+    InvalidSpecException e =
+        assertThrows(
+            InvalidSpecException.class,
+            () ->
+                HostState.builder()
+                    .dualWan(
+                        profile(
+                            TWO_WANS_ONE_MARK_JSON.replace(
+                                "\"mark\": 10, \"table\": 120", "\"mark\": 20, \"table\": 255")))
+                    .build());
+    assertThat(e.problems()).extracting(SpecProblem::path).containsExactly("dualWan.wans[1].table");
+  }
+
+  @Test
   void aBadSysctlNameIsNamedByItsField() {
     InvalidSpecException e =
         assertThrows(

@@ -11,6 +11,7 @@ import io.netconverge.core.engine.Declared;
 import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.exec.Command;
+import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.net.Family;
 import io.netconverge.core.spec.SpecSource;
@@ -369,6 +370,49 @@ class IptablesResourceTest {
           + "    rules:\n"
           + "      - \"-j RETURN\"\n"
           + "      - \"-j CONNMARK --set-mrak 3\"\n";
+
+  @Test
+  void aRuleTheTargetRefusesAtApplyIsTheFilesMistakeAtItsChain() throws Exception {
+    IptablesChain input =
+        new IptablesChain(
+            Family.IPV4,
+            IptablesTable.FILTER,
+            "NC-INPUT",
+            "INPUT",
+            JumpPosition.FIRST,
+            List.of("-i lo -j ACCEPT"),
+            null);
+    IptablesState declared =
+        canonical(List.of(input), Map.of(input.key(), List.of("-i lo -j ACCEPT")));
+    IptablesBatches plan = module.diff(declared, live()).plan();
+    Command apply = module.commands(plan).get(0);
+    // Line 3 of the batch is '-A NC-INPUT -i lo -j ACCEPT' (see the test above).
+    ExecException atRule =
+        ExecException.failed(
+            new FakeExecutor(),
+            apply,
+            new ExecResult(
+                2,
+                "",
+                "iptables-restore v1.8.9 (nf_tables): RULE_APPEND failed (No such file or"
+                    + " directory): rule in chain NC-INPUT\nError occurred at line: 3\n"));
+    assertThat(module.rejected(plan, atRule))
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p.message())
+                    .startsWith("iptables on this target refuses a rule of chain NC-INPUT at apply")
+                    .contains("'-A NC-INPUT -i lo -j ACCEPT'")
+                    .contains("RULE_APPEND failed"));
+    // The owned jump (line 4) and a restore are netconverge's own: the host's failure.
+    ExecException atJump =
+        ExecException.failed(
+            new FakeExecutor(),
+            apply,
+            new ExecResult(2, "", "iptables-restore: line 4 failed\nError occurred at line: 4\n"));
+    assertThat(module.rejected(plan, atJump)).isEmpty();
+    assertThat(module.rejected(new IptablesBatches(plan.batches()), atRule)).isEmpty();
+  }
 
   @Test
   void aRuleIptablesRejectsNamesItsFileLineAndTheToolsWords() throws Exception {

@@ -16,6 +16,7 @@ import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Runner;
 import io.netconverge.core.engine.Target;
 import io.netconverge.core.exec.Command;
+import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.spec.SpecProblem;
 import io.netconverge.core.spec.TextOrigin;
@@ -261,6 +262,59 @@ class NftablesResourceTest {
     NftState live = read("live-same-other-spellings.txt");
     assertThat(module.diff(declared(), live).inSync()).isTrue();
     assertThat(module.commands(module.diff(declared(), live).plan())).isEmpty();
+  }
+
+  @Test
+  void aTableTheTargetsNftRefusesAtApplyIsTheFilesMistakeAtItsDefinition() throws Exception {
+    TextOrigin origin = new TextOrigin("router.yaml", "nftables[0].definition", 10, 6, true);
+    NftState declared =
+        new NftState(
+            List.of(new NftTable(DUALWAN, Optional.of(Fixtures.declaredBody()), origin)),
+            Map.of(DUALWAN, declaredForm()),
+            Map.of());
+    NftState live = new NftState(List.of(NftTable.absent(DUALWAN)), Map.of(), Map.of());
+    NftPlan plan = module.diff(declared, live).plan();
+    Command apply = module.commands(plan).get(0);
+    String[] script = plan.script().split("\n");
+    int inside = 5;
+    assertThat(script[2]).isEqualTo("table inet dualwan {");
+    ExecException failure =
+        ExecException.failed(
+            fake(),
+            apply,
+            new ExecResult(
+                1,
+                "",
+                "/dev/stdin:"
+                    + inside
+                    + ":3-40: Error: Could not process rule: Operation not supported\n"
+                    + script[inside - 1]
+                    + "\n  ^^^^^\n"));
+    assertThat(module.rejected(plan, failure))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.source()).isEqualTo("router.yaml");
+              assertThat(p.line()).isEqualTo(10);
+              assertThat(p.path()).isEqualTo("nftables[0].definition");
+              assertThat(p.message())
+                  .startsWith("this target's nft refuses table inet dualwan at apply")
+                  .contains("Could not process rule: Operation not supported")
+                  .contains(script[inside - 1].strip());
+            });
+    // nft stopping at netconverge's own statement (the delete before the definition) is not the
+    // file's mistake; nor is a restore's failure.
+    ExecException atDelete =
+        ExecException.failed(
+            fake(),
+            apply,
+            new ExecResult(1, "", "/dev/stdin:2:1-20: Error: Could not process rule: Busy\n"));
+    assertThat(module.rejected(plan, atDelete)).isEmpty();
+    assertThat(module.rejected(new NftPlan(plan.script()), failure)).isEmpty();
+  }
+
+  private static FakeExecutor fake() {
+    return new FakeExecutor();
   }
 
   @Test

@@ -220,7 +220,7 @@ class RouteTablesResourceTest {
     RouteTablesResource named = new RouteTablesResource(77, Path.of("/srv/names"));
     FakeExecutor host =
         new FakeExecutor()
-            .on(List.of("sh", "-c"), "==> dir itself\n")
+            .on(List.of("sh", "-c"), "")
             .on(READ4, "[]")
             .on(READ6, "[]")
             .on(TEXT4, "")
@@ -247,11 +247,39 @@ class RouteTablesResourceTest {
   }
 
   @Test
+  void aNamedFolderThatDoesNotExistYetIsMadeRatherThanSilentlyGivingNoNames() throws Exception {
+    // --names-dir DIR with no DIR at all: the user asked for names there, so they are written (the
+    // write makes DIR/rt_tables.d with mkdir -p), and the plan shows where.
+    RouteTablesResource named = new RouteTablesResource(77, Path.of("/srv/no-such-names"));
+    FakeExecutor host =
+        new FakeExecutor()
+            .on(List.of("sh", "-c"), "")
+            .on(READ4, "[]")
+            .on(READ6, "[]")
+            .on(TEXT4, "")
+            .on(TEXT6, "");
+    RouteTablesState declared =
+        declared(RouteTable.of(RouteTableSpec.of("isp1", 110, List.of()), 77));
+    var diff = named.diff(declared, named.read(host, declared));
+    assertThat(diff.changes())
+        .extracting((Change c) -> c.resource().render(), Change::action)
+        .contains(
+            org.assertj.core.groups.Tuple.tuple("file rt_tables.d/netconverge.conf", Action.CREATE),
+            org.assertj.core.groups.Tuple.tuple(
+                "file rt_protos.d/netconverge.conf", Action.CREATE));
+    assertThat(named.commands(diff.plan()))
+        .extracting(c -> c.argv().get(c.argv().size() - 1))
+        .contains(
+            "/srv/no-such-names/rt_tables.d/netconverge.conf",
+            "/srv/no-such-names/rt_protos.d/netconverge.conf");
+  }
+
+  @Test
   void etcIproute2WithoutSubfoldersAndNoDefaultsUnderUsrGetsNoNames() throws Exception {
     RouteTablesResource etc = new RouteTablesResource(77, Path.of("/etc/iproute2"));
     FakeExecutor host =
         new FakeExecutor()
-            .on(List.of("sh", "-c"), "==> dir itself\n")
+            .on(List.of("sh", "-c"), "")
             .on(READ4, "[]")
             .on(READ6, "[]")
             .on(TEXT4, "")

@@ -263,6 +263,51 @@ class SysctlResourceTest {
   }
 
   @Test
+  void aWriteTheKernelRefusesIsTheFilesMistakeAtTheKeysLine() throws Exception {
+    // The default twin took 9000 in the throw-away namespace; the interface (MTU 1500) does not.
+    String yaml =
+        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n  net.ipv4.ip_forward: 1\n"
+            + "  net.ipv6.conf.wan0.mtu: 9000\n";
+    SysctlResource located =
+        new SysctlResource(io.netconverge.core.spec.SpecLoader.source(yaml, "router.yaml"));
+    SysctlState declared = state("net.ipv4.ip_forward", "1", "net.ipv6.conf.wan0.mtu", "9000");
+    SysctlState live = state("net.ipv4.ip_forward", "0", "net.ipv6.conf.wan0.mtu", "1500");
+    SysctlPlan plan = located.diff(declared, live).plan();
+    Command write = located.commands(plan).get(0);
+    ExecException failure =
+        ExecException.failed(
+            new FakeExecutor(),
+            write,
+            new ExecResult(
+                1, "", "sysctl: setting key \"net.ipv6.conf.wan0.mtu\": Invalid argument\n"));
+
+    assertThat(located.rejected(plan, failure))
+        .extracting(Object::toString)
+        .containsExactly(
+            "router.yaml:5:27: sysctl[\"net.ipv6.conf.wan0.mtu\"]: the kernel refuses the value"
+                + " '9000' of net.ipv6.conf.wan0.mtu (invalid argument)");
+  }
+
+  @Test
+  void aWriteRefusedForAnotherReasonIsTheHostsFailureNotTheFiles() {
+    SysctlState declared = state("net.ipv4.ip_forward", "1", "net.ipv6.conf.wan0.mtu", "9000");
+    SysctlState live = state("net.ipv4.ip_forward", "0", "net.ipv6.conf.wan0.mtu", "1500");
+    SysctlPlan plan = module.diff(declared, live).plan();
+    Command write = module.commands(plan).get(0);
+    ExecException failure =
+        ExecException.failed(
+            new FakeExecutor(),
+            write,
+            new ExecResult(
+                1,
+                "",
+                "sysctl: setting key \"net.ipv6.conf.wan0.mtu\": Invalid argument\n"
+                    + "sysctl: permission denied on key \"net.ipv4.ip_forward\"\n"
+                    + "sysctl: setting key \"net.ipv4.ip_forward\": Read-only file system\n"));
+    assertThat(module.rejected(plan, failure)).isEmpty();
+  }
+
+  @Test
   void nothingToApplyRunsNothing() {
     SysctlState same = state("net.ipv4.ip_forward", "1");
     assertThat(module.diff(same, same).inSync()).isTrue();

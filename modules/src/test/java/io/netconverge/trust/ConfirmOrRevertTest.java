@@ -148,6 +148,10 @@ class ConfirmOrRevertTest {
     assertThat(box.argvs).noneMatch(a -> a.contains(Reverter.CONFIRM));
     assertThat(events.get(0)).isInstanceOf(ConvergeEvent.AwaitingConfirm.class);
     assertThat(events).hasSize(2);
+    // The report itself says the apply is not confirmed yet, and until when.
+    assertThat(report.confirmBy())
+        .contains(((ConvergeEvent.AwaitingConfirm) events.get(0)).revertsAt());
+    assertThat(((ConvergeEvent.HostFinished) events.get(1)).report().confirmBy()).isPresent();
   }
 
   @Test
@@ -343,7 +347,8 @@ class ConfirmOrRevertTest {
                 events::add,
                 (safeguard, told) -> applyWith(box, safeguard, new ArrayList<>()),
                 CLOCK);
-    assertThat(report).isEqualTo(APPLIED);
+    assertThat(report.confirmBy()).isPresent();
+    assertThat(report.confirmed()).isEqualTo(APPLIED);
     assertThat(box.argvs).noneMatch(a -> a.contains(Reverter.CONFIRM));
     assertThat(events).noneMatch(ConvergeEvent.Persisted.class::isInstance);
   }

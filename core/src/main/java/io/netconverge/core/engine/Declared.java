@@ -3,6 +3,7 @@ package io.netconverge.core.engine;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.Executor;
+import io.netconverge.core.spec.SpecProblem;
 import java.util.List;
 
 /** A module with the state a host state declares for it: the unit the runner converges. */
@@ -52,6 +53,14 @@ public record Declared<S, P>(ResourceModule<S, P> module, S state) {
     /** The commands that carry out the plan; none when in sync. */
     public List<Command> commands() {
       return inSync() ? List.of() : declared.module().commands(diff.plan());
+    }
+
+    /**
+     * The declared values that {@code failure} of one of {@link #commands()} says the target
+     * refuses, at their lines; empty when it is not such a refusal.
+     */
+    public List<SpecProblem> rejected(ExecException failure) {
+      return inSync() ? List.of() : declared.module().rejected(diff.plan(), failure);
     }
 
     /** The commands that put {@link #live} back, whatever the host looks like now. */

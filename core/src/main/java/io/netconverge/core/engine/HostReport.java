@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param restoration what the restore after a failed apply did, and what it left different
  * @param pendingParts what this converge left out because the host cannot take it yet (a WAN that
  *     is down, missing or without its gateway); empty for a host state without such parts
+ * @param confirmBy an apply armed with a reverter ({@code --confirm-timeout}) that is in force but
+ *     not confirmed yet: unless {@code converge confirm} runs before this time, the reverter on the
+ *     host restores the state read before it; empty otherwise
  */
 public record HostReport(
     String host,
@@ -27,7 +30,8 @@ public record HostReport(
     Optional<Failure> failure,
     boolean restored,
     Restoration restoration,
-    List<PendingPart> pendingParts) {
+    List<PendingPart> pendingParts,
+    Optional<Instant> confirmBy) {
 
   /** What putting the snapshot back after a failed apply achieved. */
   public enum RestoreOutcome {
@@ -95,7 +99,10 @@ public record HostReport(
     FAILED,
     /** Another converge holds the host's lock; nothing was read or changed. */
     LOCKED,
-    /** The target's tools rejected the declaration (see the failure); nothing was changed. */
+    /**
+     * The target's tools rejected the declaration (see the failure): nothing was changed, or (a
+     * value refused only by the apply itself) what was changed is restored, verified.
+     */
     INVALID,
     /**
      * The run was cancelled before it was done: it stopped before its next step, and an apply that
@@ -112,6 +119,29 @@ public record HostReport(
     Objects.requireNonNull(failure, "failure");
     restoration = restoration == null ? Restoration.NOT_NEEDED : restoration;
     pendingParts = List.copyOf(pendingParts);
+    Objects.requireNonNull(confirmBy, "confirmBy");
+  }
+
+  /** A report that awaits no confirm. */
+  public HostReport(
+      String host,
+      Mode mode,
+      Status status,
+      List<Change> changes,
+      Optional<Failure> failure,
+      boolean restored,
+      Restoration restoration,
+      List<PendingPart> pendingParts) {
+    this(
+        host,
+        mode,
+        status,
+        changes,
+        failure,
+        restored,
+        restoration,
+        pendingParts,
+        Optional.empty());
   }
 
   /** A report without pending parts. */
@@ -128,7 +158,36 @@ public record HostReport(
 
   /** This report with the parts the converge left out for now. */
   public HostReport withPendingParts(List<PendingPart> parts) {
-    return new HostReport(host, mode, status, changes, failure, restored, restoration, parts);
+    return new HostReport(
+        host, mode, status, changes, failure, restored, restoration, parts, confirmBy);
+  }
+
+  /** This applied report, in force until {@code deadline} unless confirmed. */
+  public HostReport awaitingConfirm(Instant deadline) {
+    return new HostReport(
+        host,
+        mode,
+        status,
+        changes,
+        failure,
+        restored,
+        restoration,
+        pendingParts,
+        Optional.of(deadline));
+  }
+
+  /** Confirmed (or never armed): nothing reverts it. */
+  public HostReport confirmed() {
+    return new HostReport(
+        host,
+        mode,
+        status,
+        changes,
+        failure,
+        restored,
+        restoration,
+        pendingParts,
+        Optional.empty());
   }
 
   /**
@@ -172,6 +231,18 @@ public record HostReport(
         Optional.of(failure),
         restoration.outcome() == RestoreOutcome.RESTORED,
         restoration);
+  }
+
+  /**
+   * The target's tool refused a value of the file during apply: the host was restored (verified),
+   * so nothing is left changed, and the file is invalid for this target.
+   *
+   * @param failure the located problems, and what the tool said
+   */
+  static HostReport invalid(
+      String host, Mode mode, List<Change> changes, Failure failure, Restoration restoration) {
+    return new HostReport(
+        host, mode, Status.INVALID, changes, Optional.of(failure), true, restoration);
   }
 
   public static HostReport invalid(

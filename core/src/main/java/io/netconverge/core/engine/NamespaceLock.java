@@ -79,6 +79,7 @@ public final class NamespaceLock {
           + "s=\"$d/sweep.lock\"\n"
           + "if [ -L \"$s\" ]; then echo \"unsafe $s is a symbolic link\"; exit 1; fi\n"
           + "exec 7>>\"$s\" || exit 1\n"
+          + "chmod 0600 \"$s\" 2>/dev/null\n"
           + "while :; do\n"
           + "  if [ -L \"$f\" ]; then echo \"unsafe $f is a symbolic link\"; exit 1; fi\n"
           + "  flock -s -w 60 7 || { echo \"unsafe $s stayed locked for 60 s\"; exit 1; }\n"

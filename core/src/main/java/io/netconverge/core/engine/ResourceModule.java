@@ -3,6 +3,7 @@ package io.netconverge.core.engine;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.Executor;
+import io.netconverge.core.spec.SpecProblem;
 import java.util.List;
 
 /**
@@ -61,6 +62,18 @@ public interface ResourceModule<S, P> {
    * empty plan. The runner executes them, so it can stop between two, and name the one that failed.
    */
   List<Command> commands(P plan);
+
+  /**
+   * Pure: when {@code failure}, the failure of one of {@code plan}'s commands, is the target's tool
+   * refusing a value the file declares (not a fault of the host), those values, each at its line;
+   * empty otherwise. What a throw-away namespace could not try before (an interface's own key, a
+   * target without such a namespace) is refused only by the apply itself: the runner then restores
+   * the host and reports the file invalid (exit 65) rather than a failure without a line. None by
+   * default.
+   */
+  default List<SpecProblem> rejected(P plan, ExecException failure) {
+    return List.of();
+  }
 
   /**
    * Pure: the plan that puts {@code snapshot} (a state read live) back, by replaying its captured

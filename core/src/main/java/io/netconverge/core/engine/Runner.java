@@ -13,6 +13,7 @@ import io.netconverge.core.engine.HostReport.RestoreOutcome;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.Executor;
+import io.netconverge.core.spec.SpecProblem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -175,24 +176,34 @@ public final class Runner {
           e instanceof ExecException exec
               ? Failure.of(null, exec)
               : Failure.of(null, new ExecException(e.toString()));
+      // The reverter's script says why it refused on its stderr; the script itself is in the
+      // failure's command, not in the sentence.
+      String why =
+          e instanceof ExecException exec
+                  && exec.result() != null
+                  && !exec.result().stderr().isBlank()
+              ? exec.result().stderr().strip()
+              : cannotArm.message();
       return HostReport.failed(
           host,
           Mode.APPLY,
           changes,
-          cannotArm.withMessage(
-              "cannot arm the reverter, nothing was changed: " + cannotArm.message()));
+          cannotArm.withMessage("cannot arm the reverter, nothing was changed: " + why));
     }
 
     List<Planned<?, ?>> touched = new ArrayList<>();
     Failure failure;
     boolean wasCancelled = false;
     String module = null;
+    List<SpecProblem> rejected = List.of();
+    Planned<?, ?> applying = null;
     try {
       for (Planned<?, ?> planned : snapshot) {
         if (planned.inSync()) {
           continue;
         }
         module = planned.kind();
+        applying = planned;
         stopIfCancelled("applying " + module);
         progress.on(new Applying(host, module));
         touched.add(planned);
@@ -206,6 +217,7 @@ public final class Runner {
         }
       }
       module = null;
+      applying = null;
       stopIfCancelled("verifying");
       progress.on(new Verifying(host));
       List<Change> left = new ArrayList<>();
@@ -230,11 +242,24 @@ public final class Runner {
       failure = Failure.of(e.getMessage());
     } catch (ExecException e) {
       failure = Failure.of(module, e);
+      if (applying != null) {
+        rejected = rejectedBy(applying, e);
+      }
     } catch (RuntimeException e) {
       // A bug in a module must not leave the host half-applied: restore, then report it.
       failure = Failure.of(module, new ExecException("internal error while applying: " + e));
     }
     Restoration restoration = restore(host, executor, touched);
+    if (!rejected.isEmpty()) {
+      // The file's mistake, found by the target only now: said at its lines, like any other.
+      // The command, its exit code and stderr stay in the record.
+      failure =
+          failure.withMessage(
+              new DeclarationRejectedException(rejected).getMessage()
+                  + "\n("
+                  + failure.message()
+                  + ")");
+    }
     if (restoration.outcome() == RestoreOutcome.INCOMPLETE) {
       // The safeguard stays armed: when the controller lost the host, it still puts it back.
       String message = failure.message() + "; restore incomplete: " + restoration.difference();
@@ -257,7 +282,12 @@ public final class Runner {
                 failure.message()
                     + "; the reverter could not be disarmed (it will restore again): "
                     + e.getMessage());
+        rejected = List.of();
       }
+    }
+    if (!rejected.isEmpty() && restoration.outcome() == RestoreOutcome.RESTORED) {
+      // Nothing is left changed: an invalid file (65), as if the rejection came before the apply.
+      return HostReport.invalid(host, Mode.APPLY, changes, failure, restoration);
     }
     return HostReport.ended(
         wasCancelled ? HostReport.Status.CANCELLED : HostReport.Status.FAILED,
@@ -273,6 +303,15 @@ public final class Runner {
       return HostReport.invalid(host, mode, e.module, rejected);
     }
     return HostReport.failed(host, mode, List.of(), Failure.of(e.module, e.cause));
+  }
+
+  /** What the module says {@code e} refused of its declaration; a module's bug counts as none. */
+  private static List<SpecProblem> rejectedBy(Planned<?, ?> planned, ExecException e) {
+    try {
+      return planned.rejected(e);
+    } catch (RuntimeException bug) {
+      return List.of();
+    }
   }
 
   private static HostReport cancelled(String host, Mode mode, List<Change> changes, Cancelled e) {

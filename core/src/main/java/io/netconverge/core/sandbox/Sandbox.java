@@ -61,6 +61,7 @@ public final class Sandbox implements AutoCloseable {
       // Checked before the first namespace exists: a bad address is the caller's, not the host's.
       itf.addresses().forEach(Sandbox::familyOf);
       itf.gateways().forEach(Sandbox::familyOf);
+      itf.leases().forEach(Sandbox::familyOf);
     }
     host.check("ip", "netns", "add", name);
     host.check("ip", "netns", "add", upstream);
@@ -99,7 +100,7 @@ public final class Sandbox implements AutoCloseable {
       for (String gateway : itf.leases()) {
         // What a DHCP or RA client leaves behind: a default route of its own protocol, each
         // interface at its own metric, as dhclient and systemd-networkd do.
-        boolean v6 = gateway.contains(":");
+        boolean v6 = familyOf(gateway) == Family.IPV6;
         leases.add(
             "route add default via "
                 + gateway

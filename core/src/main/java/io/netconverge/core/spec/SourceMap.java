@@ -86,6 +86,21 @@ final class SourceMap {
     return steps;
   }
 
+  /**
+   * The path of what holds the field at {@code path}: {@code wans[1]} for {@code wans[1].mark};
+   * empty for a key of the document.
+   */
+  static String parent(String path) {
+    Matcher m = STEP.matcher(path);
+    int at = 0;
+    int last = 0;
+    while (at < path.length() && m.find(at) && m.start() == at) {
+      last = at;
+      at = m.end();
+    }
+    return path.substring(0, last);
+  }
+
   private static String unescape(String quoted) {
     return quoted.replace("\\\"", "\"").replace("\\\\", "\\");
   }

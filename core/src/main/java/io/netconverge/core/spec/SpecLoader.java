@@ -461,9 +461,13 @@ public final class SpecLoader {
     } catch (JsonMappingException e) {
       // Binding stops at the first problem; bind the parts apart to find the others too.
       List<SpecProblem> all =
-          partProblems(node, YAML.constructType(type), path, source, map, MAX_DEPTH);
-      throw new InvalidSpecException(
-          all.isEmpty() ? List.of(problemOf(e, path, source, map)) : all);
+          new ArrayList<>(
+              partProblems(node, YAML.constructType(type), path, source, map, MAX_DEPTH));
+      if (all.isEmpty()) {
+        throw new InvalidSpecException(problemOf(e, path, source, map));
+      }
+      all.addAll(checksWithout(all, node, type, path, source, map));
+      throw new InvalidSpecException(all);
     } catch (JsonProcessingException e) {
       throw new InvalidSpecException(syntaxProblem(e, source));
     } catch (IOException e) {
@@ -473,21 +477,101 @@ public final class SpecLoader {
       try {
         v.validate();
       } catch (SpecViolation violation) {
-        List<SpecProblem> problems = new ArrayList<>();
-        for (SpecViolation one : violation.violations()) {
-          String fieldPath = path + one.path();
-          Node at =
-              (one.aboutKey() ? map.locateKey(fieldPath) : map.locate(fieldPath)).orElse(null);
-          if (one.line() > 0 && at instanceof ScalarNode scalar) {
-            problems.addAll(inText(scalar, source, clean(fieldPath), one).problems());
-          } else {
-            problems.addAll(problemAt(at, source, clean(fieldPath), one.getMessage()).problems());
-          }
-        }
-        throw new InvalidSpecException(problems);
+        throw new InvalidSpecException(checkProblems(violation, path, source, map));
       }
     }
     return spec;
+  }
+
+  /** What a spec's own checks found, each at its field in the file. */
+  private static List<SpecProblem> checkProblems(
+      SpecViolation violation, String path, String source, SourceMap map) {
+    List<SpecProblem> problems = new ArrayList<>();
+    for (SpecViolation one : violation.violations()) {
+      String fieldPath = under(path, one.path());
+      Node at = (one.aboutKey() ? map.locateKey(fieldPath) : map.locate(fieldPath)).orElse(null);
+      if (one.line() > 0 && at instanceof ScalarNode scalar) {
+        problems.addAll(inText(scalar, source, clean(fieldPath), one).problems());
+      } else {
+        problems.addAll(problemAt(at, source, clean(fieldPath), one.getMessage()).problems());
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * The spec's own checks (two WANs with one mark, say), run on the part without the fields that
+   * did not bind, so that one mistyped field does not hide the problems between the others. What
+   * they say about a field left out, about what holds it, or about another field of the same entry
+   * is left out too: it would only follow from the first mistake ({@code definiton: x} makes
+   * "definition is required"). None when the part cannot be bound that way either.
+   */
+  private static <T> List<SpecProblem> checksWithout(
+      List<SpecProblem> found,
+      JsonNode node,
+      Class<T> type,
+      String path,
+      String source,
+      SourceMap map) {
+    if (!Validated.class.isAssignableFrom(type) || !node.isObject()) {
+      return List.of();
+    }
+    JsonNode pruned = node.deepCopy();
+    String prefix = clean(path);
+    List<String> removed = new ArrayList<>();
+    for (SpecProblem problem : found) {
+      if (!problem.source().equals(source) || !problem.path().startsWith(prefix)) {
+        return List.of();
+      }
+      List<String> steps = SourceMap.steps(problem.path().substring(prefix.length()));
+      if (steps.isEmpty()) {
+        return List.of();
+      }
+      JsonNode parent = pruned;
+      for (String step : steps.subList(0, steps.size() - 1)) {
+        parent = parent.isArray() ? parent.path(Integer.parseInt(step)) : parent.path(step);
+      }
+      String last = steps.get(steps.size() - 1);
+      if (!(parent instanceof ObjectNode object) || !object.has(last)) {
+        return List.of();
+      }
+      object.remove(last);
+      removed.add(problem.path());
+    }
+    Object spec;
+    try {
+      spec = YAML.readerFor(type).readValue(YAML.treeAsTokens(pruned));
+    } catch (IOException | RuntimeException e) {
+      return List.of();
+    }
+    try {
+      ((Validated) spec).validate();
+      return List.of();
+    } catch (SpecViolation violation) {
+      return checkProblems(violation, path, source, map).stream()
+          .filter(p -> removed.stream().noneMatch(r -> related(p.path(), r, prefix)))
+          .toList();
+    } catch (RuntimeException e) {
+      // A check that cannot cope with the fields left out says nothing more.
+      return List.of();
+    }
+  }
+
+  /**
+   * Whether what a check says at {@code path} may follow from leaving out the field at {@code
+   * removed}: the same field or one inside it, the entry that held it ("missing required key"), or
+   * another field of that entry (the sections of the part itself are independent).
+   */
+  private static boolean related(String path, String removed, String part) {
+    String entry = SourceMap.parent(removed);
+    return path.equals(removed)
+        || path.equals(entry)
+        || holds(removed, path)
+        || (!entry.equals(part) && SourceMap.parent(path).equals(entry));
+  }
+
+  private static boolean holds(String outer, String inner) {
+    return outer.isEmpty() || inner.startsWith(outer + ".") || inner.startsWith(outer + "[");
   }
 
   /** How deep {@link #partProblems} looks for further problems: sections, entries, fields. */
@@ -610,7 +694,7 @@ public final class SpecLoader {
 
   private static SpecProblem violationProblem(
       SpecViolation v, String path, String source, SourceMap map) {
-    String fieldPath = path + v.path();
+    String fieldPath = under(path, v.path());
     Optional<Node> at = v.aboutKey() ? map.locateKey(fieldPath) : map.locate(fieldPath);
     return problemAt(at.orElse(null), source, clean(fieldPath), v.getMessage()).problems().get(0);
   }
@@ -707,6 +791,19 @@ public final class SpecLoader {
 
   private static int columnOf(JsonLocation loc) {
     return loc == null ? 0 : Math.max(0, loc.getColumnNr());
+  }
+
+  /**
+   * A check's path (relative to the part it checked: {@code wans[1].table}, {@code frob}) under the
+   * part's own path in the file ({@code hosts[0].hostState}).
+   */
+  static String under(String part, String relative) {
+    if (part.isEmpty() || relative.isEmpty()) {
+      return part + relative;
+    }
+    return relative.startsWith(".") || relative.startsWith("[")
+        ? part + relative
+        : part + "." + relative;
   }
 
   private static String clean(String path) {

@@ -74,6 +74,9 @@ class RunnerTest {
     String crashOnKey;
     boolean crashOnRead;
 
+    /** A key whose refused write is the file's mistake (as a kernel refusing a value): its line. */
+    String declaredAtLine7;
+
     MapModule(String name, Kernel kernel) {
       this.name = name;
       this.kernel = kernel;
@@ -126,6 +129,24 @@ class RunnerTest {
             commands.add(v == null ? Command.of("unset", name, k) : Command.of("set", name, k, v));
           });
       return commands;
+    }
+
+    @Override
+    public List<io.netconverge.core.spec.SpecProblem> rejected(
+        Map<String, String> plan, io.netconverge.core.exec.ExecException failure) {
+      if (declaredAtLine7 != null
+          && plan.containsKey(declaredAtLine7)
+          && failure.result() != null
+          && failure.result().stderr().equals("cannot write " + declaredAtLine7)) {
+        return List.of(
+            new io.netconverge.core.spec.SpecProblem(
+                "host.yaml",
+                7,
+                5,
+                name + "." + declaredAtLine7,
+                "the kernel refuses '" + plan.get(declaredAtLine7) + "'"));
+      }
+      return List.of();
     }
 
     @Override
@@ -219,6 +240,49 @@ class RunnerTest {
     assertThat(kernel.of("b")).containsEntry("y", "old").doesNotContainKey("z");
     assertThat(kernel.log).containsSubsequence("set b z new", "set b y old", "set a x old");
     assertThat(kernel.log).containsSubsequence("set b z new", "unset b z", "set a x old");
+  }
+
+  @Test
+  void aValueOnlyTheApplyRefusesIsTheFilesMistakeAtItsLineOnceTheHostIsRestored() {
+    kernel.of("a").put("x", "old");
+    kernel.of("b").put("y", "old");
+    kernel.failOn = "set b y bad";
+    b.declaredAtLine7 = "y";
+    HostReport report = new Runner().apply(target, declare(Map.of("x", "new"), Map.of("y", "bad")));
+    assertThat(report.status()).isEqualTo(HostReport.Status.INVALID);
+    assertThat(report.error())
+        .startsWith("host.yaml:7:5: b.y: the kernel refuses 'bad'")
+        .contains("cannot write y");
+    assertThat(report.failure().orElseThrow().module()).hasValue("b");
+    assertThat(report.failure().orElseThrow().command()).containsExactly("set", "b", "y", "bad");
+    assertThat(report.restored()).isTrue();
+    assertThat(report.restoration().outcome()).isEqualTo(HostReport.RestoreOutcome.RESTORED);
+    assertThat(report.restoreUnverified()).isFalse();
+    assertThat(kernel.of("a")).containsEntry("x", "old");
+    assertThat(kernel.of("b")).containsEntry("y", "old");
+  }
+
+  @Test
+  void aRefusalTheHostCannotBeRestoredFromStaysAFailureYetNamesTheLine() {
+    kernel.of("a").put("x", "old");
+    kernel.failOn = "set b y bad";
+    kernel.failRestores = true;
+    b.declaredAtLine7 = "y";
+    HostReport report = new Runner().apply(target, declare(Map.of("x", "new"), Map.of("y", "bad")));
+    assertThat(report.status()).isEqualTo(HostReport.Status.FAILED);
+    assertThat(report.restoreUnverified()).isTrue();
+    assertThat(report.error()).startsWith("host.yaml:7:5: b.y: the kernel refuses 'bad'");
+    assertThat(report.error()).contains("restore incomplete");
+  }
+
+  @Test
+  void aFailureTheModuleDoesNotCallARefusalStaysAFailure() {
+    kernel.of("b").put("y", "old");
+    kernel.failOn = "set b y new";
+    b.declaredAtLine7 = "z";
+    HostReport report = new Runner().apply(target, declare(Map.of(), Map.of("y", "new")));
+    assertThat(report.status()).isEqualTo(HostReport.Status.FAILED);
+    assertThat(report.error()).doesNotContain("host.yaml");
   }
 
   @Test
@@ -559,6 +623,31 @@ class RunnerTest {
     HostReport report = new Runner().apply(target, declare(Map.of("x", "1"), Map.of()), broken);
     assertThat(report.status()).isEqualTo(HostReport.Status.FAILED);
     assertThat(report.error()).contains("cannot arm the reverter").contains("no /run");
+    assertThat(kernel.log).isEmpty();
+  }
+
+  @Test
+  void aReverterThatRefusesIsQuotedByItsReasonNotItsScript() {
+    Safeguard refusing =
+        new Safeguard() {
+          @Override
+          public void arm(Executor executor, List<Command> restore)
+              throws io.netconverge.core.exec.ExecException {
+            throw new io.netconverge.core.exec.ExecException(
+                "'sh -c 'ns=$(readlink /proc/self/ns/net) || exit 1\n...20 lines...' failed (exit 3)",
+                new io.netconverge.core.exec.ExecResult(
+                    3, "", "an earlier apply is not confirmed yet: run converge confirm\n"),
+                null);
+          }
+
+          @Override
+          public void disarm(Executor executor) {}
+        };
+    HostReport report = new Runner().apply(target, declare(Map.of("x", "1"), Map.of()), refusing);
+    assertThat(report.error())
+        .isEqualTo(
+            "cannot arm the reverter, nothing was changed: an earlier apply is not confirmed yet:"
+                + " run converge confirm");
     assertThat(kernel.log).isEmpty();
   }
 

@@ -56,4 +56,17 @@ class SandboxTest {
         .hasMessageContaining("wan-address");
     assertThat(host.argvs()).noneMatch(argv -> argv.contains("add"));
   }
+
+  @Test
+  void aLeaseGatewayIsParsedBeforeAnyNamespaceIsMadeNotGuessedByItsColon() {
+    FakeExecutor host = new FakeExecutor().on(List.of("ip"), "");
+    List<SandboxInterface> interfaces =
+        List.of(
+            new SandboxInterface(
+                "wan0", List.of("198.51.100.2/24"), List.of(), List.of("gw:not-an-address")));
+    assertThatThrownBy(() -> Sandbox.create(host, interfaces))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("gw:not-an-address");
+    assertThat(host.argvs()).noneMatch(argv -> argv.contains("add"));
+  }
 }

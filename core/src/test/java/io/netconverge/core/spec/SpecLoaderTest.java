@@ -223,6 +223,42 @@ class SpecLoaderTest {
   }
 
   @Test
+  void crossFieldChecksOfAPartAreLocatedUnderItsPath() {
+    // An inventory's inline host state is bound as a part: its checks' paths are relative to it.
+    String text =
+        "hosts:\n  - state:\n      wans:\n        - name: a\n        - name: b\n"
+            + "          table: 0\n";
+    InvalidSpecException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            InvalidSpecException.class,
+            () -> loader.bindPart(text, "inv.yaml", "hosts[0].state", Doc.class));
+    assertThat(e.problems())
+        .extracting(Object::toString)
+        .containsExactly("inv.yaml:6:18: hosts[0].state.wans[1].table: table 0 is reserved");
+  }
+
+  @Test
+  void aFieldThatDoesNotBindDoesNotHideTheChecksBetweenTheOthers() {
+    InvalidSpecException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            InvalidSpecException.class,
+            () ->
+                loader.parse(
+                    HEAD
+                        + "wans:\n  - name: a\n    interfaceName: averyveryverylongname\n"
+                        + "  - name: b\n    table: 0\n  - name: c\n    bogus: 1\n",
+                    "f.yaml"));
+    assertThat(e.problems())
+        .extracting(SpecProblem::toString)
+        .containsExactly(
+            "f.yaml:5:20: wans[0].interfaceName: interface name 'averyveryverylongname' is 21"
+                + " characters; Linux allows at most 15",
+            "f.yaml:7:12: wans[1].table: table 0 is reserved",
+            "f.yaml:9:5: wans[2].bogus: unknown key 'bogus' (known keys: interfaceName, mark,"
+                + " name, table)");
+  }
+
+  @Test
   void duplicateKeysAreErrors() {
     SpecProblem p = problem(HEAD + "values:\n  a.b: 1\n  a.b: 2\n");
     assertThat(p.line()).isEqualTo(5);
