@@ -288,8 +288,8 @@ class ConvergeCommandTest {
   /** Every subcommand the command has, read from it: a new one cannot be left out of the test. */
   static java.util.stream.Stream<String> subcommands() {
     // picocli's own `help` command prints its description before the usage.
-    return new picocli.CommandLine(new ConvergeCommand())
-        .getSubcommands().keySet().stream().filter(name -> !name.equals("help"));
+    return ConvergeCommand.commandLine().getSubcommands().keySet().stream()
+        .filter(name -> !name.equals("help"));
   }
 
   @org.junit.jupiter.params.ParameterizedTest
