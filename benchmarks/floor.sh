@@ -25,7 +25,7 @@ cleanup() { ip netns del "$ns" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 mkdir -p "$work/iproute2"
 
-jvm=(java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto)
+jvm=(java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -XX:CompileThresholdScaling=3)
 cds=()
 [ -f "$jsa" ] && cds=(-XX:SharedArchiveFile="$jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)
 converge=("${jvm[@]}" "${cds[@]}" -Dnetconverge.iproute2.dir="$work/iproute2" -jar "$jar")

@@ -48,8 +48,7 @@ public final class Netconverge {
    * untouched.
    */
   public static HostState load(Path file, Path iproute2Dir) throws InvalidSpecException {
-    SpecLoader.Loaded<HostStateSpec> loaded = loader().loadWithSource(file, HostStateSpec.class);
-    return HostState.from(loaded.spec(), loaded.source(), iproute2Dir);
+    return HostState.fromLoaded(loader().loadWithSource(file, HostStateSpec.class), iproute2Dir);
   }
 
   /**

@@ -75,7 +75,7 @@ public final class Validation {
   public Result check(Path file, Path namesDir) throws InvalidSpecException {
     SpecLoader.Loaded<HostStateSpec> loaded =
         Netconverge.loader().loadWithSource(file, HostStateSpec.class);
-    HostState state = HostState.from(loaded.spec(), loaded.source(), namesDir);
+    HostState state = HostState.fromLoaded(loaded, namesDir);
     List<SpecProblem> problems = new ArrayList<>();
     List<String> checked = new ArrayList<>();
     List<String> notChecked = new ArrayList<>();

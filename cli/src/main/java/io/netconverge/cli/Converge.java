@@ -85,7 +85,7 @@ final class Converge {
       FleetOptions fleet,
       boolean sandbox,
       TrustOptions trust) {
-    // The file is read and composed once: its kind picks the way, a host state is bound from it.
+    // The file is read once: its kind picks the way, a host state is bound from the same reading.
     SpecLoader loader = Netconverge.loader();
     SpecLoader.Document document;
     String kind;
@@ -131,7 +131,7 @@ final class Converge {
     HostState state;
     try {
       SpecLoader.Loaded<HostStateSpec> loaded = loader.bindDocument(document, HostStateSpec.class);
-      state = HostState.from(loaded.spec(), loaded.source(), namesDir);
+      state = HostState.fromLoaded(loaded, namesDir);
     } catch (InvalidSpecException e) {
       return ReportWriter.invalidFile(out, err, report.output, command(mode), file, e);
     }

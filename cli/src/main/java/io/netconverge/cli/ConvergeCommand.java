@@ -1,6 +1,9 @@
 package io.netconverge.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,17 +12,6 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = ConvergeCommand.Version.class,
     description = "Makes a Linux host's policy-routing state what a file declares, idempotently.",
-    subcommands = {
-      PlanCommand.class,
-      ApplyCommand.class,
-      ConfirmCommand.class,
-      ValidateCommand.class,
-      FactsCommand.class,
-      WatchCommand.class,
-      StatusCommand.class,
-      TestCommand.class,
-      CommandLine.HelpCommand.class
-    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:converged, or nothing to do (every host of an inventory)",
@@ -38,13 +30,47 @@ public final class ConvergeCommand implements Runnable {
 
   @CommandLine.Mixin LoggingOptions logging = new LoggingOptions();
 
+  /**
+   * The subcommands by name, in the order the help lists them. picocli builds a command's model by
+   * reflection when the command is added, which costs more than a no-op plan's work; so a run whose
+   * first argument names a subcommand gets only that one (its parsing, help and errors are the
+   * same), and anything else (no argument, an option first, {@code help}, a typo) gets them all.
+   */
+  static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Supplier<Object>> subcommands() {
+    Map<String, Supplier<Object>> all = new LinkedHashMap<>();
+    all.put("plan", PlanCommand::new);
+    all.put("apply", ApplyCommand::new);
+    all.put("confirm", ConfirmCommand::new);
+    all.put("validate", ValidateCommand::new);
+    all.put("facts", FactsCommand::new);
+    all.put("watch", WatchCommand::new);
+    all.put("status", StatusCommand::new);
+    all.put("test", TestCommand::new);
+    all.put("help", CommandLine.HelpCommand::new);
+    return all;
+  }
+
+  /** The command line for these arguments: see {@link #SUBCOMMANDS}. */
+  static CommandLine commandLine(String... args) {
+    CommandLine cli = new CommandLine(new ConvergeCommand());
+    Supplier<Object> only = args.length == 0 ? null : SUBCOMMANDS.get(args[0]);
+    if (only != null && !args[0].equals("help")) {
+      cli.addSubcommand(args[0], only.get());
+    } else {
+      SUBCOMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+    }
+    return cli;
+  }
+
   public static void main(String[] args) {
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
   /** Runs the command with the given streams; returns the exit code (the process does not exit). */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new ConvergeCommand());
+    CommandLine cli = commandLine(args);
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(

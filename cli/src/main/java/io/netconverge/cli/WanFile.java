@@ -40,8 +40,7 @@ final class WanFile {
         return new Refused(ExitCodes.USAGE);
       }
       loaded = Netconverge.loader().bindDocument(document, HostStateSpec.class);
-      HostStateSpec spec = loaded.spec();
-      HostState.from(spec, loaded.source());
+      HostState.fromLoaded(loaded, HostState.defaultNamesDir());
     } catch (InvalidSpecException e) {
       err.println(e.getMessage());
       err.println("converge: " + file + " is not valid; nothing was run");

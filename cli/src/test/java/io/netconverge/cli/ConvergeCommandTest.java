@@ -291,8 +291,8 @@ class ConvergeCommandTest {
   /** Every subcommand the command has, read from it: a new one cannot be left out of the test. */
   static java.util.stream.Stream<String> subcommands() {
     // picocli's own `help` command prints its description before the usage.
-    return new picocli.CommandLine(new ConvergeCommand())
-        .getSubcommands().keySet().stream().filter(name -> !name.equals("help"));
+    return ConvergeCommand.commandLine().getSubcommands().keySet().stream()
+        .filter(name -> !name.equals("help"));
   }
 
   @org.junit.jupiter.params.ParameterizedTest
@@ -342,6 +342,50 @@ class ConvergeCommandTest {
     Run r = run("help", "facts");
     assertThat(r.code()).isZero();
     assertThat(r.out()).startsWith("Usage: converge facts");
+  }
+
+  @Test
+  void aRunNamingASubcommandBuildsOnlyThatOneAndAnyOtherRunBuildsThemAll() {
+    assertThat(ConvergeCommand.commandLine("plan", "x.yaml").getSubcommands().keySet())
+        .containsExactly("plan");
+    java.util.List<String> all = java.util.List.copyOf(ConvergeCommand.SUBCOMMANDS.keySet());
+    assertThat(ConvergeCommand.commandLine().getSubcommands().keySet())
+        .containsExactlyElementsOf(all);
+    assertThat(ConvergeCommand.commandLine("-v", "plan").getSubcommands().keySet())
+        .containsExactlyElementsOf(all);
+    assertThat(ConvergeCommand.commandLine("help", "plan").getSubcommands().keySet())
+        .containsExactlyElementsOf(all);
+    assertThat(ConvergeCommand.commandLine("pla", "x.yaml").getSubcommands().keySet())
+        .containsExactlyElementsOf(all);
+  }
+
+  @Test
+  void eachSubcommandIsListedUnderItsOwnName() {
+    ConvergeCommand.SUBCOMMANDS.forEach(
+        (name, command) ->
+            assertThat(new picocli.CommandLine(command.get()).getCommandName()).isEqualTo(name));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"plan", "apply", "confirm", "validate", "facts", "watch", "status", "test"})
+  void aSubcommandBuiltAloneHasTheHelpItHasAmongAll(String subcommand) {
+    picocli.CommandLine alone =
+        ConvergeCommand.commandLine(subcommand).getSubcommands().get(subcommand);
+    picocli.CommandLine amongAll = ConvergeCommand.commandLine().getSubcommands().get(subcommand);
+    assertThat(alone.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF))
+        .startsWith("Usage: converge " + subcommand)
+        .isEqualTo(amongAll.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF));
+    Run wrong = run(subcommand, "--frobnicate", "x");
+    assertThat(wrong.code()).isEqualTo(64);
+    assertThat(wrong.err()).contains("Usage: converge " + subcommand);
+  }
+
+  @Test
+  void aMistypedSubcommandIsAUsageErrorThatListsTheRealOnes() {
+    Run r = run("pla", "x.yaml");
+    assertThat(r.code()).isEqualTo(64);
+    assertThat(r.err()).contains("plan", "apply", "status");
   }
 
   @Test

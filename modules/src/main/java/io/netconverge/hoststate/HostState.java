@@ -145,6 +145,22 @@ public record HostState(
       }
       throw new InvalidSpecException(problems);
     }
+    return fromValid(file, source, iproute2Dir);
+  }
+
+  /**
+   * Like {@link #from(HostStateSpec, SpecSource, Path)} for a file a {@link SpecLoader} bound: the
+   * loader validated the spec as it bound it (it runs {@link
+   * io.netconverge.core.spec.Validated#validate()} on everything it binds), so it is not validated
+   * a second time (at scale, that is every one of thousands of addresses read again).
+   */
+  public static HostState fromLoaded(SpecLoader.Loaded<HostStateSpec> loaded, Path iproute2Dir)
+      throws InvalidSpecException {
+    return fromValid(loaded.spec(), loaded.source(), iproute2Dir);
+  }
+
+  private static HostState fromValid(HostStateSpec file, SpecSource source, Path iproute2Dir)
+      throws InvalidSpecException {
     // A profile is only a shorthand: the modules see the resources it stands for. It names its
     // interfaces first, so a sandbox builds them first.
     HostStateSpec spec = file.expanded();

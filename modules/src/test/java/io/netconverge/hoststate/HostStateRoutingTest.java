@@ -33,6 +33,26 @@ class HostStateRoutingTest {
   }
 
   @Test
+  void aLoadedFileMakesTheSameHostStateWithoutASecondValidation() throws Exception {
+    String text =
+        "apiVersion: netconverge/v1\nkind: HostState\n"
+            + "sysctl: { net.ipv4.ip_forward: 1 }\n"
+            + "routeTables: [ { id: 5, routes: [ { to: default, via: 192.0.2.1, dev: wan0 } ] } ]\n"
+            + "ipRules: [ { fwmark: 1, table: 5 } ]\n";
+    var loaded = Netconverge.loader().parseWithSource(text, "f.yaml", HostStateSpec.class);
+    Path names = Path.of("/nonexistent");
+    HostState once = HostState.fromLoaded(loaded, names);
+    HostState twice = HostState.from(loaded.spec(), loaded.source(), names);
+    assertThat(once.declared())
+        .extracting(d -> d.module().kind())
+        .containsExactly("sysctl", "route-tables", "ip-rules");
+    assertThat(once.declared())
+        .extracting(d -> d.state())
+        .isEqualTo(twice.declared().stream().map(d -> d.state()).toList());
+    assertThat(once.interfaces()).isEqualTo(twice.interfaces());
+  }
+
+  @Test
   void aSysctlOnlyFileHasNoRoutingModules() throws Exception {
     assertThat(parse("sysctl: { net.ipv4.ip_forward: 1 }\n").declared()).hasSize(1);
   }

@@ -115,14 +115,18 @@ public final class SpecLoader {
   public static final class Document {
     private final String text;
     private final String source;
-    private final Node root;
     private final String kind;
+    // Jackson's tree of a text read the quick way (see quickTree), else null.
+    private final JsonNode tree;
+    // SnakeYAML's composed nodes, which locate problems; on the quick way made only when needed.
+    private Node root;
 
-    private Document(String text, String source, Node root, String kind) {
+    private Document(String text, String source, Node root, String kind, JsonNode tree) {
       this.text = text;
       this.source = source;
       this.root = root;
       this.kind = kind;
+      this.tree = tree;
     }
 
     public String kind() {
@@ -130,20 +134,120 @@ public final class SpecLoader {
     }
 
     public SpecSource source() {
-      return new SpecSource(source, text, root);
+      Node composed = composedIfAny();
+      return composed != null
+          ? new SpecSource(source, text, composed)
+          : SpecSource.composedWhenAsked(source, text);
+    }
+
+    synchronized Node composedIfAny() {
+      return root;
+    }
+
+    private synchronized Node root() throws InvalidSpecException {
+      if (root == null) {
+        root = compose(text, source);
+      }
+      return root;
     }
   }
 
-  /** Composes the text and checks its header; see {@link Document}. */
+  /**
+   * Reads the text and checks its header; see {@link Document}. A file is read once: when Jackson's
+   * tree of it is all that is needed (see {@link #quickTree}), it is not composed as well unless a
+   * problem must be located; anything else is composed first, as it always was.
+   */
   public Document document(String text, String source) throws InvalidSpecException {
+    JsonNode tree = quickTree(text);
+    String kind = tree == null ? null : quickKind(tree);
+    if (kind != null) {
+      return new Document(text, source, null, kind, tree);
+    }
     Node root = compose(text, source);
-    return new Document(text, source, root, header(new SourceMap(root), source));
+    return new Document(text, source, root, header(new SourceMap(root), source), null);
   }
 
   /** Binds a document as its kind's spec class (and validates it). */
   public Object bindDocument(Document document) throws InvalidSpecException {
-    return bind(
-        document.text, document.source, new SourceMap(document.root), kinds.get(document.kind), "");
+    Class<?> type = kinds.get(document.kind);
+    if (document.tree != null) {
+      Object spec = bindQuick(document.tree, type);
+      if (spec != null) {
+        return spec;
+      }
+    }
+    // The way that names every problem: composed, bound, each problem located.
+    return bind(document.text, document.source, new SourceMap(document.root()), type, "");
+  }
+
+  /**
+   * How deep a file read the quick way may nest; SnakeYAML's composer refuses more than 50 levels,
+   * Jackson's parser does not, so a deeper file is composed first and refused there, as before.
+   */
+  private static final int QUICK_DEPTH = 40;
+
+  /**
+   * Jackson's tree of the text when it alone is enough to load the file, else null (then the file
+   * is composed first, as it always was, and a problem is named the way it always was). Enough
+   * means: Jackson reads the text (one document; no duplicate key), it is a mapping nested no
+   * deeper than {@link #QUICK_DEPTH}, and it has no alias ({@code *}, anywhere: the composer
+   * expands aliases and refuses too many, Jackson reads one as its anchor's name). For such a text
+   * the composer succeeds (both read SnakeYAML's parser events), so composing it would only locate
+   * problems, and there are none unless binding or validating fails.
+   */
+  private static JsonNode quickTree(String text) {
+    if (text.indexOf('*') >= 0) {
+      return null;
+    }
+    JsonNode tree;
+    try {
+      tree = YAML.readTree(text);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    return tree instanceof ObjectNode && within(tree, QUICK_DEPTH) ? tree : null;
+  }
+
+  private static boolean within(JsonNode node, int depth) {
+    if (!node.isContainerNode()) {
+      return true;
+    }
+    if (depth == 0) {
+      return false;
+    }
+    for (JsonNode child : node) {
+      if (!within(child, depth - 1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The kind of a quick tree whose header is right, else null (the composed way says why). */
+  private String quickKind(JsonNode tree) {
+    JsonNode api = tree.get("apiVersion");
+    JsonNode kind = tree.get("kind");
+    return api != null
+            && api.isTextual()
+            && api.textValue().equals(API_VERSION)
+            && kind != null
+            && kind.isTextual()
+            && kinds.containsKey(kind.textValue())
+        ? kind.textValue()
+        : null;
+  }
+
+  /** The tree bound and validated; null when anything is wrong (the composed way says what). */
+  private static Object bindQuick(JsonNode tree, Class<?> type) {
+    try {
+      Object spec = YAML.readerFor(type).readValue(YAML.treeAsTokens(tree));
+      if (spec instanceof Validated v) {
+        v.validate();
+      }
+      return spec;
+    } catch (IOException | SpecViolation e) {
+      return null;
+    }
   }
 
   /** Binds a document that must be of {@code expected}'s kind, with its source. */
@@ -259,7 +363,7 @@ public final class SpecLoader {
     return new InvalidSpecException(new SpecProblem(file.toString(), 0, 0, "", why));
   }
 
-  private static Node compose(String text, String source) throws InvalidSpecException {
+  static Node compose(String text, String source) throws InvalidSpecException {
     try {
       LoaderOptions options = new LoaderOptions();
       options.setAllowDuplicateKeys(false);

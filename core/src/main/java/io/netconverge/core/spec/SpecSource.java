@@ -12,19 +12,63 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 public final class SpecSource {
 
   private final String name;
-  private final String[] lines;
-  private final SourceMap map;
+  private final Structure structure;
   private final String prefix;
 
   SpecSource(String name, String text, Node root) {
-    this(name, text.split("\n", -1), new SourceMap(root), "");
+    this(name, new Structure(name, text, root, false), "");
   }
 
-  private SpecSource(String name, String[] lines, SourceMap map, String prefix) {
+  private SpecSource(String name, Structure structure, String prefix) {
     this.name = name;
-    this.lines = lines;
-    this.map = map;
+    this.structure = structure;
     this.prefix = prefix;
+  }
+
+  /**
+   * A file that loaded without a problem, whose structure is composed only when a later problem
+   * must be located (most runs never need it).
+   */
+  static SpecSource composedWhenAsked(String name, String text) {
+    return new SpecSource(name, new Structure(name, text, null, true), "");
+  }
+
+  /** The text's lines and its composed structure, each made once, when first needed. */
+  private static final class Structure {
+    private final String name;
+    private final String text;
+    private final boolean compose;
+    private Node root;
+    private String[] lines;
+    private SourceMap map;
+
+    Structure(String name, String text, Node root, boolean compose) {
+      this.name = name;
+      this.text = text;
+      this.root = root;
+      this.compose = compose;
+    }
+
+    synchronized String[] lines() {
+      if (lines == null) {
+        lines = text.split("\n", -1);
+      }
+      return lines;
+    }
+
+    synchronized SourceMap map() {
+      if (map == null) {
+        if (root == null && compose) {
+          try {
+            root = SpecLoader.compose(text, name);
+          } catch (InvalidSpecException e) {
+            root = null; // not for a text that loaded; then nothing is located
+          }
+        }
+        map = new SourceMap(root);
+      }
+      return map;
+    }
   }
 
   /**
@@ -32,7 +76,7 @@ public final class SpecSource {
    * hosts[2].state}: paths given to {@link #origin} are then relative to that part.
    */
   public SpecSource under(String pathPrefix) {
-    return new SpecSource(name, lines, map, prefix + pathPrefix);
+    return new SpecSource(name, structure, prefix + pathPrefix);
   }
 
   /** For declarations built in code: every origin is unknown. */
@@ -54,24 +98,32 @@ public final class SpecSource {
         prefix.isEmpty()
             ? relative
             : relative.startsWith("[") ? prefix + relative : prefix + "." + relative;
-    Optional<Node> node = map.locate(path);
+    Optional<Node> node = structure.map().locate(path);
     int line = node.map(n -> n.getStartMark().getLine() + 1).orElse(0);
     int column = node.map(n -> n.getStartMark().getColumn() + 1).orElse(0);
     return new SpecProblem(name, line, column, path, message);
   }
 
-  /** Where the text value at {@code path} (relative to the file's root) stands. */
+  /**
+   * Where the text value at {@code path} (relative to the file's root) stands; worked out when
+   * first asked for, so a file that is never wrong is never composed for it.
+   */
   public TextOrigin origin(String relativePath) {
     String path = prefix.isEmpty() ? relativePath : prefix + "." + relativePath;
-    Optional<Node> node = map.locate(path);
+    return new TextOrigin(name, path, () -> place(path));
+  }
+
+  private TextOrigin.Place place(String path) {
+    Optional<Node> node = structure.map().locate(path);
     if (node.isEmpty() || !(node.get() instanceof ScalarNode scalar)) {
-      return new TextOrigin(name, path, 0, 0, false);
+      return new TextOrigin.Place(0, 0, false);
     }
     int startLine = scalar.getStartMark().getLine(); // 0-based
     if (scalar.getScalarStyle() == DumperOptions.ScalarStyle.LITERAL) {
       // The value begins on the line after the '|' indicator, indented like its first text line.
       int first = startLine + 1;
       int indent = 0;
+      String[] lines = structure.lines();
       for (int i = first; i < lines.length; i++) {
         String line = lines[i];
         if (!line.isBlank()) {
@@ -79,8 +131,8 @@ public final class SpecSource {
           break;
         }
       }
-      return new TextOrigin(name, path, first + 1, indent, true);
+      return new TextOrigin.Place(first + 1, indent, true);
     }
-    return new TextOrigin(name, path, startLine + 1, 0, false);
+    return new TextOrigin.Place(startLine + 1, 0, false);
   }
 }

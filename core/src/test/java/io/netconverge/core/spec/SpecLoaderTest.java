@@ -42,7 +42,13 @@ class SpecLoaderTest {
     }
   }
 
+  /** A kind that takes anything under one key. */
+  record Free(String apiVersion, String kind, Object any) {}
+
   private final SpecLoader loader = new SpecLoader(Map.of("Doc", Doc.class));
+
+  private final SpecLoader docOrFree =
+      new SpecLoader(new java.util.LinkedHashMap<>(Map.of("Doc", Doc.class, "Free", Free.class)));
 
   private SpecProblem problem(String yaml) {
     try {
@@ -66,6 +72,92 @@ class SpecLoaderTest {
             Doc.class);
     assertThat(doc.values()).containsEntry(new Key("a.b"), "1");
     assertThat(doc.wans().get(0).mark()).isEqualTo(new Mark(10, 0xff));
+  }
+
+  /** The problems of a text read as a document and bound, or empty when it loads. */
+  private List<SpecProblem> documentProblems(String text) {
+    try {
+      docOrFree.bindDocument(docOrFree.document(text, "f.yaml"));
+      return List.of();
+    } catch (InvalidSpecException e) {
+      return e.problems();
+    }
+  }
+
+  /** The problems of the same text read the way that composes it first. */
+  private List<SpecProblem> composedProblems(String text) {
+    try {
+      docOrFree.parse(text, "f.yaml");
+      return List.of();
+    } catch (InvalidSpecException e) {
+      return e.problems();
+    }
+  }
+
+  @Test
+  void aGoodFileIsReadOnceAndComposedOnlyWhenAProblemMustBeLocated() throws Exception {
+    String text = HEAD + "values:\n  a.b: x\nwans:\n  - { name: isp1, table: 5 }\n";
+    SpecLoader.Document document = loader.document(text, "f.yaml");
+    Doc doc = (Doc) loader.bindDocument(document);
+    assertThat(doc).isEqualTo(loader.parse(text, "f.yaml"));
+    assertThat(document.composedIfAny()).as("composed for nothing").isNull();
+    SpecSource source = document.source();
+    assertThat(source.problem("wans[0].table", "later").toString())
+        .isEqualTo(SpecLoader.source(text, "f.yaml").problem("wans[0].table", "later").toString())
+        .startsWith("f.yaml:6:");
+  }
+
+  @Test
+  void aValueOfAFileReadOnceIsLocatedAsInAComposedOne() throws Exception {
+    String text = "apiVersion: netconverge/v1\nkind: Free\nany:\n  text: |\n    one\n    two\n";
+    SpecLoader.Document document = docOrFree.document(text, "f.yaml");
+    docOrFree.bindDocument(document);
+    TextOrigin origin = document.source().origin("any.text");
+    TextOrigin composed = SpecLoader.source(text, "f.yaml").origin("any.text");
+    assertThat(origin).isEqualTo(composed).hasSameHashCodeAs(composed);
+    assertThat(origin.firstLine()).isEqualTo(5);
+    assertThat(origin.indent()).isEqualTo(4);
+    assertThat(origin.problem(2, 1, "bad").toString())
+        .isEqualTo(composed.problem(2, 1, "bad").toString())
+        .startsWith("f.yaml:6:5:");
+  }
+
+  @Test
+  void aFileWithAProblemIsComposedAndItsProblemsAreTheComposedWaysOnes() {
+    StringBuilder deep = new StringBuilder("x: ");
+    for (int i = 0; i < 60; i++) {
+      deep.append('[');
+    }
+    for (int i = 0; i < 60; i++) {
+      deep.append(']');
+    }
+    List<String> texts =
+        List.of(
+            "",
+            "# nothing\n",
+            HEAD,
+            HEAD + "values: {a: 1}\n---\nb: 2\n",
+            HEAD + "values: {a: 1}\nvalues: {b: 2}\n",
+            HEAD + "values: {a: *nowhere}\n",
+            HEAD + "values: &v {a: x}\nwans: [ {name: *v} ]\n",
+            HEAD + "values: {a: x}\n" + deep + "\n",
+            "apiVersion: netconverge/v1\nkind: Free\nany: " + deep.substring(3) + "\n",
+            "apiVersion: netconverge/v1\nkind: Free\nany: &a [1]\nmore: *a\n",
+            "apiVersion: netconverge/v1\nkind: Free\nany: {a: 1}\n",
+            HEAD + "wans:\n  - { name: isp1, table: 0 }\n",
+            HEAD + "wans:\n  - { table: 1 }\n",
+            HEAD + "values:\n  a..b: x\n",
+            HEAD + "nope: 1\n",
+            "apiVersion: netconverge/v2\nkind: Doc\n",
+            "apiVersion: netconverge/v1\nkind: Other\n",
+            "apiVersion: netconverge/v1\nkind: [Doc]\n",
+            "- a\n- b\n",
+            HEAD + "values: {a: [unclosed\n");
+    for (String text : texts) {
+      assertThat(documentProblems(text)).as(text).isEqualTo(composedProblems(text));
+    }
+    String bad = HEAD + "wans:\n  - { name: isp1, table: 0 }\n";
+    assertThat(documentProblems(bad).get(0).toString()).startsWith("f.yaml:4:");
   }
 
   @Test
