@@ -79,6 +79,11 @@ public final class ConvergeCommand implements Runnable {
           // behind the whole help.
           CommandLine where = ex.getCommandLine();
           where.getErr().println("converge: " + ex.getMessage());
+          if (!where.getSubcommands().isEmpty()) {
+            // No or no known subcommand: the list of them is what helps.
+            where.usage(where.getErr());
+            return ExitCodes.USAGE;
+          }
           where.getErr().print("Usage: " + where.getHelp().synopsis(0));
           where.getErr().println("Try '" + where.getCommandSpec().qualifiedName() + " --help'.");
           return ExitCodes.USAGE;
