@@ -273,6 +273,14 @@ final class Converge {
   }
 
   private int inSandbox(Mode mode, Path file, HostState state, Path names) {
+    // SIGINT/SIGTERM cancel the run like an apply's: the namespace is removed on the way out and
+    // the exit is 1 (CANCELLED), not the JVM's 143 with a race of cleanups.
+    try (Interruption interruption = Interruption.install(err)) {
+      return inSandbox(mode, file, state, interruption);
+    }
+  }
+
+  private int inSandbox(Mode mode, Path file, HostState state, BooleanSupplier cancelled) {
     Sandbox box;
     try {
       box = Sandbox.create(new LocalExecutor(), state.interfaces());
@@ -292,13 +300,13 @@ final class Converge {
                           ", ", state.interfaces().stream().map(i -> i.name()).toList())));
       Target target = box.target();
       TrustOptions none = new TrustOptions();
-      LiveReport first = run(mode, state, target, none, null, () -> false);
+      LiveReport first = run(mode, state, target, none, null, cancelled);
       int code = exitCode(mode, first.report());
       if (report.output == OutputFormat.json) {
         // One document: the run, and after a clean apply the second plan that proves it idempotent.
         com.fasterxml.jackson.databind.node.ObjectNode doc = document(mode, file, first);
         if (mode == Mode.APPLY && code == ExitCodes.OK) {
-          LiveReport second = run(Mode.PLAN, state, target, none, null, () -> false);
+          LiveReport second = run(Mode.PLAN, state, target, none, null, cancelled);
           doc.set("secondPlan", document(Mode.PLAN, file, second));
           if (second.report().status() != HostReport.Status.OK) {
             code = ExitCodes.FAILED;
@@ -311,7 +319,7 @@ final class Converge {
       printLive(mode, file, first);
       explainInvalid(file, first.report());
       if (mode == Mode.APPLY && code == ExitCodes.OK) {
-        LiveReport second = run(Mode.PLAN, state, target, none, null, () -> false);
+        LiveReport second = run(Mode.PLAN, state, target, none, null, cancelled);
         out.println();
         out.println("second plan, to show the run is idempotent:");
         printLive(Mode.PLAN, file, second);

@@ -59,6 +59,37 @@ class TrustIT {
   }
 
   @Test
+  void sigtermDuringASandboxRunCancelsItRemovesTheNamespaceAndExitsOne() throws Exception {
+    Path file = dir.resolve("sandbox.yaml");
+    Files.writeString(file, STATE);
+    Path pause = dir.resolve("paused-sandbox");
+    Path log = dir.resolve("sandbox.log");
+    // Paused at its third cancel check, inside the run, with the namespace made.
+    Process p =
+        converge(
+            log,
+            List.of("-Dnetconverge.test.pauseAt=3", "-Dnetconverge.test.pauseFile=" + pause),
+            "apply",
+            "--sandbox",
+            file.toString());
+    while (!Files.exists(pause) && p.isAlive()) {
+      Thread.sleep(20);
+    }
+    assertThat(Files.exists(pause)).as(Files.readString(log)).isTrue();
+    p.destroy(); // SIGTERM
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String output = Files.readString(log);
+    assertThat(p.exitValue()).as(output).isEqualTo(1);
+    assertThat(output).contains("CANCELLED: cancelled before").contains("sandbox: removed");
+    java.util.regex.Matcher made =
+        java.util.regex.Pattern.compile("sandbox: network namespace (\\S+)").matcher(output);
+    assertThat(made.find()).as(output).isTrue();
+    assertThat(new LocalExecutor().check("ip", "netns", "list").stdout())
+        .doesNotContain(made.group(1));
+    assertThat(output).doesNotContain("warning: could not remove");
+  }
+
+  @Test
   void sigtermAtEachCommandBoundaryRestoresTheDumpAndExitsOneSayingCancelled(TestNamespace ns)
       throws Exception {
     Path file = dir.resolve("state.yaml");
