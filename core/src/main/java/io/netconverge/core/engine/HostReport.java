@@ -158,36 +158,22 @@ public record HostReport(
 
   /** This report with the parts the converge left out for now. */
   public HostReport withPendingParts(List<PendingPart> parts) {
-    return new HostReport(
-        host, mode, status, changes, failure, restored, restoration, parts, confirmBy);
+    return with(parts, confirmBy);
   }
 
   /** This applied report, in force until {@code deadline} unless confirmed. */
   public HostReport awaitingConfirm(Instant deadline) {
-    return new HostReport(
-        host,
-        mode,
-        status,
-        changes,
-        failure,
-        restored,
-        restoration,
-        pendingParts,
-        Optional.of(deadline));
+    return with(pendingParts, Optional.of(deadline));
   }
 
   /** Confirmed (or never armed): nothing reverts it. */
   public HostReport confirmed() {
+    return with(pendingParts, Optional.empty());
+  }
+
+  private HostReport with(List<PendingPart> parts, Optional<Instant> confirm) {
     return new HostReport(
-        host,
-        mode,
-        status,
-        changes,
-        failure,
-        restored,
-        restoration,
-        pendingParts,
-        Optional.empty());
+        host, mode, status, changes, failure, restored, restoration, parts, confirm);
   }
 
   /**
