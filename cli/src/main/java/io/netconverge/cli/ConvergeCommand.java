@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
       "65:invalid file (nothing was touched)",
       "75:another converge holds the host's lock (any host, none failed)"
     })
-public final class ConvergeCommand implements Runnable {
+public class ConvergeCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -51,6 +51,25 @@ public final class ConvergeCommand implements Runnable {
     all.put("help", CommandLine.HelpCommand::new);
     return all;
   }
+
+  /**
+   * The whole model, every subcommand declared, for the build-time tools that take a class: the man
+   * pages (picocli's ManPageGenerator) and the shell completion (AutoComplete). The command run
+   * adds its subcommands itself (see {@link #SUBCOMMANDS}); this class inherits everything else.
+   */
+  @Command(
+      subcommands = {
+        PlanCommand.class,
+        ApplyCommand.class,
+        ConfirmCommand.class,
+        ValidateCommand.class,
+        FactsCommand.class,
+        WatchCommand.class,
+        StatusCommand.class,
+        TestCommand.class,
+        CommandLine.HelpCommand.class
+      })
+  public static final class Documented extends ConvergeCommand {}
 
   /** The command line for these arguments: see {@link #SUBCOMMANDS}. */
   static CommandLine commandLine(String... args) {

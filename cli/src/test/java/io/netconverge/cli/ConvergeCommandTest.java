@@ -382,6 +382,19 @@ class ConvergeCommandTest {
   }
 
   @Test
+  void theDocumentedModelHasEverySubcommandTheRunKnows() {
+    picocli.CommandLine documented = new picocli.CommandLine(new ConvergeCommand.Documented());
+    assertThat(documented.getCommandName()).isEqualTo("converge");
+    assertThat(documented.getSubcommands().keySet())
+        .containsExactlyElementsOf(ConvergeCommand.SUBCOMMANDS.keySet());
+    assertThat(documented.getSubcommands().get("plan").getCommandSpec().qualifiedName())
+        .isEqualTo("converge plan");
+    assertThat(documented.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF))
+        .isEqualTo(
+            ConvergeCommand.commandLine().getUsageMessage(picocli.CommandLine.Help.Ansi.OFF));
+  }
+
+  @Test
   void aMistypedSubcommandIsAUsageErrorThatListsTheRealOnes() {
     Run r = run("pla", "x.yaml");
     assertThat(r.code()).isEqualTo(64);

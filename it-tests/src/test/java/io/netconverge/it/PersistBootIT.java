@@ -166,6 +166,10 @@ class PersistBootIT {
         Cli.root().resolve("packaging/src/deb/bin/converge"), root.resolve("usr/bin/converge"));
     Files.setPosixFilePermissions(
         root.resolve("usr/bin/converge"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    // The watch unit's ExecReload runs kill (procps), found as systemd finds it on a router.
+    Path kill =
+        Files.exists(Path.of("/usr/bin/kill")) ? Path.of("/usr/bin/kill") : Path.of("/bin/kill");
+    Files.copy(kill, root.resolve("usr/bin/kill"));
     List<String> names;
     try (Stream<Path> files = Files.list(UNITS)) {
       names =
