@@ -59,6 +59,30 @@ class TrustIT {
   }
 
   @Test
+  void aConfirmedApplysTimerIsGoneAndCannotRevertALaterApply(TestNamespace ns) throws Exception {
+    ns.resetSysctlBaseline();
+    Path a = dir.resolve("a.yaml");
+    Path b = dir.resolve("b.yaml");
+    Files.writeString(a, STATE);
+    Files.writeString(b, STATE.replace("rp_filter: 2", "rp_filter: 1"));
+    assertThat(Files.readString(b)).isNotEqualTo(STATE);
+    Cli first = Cli.run("apply", "--netns", ns.name(), "--confirm-timeout", "3s", a.toString());
+    assertThat(first.out()).as(first.toString()).contains("NOT CONFIRMED");
+    Cli confirm = Cli.run("confirm", "--netns", ns.name(), a.toString());
+    assertThat(confirm.out()).as(confirm.toString()).contains("confirmed, the applied state stays");
+    // A later apply, armed anew: the first timer (had it survived the confirm) would fire at 3 s
+    // and put back this apply's snapshot.
+    Cli second = Cli.run("apply", "--netns", ns.name(), "--confirm-timeout", "60s", b.toString());
+    assertThat(second.out()).as(second.toString()).contains("NOT CONFIRMED");
+    Thread.sleep(4500);
+    assertThat(ns.run("cat", "/proc/sys/net/ipv4/conf/all/rp_filter"))
+        .as("the later apply stands until its own timeout")
+        .isEqualTo("1\n");
+    Cli last = Cli.run("confirm", "--netns", ns.name(), b.toString());
+    assertThat(last.out()).as(last.toString()).contains("confirmed, the applied state stays");
+  }
+
+  @Test
   void sigtermDuringASandboxRunCancelsItRemovesTheNamespaceAndExitsOne() throws Exception {
     Path file = dir.resolve("sandbox.yaml");
     Files.writeString(file, STATE);

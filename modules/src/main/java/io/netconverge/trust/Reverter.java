@@ -69,7 +69,11 @@ public final class Reverter implements Safeguard {
           + "[ -d \"$d.new\" ] && [ ! -L \"$d.new\" ] || exit 1\n"
           + "rm -f \"$d.new/$1\" && cat > \"$d.new/$1\"\n";
 
-  /** Arms: renames .new to the pending folder, then starts the timer ($1: seconds). */
+  /**
+   * Arms: renames .new to the pending folder, then starts the timer ($1: seconds, $2: the token of
+   * this arm, which revert.sh checks against its folder's, so that a stray timer of an earlier
+   * apply can never restore a later apply's snapshot).
+   */
   static final String START =
       LOCATE
           + "mv \"$d.new\" \"$d\" || exit 1\n"
@@ -77,10 +81,11 @@ public final class Reverter implements Safeguard {
           + " && [ \"$(readlink /proc/1/ns/net)\" = \"$ns\" ]"
           + " && [ \"$(readlink /proc/1/ns/mnt)\" = \"$(readlink /proc/self/ns/mnt)\" ]"
           + " && systemd-run --quiet --unit \"netconverge-revert-$id\" --on-active=\"$1\""
-          + " --timer-property=AccuracySec=1s /bin/sh \"$d/revert.sh\" >/dev/null 2>&1; then\n"
+          + " --timer-property=AccuracySec=1s /bin/sh \"$d/revert.sh\" \"$2\" >/dev/null 2>&1; then\n"
           + "  echo systemd >\"$d/how\"; echo systemd-run\n"
           + "else\n"
-          + "  setsid sh -c 'sleep \"$1\"; exec sh \"$2\"' netconverge-revert \"$1\" \"$d/revert.sh\""
+          + "  setsid sh -c 'sleep \"$1\"; exec sh \"$2\" \"$3\"' netconverge-revert \"$1\""
+          + " \"$d/revert.sh\" \"$2\""
           + " </dev/null >/dev/null 2>&1 &\n"
           + "  echo \"$!\" >\"$d/pid\"; echo setsid\n"
           + "fi\n";
@@ -133,7 +138,8 @@ public final class Reverter implements Safeguard {
           + "  if [ -f \"$c/how\" ]; then\n"
           + "    systemctl stop \"netconverge-revert-$id.timer\" >/dev/null 2>&1\n"
           + "  elif [ -f \"$c/pid\" ]; then\n"
-          + "    kill -TERM -- \"-$(cat \"$c/pid\")\" 2>/dev/null\n"
+          // The timer's process group (setsid made it its leader); dash's kill takes no "--".
+          + "    kill -TERM \"-$(cat \"$c/pid\")\" 2>/dev/null\n"
           + "  fi\n"
           + "  echo confirmed\n"
           + "  if [ \"$1\" = keep ] && [ -f \"$c/persist.yaml\" ]; then\n"
@@ -263,8 +269,11 @@ public final class Reverter implements Safeguard {
       write(executor, "persist.systemctl", persist.get().systemctl());
     }
     write(executor, "revert.sh", script(lines));
+    String token = java.util.UUID.randomUUID().toString();
+    write(executor, "token", token);
     Instant now = Instant.now();
-    executor.check(Command.of("sh", "-c", START, "netconverge-arm", Long.toString(seconds())));
+    executor.check(
+        Command.of("sh", "-c", START, "netconverge-arm", Long.toString(seconds()), token));
     armedAt = now;
   }
 
@@ -289,6 +298,8 @@ public final class Reverter implements Safeguard {
         .append("# `converge confirm` removed this folder first. Written by netconverge.\n")
         .append(LOCATE)
         .append("umask 077\n")
+        // Only the timer of this folder's arm may restore it ($1: its token).
+        .append("[ -n \"$1\" ] && [ \"$1\" = \"$(cat \"$d/token\" 2>/dev/null)\" ] || exit 0\n")
         .append("r=$d.running\n")
         .append("mv \"$d\" \"$r\" 2>/dev/null || exit 0\n")
         .append("exec >\"$d.log\" 2>&1\n")

@@ -118,11 +118,12 @@ class ConfirmOrRevertTest {
                 (safeguard, told) -> applyWith(box, safeguard, new ArrayList<>()),
                 CLOCK);
     assertThat(report).isEqualTo(APPLIED);
-    assertThat(box.argvs)
+    assertThat(Tokens.masked(box.argvs))
         .containsExactly(
             List.of("sh", "-c", Reverter.PREPARE, "netconverge-arm"),
             List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "revert.sh"),
-            List.of("sh", "-c", Reverter.START, "netconverge-arm", "5"),
+            List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "token"),
+            List.of("sh", "-c", Reverter.START, "netconverge-arm", "5", "TOKEN"),
             List.of("sh", "-c", Reverter.CONFIRM, "netconverge-confirm", "keep"));
     assertThat(health).containsExactly(List.of("true"));
     assertThat(events)
@@ -297,14 +298,15 @@ class ConfirmOrRevertTest {
                 (safeguard, told) -> applyWith(box, safeguard, new ArrayList<>()),
                 CLOCK);
     assertThat(report).isEqualTo(APPLIED);
-    assertThat(box.argvs)
+    assertThat(Tokens.masked(box.argvs))
         .containsExactly(
             List.of("sh", "-c", Reverter.PREPARE, "netconverge-arm"),
             List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "persist.yaml"),
             List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "persist.dir"),
             List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "persist.systemctl"),
             List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "revert.sh"),
-            List.of("sh", "-c", Reverter.START, "netconverge-arm", "5"),
+            List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "token"),
+            List.of("sh", "-c", Reverter.START, "netconverge-arm", "5", "TOKEN"),
             List.of("sh", "-c", Reverter.CONFIRM, "netconverge-confirm", "keep"));
     assertThat(events)
         .containsSubsequence(

@@ -47,13 +47,13 @@ class ReverterTest {
                 new Command(List.of("nft", "-f", "-"), "table inet x {\n}\n", null),
                 Command.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=0")));
 
-    assertThat(target.commands)
-        .extracting(Command::argv)
+    assertThat(Tokens.masked(target.commands.stream().map(Command::argv).toList()))
         .containsExactly(
             List.of("sh", "-c", Reverter.PREPARE, "netconverge-arm"),
             List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "1.stdin"),
             List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "revert.sh"),
-            List.of("sh", "-c", Reverter.START, "netconverge-arm", "60"));
+            List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "token"),
+            List.of("sh", "-c", Reverter.START, "netconverge-arm", "60", "TOKEN"));
     assertThat(target.commands.get(1).stdin()).isEqualTo("table inet x {\n}\n");
     String script = target.commands.get(2).stdin();
     assertThat(script)
