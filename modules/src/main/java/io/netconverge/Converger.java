@@ -544,7 +544,10 @@ public final class Converger implements AutoCloseable {
       if (mode == Mode.PLAN) {
         report = new Runner(told, cancelled).plan(host.target(), declared);
       } else if (confirm.isEmpty()) {
-        report = new Runner(told, cancelled).apply(host.target(), declared);
+        // An earlier apply awaiting its confirm would undo part of this one: refused first.
+        report =
+            new Runner(told, cancelled)
+                .apply(host.target(), declared, io.netconverge.trust.Reverter.pendingGuard());
       } else {
         report =
             confirm

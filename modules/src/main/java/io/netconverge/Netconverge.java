@@ -81,7 +81,9 @@ public final class Netconverge {
   }
 
   public static HostReport apply(HostState state, Target target, Progress progress) {
-    return new Runner(progress).apply(target, state.declared());
+    // An earlier apply awaiting its confirm would undo part of this one: refused first.
+    return new Runner(progress)
+        .apply(target, state.declared(), io.netconverge.trust.Reverter.pendingGuard());
   }
 
   /**

@@ -442,10 +442,10 @@ class IptablesIT {
     // lookup of the canonical cache, then (the host differs) one throw-away namespace per family,
     // and its canonical form remembered, one entry per family.
     assertThat(small[0]).isEqualTo(4 + 1 + 2 + 2);
-    // apply: the lock's namespace id, that read and canonicalization, one restore per family,
-    // the verifying read (version, two saves and the nft chains: the canonical form is the one
-    // made before).
-    assertThat(small[1]).isEqualTo(1 + 9 + 2 + 4);
+    // apply: the lock's namespace id, that read and canonicalization, the check that no earlier
+    // apply awaits its confirm, one restore per family, the verifying read (version, two saves
+    // and the nft chains: the canonical form is the one made before).
+    assertThat(small[1]).isEqualTo(1 + 9 + 1 + 2 + 4);
   }
 
   /** Plans and applies n rules in each family; returns the processes each spawned. */

@@ -83,6 +83,29 @@ class TrustIT {
   }
 
   @Test
+  void aPlainApplyWhileAnEarlierOneAwaitsItsConfirmIsRefusedAndChangesNothing(TestNamespace ns)
+      throws Exception {
+    ns.resetSysctlBaseline();
+    Path a = dir.resolve("a.yaml");
+    Path b = dir.resolve("b.yaml");
+    Files.writeString(a, STATE);
+    Files.writeString(b, STATE.replace("rp_filter: 2", "rp_filter: 1"));
+    Cli first = Cli.run("apply", "--netns", ns.name(), "--confirm-timeout", "60s", a.toString());
+    assertThat(first.out()).as(first.toString()).contains("NOT CONFIRMED");
+    String before = ns.dump();
+    // Its reverter would put back the state before `a` over part of this apply later.
+    Cli plain = Cli.run("apply", "--netns", ns.name(), b.toString());
+    assertThat(plain.exitCode()).as(plain.toString()).isEqualTo(1);
+    assertThat(plain.out() + plain.err())
+        .contains("nothing was changed: an earlier apply is not confirmed yet");
+    assertThat(ns.dump()).isEqualTo(before);
+    Cli confirm = Cli.run("confirm", "--netns", ns.name(), a.toString());
+    assertThat(confirm.out()).as(confirm.toString()).contains("confirmed");
+    Cli now = Cli.run("apply", "--netns", ns.name(), b.toString());
+    assertThat(now.exitCode()).as(now.toString()).isZero();
+  }
+
+  @Test
   void sigtermDuringASandboxRunCancelsItRemovesTheNamespaceAndExitsOne() throws Exception {
     Path file = dir.resolve("sandbox.yaml");
     Files.writeString(file, STATE);

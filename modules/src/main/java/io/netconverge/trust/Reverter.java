@@ -40,13 +40,9 @@ public final class Reverter implements Safeguard {
           + "\n"
           + "d=$b/revert-$id\n";
 
-  /** Makes a fresh .new folder; refuses while an earlier apply is still unconfirmed. */
-  static final String PREPARE =
-      LOCATE
-          + "umask 077\n"
-          + "[ -L \"$b\" ] && { echo \"$b is a symbolic link\" >&2; exit 1; }\n"
-          + "mkdir -p \"$b\" && chmod 0700 \"$b\" || exit 1\n"
-          + "if [ -d \"$d\" ] && { { [ -f \"$d/pid\" ] && ! kill -0 \"$(cat \"$d/pid\")\" 2>/dev/null; }"
+  /** Refuses (exit 3, the reason on stderr) while an earlier apply is still unconfirmed. */
+  static final String PENDING_CHECK =
+      "if [ -d \"$d\" ] && { { [ -f \"$d/pid\" ] && ! kill -0 \"$(cat \"$d/pid\")\" 2>/dev/null; }"
           + " || { [ -f \"$d/how\" ]"
           + " && ! systemctl is-active --quiet \"netconverge-revert-$id.timer\" 2>/dev/null; }; };"
           + " then\n"
@@ -58,8 +54,38 @@ public final class Reverter implements Safeguard {
           + "  echo \"an earlier apply is not confirmed yet: its reverter is pending in $d;"
           + " run converge confirm, or wait until it has reverted\" >&2\n"
           + "  exit 3\n"
-          + "fi\n"
+          + "fi\n";
+
+  /** Makes a fresh .new folder; refuses while an earlier apply is still unconfirmed. */
+  static final String PREPARE =
+      LOCATE
+          + "umask 077\n"
+          + "[ -L \"$b\" ] && { echo \"$b is a symbolic link\" >&2; exit 1; }\n"
+          + "mkdir -p \"$b\" && chmod 0700 \"$b\" || exit 1\n"
+          + PENDING_CHECK
           + "rm -rf \"$d.new\" && mkdir -m 0700 \"$d.new\" && echo \"$d\"\n";
+
+  /**
+   * What an apply without a confirm timeout runs before its first change: an earlier apply's
+   * pending reverter would put back its own snapshot over this apply's work, part of it, later.
+   */
+  static final String GUARD = LOCATE + "[ -d \"$b\" ] || exit 0\n" + PENDING_CHECK;
+
+  /**
+   * The safeguard of an apply without a confirm timeout: it arms nothing, and refuses before the
+   * first change while an earlier apply of the namespace awaits its confirm.
+   */
+  public static Safeguard pendingGuard() {
+    return new Safeguard() {
+      @Override
+      public void arm(Executor executor, List<Command> restore) throws ExecException {
+        executor.check(Command.of("sh", "-c", GUARD, "netconverge-guard"));
+      }
+
+      @Override
+      public void disarm(Executor executor) {}
+    };
+  }
 
   /** Writes stdin to the .new folder's file $1 (0600, never through a link). */
   static final String WRITE =

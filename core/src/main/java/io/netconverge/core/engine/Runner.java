@@ -176,19 +176,15 @@ public final class Runner {
           e instanceof ExecException exec
               ? Failure.of(null, exec)
               : Failure.of(null, new ExecException(e.toString()));
-      // The reverter's script says why it refused on its stderr; the script itself is in the
-      // failure's command, not in the sentence.
-      String why =
+      // The safeguard's script says why it refused on its stderr (an earlier apply awaiting its
+      // confirm); the script itself is in the failure's command, not in the sentence.
+      String message =
           e instanceof ExecException exec
                   && exec.result() != null
                   && !exec.result().stderr().isBlank()
-              ? exec.result().stderr().strip()
-              : cannotArm.message();
-      return HostReport.failed(
-          host,
-          Mode.APPLY,
-          changes,
-          cannotArm.withMessage("cannot arm the reverter, nothing was changed: " + why));
+              ? "nothing was changed: " + exec.result().stderr().strip()
+              : "cannot arm the reverter, nothing was changed: " + cannotArm.message();
+      return HostReport.failed(host, Mode.APPLY, changes, cannotArm.withMessage(message));
     }
 
     List<Planned<?, ?>> touched = new ArrayList<>();

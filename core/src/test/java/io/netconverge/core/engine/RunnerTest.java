@@ -646,8 +646,7 @@ class RunnerTest {
     HostReport report = new Runner().apply(target, declare(Map.of("x", "1"), Map.of()), refusing);
     assertThat(report.error())
         .isEqualTo(
-            "cannot arm the reverter, nothing was changed: an earlier apply is not confirmed yet:"
-                + " run converge confirm");
+            "nothing was changed: an earlier apply is not confirmed yet: run converge confirm");
     assertThat(kernel.log).isEmpty();
   }
 
