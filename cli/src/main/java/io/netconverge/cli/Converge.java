@@ -141,12 +141,17 @@ final class Converge {
     Target target = where.target();
     LiveReport result;
     if (mode == Mode.APPLY) {
+      // Until the report is out: a signal after the apply ended must not cut it off (exit 143).
       try (Interruption interruption = Interruption.install(err)) {
         result = run(mode, state, target, trust, text, interruption);
+        return report(mode, file, result);
       }
-    } else {
-      result = run(mode, state, target, trust, text, () -> false);
     }
+    result = run(mode, state, target, trust, text, () -> false);
+    return report(mode, file, result);
+  }
+
+  private int report(Mode mode, Path file, LiveReport result) {
     lastReport = result.report();
     printLive(mode, file, result);
     explainInvalid(file, result.report());

@@ -94,6 +94,9 @@ public final class Watcher {
   private volatile LiveReport lastReport;
   private volatile Instant lastConvergeAt;
 
+  /** Link, address and route events before this time ({@link System#nanoTime}) are let be. */
+  private volatile long quietUntil = System.nanoTime();
+
   public Watcher(
       HostStateSpec spec,
       SpecSource source,
@@ -388,6 +391,7 @@ public final class Watcher {
   }
 
   private void retryLater() {
+    quietUntil = System.nanoTime() + options.retry().toNanos();
     if (probes != null && !probes.isShutdown()) {
       probes.schedule(() -> request("retry"), options.retry().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -516,7 +520,9 @@ public final class Watcher {
                       new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
-                  if (concerns(line)) {
+                  // After a failed converge its own restore's events would start the next one at
+                  // once, again and again: the retry comes after its delay instead.
+                  if (concerns(line) && System.nanoTime() - quietUntil >= 0) {
                     request("event: " + line.strip());
                   }
                 }
