@@ -332,9 +332,10 @@ class NftablesIT {
     ns.run("nft", "flush", "ruleset");
     int large = processesToConvergeTwice(ns, dir, 6, 80);
     assertThat(large).isEqualTo(small);
-    // lock + (read, cache lookup, canonicalize, remember the form) before, apply, read to verify;
-    // then a plan: read and cache lookup, whose remembered form shows no change (no namespace).
-    assertThat(small).isEqualTo(1 + 4 + 1 + 1 + 2);
+    // lock + (read, cache lookup, canonicalize, remember the form) before, the check that no
+    // earlier apply awaits its confirm, apply, read to verify; then a plan: read and cache lookup,
+    // whose remembered form shows no change (no namespace).
+    assertThat(small).isEqualTo(1 + 4 + 1 + 1 + 1 + 2);
   }
 
   @Test
