@@ -66,6 +66,9 @@ final class StatusCommand implements Callable<Integer> {
     SpecLoader.Loaded<HostStateSpec> loaded;
     WanFile.Result result = WanFile.load(file, "show", err);
     if (result instanceof WanFile.Refused refused) {
+      if (refused.exitCode() == ExitCodes.INVALID_FILE && output == OutputFormat.text) {
+        lastValidVersion(out);
+      }
       return refused.exitCode();
     }
     loaded = ((WanFile.Usable) result).loaded();
@@ -167,6 +170,43 @@ final class StatusCommand implements Callable<Integer> {
       out.println("  pending " + p);
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * The file does not load (its problems are on stderr): a running watch keeps converging the last
+   * valid version of it, and what it last wrote is still worth seeing.
+   */
+  private void lastValidVersion(PrintWriter out) {
+    Optional<JsonNode> watch;
+    try {
+      watch = WatchState.readRunning(WatchState.file(target.target().executor()));
+    } catch (ExecException e) {
+      return;
+    }
+    watch.ifPresent(
+        doc -> {
+          out.println(
+              "watch: running (pid "
+                  + doc.path("pid").asLong()
+                  + ") with the last valid version of "
+                  + file
+                  + "; as of "
+                  + doc.path("updated").asText()
+                  + ":");
+          failedConverge(doc).ifPresent(out::println);
+          for (JsonNode w : doc.path("wans")) {
+            out.printf(
+                Locale.ROOT,
+                "%s (%s): link %s, gateway %s, health %s, %s%n",
+                w.path("name").asText(),
+                w.path("interface").asText(),
+                w.path("link").asText(),
+                w.path("gateway").isNull() ? "(none)" : w.path("gateway").asText(),
+                w.path("health").asText(),
+                w.path("active").asBoolean() ? "in use" : "not in use");
+          }
+          out.flush();
+        });
   }
 
   /**

@@ -208,6 +208,13 @@ class LivingWanIT {
           "watch says the new version is not valid");
       assertThat(output(watch)).contains("frobnicate");
       assertThat(watch.isAlive()).isTrue();
+      // status cannot read the broken file, and still shows what the watch keeps converging.
+      Cli status = Cli.run("status", "--netns", ns.name(), file.toString());
+      assertThat(status.exitCode()).as(status.toString()).isEqualTo(65);
+      assertThat(status.err()).contains("frobnicate");
+      assertThat(status.out())
+          .contains("with the last valid version of " + file)
+          .contains("isp2 (wan2): link up, gateway 203.0.113.254, health untracked, in use");
       assertThat(ns.run("ip", "route", "show", "table", "120")).contains("via 203.0.113.254");
 
       // Killed outright (SIGKILL: no shutdown hook runs), it leaves no ip monitor behind.
