@@ -265,6 +265,35 @@ class IptablesIT {
   }
 
   @Test
+  void everyRuleTheToolRefusesIsNamedAtOnceAndNothingChanges(TestNamespace ns, @TempDir Path dir)
+      throws Exception {
+    ns.runWithStdin(FOREIGN, "iptables-nft-restore");
+    Path f =
+        file(
+            dir,
+            "iptables:\n"
+                + chain(
+                    "NC-BAD",
+                    "PREROUTING",
+                    null,
+                    "-j RETURN",
+                    "-m conntrack --ctstate NEW -j CONNMARK --set-mrak 10",
+                    "-j RETURN",
+                    "-p tcp --dport 99999 -j RETURN"));
+    String before = ns.dump();
+
+    Cli apply = Cli.run("apply", "--netns", ns.name(), f.toString());
+
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(65);
+    assertThat(apply.err())
+        .contains(f + ":9:9: iptables[0].rules[1]: iptables rejected the rule")
+        .contains(f + ":11:9: iptables[0].rules[3]: iptables rejected the rule")
+        .doesNotContain("rules[0]")
+        .doesNotContain("rules[2]");
+    assertThat(ns.dump()).isEqualTo(before);
+  }
+
+  @Test
   void aDuplicatedOwnedJumpIsLeftOnceAndAMovedPositionIsFollowed(
       TestNamespace ns, @TempDir Path dir) throws Exception {
     ns.runWithStdin(

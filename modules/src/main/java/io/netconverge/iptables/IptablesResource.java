@@ -15,6 +15,7 @@ import io.netconverge.core.spec.SpecSource;
 import io.netconverge.core.spec.TextOrigin;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -321,6 +322,88 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
       List<IptablesChain> chains,
       SavedRuleset live)
       throws ExecException {
+    // The tool stops at the first rule it refuses: that rule is set aside (a placeholder keeps the
+    // others' numbers) and the rest tried again, so that every refused rule is named at once.
+    List<SpecProblem> problems = new ArrayList<>();
+    Set<String> said = new HashSet<>();
+    List<IptablesChain> trying = chains;
+    for (int attempt = 0; ; attempt++) {
+      try {
+        Map<String, List<String>> canonical =
+            canonicalizeOnce(executor, backend, family, trying, live, problems.isEmpty());
+        if (problems.isEmpty()) {
+          return canonical;
+        }
+        throw new DeclarationRejectedException(problems);
+      } catch (RuleRefused refused) {
+        Origin origin = refused.origin();
+        // The same refusal once its rule is set aside: not that rule's doing, told once.
+        boolean again =
+            !said.add(refused.why())
+                || origin != null
+                    && origin.rule() >= 0
+                    && PLACEHOLDER.equals(origin.chain().rules().get(origin.rule()));
+        if (!again) {
+          problems.addAll(refused.rejected().problems());
+        }
+        if (again || origin == null || origin.rule() < 0 || attempt >= MAX_REFUSED - 1) {
+          throw new DeclarationRejectedException(problems);
+        }
+        List<IptablesChain> next = new ArrayList<>(trying);
+        int at = next.indexOf(origin.chain());
+        List<String> rules = new ArrayList<>(origin.chain().rules());
+        rules.set(origin.rule(), PLACEHOLDER);
+        IptablesChain c = origin.chain();
+        next.set(
+            at,
+            new IptablesChain(
+                c.family(), c.table(), c.name(), c.jumpFrom(), c.position(), rules, c.path()));
+        trying = next;
+      }
+    }
+  }
+
+  /** The most rules one check names as refused. */
+  private static final int MAX_REFUSED = 10;
+
+  /** What stands in for a refused rule while the others are tried: valid in every chain. */
+  private static final String PLACEHOLDER = "-m comment --comment netconverge-set-aside";
+
+  /** A declared rule the tool refused, where it stands. */
+  private static final class RuleRefused extends ExecException {
+    private final transient Origin origin;
+    private final DeclarationRejectedException rejected;
+    private final String why;
+
+    RuleRefused(Origin origin, DeclarationRejectedException rejected, String why) {
+      super(rejected.getMessage());
+      this.origin = origin;
+      this.rejected = rejected;
+      this.why = why;
+    }
+
+    /** The tool's words. */
+    String why() {
+      return why;
+    }
+
+    Origin origin() {
+      return origin;
+    }
+
+    DeclarationRejectedException rejected() {
+      return rejected;
+    }
+  }
+
+  private Map<String, List<String>> canonicalizeOnce(
+      Executor executor,
+      IptablesBackend backend,
+      Family family,
+      List<IptablesChain> chains,
+      SavedRuleset live,
+      boolean remember)
+      throws ExecException {
     Input in = input(backend, family, chains, live);
     List<String> lines = in.lines();
     List<Origin> origins = in.origins();
@@ -333,14 +416,23 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
     if (!result.ok()) {
       Matcher at = ERROR_LINE.matcher(result.stderr());
       if (at.find()) {
-        throw rejected(
-            family, chains, lines, origins, Integer.parseInt(at.group(1)), result.stderr());
+        Origin[] where = new Origin[1];
+        DeclarationRejectedException rejected =
+            rejected(
+                family,
+                chains,
+                lines,
+                origins,
+                Integer.parseInt(at.group(1)),
+                result.stderr(),
+                where);
+        throw new RuleRefused(where[0], rejected, explain(result.stderr()));
       }
       throw ExecException.failed(executor, command, result);
     }
     Map<String, List<String>> byKey =
         chainsOf(executor, command, chains, result.stdout(), result.stderr());
-    if (result.stderr().isBlank()) {
+    if (remember && result.stderr().isBlank()) {
       // What the save said besides its output (a warning) is not remembered: no entry then.
       cache.store(executor, VERSION_COMMAND, in.key(), result.stdout());
     }
@@ -452,7 +544,8 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
       List<String> lines,
       List<Origin> origins,
       int lineNumber,
-      String stderr) {
+      String stderr,
+      Origin[] where) {
     String message = explain(stderr);
     Origin origin =
         lineNumber >= 1 && lineNumber <= origins.size() ? origins.get(lineNumber - 1) : null;
@@ -476,6 +569,7 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
     if (origin == null) {
       origin = Origin.of(chains.get(0));
     }
+    where[0] = origin;
     IptablesChain chain = origin.chain();
     if (origin.rule() >= 0) {
       String rule = chain.rules().get(origin.rule());
