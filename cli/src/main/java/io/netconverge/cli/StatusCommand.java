@@ -142,16 +142,7 @@ final class StatusCommand implements Callable<Integer> {
                 + " unknown");
     watch.flatMap(StatusCommand::failedConverge).ifPresent(out::println);
     for (JsonNode o : wans) {
-      out.printf(
-          Locale.ROOT,
-          "%s (%s): link %s, gateway %s%s, health %s, %s%n",
-          o.path("name").asText(),
-          o.path("interface").asText(),
-          o.path("link").asText(),
-          o.path("gateway").isNull() ? "(none)" : o.path("gateway").asText(),
-          o.path("gateway6").isNull() ? "" : ", gateway6 " + o.path("gateway6").asText(),
-          o.path("health").asText(),
-          standing(o.path("active").asBoolean(), loaded.spec().dualWan().defaultTable() != null));
+      printWan(out, o, loaded.spec().dualWan().defaultTable() != null);
       JsonNode t = o.path("lastTransition");
       if (!t.isMissingNode()) {
         out.println(
@@ -194,19 +185,24 @@ final class StatusCommand implements Callable<Integer> {
                   + doc.path("updated").asText()
                   + ":");
           failedConverge(doc).ifPresent(out::println);
-          for (JsonNode w : doc.path("wans")) {
-            out.printf(
-                Locale.ROOT,
-                "%s (%s): link %s, gateway %s, health %s, %s%n",
-                w.path("name").asText(),
-                w.path("interface").asText(),
-                w.path("link").asText(),
-                w.path("gateway").isNull() ? "(none)" : w.path("gateway").asText(),
-                w.path("health").asText(),
-                w.path("active").asBoolean() ? "in use" : "not in use");
-          }
+          // Whether that version has an outbound default is not known here: in use or not.
+          doc.path("wans").forEach(w -> printWan(out, w, false));
           out.flush();
         });
+  }
+
+  /** One WAN as status shows it (the JSON of {@link WatchState#wan}). */
+  private static void printWan(PrintWriter out, JsonNode o, boolean outboundDefault) {
+    out.printf(
+        Locale.ROOT,
+        "%s (%s): link %s, gateway %s%s, health %s, %s%n",
+        o.path("name").asText(),
+        o.path("interface").asText(),
+        o.path("link").asText(),
+        o.path("gateway").isNull() ? "(none)" : o.path("gateway").asText(),
+        o.path("gateway6").isNull() ? "" : ", gateway6 " + o.path("gateway6").asText(),
+        o.path("health").asText(),
+        standing(o.path("active").asBoolean(), outboundDefault));
   }
 
   /**

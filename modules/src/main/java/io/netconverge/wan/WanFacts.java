@@ -6,7 +6,6 @@ import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
-import io.netconverge.core.net.Family;
 import io.netconverge.core.net.InterfaceAddress;
 import io.netconverge.core.net.IpPrefix;
 import java.io.IOException;
@@ -35,6 +34,9 @@ public record WanFacts(Map<String, Link> interfaces) {
           + " [ -f \"$f\" ] && { echo \"#lease ${f##*/}\"; cat \"$f\"; }; done; true";
 
   public static final Command READ = Command.of("sh", "-c", SCRIPT);
+
+  /** IPv6 link-local: a gateway there is on its link by definition. */
+  private static final IpPrefix LINK_LOCAL6 = IpPrefix.parse("fe80::/10");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -102,7 +104,7 @@ public record WanFacts(Map<String, Link> interfaces) {
      */
     public boolean reaches(String gateway) {
       IpPrefix address = IpPrefix.address(gateway);
-      if (address.family() == Family.IPV6 && IpPrefix.parse("fe80::/10").contains(address)) {
+      if (LINK_LOCAL6.contains(address)) {
         return true;
       }
       return onLink.stream().anyMatch(p -> p.contains(address));

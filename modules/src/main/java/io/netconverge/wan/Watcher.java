@@ -80,6 +80,10 @@ public final class Watcher {
   private volatile Map<String, HealthTracker> trackers = Map.of();
   private final Map<String, ScheduledFuture<?>> probing = new ConcurrentHashMap<>();
   private volatile Executor running;
+
+  /** One for the whole watch: each converge on the loop's thread, with the health now. */
+  private final Converger converger = Converger.builder().health(t -> health()).build();
+
   private final Map<String, Transition> last = new ConcurrentHashMap<>();
   private final Deque<Transition> history = new ArrayDeque<>();
   private final List<Transition> toAct = new ArrayList<>();
@@ -336,9 +340,7 @@ public final class Watcher {
           HostReport.failed(target.name(), Mode.APPLY, List.of(), Failure.of(e.getMessage())),
           List.of());
     }
-    try (Converger converger = Converger.builder().health(t -> health()).build()) {
-      return converger.runOne(Mode.APPLY, new FleetHost(target, state), () -> false);
-    }
+    return converger.runOne(Mode.APPLY, new FleetHost(target, state), () -> false);
   }
 
   private void converge(Executor executor) {
@@ -555,6 +557,7 @@ public final class Watcher {
   }
 
   private void shutdown() {
+    converger.close();
     if (probes != null) {
       probes.shutdownNow();
       try {
