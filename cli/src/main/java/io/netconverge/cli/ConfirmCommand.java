@@ -87,8 +87,8 @@ final class ConfirmCommand implements Callable<Integer> {
             }
           }
           case NONE -> {
-            String last = r.lastRevert().lines().reduce((a, b) -> b).orElse("");
-            if (revertFailed(last)) {
+            String last = r.lastRevertLine();
+            if (r.lastRevertFailed()) {
               // The safety net itself failed: the host may be in neither state.
               out.println(
                   t.name()
@@ -116,12 +116,5 @@ final class ConfirmCommand implements Callable<Integer> {
     }
     out.flush();
     return code;
-  }
-
-  /** Whether the reverter's last log line ({@code reverted at T, exit N}) says it failed. */
-  static boolean revertFailed(String lastLine) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("exit (\\d+)\\s*$").matcher(lastLine);
-    return m.find() && !m.group(1).equals("0");
   }
 }

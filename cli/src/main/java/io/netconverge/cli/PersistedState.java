@@ -37,8 +37,8 @@ import picocli.CommandLine;
  */
 final class PersistedState {
 
-  static final String UNIT = "netconverge.service";
-  static final String FILE_NAME = "host.yaml";
+  static final String UNIT = io.netconverge.trust.PendingPersist.UNIT;
+  static final String FILE_NAME = io.netconverge.trust.PendingPersist.FILE_NAME;
 
   private static final Set<PosixFilePermission> DIR_MODE =
       PosixFilePermissions.fromString("rwx------");

@@ -12,6 +12,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Confirm-or-revert on the target itself: before the first change, the commands that put the
@@ -102,6 +104,7 @@ public final class Reverter implements Safeguard {
    */
   static final String START =
       LOCATE
+          + "printf '%s\\n' \"$2\" >\"$d.new/token\" || exit 1\n"
           + "mv \"$d.new\" \"$d\" || exit 1\n"
           + "if command -v systemd-run >/dev/null 2>&1 && [ -d /run/systemd/system ]"
           + " && [ \"$(readlink /proc/1/ns/net)\" = \"$ns\" ]"
@@ -222,7 +225,21 @@ public final class Reverter implements Safeguard {
     public ConfirmResult(Confirmation confirmation, String lastRevert) {
       this(confirmation, lastRevert, Optional.empty());
     }
+
+    /** The last line of the last revert's log ({@code reverted at T, exit N}); empty if none. */
+    public String lastRevertLine() {
+      return lastRevert.lines().reduce((a, b) -> b).orElse("");
+    }
+
+    /** Whether the last revert ran and did not exit 0 (see {@link #script}). */
+    public boolean lastRevertFailed() {
+      Matcher m = REVERTED.matcher(lastRevertLine());
+      return m.find() && !m.group(1).equals("0");
+    }
   }
+
+  /** The last line {@link #script} writes to its log. */
+  private static final Pattern REVERTED = Pattern.compile("^reverted at \\S+, exit (\\d+)$");
 
   /**
    * A file saved for boot, or not.
@@ -296,7 +313,6 @@ public final class Reverter implements Safeguard {
     }
     write(executor, "revert.sh", script(lines));
     String token = java.util.UUID.randomUUID().toString();
-    write(executor, "token", token);
     Instant now = Instant.now();
     executor.check(
         Command.of("sh", "-c", START, "netconverge-arm", Long.toString(seconds()), token));

@@ -38,9 +38,6 @@ public record WanCheck(List<WanSpec> probing, Map<String, String> notProbed)
 
   private static final Logger LOG = LoggerFactory.getLogger(WanCheck.class);
 
-  /** No dualWan profile: nothing to probe. */
-  public static final WanCheck NONE = new WanCheck(List.of(), Map.of());
-
   /** How the rounds wait between each other; tests replace it. */
   interface Sleeper {
     void sleep(Duration duration) throws InterruptedException;
@@ -142,7 +139,6 @@ public record WanCheck(List<WanSpec> probing, Map<String, String> notProbed)
       Clock clock,
       Sleeper sleeper) {
     Map<String, ConvergeEvent.WanChecked> verdicts = new LinkedHashMap<>();
-    Map<String, Integer> failed = new LinkedHashMap<>();
     Map<String, Integer> rounds = new LinkedHashMap<>();
     Map<String, String> last = new LinkedHashMap<>();
     // Rounds spaced by the WANs' interval, closer when down rounds at that pace would not fit.
@@ -191,8 +187,8 @@ public record WanCheck(List<WanSpec> probing, Map<String, String> notProbed)
               tell(
                   progress, new ConvergeEvent.WanChecked(host, name, true, n + 1, round.detail())));
         } else {
-          int failures = failed.merge(name, 1, Integer::sum);
-          if (failures >= wan.track().downValue()) {
+          // A WAN stops at its first good round: all its rounds so far failed.
+          if (n + 1 >= wan.track().downValue()) {
             verdicts.put(
                 name,
                 tell(

@@ -122,7 +122,6 @@ class ConfirmOrRevertTest {
         .containsExactly(
             List.of("sh", "-c", Reverter.PREPARE, "netconverge-arm"),
             List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "revert.sh"),
-            List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "token"),
             List.of("sh", "-c", Reverter.START, "netconverge-arm", "5", "TOKEN"),
             List.of("sh", "-c", Reverter.CONFIRM, "netconverge-confirm", "keep"));
     assertThat(health).containsExactly(List.of("true"));
@@ -305,7 +304,6 @@ class ConfirmOrRevertTest {
             List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "persist.dir"),
             List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "persist.systemctl"),
             List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "revert.sh"),
-            List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "token"),
             List.of("sh", "-c", Reverter.START, "netconverge-arm", "5", "TOKEN"),
             List.of("sh", "-c", Reverter.CONFIRM, "netconverge-confirm", "keep"));
     assertThat(events)

@@ -52,7 +52,6 @@ class ReverterTest {
             List.of("sh", "-c", Reverter.PREPARE, "netconverge-arm"),
             List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "1.stdin"),
             List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "revert.sh"),
-            List.of("sh", "-c", Reverter.WRITE, "netconverge-arm", "token"),
             List.of("sh", "-c", Reverter.START, "netconverge-arm", "60", "TOKEN"));
     assertThat(target.commands.get(1).stdin()).isEqualTo("table inet x {\n}\n");
     String script = target.commands.get(2).stdin();
@@ -74,6 +73,23 @@ class ReverterTest {
         .arm(target, List.of(Command.of("sysctl", "-w", "net.ipv4.ip_local_port_range=1 2'x")));
     assertThat(target.commands.get(1).stdin())
         .contains("sysctl -w 'net.ipv4.ip_local_port_range=1 2'\\''x' </dev/null");
+  }
+
+  @Test
+  void aLastRevertThatExitedNonZeroIsAFailedRevert() {
+    Reverter.ConfirmResult failed =
+        new Reverter.ConfirmResult(
+            Reverter.Confirmation.NONE,
+            "reverting at 2026-12-03T07:24:01Z\nreverted at 2026-12-03T07:24:03Z, exit 1\n");
+    assertThat(failed.lastRevertFailed()).isTrue();
+    assertThat(failed.lastRevertLine()).isEqualTo("reverted at 2026-12-03T07:24:03Z, exit 1");
+    assertThat(
+            new Reverter.ConfirmResult(
+                    Reverter.Confirmation.NONE, "reverted at 2026-12-03T07:24:03Z, exit 0\n")
+                .lastRevertFailed())
+        .isFalse();
+    assertThat(new Reverter.ConfirmResult(Reverter.Confirmation.NONE, "").lastRevertFailed())
+        .isFalse();
   }
 
   @Test
