@@ -279,7 +279,8 @@ class IptablesIT {
                     "-j RETURN",
                     "-m conntrack --ctstate NEW -j CONNMARK --set-mrak 10",
                     "-j RETURN",
-                    "-p tcp --dport 99999 -j RETURN"));
+                    "-p tcp --dport 99999 -j RETURN",
+                    "-p tcp --dport 99999 -j ACCEPT"));
     String before = ns.dump();
 
     Cli apply = Cli.run("apply", "--netns", ns.name(), f.toString());
@@ -288,6 +289,8 @@ class IptablesIT {
     assertThat(apply.err())
         .contains(f + ":9:9: iptables[0].rules[1]: iptables rejected the rule")
         .contains(f + ":11:9: iptables[0].rules[3]: iptables rejected the rule")
+        // The same mistake twice is two problems.
+        .contains(f + ":12:9: iptables[0].rules[4]: iptables rejected the rule")
         .doesNotContain("rules[0]")
         .doesNotContain("rules[2]");
     assertThat(ns.dump()).isEqualTo(before);

@@ -29,11 +29,6 @@ public record IpRulesState(
     this(rules, tableNames, List.of(), List.of());
   }
 
-  public IpRulesState(
-      List<IpRule> rules, Map<String, Long> tableNames, List<CapturedRule> captured) {
-    this(rules, tableNames, captured, List.of());
-  }
-
   /**
    * Where ours and foreign rules share a priority, every rule of that priority in the kernel's
    * order ({@code ours ...} or {@code foreign ...}): rules of one priority are tried in that order,

@@ -326,6 +326,7 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
     // others' numbers) and the rest tried again, so that every refused rule is named at once.
     List<SpecProblem> problems = new ArrayList<>();
     Set<String> said = new HashSet<>();
+    Set<String> saidAt = new HashSet<>();
     List<IptablesChain> trying = chains;
     for (int attempt = 0; ; attempt++) {
       try {
@@ -338,8 +339,14 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
       } catch (RuleRefused refused) {
         Origin origin = refused.origin();
         // The same refusal once its rule is set aside: not that rule's doing, told once.
+        // Again: the same words where no rule is to blame, or the same rule with the same words
+        // (two rules with the same mistake are two problems).
+        boolean located = origin != null && origin.rule() >= 0;
+        boolean heardBefore = !said.add(refused.why());
         boolean again =
-            !said.add(refused.why())
+            (!located && heardBefore)
+                || located
+                    && !saidAt.add(origin.chain().key() + "#" + origin.rule() + ":" + refused.why())
                 || origin != null
                     && origin.rule() >= 0
                     && PLACEHOLDER.equals(origin.chain().rules().get(origin.rule()));

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -174,20 +175,32 @@ public final class SysctlResource implements ResourceModule<SysctlState, SysctlP
         continue;
       }
       SysctlKey key = byTried.get(m.group(1));
-      String why = m.group(2);
       // Only the kernel's verdict on the value counts; another failure is no verdict.
-      if (key != null && (why.contains("Invalid argument") || why.contains("out of range"))) {
-        problems.add(
-            source.problem(
-                "sysctl[\"" + key.name() + "\"]",
-                "the kernel refuses the value '"
-                    + SysctlState.canonical(values.get(key))
-                    + "' of "
-                    + key
-                    + (why.contains("out of range") ? " (out of range)" : " (invalid argument)")));
+      if (key != null) {
+        refusal(key, SysctlState.canonical(values.get(key)), m.group(2)).ifPresent(problems::add);
       }
     }
     return problems;
+  }
+
+  /**
+   * The file's mistake at {@code key}'s line when sysctl's reason ({@code why}) is the kernel's
+   * verdict on the value; empty for any other reason.
+   */
+  private Optional<SpecProblem> refusal(SysctlKey key, String value, String why) {
+    String reason = why.strip();
+    boolean range = reason.contains("out of range");
+    if (!range && !reason.equals("Invalid argument")) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        source.problem(
+            "sysctl[\"" + key.name() + "\"]",
+            "the kernel refuses the value '"
+                + value
+                + "' of "
+                + key
+                + (range ? " (out of range)" : " (invalid argument)")));
   }
 
   /** An interface's key as its {@code default} twin: the interface may exist only on the target. */
@@ -265,9 +278,6 @@ public final class SysctlResource implements ResourceModule<SysctlState, SysctlP
     return List.of(Command.of(argv));
   }
 
-  /** How sysctl (procps) names a key it could not write, and the kernel's reason. */
-  private static final Pattern NOT_SET = Pattern.compile("setting key \"([^\"]+)\": (.*)");
-
   /**
    * The values the write refused because the kernel does not take them (an interface's own key that
    * its {@code default} twin accepted, e.g. an IPv6 MTU above the link's; or a target where no
@@ -283,22 +293,20 @@ public final class SysctlResource implements ResourceModule<SysctlState, SysctlP
     Map<String, SysctlKey> written = new HashMap<>();
     plan.writes().keySet().forEach(k -> written.put(k.toString(), k));
     List<SpecProblem> problems = new ArrayList<>();
-    Matcher m = NOT_SET.matcher(failure.result().stderr());
-    while (m.find()) {
-      SysctlKey key = written.get(m.group(1));
-      String why = m.group(2).strip();
-      boolean refused = why.equals("Invalid argument") || why.contains("out of range");
-      if (key == null || !refused) {
+    // Every line must be such a refusal: anything else sysctl said (permission denied, a
+    // read-only /proc/sys) is the host's failure, and the file is not to blame for it.
+    for (String line : failure.result().stderr().split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      Matcher m = REFUSED.matcher(line.strip());
+      SysctlKey key = m.matches() ? written.get(m.group(1)) : null;
+      Optional<SpecProblem> problem =
+          key == null ? Optional.empty() : refusal(key, plan.writes().get(key), m.group(2));
+      if (problem.isEmpty()) {
         return List.of();
       }
-      problems.add(
-          source.problem(
-              "sysctl[\"" + key.name() + "\"]",
-              "the kernel refuses the value '"
-                  + plan.writes().get(key)
-                  + "' of "
-                  + key
-                  + (why.contains("out of range") ? " (out of range)" : " (invalid argument)")));
+      problems.add(problem.get());
     }
     return problems;
   }

@@ -42,7 +42,10 @@ public final class Reverter implements Safeguard {
           + "\n"
           + "d=$b/revert-$id\n";
 
-  /** Refuses (exit 3, the reason on stderr) while an earlier apply is still unconfirmed. */
+  /**
+   * Refuses (exit 3, {@link Safeguard#REFUSED}, the reason on stderr) while an earlier apply is
+   * still unconfirmed.
+   */
   static final String PENDING_CHECK =
       "if [ -d \"$d\" ] && { { [ -f \"$d/pid\" ] && ! kill -0 \"$(cat \"$d/pid\")\" 2>/dev/null; }"
           + " || { [ -f \"$d/how\" ]"

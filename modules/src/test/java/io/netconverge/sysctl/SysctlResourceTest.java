@@ -305,6 +305,17 @@ class SysctlResourceTest {
                     + "sysctl: permission denied on key \"net.ipv4.ip_forward\"\n"
                     + "sysctl: setting key \"net.ipv4.ip_forward\": Read-only file system\n"));
     assertThat(module.rejected(plan, failure)).isEmpty();
+    // procps says only "permission denied" for EACCES: that too is the host's, not the file's.
+    ExecException denied =
+        ExecException.failed(
+            new FakeExecutor(),
+            write,
+            new ExecResult(
+                1,
+                "",
+                "sysctl: setting key \"net.ipv6.conf.wan0.mtu\": Invalid argument\n"
+                    + "sysctl: permission denied on key \"net.ipv4.ip_forward\"\n"));
+    assertThat(module.rejected(plan, denied)).isEmpty();
   }
 
   @Test

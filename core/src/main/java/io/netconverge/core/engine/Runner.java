@@ -12,6 +12,7 @@ import io.netconverge.core.engine.HostReport.Restoration;
 import io.netconverge.core.engine.HostReport.RestoreOutcome;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
+import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
 import io.netconverge.core.spec.SpecProblem;
 import java.util.ArrayList;
@@ -178,12 +179,14 @@ public final class Runner {
               : Failure.of(null, new ExecException(e.toString()));
       // The safeguard's script says why it refused on its stderr (an earlier apply awaiting its
       // confirm); the script itself is in the failure's command, not in the sentence.
+      ExecResult said = e instanceof ExecException exec ? exec.result() : null;
       String message =
-          e instanceof ExecException exec
-                  && exec.result() != null
-                  && !exec.result().stderr().isBlank()
-              ? "nothing was changed: " + exec.result().stderr().strip()
-              : "cannot arm the reverter, nothing was changed: " + cannotArm.message();
+          said != null && said.exitCode() == Safeguard.REFUSED && !said.stderr().isBlank()
+              ? "nothing was changed: " + said.stderr().strip()
+              : "cannot arm the reverter, nothing was changed: "
+                  + (said != null && !said.stderr().isBlank()
+                      ? said.stderr().strip()
+                      : cannotArm.message());
       return HostReport.failed(host, Mode.APPLY, changes, cannotArm.withMessage(message));
     }
 

@@ -14,6 +14,12 @@ import java.util.Optional;
  */
 public interface Safeguard {
 
+  /**
+   * The exit of a safeguard's program that refuses on purpose (an earlier apply awaits its
+   * confirm): its stderr is then the whole reason, and the runner reports it as it stands.
+   */
+  int REFUSED = 3;
+
   Safeguard NONE =
       new Safeguard() {
         @Override
