@@ -24,7 +24,8 @@ import java.util.function.BooleanSupplier;
  * HostReport report = Netconverge.apply(state, Host.netns("edge"), Progress.NONE);
  * }</pre>
  *
- * <p>{@link Converger} does the same with more say: async runs, cancel, fleets, a names folder.
+ * <p>{@link Converger} does the same with more say: async runs, cancel, fleets, a names folder, and
+ * a dualWan profile made again for each host's live WANs.
  */
 public final class Netconverge {
 
@@ -38,8 +39,7 @@ public final class Netconverge {
 
   /** Loads and validates a host state file; nothing runs on any host. */
   public static HostState load(Path file) throws InvalidSpecException {
-    SpecLoader.Loaded<HostStateSpec> loaded = loader().loadWithSource(file, HostStateSpec.class);
-    return HostState.from(loaded.spec(), loaded.source());
+    return HostState.fromLoaded(loader().loadWithSource(file, HostStateSpec.class));
   }
 
   /**
@@ -71,15 +71,18 @@ public final class Netconverge {
 
   /** Parses host state text; {@code source} names it in error messages. */
   public static HostState parse(String yaml, String source) throws InvalidSpecException {
-    SpecLoader.Loaded<HostStateSpec> loaded =
-        loader().parseWithSource(yaml, source, HostStateSpec.class);
-    return HostState.from(loaded.spec(), loaded.source());
+    return HostState.fromLoaded(loader().parseWithSource(yaml, source, HostStateSpec.class));
   }
 
+  /**
+   * Plans the state as declared, on the calling thread. A dualWan profile is not made again for the
+   * host's live WANs here: {@link Converger#plan} does that.
+   */
   public static HostReport plan(HostState state, Target target, Progress progress) {
     return new Runner(progress).plan(target, state.declared());
   }
 
+  /** Applies the state as declared (see {@link #plan}); {@link Converger#apply} reads WANs live. */
   public static HostReport apply(HostState state, Target target, Progress progress) {
     // An earlier apply awaiting its confirm would undo part of this one: refused first.
     return new Runner(progress)

@@ -154,6 +154,12 @@ public record HostState(
    * io.netconverge.core.spec.Validated#validate()} on everything it binds), so it is not validated
    * a second time (at scale, that is every one of thousands of addresses read again).
    */
+  /** {@link #fromLoaded(SpecLoader.Loaded, Path)} with the names in /etc/iproute2. */
+  public static HostState fromLoaded(SpecLoader.Loaded<HostStateSpec> loaded)
+      throws InvalidSpecException {
+    return fromLoaded(loaded, defaultIproute2Dir());
+  }
+
   public static HostState fromLoaded(SpecLoader.Loaded<HostStateSpec> loaded, Path iproute2Dir)
       throws InvalidSpecException {
     return fromValid(loaded.spec(), loaded.source(), iproute2Dir);

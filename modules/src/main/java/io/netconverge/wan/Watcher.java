@@ -2,7 +2,6 @@ package io.netconverge.wan;
 
 import io.netconverge.Converger;
 import io.netconverge.FleetHost;
-import io.netconverge.core.engine.Failure;
 import io.netconverge.core.engine.HostLock;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.LockHeldException;
@@ -70,7 +69,7 @@ public final class Watcher {
   }
 
   /** What the watch converges; replaced whole by {@link #reload}. */
-  private record Config(HostStateSpec spec, SpecSource source, Pattern relevant) {}
+  private record Config(HostStateSpec spec, HostState state, Pattern relevant) {}
 
   private volatile Config config;
   private final Path names;
@@ -120,7 +119,7 @@ public final class Watcher {
    * probes follow its WANs, and a WAN tracked before and after keeps its health. Safe from any
    * thread; a converge in progress ends with the old version.
    *
-   * @throws IllegalArgumentException when the host state has no dualWan profile
+   * @throws IllegalArgumentException when the host state has no dualWan profile, or is not valid
    */
   public void reload(HostStateSpec spec, SpecSource source) {
     configure(spec, source);
@@ -156,10 +155,17 @@ public final class Watcher {
     }
     trackers = Collections.unmodifiableMap(kept);
     // An interface name as a word: "wan1@if3:", "dev wan1 ", never "wan10".
+    HostState state;
+    try {
+      // Checked once per version, not at every converge.
+      state = HostState.from(spec, source, names);
+    } catch (InvalidSpecException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
     config =
         new Config(
             spec,
-            source,
+            state,
             Pattern.compile("(?<![\\w.-])(" + String.join("|", itfs) + ")(?![\\w.-])"));
   }
 
@@ -331,16 +337,7 @@ public final class Watcher {
 
   /** One apply through the library's one converge path, with the health tracking found. */
   private LiveReport converge() {
-    HostState state;
-    Config now = config;
-    try {
-      state = HostState.from(now.spec(), now.source(), names);
-    } catch (InvalidSpecException e) {
-      return new LiveReport(
-          HostReport.failed(target.name(), Mode.APPLY, List.of(), Failure.of(e.getMessage())),
-          List.of());
-    }
-    return converger.runOne(Mode.APPLY, new FleetHost(target, state), () -> false);
+    return converger.runOne(Mode.APPLY, new FleetHost(target, config.state()), () -> false);
   }
 
   private void converge(Executor executor) {

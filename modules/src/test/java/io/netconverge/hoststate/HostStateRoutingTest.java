@@ -33,7 +33,7 @@ class HostStateRoutingTest {
   }
 
   @Test
-  void aLoadedFileMakesTheSameHostStateWithoutASecondValidation() throws Exception {
+  void aLoadedFileMakesTheSameHostStateAsFromTheSpec() throws Exception {
     String text =
         "apiVersion: netconverge/v1\nkind: HostState\n"
             + "sysctl: { net.ipv4.ip_forward: 1 }\n"

@@ -15,9 +15,6 @@ import java.util.regex.Pattern;
  */
 public record IpPrefix(Family family, String address, int length) {
 
-  private static final Pattern IPV4 =
-      Pattern.compile(
-          "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
 
   public IpPrefix {
@@ -131,9 +128,9 @@ public record IpPrefix(Family family, String address, int length) {
     if (dotted != null) {
       return dotted;
     }
-    boolean v4 = IPV4.matcher(addr).matches();
-    boolean v6 = !v4 && addr.contains(":") && IPV6.matcher(addr).matches();
-    if (!v4 && !v6) {
+    // Every IPv4 spelling taken is a dotted quad (above): what is left must be IPv6.
+    boolean v6 = addr.contains(":") && IPV6.matcher(addr).matches();
+    if (!v6) {
       throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 address");
     }
     try {
@@ -150,8 +147,8 @@ public record IpPrefix(Family family, String address, int length) {
   }
 
   /**
-   * The four bytes of a dotted-quad IPv4 address exactly as {@link #IPV4} spells one (decimal
-   * octets 0 to 255, no leading zeros), or null when the text is anything else.
+   * The four bytes of a dotted-quad IPv4 address (decimal octets 0 to 255, no leading zeros), or
+   * null when the text is anything else.
    */
   static byte[] dottedQuad(String s) {
     int n = s.length();

@@ -36,7 +36,8 @@ class RunnerTest {
 
     private boolean failed;
 
-    Map<String, String> of(String module) {
+    /** Synchronized: the runner reads modules at once, each on a thread of its own. */
+    synchronized Map<String, String> of(String module) {
       return maps.computeIfAbsent(module, m -> new LinkedHashMap<>());
     }
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class IpPrefixTest {
 
-  /** The spelling of an IPv4 address the general path accepts (IpPrefix.IPV4). */
+  /** The spelling of an IPv4 address that was taken before the dotted-quad reader. */
   private static final Pattern IPV4 =
       Pattern.compile(
           "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
