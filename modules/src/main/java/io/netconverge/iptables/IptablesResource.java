@@ -3,6 +3,7 @@ package io.netconverge.iptables;
 import io.netconverge.core.engine.DeclarationRejectedException;
 import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.ResourceModule;
+import io.netconverge.core.exec.BatchInput;
 import io.netconverge.core.exec.CanonicalCache;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
@@ -44,7 +45,6 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
   /** A fixed script: the data (the rules) only ever travels on stdin. */
   private static final String CANONICALIZE = "\"$1\" && exec \"$2\"";
 
-  private static final Pattern ERROR_LINE = Pattern.compile("Error occurred at line: (\\d+)");
   private static final Pattern TOOL_PREFIX = Pattern.compile("^\\S+ v[0-9.]+( \\([^)]*\\))?: ");
   private static final Pattern QUOTED = Pattern.compile("[`'\"]([^`'\"\\s]+)['\"]");
 
@@ -421,18 +421,11 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
         ThrowAwayNamespace.run(
             executor, loadAndSave, input, "check the declared " + family.iptablesTool() + " rules");
     if (!result.ok()) {
-      Matcher at = ERROR_LINE.matcher(result.stderr());
-      if (at.find()) {
+      Optional<BatchInput.Stop> at = BatchInput.stoppedAt(result.stderr());
+      if (at.isPresent()) {
         Origin[] where = new Origin[1];
         DeclarationRejectedException rejected =
-            rejected(
-                family,
-                chains,
-                lines,
-                origins,
-                Integer.parseInt(at.group(1)),
-                result.stderr(),
-                where);
+            rejected(family, chains, lines, origins, at.get().line(), result.stderr(), where);
         throw new RuleRefused(where[0], rejected, explain(result.stderr()));
       }
       throw ExecException.failed(executor, command, result);
@@ -622,7 +615,7 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
     List<String> parts = new ArrayList<>();
     for (String line : stderr.split("\n")) {
       String l = line.strip();
-      if (l.isEmpty() || ERROR_LINE.matcher(l).find() || l.startsWith("Try `")) {
+      if (l.isEmpty() || BatchInput.named(l).isPresent() || l.startsWith("Try `")) {
         continue;
       }
       parts.add(TOOL_PREFIX.matcher(l).replaceFirst(""));
@@ -653,11 +646,11 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
       return List.of();
     }
     String stderr = failure.result().stderr();
-    Matcher at = ERROR_LINE.matcher(stderr);
-    if (!at.find()) {
+    Optional<BatchInput.Stop> at = BatchInput.stoppedAt(stderr);
+    if (at.isEmpty()) {
       return List.of();
     }
-    int number = Integer.parseInt(at.group(1));
+    int number = at.get().line();
     IptablesBatches.Batch batch =
         plan.batches().stream()
             .filter(b -> b.backend().restore(b.family()).equals(failure.command().get(0)))
@@ -666,17 +659,18 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
     if (batch == null) {
       return List.of();
     }
-    String[] lines = batch.input().split("\n");
-    if (number < 1 || number > lines.length) {
+    Optional<String> stoppedAt = BatchInput.line(batch.input(), number);
+    if (stoppedAt.isEmpty()) {
       return List.of();
     }
+    String[] lines = batch.input().split("\n", -1);
     IptablesTable table = null;
     for (int i = 0; i < number; i++) {
       if (lines[i].startsWith("*")) {
         table = IptablesTable.parse(lines[i].substring(1).strip());
       }
     }
-    Matcher rule = RULE_LINE.matcher(lines[number - 1]);
+    Matcher rule = RULE_LINE.matcher(stoppedAt.get());
     if (table == null || !rule.find()) {
       return List.of();
     }
@@ -695,7 +689,7 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
                             + " on this target refuses a rule of chain "
                             + name
                             + " at apply (a throw-away namespace took it): '"
-                            + lines[number - 1]
+                            + stoppedAt.get()
                             + "': "
                             + explain(stderr))
                     .problems())
