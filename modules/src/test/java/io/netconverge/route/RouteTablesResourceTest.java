@@ -9,7 +9,6 @@ import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.net.Family;
-import io.netconverge.core.net.IpBatch;
 import io.netconverge.core.net.IpPrefix;
 import io.netconverge.core.net.TableRef;
 import io.netconverge.core.testing.FakeExecutor;
@@ -481,23 +480,6 @@ class RouteTablesResourceTest {
     Iproute2Files none = new Iproute2Files(false, null, false, null, Map.of());
     RouteTablesState live = new RouteTablesState(List.of(), none);
     assertThat(module.diff(declared(), live).changes()).isEmpty();
-  }
-
-  @Test
-  void aBatchErrorNamesTheLineTheKernelRejected() {
-    FakeExecutor host =
-        new FakeExecutor()
-            .fail(
-                List.of("ip", "-4", "-batch", "-"),
-                2,
-                "Error: Nexthop has invalid gateway.\nCommand failed -:2\n");
-    assertThatThrownBy(
-            () ->
-                IpBatch.run(
-                    host, Family.IPV4, List.of("route add a", "route add b", "route add c")))
-        .isInstanceOf(ExecException.class)
-        .hasMessageContaining("'ip -4 route add b' failed (line 2 of 3")
-        .hasMessageContaining("Nexthop has invalid gateway");
   }
 
   @Test
