@@ -2,49 +2,71 @@ package io.netconverge.it;
 
 import io.netconverge.it.DualIspNetwork.Family;
 import io.netconverge.it.DualIspNetwork.Isp;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
- * The dualWan HostState for the router of {@link DualIspNetwork}: both ISPs (nftables marking,
- * marks 10 and 20, tables 110 and 120) with their IPv4 gateways and addresses. A WAN whose gateway
- * is {@code dhcp} gets no address in the file.
+ * The dualWan HostState for the router of {@link DualIspNetwork}, as a user would write it: both
+ * ISPs (marks 10 and 20, tables 110 and 120) with their gateways and the router's addresses. A WAN
+ * whose gateway is {@code dhcp}, or that is left {@link #unaddressed}, gets no address in the file.
+ *
+ * @param before top-level sections (e.g. {@code ipRules:}) written before the profile
+ * @param backend {@code nftables} or {@code iptables}
+ * @param dualStack {@code families: both}, with each WAN's IPv6 gateway and address
+ * @param defaultTable the profile's outbound default through table 100
+ * @param isp1Gateway ISP1's IPv4 gateway as the file gives it: an address, or {@code dhcp}
+ * @param unaddressed WANs given no address
+ * @param tracked each WAN tracked by pinging the client through it (1 s, timeout 500 ms, down 2, up
+ *     2)
  */
-final class DualIspProfile {
+record DualIspProfile(
+    String before,
+    String backend,
+    boolean dualStack,
+    boolean defaultTable,
+    String isp1Gateway,
+    Set<Isp> unaddressed,
+    boolean tracked) {
 
-  private final String before;
-  private final boolean defaultTable;
-  private final String isp1Gateway;
-  private final boolean tracked;
-
-  private DualIspProfile(String before, boolean defaultTable, String isp1Gateway, boolean tracked) {
-    this.before = before;
-    this.defaultTable = defaultTable;
-    this.isp1Gateway = isp1Gateway;
-    this.tracked = tracked;
-  }
-
-  /** Both ISPs, untracked, without an outbound default. */
+  /** Both ISPs over IPv4 with nftables marking, untracked, without an outbound default. */
   static DualIspProfile of() {
-    return new DualIspProfile("", false, Isp.ISP1.gateway(Family.IPV4), false);
+    return new DualIspProfile(
+        "", "nftables", false, false, Isp.ISP1.gateway(Family.IPV4), Set.of(), false);
   }
 
-  /** Top-level sections (e.g. {@code ipRules:}) written before the profile. */
   DualIspProfile before(String sections) {
-    return new DualIspProfile(sections, defaultTable, isp1Gateway, tracked);
+    return new DualIspProfile(
+        sections, backend, dualStack, defaultTable, isp1Gateway, unaddressed, tracked);
   }
 
-  /** The profile's outbound default through table 100. */
+  DualIspProfile backend(String name) {
+    return new DualIspProfile(
+        before, name, dualStack, defaultTable, isp1Gateway, unaddressed, tracked);
+  }
+
+  DualIspProfile bothFamilies() {
+    return new DualIspProfile(
+        before, backend, true, defaultTable, isp1Gateway, unaddressed, tracked);
+  }
+
   DualIspProfile withDefaultTable() {
-    return new DualIspProfile(before, true, isp1Gateway, tracked);
+    return new DualIspProfile(before, backend, dualStack, true, isp1Gateway, unaddressed, tracked);
   }
 
-  /** ISP1's gateway as the file gives it: an address, or {@code dhcp}. */
   DualIspProfile isp1Gateway(String gateway) {
-    return new DualIspProfile(before, defaultTable, gateway, tracked);
+    return new DualIspProfile(
+        before, backend, dualStack, defaultTable, gateway, unaddressed, tracked);
   }
 
-  /** Each WAN tracked by pinging the client through it (1 s, timeout 500 ms, down 2, up 2). */
+  DualIspProfile unaddressed(Isp isp) {
+    Set<Isp> none = EnumSet.of(isp);
+    none.addAll(unaddressed);
+    return new DualIspProfile(before, backend, dualStack, defaultTable, isp1Gateway, none, tracked);
+  }
+
   DualIspProfile tracked(boolean track) {
-    return new DualIspProfile(before, defaultTable, isp1Gateway, track);
+    return new DualIspProfile(
+        before, backend, dualStack, defaultTable, isp1Gateway, unaddressed, track);
   }
 
   String yaml() {
@@ -52,7 +74,10 @@ final class DualIspProfile {
         new StringBuilder(
             "apiVersion: netconverge/v1\nkind: HostState\n"
                 + before
-                + "dualWan:\n  backend: nftables\n  markMask: \"0xff\"\n"
+                + "dualWan:\n  backend: "
+                + backend
+                + "\n  markMask: \"0xff\"\n"
+                + (dualStack ? "  families: both\n" : "")
                 + (defaultTable ? "  defaultTable: 100\n" : "")
                 + "  wans:\n");
     for (Isp isp : Isp.values()) {
@@ -69,8 +94,14 @@ final class DualIspProfile {
           .append("\n      gateway: ")
           .append(gateway)
           .append('\n');
-      if (!gateway.equals("dhcp")) {
+      if (dualStack) {
+        sb.append("      gateway6: ").append(isp.gateway(Family.IPV6)).append('\n');
+      }
+      if (!gateway.equals("dhcp") && !unaddressed.contains(isp)) {
         sb.append("      address: ").append(isp.routerCidr(Family.IPV4)).append('\n');
+        if (dualStack) {
+          sb.append("      address6: ").append(isp.routerCidr(Family.IPV6)).append('\n');
+        }
       }
       if (tracked) {
         sb.append("      track: { targets: [")
