@@ -9,20 +9,18 @@ import org.junit.jupiter.api.Test;
 class BatchInputTest {
 
   @Test
-  void ipBatchNamesTheLineAfterItsError() {
-    // iproute2 6.1.0
-    String stderr = "Error: Nexthop has invalid gateway.\nCommand failed -:2\n";
-    assertThat(BatchInput.stoppedAt(stderr)).hasValue(new BatchInput.Stop(2, 0, ""));
-  }
-
-  @Test
-  void iptablesRestoreNamesTheLineBetweenItsWordsAndItsUsageHint() {
-    // iptables v1.8.9 (nf_tables)
-    String stderr =
-        "iptables-restore v1.8.9 (nf_tables): Chain 'NOPE' does not exist\n"
-            + "Error occurred at line: 4\n"
-            + "Try `iptables-restore -h' or 'iptables-restore --help' for more information.\n";
-    assertThat(BatchInput.stoppedAt(stderr)).hasValue(new BatchInput.Stop(4, 0, ""));
+  void ipBatchAndIptablesRestoreNameTheLineOnALineOfTheirOwn() {
+    // iproute2 6.1.0: after its error.
+    assertThat(BatchInput.stoppedAt("Error: Nexthop has invalid gateway.\nCommand failed -:2\n"))
+        .hasValue(new BatchInput.Stop(2, 0, ""));
+    // iptables v1.8.9 (nf_tables): between its words and its usage hint.
+    assertThat(
+            BatchInput.stoppedAt(
+                "iptables-restore v1.8.9 (nf_tables): Chain 'NOPE' does not exist\n"
+                    + "Error occurred at line: 4\n"
+                    + "Try `iptables-restore -h' or 'iptables-restore --help' for more"
+                    + " information.\n"))
+        .hasValue(new BatchInput.Stop(4, 0, ""));
   }
 
   @Test
