@@ -242,8 +242,7 @@ public record LiveHostState(HostState state, List<WanStatus> wans, Set<String> b
           Boolean.TRUE.equals(up)
               ? "interface "
                   + itf
-                  + " is down; this apply brings it up, and its routes follow if it then has"
-                  + " carrier"
+                  + " is down; this apply brings it up, and its routes follow once it has carrier"
               : "interface " + itf + " is down");
     }
     if (!link.carrier()) {

@@ -241,7 +241,7 @@ class LiveHostStateTest {
     assertThat(live.pending())
         .extracting(PendingPart::reason)
         .containsOnly(
-            "interface wan1 is down; this apply brings it up, and its routes follow if it then"
+            "interface wan1 is down; this apply brings it up, and its routes follow once it"
                 + " has carrier");
     assertThat(tables(live)).containsOnlyKeys(100L, 120L);
   }
