@@ -574,10 +574,17 @@ public final class Converger implements AutoCloseable {
   }
 
   private LiveHostState readWans(FleetHost host) throws ExecException, InvalidSpecException {
-    return host.state()
-        .live()
-        .orElseThrow()
-        .resolve(WanFacts.read(host.target().executor()), health.apply(host.target()));
+    long start = System.nanoTime();
+    LiveHostState live =
+        host.state()
+            .live()
+            .orElseThrow()
+            .resolve(WanFacts.read(host.target().executor()), health.apply(host.target()));
+    LOG.debug(
+        "{}: WANs read and resolved in {} ms",
+        host.name(),
+        (System.nanoTime() - start) / 1_000_000);
+    return live;
   }
 
   /**
