@@ -204,4 +204,96 @@ class LiveHostStateTest {
         .containsExactly(Health.UNKNOWN, Health.UNTRACKED);
     assertThat(live.wans()).extracting(WanStatus::active).containsExactly(true, true);
   }
+
+  private static final String STATIC =
+      "apiVersion: netconverge/v1\nkind: HostState\n"
+          + "dualWan:\n"
+          + "  backend: nftables\n"
+          + "  markMask: \"0xff\"\n"
+          + "  defaultTable: 100\n"
+          + "  staticAddresses: true\n"
+          + "  wans:\n"
+          + "    - { name: isp1, interface: wan1, mark: 10, table: 110, gateway: 198.51.100.1,"
+          + " address: 198.51.100.2/24 }\n"
+          + "    - { name: isp2, interface: wan2, mark: 20, table: 120, gateway: 203.0.113.1,"
+          + " address: 203.0.113.2/24 }\n";
+
+  private static LiveHostState resolve(String file, WanFacts facts) throws Exception {
+    return LiveHostState.resolve(
+        Netconverge.loader().parse(file, "router.yaml", HostStateSpec.class),
+        SpecSource.none(),
+        Path.of("/nonexistent"),
+        facts,
+        Map.of());
+  }
+
+  private static WanFacts.Link down(String name) {
+    return new WanFacts.Link(name, 4, false, false, List.of(), List.of(), null, null);
+  }
+
+  @Test
+  void aWanInterfaceDownThatTheProfilesLinksBringUpWaitsForThisApplyToReadItAgain()
+      throws Exception {
+    LiveHostState live =
+        resolve(STATIC, facts(down("wan1"), link("wan2", true, null, "203.0.113.2/24")));
+    assertThat(live.awaitsApply()).isTrue();
+    assertThat(live.broughtUp()).containsExactly("wan1");
+    assertThat(live.pending())
+        .extracting(PendingPart::reason)
+        .containsOnly(
+            "interface wan1 is down; this apply brings it up, and its routes follow once it"
+                + " has carrier");
+    assertThat(tables(live)).containsOnlyKeys(100L, 120L);
+  }
+
+  @Test
+  void withoutStaticAddressesADownWanInterfaceIsDownAndNothingWaitsForTheApply() throws Exception {
+    LiveHostState live =
+        resolve(
+            STATIC.replace("  staticAddresses: true\n", ""),
+            facts(down("wan1"), link("wan2", true, null, "203.0.113.2/24")));
+    assertThat(live.awaitsApply()).isFalse();
+    assertThat(live.pending())
+        .extracting(PendingPart::reason)
+        .containsOnly("interface wan1 is down");
+  }
+
+  @Test
+  void theFilesOwnLinksBringAWanUpAndPutItsGatewayOnTheLink() throws Exception {
+    String own =
+        STATIC.replace("  staticAddresses: true\n", "")
+            + "links:\n  wan1: { up: true, addresses: [198.51.100.2/24] }\n";
+    LiveHostState down =
+        resolve(own, facts(down("wan1"), link("wan2", true, null, "203.0.113.2/24")));
+    assertThat(down.broughtUp()).containsExactly("wan1");
+    // Up, without the address yet: the address the links add covers the gateway.
+    LiveHostState up =
+        resolve(
+            own, facts(link("wan1", true, null, null), link("wan2", true, null, "203.0.113.2/24")));
+    assertThat(up.awaitsApply()).isFalse();
+    assertThat(up.pending()).isEmpty();
+    assertThat(tables(up)).containsKeys(110L, 120L);
+  }
+
+  @Test
+  void linkReasonsFollowTheLinkAndWhatTheLinksSectionDoesToIt() {
+    var upAndCarrier = link("wan1", true, null, null);
+    var upNoCarrier = new WanFacts.Link("wan1", 2, true, false, List.of(), List.of(), null, null);
+    var bringUp = new io.netconverge.links.LinkSpec(true, null, List.of(), null);
+    var setDown = new io.netconverge.links.LinkSpec(false, null, List.of(), null);
+    assertThat(LiveHostState.linkReason("wan1", null, bringUp))
+        .contains("interface wan1 is missing");
+    assertThat(LiveHostState.linkReason("wan1", upAndCarrier, null)).isEmpty();
+    assertThat(LiveHostState.linkReason("wan1", upAndCarrier, bringUp)).isEmpty();
+    assertThat(LiveHostState.linkReason("wan1", upNoCarrier, bringUp))
+        .contains("interface wan1 has no carrier");
+    assertThat(LiveHostState.linkReason("wan1", down("wan1"), null))
+        .contains("interface wan1 is down");
+    assertThat(LiveHostState.linkReason("wan1", down("wan1"), bringUp).orElseThrow())
+        .startsWith("interface wan1 is down; this apply brings it up");
+    assertThat(LiveHostState.linkReason("wan1", upAndCarrier, setDown))
+        .contains("interface wan1 is set down by this file's links");
+    assertThat(LiveHostState.linkReason("wan1", down("wan1"), setDown))
+        .contains("interface wan1 is down (this file's links keep it down)");
+  }
 }
