@@ -94,7 +94,8 @@ public final class DualWanProfile {
       List<NftTableSpec> nftables,
       List<IptablesChainSpec> iptables,
       List<SandboxInterface> interfaces,
-      Map<String, Object> sections) {
+      Map<String, Object> sections,
+      List<TableRef> heldTables) {
 
     public Expansion {
       sysctl = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sysctl));
@@ -106,6 +107,18 @@ public final class DualWanProfile {
       sections =
           java.util.Collections.unmodifiableMap(
               new LinkedHashMap<>(sections == null ? Map.of() : sections));
+      heldTables = heldTables == null ? List.of() : List.copyOf(heldTables);
+    }
+
+    public Expansion(
+        Map<SysctlKey, String> sysctl,
+        List<RouteTableSpec> routeTables,
+        List<IpRuleSpec> ipRules,
+        List<NftTableSpec> nftables,
+        List<IptablesChainSpec> iptables,
+        List<SandboxInterface> interfaces,
+        Map<String, Object> sections) {
+      this(sysctl, routeTables, ipRules, nftables, iptables, interfaces, sections, List.of());
     }
 
     public Expansion(
@@ -119,10 +132,16 @@ public final class DualWanProfile {
     }
 
     /**
-     * The same expansion without the routing tables of {@code tables} (ids) and the sysctls of
-     * interfaces in {@code missingInterfaces}: what converges while those WANs are pending.
+     * The same expansion without the routing tables of {@code held} and the sysctls of interfaces
+     * in {@code missingInterfaces}: what converges while those WANs are pending. The tables left
+     * out are held ({@link #heldTables()}): their routes stay as they are and their names stay in
+     * rt_tables.d, since a WAN that waits must not lose what it had.
+     *
+     * @param held the pending WANs' tables, by number and name
      */
-    public Expansion without(Set<Long> tables, Set<String> missingInterfaces) {
+    public Expansion without(List<TableRef> held, Set<String> missingInterfaces) {
+      Set<Long> ids = new java.util.HashSet<>();
+      held.forEach(t -> ids.add(t.id()));
       Map<SysctlKey, String> keptSysctl = new LinkedHashMap<>();
       sysctl.forEach(
           (key, value) -> {
@@ -131,14 +150,17 @@ public final class DualWanProfile {
               keptSysctl.put(key, value);
             }
           });
+      List<TableRef> allHeld = new ArrayList<>(heldTables);
+      allHeld.addAll(held);
       return new Expansion(
           keptSysctl,
-          routeTables.stream().filter(t -> !tables.contains(t.id())).toList(),
+          routeTables.stream().filter(t -> !ids.contains(t.id())).toList(),
           ipRules,
           nftables,
           iptables,
           interfaces,
-          withoutLinks(missingInterfaces));
+          withoutLinks(missingInterfaces),
+          allHeld);
     }
 
     private Map<String, Object> withoutLinks(Set<String> missingInterfaces) {

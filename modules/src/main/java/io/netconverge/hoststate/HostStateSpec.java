@@ -1,6 +1,7 @@
 package io.netconverge.hoststate;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import io.netconverge.core.net.TableRef;
 import io.netconverge.core.spec.SpecViolation;
 import io.netconverge.core.spec.Validated;
 import io.netconverge.dualwan.DualWanProfile;
@@ -69,7 +70,10 @@ public record HostStateSpec(
 
   public HostStateSpec {
     sysctl = sysctl == null ? Map.of() : new LinkedHashMap<>(sysctl);
-    routeTables = routeTables == null ? List.of() : List.copyOf(routeTables);
+    routeTables =
+        routeTables == null
+            ? List.of()
+            : routeTables instanceof ProfileRouteTables p ? p : List.copyOf(routeTables);
     ipRules = ipRules == null ? null : List.copyOf(ipRules);
     nftables =
         nftables == null
@@ -114,6 +118,35 @@ public record HostStateSpec(
 
     ProfileTables(List<NftTableSpec> tables) {
       super(tables);
+    }
+  }
+
+  /**
+   * Whether routes carrying our protocol in tables this state does not declare are ours to remove:
+   * when it declares tables, or a profile brought its tables in (even none, all its WANs pending).
+   * A state that only declares rules (or only the protocol) never looks at routes.
+   */
+  public boolean ownsProtocolRoutes() {
+    return !routeTables.isEmpty() || routeTables instanceof ProfileRouteTables;
+  }
+
+  /**
+   * The tables a profile holds as they are (its pending WANs'): their routes are neither changed
+   * nor removed, and their names stay.
+   */
+  public List<TableRef> heldRouteTables() {
+    return routeTables instanceof ProfileRouteTables p ? p.held : List.of();
+  }
+
+  /** The tables of a spec a profile was expanded into, with those it holds as they are. */
+  private static final class ProfileRouteTables extends ArrayList<RouteTableSpec> {
+    private static final long serialVersionUID = 1L;
+
+    private final List<TableRef> held;
+
+    ProfileRouteTables(List<RouteTableSpec> tables, List<TableRef> held) {
+      super(tables);
+      this.held = List.copyOf(held);
     }
   }
 
@@ -323,7 +356,7 @@ public record HostStateSpec(
         kind,
         allSysctl,
         protocol,
-        concat(routeTables, profile.routeTables()),
+        new ProfileRouteTables(concat(routeTables, profile.routeTables()), profile.heldTables()),
         ipRules == null && profile.ipRules().isEmpty()
             ? null
             : concat(ipRules(), profile.ipRules()),
