@@ -193,4 +193,65 @@ class ProfileLeftoversIT {
     plan(ns, two, 0);
     assertThat(table(ns, "120")).isEqualTo(had);
   }
+
+  private static String mangle(TestNamespace ns) {
+    return ns.run("iptables-save", "-t", "mangle");
+  }
+
+  /** A foreign mangle chain with a rule and its jump, and a foreign nft table. */
+  private static void addForeignMarking(TestNamespace ns) {
+    ns.run("iptables", "-t", "mangle", "-N", "FOREIGN-MARK");
+    ns.run("iptables", "-t", "mangle", "-A", "FOREIGN-MARK", "-i", "wan1", "-j", "RETURN");
+    ns.run("iptables", "-t", "mangle", "-A", "PREROUTING", "-j", "FOREIGN-MARK");
+    ns.run("nft", "add", "table", "inet", "foreign");
+    ns.run("nft", "add chain inet foreign pre { type filter hook prerouting priority mangle; }");
+  }
+
+  private static void assertForeignMarkingSurvives(TestNamespace ns) {
+    assertThat(mangle(ns))
+        .contains(":FOREIGN-MARK")
+        .contains("-A FOREIGN-MARK -i wan1 -j RETURN")
+        .contains("-A PREROUTING -j FOREIGN-MARK");
+    assertThat(ns.run("nft", "list", "tables")).contains("table inet foreign");
+  }
+
+  @Test
+  void switchingFromIptablesToNftablesTakesTheProfilesChainsAway(
+      TestNamespace ns, @TempDir Path dir) throws Exception {
+    addWans(ns, 1, 2);
+    String iptables = write(dir, "iptables.yaml", profile("iptables", null, 1, 2));
+    String nftables = write(dir, "nftables.yaml", profile("nftables", null, 1, 2));
+    apply(ns, iptables, 0);
+    assertThat(mangle(ns)).contains(":NC-DUALWAN-PRE").contains("-j NC-DUALWAN-PRE");
+    addForeignMarking(ns);
+
+    assertThat(plan(ns, nftables, 2).out()).contains("- iptables mangle NC-DUALWAN-PRE");
+    apply(ns, nftables, 0);
+    assertThat(mangle(ns)).doesNotContain("NC-DUALWAN");
+    assertThat(ns.run("nft", "list", "tables")).contains("table inet dualwan");
+    assertForeignMarkingSurvives(ns);
+
+    assertThat(apply(ns, nftables, 0).out()).contains("changed=0 failed=0");
+    plan(ns, nftables, 0);
+  }
+
+  @Test
+  void switchingFromNftablesToIptablesTakesTheProfilesTableAway(TestNamespace ns, @TempDir Path dir)
+      throws Exception {
+    addWans(ns, 1, 2);
+    String iptables = write(dir, "iptables.yaml", profile("iptables", null, 1, 2));
+    String nftables = write(dir, "nftables.yaml", profile("nftables", null, 1, 2));
+    apply(ns, nftables, 0);
+    assertThat(ns.run("nft", "list", "tables")).contains("table inet dualwan");
+    addForeignMarking(ns);
+
+    assertThat(plan(ns, iptables, 2).out()).contains("- nftables table inet dualwan");
+    apply(ns, iptables, 0);
+    assertThat(ns.run("nft", "list", "tables")).doesNotContain("table inet dualwan");
+    assertThat(mangle(ns)).contains(":NC-DUALWAN-PRE");
+    assertForeignMarkingSurvives(ns);
+
+    assertThat(apply(ns, iptables, 0).out()).contains("changed=0 failed=0");
+    plan(ns, iptables, 0);
+  }
 }

@@ -7,7 +7,9 @@ import io.netconverge.core.spec.Validated;
 import io.netconverge.dualwan.DualWanProfile;
 import io.netconverge.dualwan.DualWanSpec;
 import io.netconverge.iprule.IpRuleSpec;
+import io.netconverge.iptables.ChainSweep;
 import io.netconverge.iptables.IptablesChainSpec;
+import io.netconverge.nftables.NftTableName;
 import io.netconverge.nftables.NftTableSpec;
 import io.netconverge.route.RouteTableSpec;
 import io.netconverge.sysctl.SysctlKey;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The file form of a host state ({@code kind: HostState}). Each key is one module's section; the
@@ -79,7 +82,8 @@ public record HostStateSpec(
         nftables == null
             ? null
             : nftables instanceof ProfileTables p ? p : new ArrayList<>(nftables);
-    iptables = iptables == null ? null : List.copyOf(iptables);
+    iptables =
+        iptables == null ? null : iptables instanceof RetiredChains r ? r : List.copyOf(iptables);
     sections = sections == null ? Map.of() : new LinkedHashMap<>(sections);
     for (String key : sections.keySet()) {
       if (Modules.section(key).isEmpty()) {
@@ -112,12 +116,46 @@ public record HostStateSpec(
     return nftables != null && !(nftables instanceof ProfileTables);
   }
 
+  /**
+   * The nft tables a profile wants gone (the other backend's marking), when the file has no
+   * nftables key of its own (with one, the tables netconverge made and no longer declares go
+   * anyway).
+   */
+  public List<NftTableName> retiredNftTables() {
+    return nftables instanceof ProfileTables p ? p.retired : List.of();
+  }
+
+  /**
+   * The owned iptables chains a profile wants gone (the other backend's marking), when the file has
+   * no iptables key of its own (with one, the chains netconverge made and no longer declares go
+   * anyway); empty when none.
+   */
+  public Optional<ChainSweep> retiredIptablesChains() {
+    return iptables instanceof RetiredChains r ? Optional.of(r.sweep) : Optional.empty();
+  }
+
   /** The tables a profile brought into a spec whose file has no nftables key. */
   private static final class ProfileTables extends ArrayList<NftTableSpec> {
     private static final long serialVersionUID = 1L;
 
-    ProfileTables(List<NftTableSpec> tables) {
+    private final List<NftTableName> retired;
+
+    ProfileTables(List<NftTableSpec> tables, List<NftTableName> retired) {
       super(tables);
+      this.retired = List.copyOf(retired);
+    }
+  }
+
+  /**
+   * No chain, only the profile's chains to remove: a file with no iptables key, backend nftables.
+   */
+  private static final class RetiredChains extends ArrayList<IptablesChainSpec> {
+    private static final long serialVersionUID = 1L;
+
+    private final ChainSweep sweep;
+
+    RetiredChains(ChainSweep sweep) {
+      this.sweep = sweep;
     }
   }
 
@@ -350,7 +388,10 @@ public record HostStateSpec(
     if (!profile.iptables().isEmpty()) {
       allIptables = new ArrayList<>(iptables == null ? List.of() : iptables);
       allIptables.addAll(profile.iptables());
+    } else if (iptables == null && profile.retired().iptables().isPresent()) {
+      allIptables = new RetiredChains(profile.retired().iptables().get());
     }
+    List<NftTableName> retiredNft = profile.retired().nftTables();
     return new HostStateSpec(
         apiVersion,
         kind,
@@ -361,7 +402,9 @@ public record HostStateSpec(
             ? null
             : concat(ipRules(), profile.ipRules()),
         nftables == null
-            ? (profile.nftables().isEmpty() ? null : new ProfileTables(profile.nftables()))
+            ? (profile.nftables().isEmpty() && retiredNft.isEmpty()
+                ? null
+                : new ProfileTables(profile.nftables(), retiredNft))
             : concat(nftables, profile.nftables()),
         allIptables,
         null,

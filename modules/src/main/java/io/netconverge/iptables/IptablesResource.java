@@ -54,6 +54,7 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
   private final IptablesBackend forced;
   private final SpecSource source;
   private final CanonicalCache cache;
+  private final ChainSweep sweep;
 
   /**
    * @param forced the backend to use; null to detect it on each host
@@ -61,9 +62,24 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
    * @param cache where the target remembers canonical forms
    */
   public IptablesResource(IptablesBackend forced, SpecSource source, CanonicalCache cache) {
+    this(forced, source, cache, ChainSweep.ALL);
+  }
+
+  /**
+   * @param sweep which owned chains no longer declared are removed; a {@link ChainSweep#partial()
+   *     partial} one also lets a host without iptables converge (there is nothing to remove)
+   */
+  public IptablesResource(
+      IptablesBackend forced, SpecSource source, CanonicalCache cache, ChainSweep sweep) {
     this.forced = forced;
     this.source = source;
     this.cache = cache;
+    this.sweep = sweep;
+  }
+
+  /** Only removes the owned chains {@code sweep} covers, when the host has them. */
+  public static IptablesResource sweeping(ChainSweep sweep, SpecSource source) {
+    return new IptablesResource(null, source, CanonicalCache.standard(), sweep);
   }
 
   /** With the target's {@link CanonicalCache#standard() standard} canonical cache. */
@@ -82,7 +98,19 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
 
   @Override
   public IptablesState read(Executor executor, IptablesState declared) throws ExecException {
-    IptablesBackend preferred = forced != null ? forced : detect(executor);
+    IptablesBackend preferred;
+    if (forced == null && sweep.partial() && declared.chains().isEmpty()) {
+      // Only taking away: a host without iptables has nothing of ours in it. The same one process
+      // as the detection below.
+      ExecResult version = executor.check(Command.of(DETECT_IF_PRESENT));
+      if (version.stdout().isBlank() && version.stderr().isBlank()) {
+        return new IptablesState(
+            List.of(), new IptablesState.Reading(Map.of(), Map.of(), Map.of(), Map.of()));
+      }
+      preferred = backendOf(executor, version);
+    } else {
+      preferred = forced != null ? forced : detect(executor);
+    }
     Map<Family, IptablesBackend> backends = new EnumMap<>(Family.class);
     Map<Family, SavedRuleset> rulesets = new EnumMap<>(Family.class);
     for (Family family : Family.values()) {
@@ -108,15 +136,23 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
                 .anyMatch(
                     r ->
                         java.util.Arrays.stream(IptablesTable.values())
-                            .anyMatch(t -> !IptablesPlan.ownedChains(r.table(t), t).isEmpty()));
+                            .anyMatch(
+                                t ->
+                                    IptablesPlan.ownedChains(r.table(t), t).stream()
+                                        .anyMatch(sweep::covers)));
     if (onNft && owns) {
       // Only what a restore may have to take away is looked at: one process, whatever the size.
       nftTables = nftTables(executor.check(Command.of(NFT_CHAINS)).stdout(), backends);
     }
     IptablesState.Reading reading =
         new IptablesState.Reading(backends, rulesets, Map.of(), nftTables);
-    return new IptablesState(liveChains(declared, reading), reading);
+    return new IptablesState(liveChains(declared, reading, sweep), reading);
   }
+
+  /** {@code iptables --version} when iptables is installed; nothing when it is not. */
+  static final List<String> DETECT_IF_PRESENT =
+      List.of(
+          "sh", "-c", "if command -v iptables >/dev/null 2>&1; then exec iptables --version; fi");
 
   /**
    * Lists the nft chains, when nft is installed (iptables-nft does not need it): the first line
@@ -238,7 +274,11 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
   }
 
   private IptablesBackend detect(Executor executor) throws ExecException {
-    ExecResult version = executor.check("iptables", "--version");
+    return backendOf(executor, executor.check("iptables", "--version"));
+  }
+
+  private static IptablesBackend backendOf(Executor executor, ExecResult version)
+      throws ExecException {
     return IptablesBackend.ofVersion(version.stdout() + version.stderr())
         .orElseThrow(
             () ->
@@ -269,7 +309,7 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
 
   /** Every declared or owned chain that exists on the host, as the host prints it. */
   private static List<IptablesChain> liveChains(
-      IptablesState declared, IptablesState.Reading reading) {
+      IptablesState declared, IptablesState.Reading reading, ChainSweep sweep) {
     record Wanted(Family family, IptablesTable table, String name) {}
     List<Wanted> wanted = new ArrayList<>();
     for (IptablesChain chain : declared.chains()) {
@@ -278,7 +318,9 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
     for (Family family : Family.values()) {
       for (IptablesTable table : IptablesTable.values()) {
         for (String owned : IptablesPlan.ownedChains(reading.ruleset(family).table(table), table)) {
-          wanted.add(new Wanted(family, table, owned));
+          if (sweep.covers(owned)) {
+            wanted.add(new Wanted(family, table, owned));
+          }
         }
       }
     }
@@ -632,7 +674,7 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
 
   @Override
   public Diff<IptablesBatches> diff(IptablesState declared, IptablesState live) {
-    IptablesPlan plan = IptablesPlan.of(declared, live);
+    IptablesPlan plan = IptablesPlan.of(declared, live, sweep);
     return new Diff<>(plan.changes(), plan.batches());
   }
 
@@ -718,6 +760,6 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
 
   @Override
   public IptablesBatches restore(IptablesState snapshot, IptablesState declared) {
-    return IptablesPlan.restore(snapshot, declared);
+    return IptablesPlan.restore(snapshot, declared, sweep);
   }
 }
