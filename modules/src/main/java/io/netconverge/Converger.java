@@ -506,11 +506,16 @@ public final class Converger implements AutoCloseable {
       if (state.live().isPresent()) {
         LiveHostState live;
         try {
+          long start = System.nanoTime();
           live =
               state
                   .live()
                   .get()
                   .resolve(WanFacts.read(host.target().executor()), health.apply(host.target()));
+          LOG.debug(
+              "{}: WANs read and resolved in {} ms",
+              host.name(),
+              (System.nanoTime() - start) / 1_000_000);
         } catch (ExecException | IllegalArgumentException | InvalidSpecException e) {
           LOG.debug("cannot read the WANs of {}", host.name(), e);
           HostReport failed =

@@ -25,7 +25,7 @@ class CommandIT {
   }
 
   @Test
-  void verboseLogsEveryCommandRunOnTheTargetWithItsArgvExitCodeAndMilliseconds(TestNamespace ns)
+  void verboseLogsEveryCommandRunOnTheTargetAndEachPhaseWithItsMilliseconds(TestNamespace ns)
       throws Exception {
     // A process of its own: slf4j-simple reads its level once per JVM.
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -52,8 +52,12 @@ class CommandIT {
             l -> l.matches(".* - ran ip netns exec " + ns.name() + " .*: exit \\d+ in \\d+ ms.*"));
     assertThat(ran)
         .anyMatch(l -> l.contains(" grep -H ") && l.contains("/proc/sys/net/ipv4/ip_forward"));
+    // And where the time went, phase by phase: the file, then each module's read and diff.
+    assertThat(run.stderr())
+        .containsPattern("SpecLoader - bound and validated \\S*sysctl-basics.yaml in \\d+ ms")
+        .containsPattern("Runner - sysctl: read and compared in \\d+ ms");
     // Nothing but the report on stdout: the library prints nothing.
-    assertThat(run.stdout()).doesNotContain(" - ran ");
+    assertThat(run.stdout()).doesNotContain(" - ran ").doesNotContain("read and compared");
   }
 
   @Test

@@ -23,6 +23,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Converges one host: read → canonical → diff (plan stops here) → lock → read under the lock (the
@@ -41,6 +43,7 @@ import java.util.stream.Collectors;
  * restored the snapshot itself (verified) or the apply succeeded.
  */
 public final class Runner {
+  private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
 
   private final Progress progress;
   private final BooleanSupplier cancelled;
@@ -455,8 +458,11 @@ public final class Runner {
 
   private static Planned<?, ?> planOne(Declared<?, ?> d, Executor executor) throws ReadFailed {
     String module = d.module().kind();
+    long start = System.nanoTime();
     try {
-      return d.plan(executor);
+      Planned<?, ?> planned = d.plan(executor);
+      LOG.debug("{}: read and compared in {} ms", module, (System.nanoTime() - start) / 1_000_000);
+      return planned;
     } catch (ExecException e) {
       throw new ReadFailed(module, e);
     } catch (RuntimeException e) {

@@ -158,9 +158,11 @@ public final class SpecLoader {
    * problem must be located; anything else is composed first, as it always was.
    */
   public Document document(String text, String source) throws InvalidSpecException {
+    long start = System.nanoTime();
     JsonNode tree = quickTree(text);
     String kind = tree == null ? null : quickKind(tree);
     if (kind != null) {
+      LOG.debug("read {} ({}) in {} ms", source, kind, millisSince(start));
       return new Document(text, source, null, kind, tree);
     }
     Node root = compose(text, source);
@@ -170,14 +172,22 @@ public final class SpecLoader {
   /** Binds a document as its kind's spec class (and validates it). */
   public Object bindDocument(Document document) throws InvalidSpecException {
     Class<?> type = kinds.get(document.kind);
+    long start = System.nanoTime();
     if (document.tree != null) {
       Object spec = bindQuick(document.tree, type);
       if (spec != null) {
+        LOG.debug("bound and validated {} in {} ms", document.source, millisSince(start));
         return spec;
       }
     }
     // The way that names every problem: composed, bound, each problem located.
-    return bind(document.text, document.source, new SourceMap(document.root()), type, "");
+    Object spec = bind(document.text, document.source, new SourceMap(document.root()), type, "");
+    LOG.debug("bound and validated {} in {} ms (composed)", document.source, millisSince(start));
+    return spec;
+  }
+
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
   }
 
   /**
