@@ -99,15 +99,33 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
   @Override
   public IptablesState read(Executor executor, IptablesState declared) throws ExecException {
     IptablesBackend preferred;
+    Map<Family, SavedRuleset> saved = new EnumMap<>(Family.class);
     if (forced == null && sweep.partial() && declared.chains().isEmpty()) {
-      // Only taking away: a host without iptables has nothing of ours in it. The same one process
-      // as the detection below.
-      ExecResult version = executor.check(Command.of(DETECT_IF_PRESENT));
-      if (version.stdout().isBlank() && version.stderr().isBlank()) {
+      // Only taking away: one process tells whether iptables is there (a host without it has
+      // nothing of ours) and which backend, and saves both families.
+      ExecResult result = executor.check(Command.of(SWEEP_READ));
+      String[] parts = result.stdout().split("\n==> ", -1);
+      if (parts[0].isBlank()) {
         return new IptablesState(
             List.of(), new IptablesState.Reading(Map.of(), Map.of(), Map.of(), Map.of()));
       }
-      preferred = backendOf(executor, version);
+      preferred = backendOf(executor, new ExecResult(0, parts[0], ""));
+      for (int i = 1; i < parts.length; i++) {
+        String section = parts[i];
+        int eol = section.indexOf('\n');
+        String name = eol < 0 ? section : section.substring(0, eol);
+        String body = eol < 0 ? "" : section.substring(eol + 1);
+        Family family = name.equals("ipv6") ? Family.IPV6 : Family.IPV4;
+        try {
+          saved.put(family, SavedRuleset.parse(body, ""));
+        } catch (IllegalArgumentException e) {
+          throw new ExecException(
+              "cannot read the iptables rules saved on "
+                  + executor.describe()
+                  + ": "
+                  + e.getMessage());
+        }
+      }
     } else {
       preferred = forced != null ? forced : detect(executor);
     }
@@ -115,7 +133,8 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
     Map<Family, SavedRuleset> rulesets = new EnumMap<>(Family.class);
     for (Family family : Family.values()) {
       IptablesBackend backend = preferred;
-      SavedRuleset ruleset = save(executor, backend, family);
+      SavedRuleset ruleset =
+          saved.containsKey(family) ? saved.get(family) : save(executor, backend, family);
       if (forced == null
           && backend == IptablesBackend.NFT
           && ruleset.legacyTablesPresent()
@@ -149,10 +168,19 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
     return new IptablesState(liveChains(declared, reading, sweep), reading);
   }
 
-  /** {@code iptables --version} when iptables is installed; nothing when it is not. */
-  static final List<String> DETECT_IF_PRESENT =
+  /**
+   * When iptables is installed: its version, then each family's rules as the backend it names saves
+   * them ({@code ==> ipv4}, {@code ==> ipv6}; its warnings too, which are comments); nothing when
+   * it is not installed. What a sweep that only takes away needs, in one process.
+   */
+  static final List<String> SWEEP_READ =
       List.of(
-          "sh", "-c", "if command -v iptables >/dev/null 2>&1; then exec iptables --version; fi");
+          "sh",
+          "-c",
+          "command -v iptables >/dev/null 2>&1 || exit 0; v=$(iptables --version) || exit 1;"
+              + " echo \"$v\"; case \"$v\" in *'(nf_tables)'*) s=nft;; *'(legacy)'*) s=legacy;;"
+              + " *) exit 0;; esac; echo '==> ipv4'; iptables-$s-save 2>&1 || exit 1;"
+              + " echo '==> ipv6'; ip6tables-$s-save 2>&1 || exit 1");
 
   /**
    * Lists the nft chains, when nft is installed (iptables-nft does not need it): the first line

@@ -600,9 +600,9 @@ class IptablesResourceTest {
 
   private static FakeExecutor sweptHost(String live) {
     return new FakeExecutor()
-        .on(IptablesResource.DETECT_IF_PRESENT, "iptables v1.8.9 (nf_tables)\n")
-        .on(List.of("iptables-nft-save"), live)
-        .on(List.of("ip6tables-nft-save"), "")
+        .on(
+            IptablesResource.SWEEP_READ,
+            "iptables v1.8.9 (nf_tables)\n==> ipv4\n" + live + "==> ipv6\n")
         .on(IptablesResource.NFT_CHAINS, NFT_CHAINS_LISTING);
   }
 
@@ -616,12 +616,9 @@ class IptablesResourceTest {
     Diff<IptablesBatches> diff = sweeping.diff(declared, live);
     assertThat(diff.changes()).isEmpty();
     assertThat(diff.plan().batches()).isEmpty();
-    // Nothing of the profile's: the nft chains a restore would need are not listed.
-    assertThat(host.argvs())
-        .containsExactly(
-            IptablesResource.DETECT_IF_PRESENT,
-            List.of("iptables-nft-save"),
-            List.of("ip6tables-nft-save"));
+    // One process; nothing of the profile's, so the nft chains a restore would need are not
+    // listed.
+    assertThat(host.argvs()).containsExactly(IptablesResource.SWEEP_READ);
   }
 
   @Test
@@ -644,20 +641,21 @@ class IptablesResourceTest {
     assertThat(input)
         .contains("-D PREROUTING -m comment --comment netconverge -j NC-DUALWAN-PRE")
         .contains("-X NC-DUALWAN-PRE");
-    assertThat(host.argvs()).hasSize(4).contains(IptablesResource.NFT_CHAINS);
+    assertThat(host.argvs())
+        .containsExactly(IptablesResource.SWEEP_READ, IptablesResource.NFT_CHAINS);
   }
 
   @Test
   void aHostWithoutIptablesHasNoChainToSweepAndConverges() throws Exception {
     IptablesResource sweeping =
         IptablesResource.sweeping(ChainSweep.named("NC-DUALWAN-"), SpecSource.none());
-    FakeExecutor host = new FakeExecutor().on(IptablesResource.DETECT_IF_PRESENT, "");
+    FakeExecutor host = new FakeExecutor().on(IptablesResource.SWEEP_READ, "");
     IptablesState declared = IptablesState.declared(List.of());
     IptablesState live = sweeping.read(host, declared);
     Diff<IptablesBatches> diff = sweeping.diff(declared, live);
     assertThat(diff.changes()).isEmpty();
     assertThat(sweeping.commands(diff.plan())).isEmpty();
     assertThat(sweeping.commands(sweeping.restore(live, declared))).isEmpty();
-    assertThat(host.argvs()).containsExactly(IptablesResource.DETECT_IF_PRESENT);
+    assertThat(host.argvs()).containsExactly(IptablesResource.SWEEP_READ);
   }
 }
