@@ -54,6 +54,11 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
 
   static final List<String> READ_LIVE = List.of("sh", "-c", NftListing.LIST_BOTH);
 
+  /** {@link #READ_LIVE} when nft is installed; nothing when it is not. */
+  static final List<String> READ_LIVE_IF_PRESENT =
+      List.of(
+          "sh", "-c", "if command -v nft >/dev/null 2>&1; then " + NftListing.LIST_BOTH + "; fi");
+
   static final List<String> APPLY = List.of("nft", "-f", "-");
 
   static final List<String> VERSION = List.of("nft", "--version");
@@ -76,9 +81,19 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
 
   @Override
   public NftState read(Executor executor, NftState declared) throws ExecException {
-    ExecResult live = executor.run(Command.of(READ_LIVE));
+    boolean onlyAbsent =
+        !sweep && declared.tables().stream().allMatch(t -> t.definition().isEmpty());
+    // Only taking tables away: a host without nft has none of them, and converges.
+    List<String> argv = onlyAbsent ? READ_LIVE_IF_PRESENT : READ_LIVE;
+    ExecResult live = executor.run(Command.of(argv));
     if (!live.ok()) {
-      throw crashedOrFailed(executor, Command.of(READ_LIVE), live, "listing the live ruleset");
+      throw crashedOrFailed(executor, Command.of(argv), live, "listing the live ruleset");
+    }
+    if (onlyAbsent && live.stdout().isBlank()) {
+      return new NftState(
+          declared.tables().stream().map(t -> NftTable.absent(t.name())).toList(),
+          Map.of(),
+          Map.of());
     }
     Set<NftTableName> owned = new LinkedHashSet<>();
     declared.tables().forEach(t -> owned.add(t.name()));

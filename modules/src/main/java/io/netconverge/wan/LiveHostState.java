@@ -3,6 +3,7 @@ package io.netconverge.wan;
 import io.netconverge.core.engine.PendingPart;
 import io.netconverge.core.net.Family;
 import io.netconverge.core.net.InterfaceAddress;
+import io.netconverge.core.net.TableRef;
 import io.netconverge.core.spec.SpecSource;
 import io.netconverge.dualwan.DualWanProfile;
 import io.netconverge.dualwan.DualWanSpec;
@@ -80,7 +81,7 @@ public record LiveHostState(HostState state, List<WanStatus> wans, Set<String> b
     Set<String> broughtUp = new java.util.LinkedHashSet<>();
     List<WanSpec> resolved = new ArrayList<>();
     List<WanStatus> statuses = new ArrayList<>();
-    Set<Long> pendingTables = new HashSet<>();
+    List<TableRef> pendingTables = new ArrayList<>();
     Set<String> missing = new HashSet<>();
     Set<String> active = new HashSet<>();
     for (WanSpec wan : profile.wans()) {
@@ -151,7 +152,7 @@ public record LiveHostState(HostState state, List<WanStatus> wans, Set<String> b
       boolean ready = reasons.isEmpty();
       List<PendingPart> pending = new ArrayList<>();
       if (!ready) {
-        pendingTables.add(wan.table());
+        pendingTables.add(new TableRef(wan.table(), wan.name()));
         String why = String.join("; ", reasons);
         pending.add(
             new PendingPart(

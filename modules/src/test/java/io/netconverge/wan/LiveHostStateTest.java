@@ -6,6 +6,7 @@ import io.netconverge.Netconverge;
 import io.netconverge.core.engine.Declared;
 import io.netconverge.core.engine.PendingPart;
 import io.netconverge.core.net.InterfaceAddress;
+import io.netconverge.core.net.TableRef;
 import io.netconverge.core.spec.SpecSource;
 import io.netconverge.hoststate.HostStateSpec;
 import io.netconverge.route.RouteTable;
@@ -71,6 +72,15 @@ class LiveHostStateTest {
     return t;
   }
 
+  private static RouteTablesState routeTables(LiveHostState live) {
+    for (Declared<?, ?> d : live.state().declared()) {
+      if (d.state() instanceof RouteTablesState s) {
+        return s;
+      }
+    }
+    throw new AssertionError("no route tables in " + live);
+  }
+
   private static List<String> sysctls(LiveHostState live) {
     for (Declared<?, ?> d : live.state().declared()) {
       if (d.state() instanceof SysctlState s) {
@@ -112,6 +122,12 @@ class LiveHostStateTest {
             "isp1: outbound default via wan1: no gateway from DHCP on wan1 yet");
     assertThat(tables(live)).containsOnlyKeys(100L, 120L);
     assertThat(tables(live).get(100L)).singleElement().asString().contains("dev wan2");
+    // Its table is held: not declared, yet never taken for a table of ours no longer declared,
+    // and its name stays in rt_tables.d.
+    RouteTablesState routes = routeTables(live);
+    assertThat(routes.protocolRoutes()).isTrue();
+    assertThat(routes.held()).containsExactly(new TableRef(110L, "isp1"));
+    assertThat(routes.files().tablesConf()).contains("110\tisp1").contains("120\tisp2");
     // Its sysctls still converge: the interface is there.
     assertThat(sysctls(live)).contains("net.ipv4.conf.wan1.rp_filter", "net.ipv4.ip_forward");
   }
