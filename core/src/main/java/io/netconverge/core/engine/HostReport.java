@@ -273,9 +273,13 @@ public record HostReport(
     return unsuccessful() ? 0 : changes.stream().filter(Change::changes).count();
   }
 
-  /** Resources that failed to converge: the pending changes of a failed host, at least one. */
+  /**
+   * Resources that failed to converge: the pending changes of a failed host, at least one; none for
+   * a host cancelled before anything of it was read (a host of a fleet that was never run is not a
+   * failure of its own: its error says why it was not run).
+   */
   public long failed() {
-    if (!unsuccessful()) {
+    if (!unsuccessful() || (status == Status.CANCELLED && changes.isEmpty())) {
       return 0;
     }
     return Math.max(1, changes.stream().filter(Change::changes).count());
