@@ -257,6 +257,7 @@ public record HostReport(
     return failure.map(Failure::message).orElse(null);
   }
 
+  /** Resources found as declared: nothing to do for them. */
   public long ok() {
     return changes.stream().filter(c -> !c.changes()).count();
   }
@@ -285,6 +286,10 @@ public record HostReport(
     return Math.max(1, changes.stream().filter(Change::changes).count());
   }
 
+  /**
+   * The changes that do something (not the ones found as declared): what a plan would make, what an
+   * apply made. Not {@link #pendingParts()}, the parts of a WAN left out until it is ready.
+   */
   public List<Change> pending() {
     return changes.stream().filter(Change::changes).toList();
   }
