@@ -2,15 +2,8 @@ package io.netconverge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netconverge.Netconverge;
-import io.netconverge.core.engine.Declared;
-import io.netconverge.core.engine.HostReport;
-import io.netconverge.core.engine.Progress;
-import io.netconverge.hoststate.HostState;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,19 +128,9 @@ class ProfileLeftoversIT {
     apply(ns, write(dir, "two.yaml", profile("nftables", 100L, 1, 2)), 0);
     addForeignRoutes(ns);
     ns.run("ip", "route", "add", "10.95.0.0/16", "via", "198.18.1.1", "proto", "77");
-    String before = ns.dump();
 
-    HostState one = Netconverge.parse(profile("nftables", null, 1), "one.yaml");
-    List<Declared<?, ?>> declared = new ArrayList<>(one.declared());
-    declared.add(new Declared<>(new RestoreIT.Refusing(), "declared"));
-    HostReport report =
-        Netconverge.apply(new HostState(declared, List.of()), ns.target(), Progress.NONE);
-
-    assertThat(report.status()).as(report.toString()).isEqualTo(HostReport.Status.FAILED);
-    assertThat(report.restoration().outcome())
-        .as(report.restoration().difference())
-        .isEqualTo(HostReport.RestoreOutcome.RESTORED);
-    assertThat(RestoreIT.tablesSorted(ns.dump())).isEqualTo(RestoreIT.tablesSorted(before));
+    // Applied without WAN 2 and its default table, then refused: all of it back, dumps equal.
+    RestoreIT.failAfterApplying(ns, profile("nftables", null, 1));
     assertThat(table(ns, "120")).contains("default via 198.18.2.1");
     assertThat(table(ns, "100")).contains("default");
   }

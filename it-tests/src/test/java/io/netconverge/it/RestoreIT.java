@@ -249,7 +249,7 @@ class RestoreIT {
    * Applies {@code yaml} followed by a module that fails, and checks that the restore says it put
    * the host back and that the whole dump agrees.
    */
-  private static HostReport failAfterApplying(TestNamespace ns, String yaml) throws Exception {
+  static HostReport failAfterApplying(TestNamespace ns, String yaml) throws Exception {
     String before = ns.dump();
     HostState parsed = Netconverge.parse(yaml, "restore.yaml");
     List<Declared<?, ?>> declared = new ArrayList<>(parsed.declared());

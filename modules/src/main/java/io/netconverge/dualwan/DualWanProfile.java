@@ -134,48 +134,6 @@ public final class DualWanProfile {
       retired = retired == null ? Retired.NONE : retired;
     }
 
-    public Expansion(
-        Map<SysctlKey, String> sysctl,
-        List<RouteTableSpec> routeTables,
-        List<IpRuleSpec> ipRules,
-        List<NftTableSpec> nftables,
-        List<IptablesChainSpec> iptables,
-        List<SandboxInterface> interfaces,
-        Map<String, Object> sections,
-        List<TableRef> heldTables) {
-      this(
-          sysctl,
-          routeTables,
-          ipRules,
-          nftables,
-          iptables,
-          interfaces,
-          sections,
-          heldTables,
-          Retired.NONE);
-    }
-
-    public Expansion(
-        Map<SysctlKey, String> sysctl,
-        List<RouteTableSpec> routeTables,
-        List<IpRuleSpec> ipRules,
-        List<NftTableSpec> nftables,
-        List<IptablesChainSpec> iptables,
-        List<SandboxInterface> interfaces,
-        Map<String, Object> sections) {
-      this(sysctl, routeTables, ipRules, nftables, iptables, interfaces, sections, List.of());
-    }
-
-    public Expansion(
-        Map<SysctlKey, String> sysctl,
-        List<RouteTableSpec> routeTables,
-        List<IpRuleSpec> ipRules,
-        List<NftTableSpec> nftables,
-        List<IptablesChainSpec> iptables,
-        List<SandboxInterface> interfaces) {
-      this(sysctl, routeTables, ipRules, nftables, iptables, interfaces, Map.of());
-    }
-
     /**
      * The same expansion without the routing tables of {@code held} and the sysctls of interfaces
      * in {@code missingInterfaces}: what converges while those WANs are pending. The tables left
