@@ -93,7 +93,10 @@ final class ReportWriter {
           r.confirmBy().map(t -> " NOT CONFIRMED (reverts at " + t + ")").orElse(""),
           r.status() == HostReport.Status.LOCKED
               ? " locked"
-              : r.error() != null && r.error().startsWith(FleetRun.NOT_RUN) ? " not run" : "");
+              : r.status() == HostReport.Status.INVALID
+                  // The target's tools refused the file: the file is to fix, not the host.
+                  ? " invalid"
+                  : r.error() != null && r.error().startsWith(FleetRun.NOT_RUN) ? " not run" : "");
     }
   }
 

@@ -44,6 +44,32 @@ class ReportWriterTest {
   }
 
   @Test
+  void theRecapSaysWhichHostsFileTheirTargetRefused() {
+    StringWriter text = new StringWriter();
+    ReportWriter.recap(
+        new PrintWriter(text, true),
+        List.of(
+            HostReport.failed(
+                "a", Mode.APPLY, List.of(), io.netconverge.core.engine.Failure.of("refused"))));
+    String failed = text.toString();
+    text.getBuffer().setLength(0);
+    ReportWriter.recap(
+        new PrintWriter(text, true),
+        List.of(
+            new HostReport(
+                "a",
+                Mode.APPLY,
+                Status.INVALID,
+                List.of(),
+                java.util.Optional.of(io.netconverge.core.engine.Failure.of("refused")),
+                false,
+                HostReport.Restoration.NOT_NEEDED)));
+    assertThat(failed).isEqualTo("a : ok=0 changed=0 failed=1" + System.lineSeparator());
+    assertThat(text.toString())
+        .isEqualTo("a : ok=0 changed=0 failed=1 invalid" + System.lineSeparator());
+  }
+
+  @Test
   void theJsonStatusOfAHostWithPendingPartsIsMarkedDegraded() throws Exception {
     StringWriter text = new StringWriter();
     ReportWriter.json(
