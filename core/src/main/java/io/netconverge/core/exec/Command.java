@@ -48,4 +48,23 @@ public record Command(List<String> argv, String stdin, Duration timeout) {
   public String display() {
     return ShellQuoting.join(argv);
   }
+
+  /**
+   * The argv for a sentence: {@link #display()} when it is one short line, else the program and its
+   * first arguments up to the first long or multi-line one (a script is not a reason).
+   */
+  public String brief() {
+    String all = display();
+    if (all.length() <= 100 && !all.contains("\n")) {
+      return all;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (String arg : argv) {
+      if (arg.contains("\n") || sb.length() + arg.length() > 60) {
+        return sb.append(" ...").toString();
+      }
+      sb.append(sb.length() == 0 ? "" : " ").append(ShellQuoting.quoteIfNeeded(arg));
+    }
+    return sb.toString();
+  }
 }

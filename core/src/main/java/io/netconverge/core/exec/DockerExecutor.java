@@ -63,12 +63,7 @@ public final class DockerExecutor implements Executor {
     // for the program's exit code.
     if (unreachable(result.exitCode(), result.stderr()).isPresent()) {
       throw new ExecException(
-          "cannot run '"
-              + command.display()
-              + "' on "
-              + describe()
-              + ": "
-              + result.stderr().strip(),
+          "cannot run '" + command.brief() + "' on " + describe() + ": " + result.stderr().strip(),
           result,
           null);
     }

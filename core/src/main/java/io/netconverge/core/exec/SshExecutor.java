@@ -102,7 +102,7 @@ public final class SshExecutor implements Executor {
     if (result.exitCode() == SSH_FAILED) {
       throw new ExecException(
           "cannot run '"
-              + command.display()
+              + command.brief()
               + "' on "
               + describe()
               + ": "

@@ -39,6 +39,13 @@ class DockerExecutorTest {
     assertThatThrownBy(() -> docker.run(Command.of("true")))
         .isInstanceOf(ExecException.class)
         .hasMessageContaining("on docker edge-9: Error response from daemon: No such container");
+    // A script is not a reason: the sentence names the program, not its 40 lines.
+    assertThatThrownBy(
+            () -> docker.run(Command.of("sh", "-c", "set -e\nline two\nline three", "confirm")))
+        .isInstanceOf(ExecException.class)
+        .hasMessage(
+            "cannot run 'sh -c ...' on docker edge-9: Error response from daemon: No such"
+                + " container: edge-9");
   }
 
   @Test
