@@ -38,10 +38,20 @@ final class YamlForms {
 
   private YamlForms() {}
 
-  /** Texts without any of these characters or words need no event scan at all. */
+  /**
+   * Texts where none of these forms can start need no event scan (most files: the scan would double
+   * the time of their reading). An anchor or alias character anywhere, a merge key, a {@code ?}
+   * that may start a key; and where a plain value may start (a line's start, after {@code : },
+   * {@code - }, {@code ? }, a tag, or in a flow collection), a number with a leading 0 or an {@code
+   * _}, or yes, no, on, off alone. Words in comments mostly do not match.
+   */
   private static final Pattern MAYBE =
       Pattern.compile(
-          "[&*?]|<<|[0-9]_|(?<![\\w.:])[-+]?0[0-9bB_]|(?i:(?<![\\w.-])(?:yes|no|on|off)(?![\\w.-]))");
+          "[&*]|<<|^[ \\t]*\\?|[{,][ \\t]*\\?"
+              + "|(?:^[ \\t]*|[:{,?-][ \\t]+|[\\[{,:]|![^\\s]*[ \\t]+)"
+              + "(?:[-+]?(?:0[0-9bB_]|[0-9.]+_)"
+              + "|(?i:yes|no|on|off)[ \\t]*(?:$|[,\\]}#]))",
+          Pattern.MULTILINE);
 
   // The resolver Jackson's YAML parser decides a plain scalar's type with.
   private static final Resolver RESOLVER = new Resolver();

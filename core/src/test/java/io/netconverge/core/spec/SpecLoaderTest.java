@@ -235,6 +235,24 @@ class SpecLoaderTest {
   }
 
   @Test
+  void everyPlaceAPlainValueCanStartIsScanned() {
+    List<String> texts =
+        List.of(
+            HEAD + "values: {\"a\":010}\n",
+            HEAD + "values: {a: [\n  x,\n  010\n]}\n",
+            HEAD + "values:\r\n  a: on\r\n",
+            HEAD + "values:\n  a:\n    off\n",
+            HEAD + "values:\n  a: !!str &x b\n",
+            HEAD + "values: {a: x, b: NO}\n",
+            HEAD + "values:\n  a: -0b1\n",
+            HEAD + "values:\n  a: 1.5_0\n",
+            HEAD + "values:\n  a: yes # on\n");
+    for (String text : texts) {
+      assertThat(bothWays(text)).as(text).hasSize(1);
+    }
+  }
+
+  @Test
   void plainValuesThatReadAsWrittenStillBind() throws Exception {
     String text =
         HEAD
