@@ -62,7 +62,11 @@ import org.slf4j.LoggerFactory;
  * <p>Every converge of a host state with a dualWan profile (one host or a fleet, plan or apply)
  * first reads that host's WANs and makes the state for them: gateways learnt from DHCP or router
  * advertisements, and without what a WAN that is down, missing or without its gateway cannot take
- * yet; those parts are in the report ({@link HostReport#pendingParts()}), the rest converges.
+ * yet; those parts are in the report ({@link HostReport#pendingParts()}), the rest converges. A WAN
+ * interface that is down and that the state's links bring up (a router at boot) is pending in the
+ * plan with a reason that says so; an apply without confirm-or-revert brings it up, reads the WANs
+ * again and converges the routes of those that then have carrier, in the same apply. With
+ * confirm-or-revert they stay pending until the next converge (one reverter restores one step).
  *
  * <p>Cancelling a future returned here stops the work before its next step: a command that runs is
  * never cut short, an apply that has begun puts back the state it read before it (its report, with
@@ -503,19 +507,10 @@ public final class Converger implements AutoCloseable {
       HostState state = host.state();
       List<PendingPart> parts = List.of();
       ConfirmCheck check = ConfirmCheck.NONE;
+      LiveHostState live = null;
       if (state.live().isPresent()) {
-        LiveHostState live;
         try {
-          long start = System.nanoTime();
-          live =
-              state
-                  .live()
-                  .get()
-                  .resolve(WanFacts.read(host.target().executor()), health.apply(host.target()));
-          LOG.debug(
-              "{}: WANs read and resolved in {} ms",
-              host.name(),
-              (System.nanoTime() - start) / 1_000_000);
+          live = readWans(host);
         } catch (ExecException | IllegalArgumentException | InvalidSpecException e) {
           LOG.debug("cannot read the WANs of {}", host.name(), e);
           HostReport failed =
@@ -548,6 +543,8 @@ public final class Converger implements AutoCloseable {
       HostReport report;
       if (mode == Mode.PLAN) {
         report = new Runner(told, cancelled).plan(host.target(), declared);
+      } else if (confirm.isEmpty() && live != null && live.awaitsApply()) {
+        return applyBringingWansUp(host, declared, live, cancelled, wans);
       } else if (confirm.isEmpty()) {
         // An earlier apply awaiting its confirm would undo part of this one: refused first.
         report =
@@ -574,6 +571,73 @@ public final class Converger implements AutoCloseable {
       tell(new ConvergeEvent.HostFinished(host.name(), failed));
       return failed;
     }
+  }
+
+  private LiveHostState readWans(FleetHost host) throws ExecException, InvalidSpecException {
+    long start = System.nanoTime();
+    LiveHostState live =
+        host.state()
+            .live()
+            .orElseThrow()
+            .resolve(WanFacts.read(host.target().executor()), health.apply(host.target()));
+    LOG.debug(
+        "{}: WANs read and resolved in {} ms",
+        host.name(),
+        (System.nanoTime() - start) / 1_000_000);
+    return live;
+  }
+
+  /**
+   * An apply whose links bring up WAN interfaces that are down (a router at boot): their carrier
+   * cannot be known before they are up, so the state without their routes is applied first, then
+   * the WANs are read again and the state made for them is applied in turn: the WANs that have
+   * carrier now converge in this apply, the others stay pending with the reason they have now. The
+   * listener hears one host started and one finished, with every change of both steps.
+   */
+  private HostReport applyBringingWansUp(
+      FleetHost host,
+      List<Declared<?, ?>> declared,
+      LiveHostState live,
+      BooleanSupplier cancelled,
+      Map<String, List<WanStatus>> wans) {
+    Progress quiet =
+        event -> {
+          if (!(event instanceof ConvergeEvent.HostFinished)) {
+            progress.on(event);
+          }
+        };
+    HostReport first =
+        new Runner(quiet, cancelled)
+            .apply(host.target(), declared, io.netconverge.trust.Reverter.pendingGuard());
+    HostReport report = first.withPendingParts(live.pending());
+    if (first.status() == HostReport.Status.OK || first.status() == HostReport.Status.CHANGED) {
+      LiveHostState now;
+      try {
+        now = readWans(host);
+      } catch (ExecException | IllegalArgumentException | InvalidSpecException e) {
+        LOG.debug("cannot read the WANs of {} again", host.name(), e);
+        now = null;
+      }
+      if (now != null) {
+        wans.put(host.name(), now.wans());
+        Progress inner =
+            event -> {
+              if (!(event instanceof ConvergeEvent.HostStarted)
+                  && !(event instanceof ConvergeEvent.HostFinished)) {
+                progress.on(event);
+              }
+            };
+        HostReport second =
+            new Runner(inner, cancelled)
+                .apply(
+                    host.target(),
+                    now.state().declared(),
+                    io.netconverge.trust.Reverter.pendingGuard());
+        report = ApplySteps.joined(first, second).withPendingParts(now.pending());
+      }
+    }
+    tell(new ConvergeEvent.HostFinished(host.name(), report));
+    return report;
   }
 
   /** Stops the converger's own threads; an injected executor service is left running. */

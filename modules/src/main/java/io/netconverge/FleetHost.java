@@ -25,7 +25,7 @@ public record FleetHost(Target target, HostState state, Executor fresh) {
 
   /** A host whose health check goes through the target's own executor. */
   public FleetHost(Target target, HostState state) {
-    this(target, state, target.executor());
+    this(target, state, Objects.requireNonNull(target, "target").executor());
   }
 
   public static FleetHost of(InventoryHost host) {

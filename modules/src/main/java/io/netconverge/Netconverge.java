@@ -24,8 +24,9 @@ import java.util.function.BooleanSupplier;
  * HostReport report = Netconverge.apply(state, Host.netns("edge"), Progress.NONE);
  * }</pre>
  *
- * <p>{@link Converger} does the same with more say: async runs, cancel, fleets, a names folder, and
- * a dualWan profile made again for each host's live WANs.
+ * <p>{@link Converger} does the same with more say: async runs, cancel, fleets, a names folder,
+ * confirm-or-revert; plan and apply here run through it, so a dualWan profile is made for the
+ * host's live WANs either way.
  */
 public final class Netconverge {
 
@@ -75,24 +76,32 @@ public final class Netconverge {
   }
 
   /**
-   * Plans the state as declared, on the calling thread. A dualWan profile is not made again for the
-   * host's live WANs here: {@link Converger#plan} does that.
+   * Plans the state on the calling thread, changing nothing. A dualWan profile is made for the
+   * host's WANs as they are now, like {@link Converger#plan} does: the report names what waits for
+   * them ({@link HostReport#pendingParts()}).
    */
   public static HostReport plan(HostState state, Target target, Progress progress) {
-    return new Runner(progress).plan(target, state.declared());
+    try (Converger converger = Converger.builder().progress(progress).build()) {
+      return converger.plan(state, target);
+    }
   }
 
-  /** Applies the state as declared (see {@link #plan}); {@link Converger#apply} reads WANs live. */
+  /**
+   * Applies the state on the calling thread, like {@link Converger#apply}: a dualWan profile is
+   * made for the host's WANs as they are (a WAN interface this apply brings up is read again once
+   * up), and an earlier apply awaiting its confirm is refused first.
+   */
   public static HostReport apply(HostState state, Target target, Progress progress) {
-    // An earlier apply awaiting its confirm would undo part of this one: refused first.
-    return new Runner(progress)
-        .apply(target, state.declared(), io.netconverge.trust.Reverter.pendingGuard());
+    try (Converger converger = Converger.builder().progress(progress).build()) {
+      return converger.apply(state, target);
+    }
   }
 
   /**
    * Applies, stopping between two commands once {@code cancelled} says so (the snapshot is then
    * restored and the report says "interrupted"), with {@code safeguard} armed before the first
-   * change (e.g. a {@link io.netconverge.trust.Reverter} on the target).
+   * change (e.g. a {@link io.netconverge.trust.Reverter} on the target). Runs the state as
+   * declared: a dualWan profile is not made again for the host's live WANs here.
    */
   public static HostReport apply(
       HostState state,

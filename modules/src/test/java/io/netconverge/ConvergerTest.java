@@ -270,7 +270,10 @@ class ConvergerTest {
       for (HostReport notRun : report.hosts().subList(4, 6)) {
         assertThat(notRun.status()).isEqualTo(HostReport.Status.CANCELLED);
         assertThat(notRun.error()).isEqualTo("not run: " + report.stopped().orElseThrow());
+        // Not a failure of its own: a dashboard summing failed sees the one host that failed.
+        assertThat(notRun.failed()).isZero();
       }
+      assertThat(report.hosts().get(3).failed()).isPositive();
       // Nothing ran on the hosts after the stop, yet the listener heard of them.
       assertThat(log).noneMatch(l -> l.startsWith("e:") || l.startsWith("f:"));
       assertThat(finished).hasSize(6);

@@ -11,8 +11,9 @@ final class NamesOptions {
       names = "--names-dir",
       paramLabel = "DIR",
       description =
-          "The iproute2 folder whose rt_tables.d and rt_protos.d receive the names of declared"
-              + " tables and of the protocol, made when missing (default: /etc/iproute2).")
+          "The iproute2 folder for the names of declared tables and of the protocol (default:"
+              + " /etc/iproute2): a converge writes them to its rt_tables.d and rt_protos.d,"
+              + " made when missing.")
   Path namesDir;
 
   /**

@@ -9,20 +9,13 @@ import io.netconverge.core.exec.Executor;
 import io.netconverge.core.exec.LocalExecutor;
 import io.netconverge.core.spec.InvalidSpecException;
 import io.netconverge.trust.PendingPersist;
+import io.netconverge.trust.Reverter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.Set;
 import picocli.CommandLine;
 
 /**
@@ -39,11 +32,6 @@ final class PersistedState {
 
   static final String UNIT = io.netconverge.trust.PendingPersist.UNIT;
   static final String FILE_NAME = io.netconverge.trust.PendingPersist.FILE_NAME;
-
-  private static final Set<PosixFilePermission> DIR_MODE =
-      PosixFilePermissions.fromString("rwx------");
-  private static final Set<PosixFilePermission> FILE_MODE =
-      PosixFilePermissions.fromString("rw-------");
 
   private final Path dir;
   private final String systemctl;
@@ -167,97 +155,49 @@ final class PersistedState {
     return stands ? ExitCodes.FAILED : applyCode;
   }
 
-  /** After the apply: saves and enables when it succeeded; returns the command's exit code. */
+  /**
+   * After the apply: saves and enables when it succeeded, the way a confirm does on a target
+   * ({@link Reverter#persistNow}, one script for both); returns the command's exit code.
+   */
   int finish(int applyCode, PrintWriter err) {
     if (applyCode != ExitCodes.OK && applyCode != ExitCodes.APPLIED_PENDING) {
       err.println("converge: not persisted: the apply did not succeed");
       return applyCode;
     }
-    Path saved;
     try {
       if (!Arrays.equals(declared, Files.readAllBytes(source))) {
         err.println(
             "converge: not persisted: " + source + " changed while it was applied; apply it again");
         return ExitCodes.FAILED;
       }
-      saved = save();
     } catch (IOException e) {
       err.println("converge: not persisted: " + e.getMessage());
       return ExitCodes.FAILED;
     }
-    err.println("persisted: " + source + " saved as " + saved);
+    Reverter.Persisted done;
     try {
-      enable();
+      done = Reverter.persistNow(executor, onConfirm(new String(declared, StandardCharsets.UTF_8)));
     } catch (ExecException e) {
+      err.println("converge: not persisted: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
+    if (done.savedAs().isEmpty()) {
+      err.println("converge: not persisted: " + done.problem().orElse("?"));
+      return ExitCodes.FAILED;
+    }
+    String saved = done.savedAs().get();
+    err.println("persisted: " + source + " saved as " + saved);
+    if (done.problem().isPresent()) {
       err.println(
           "converge: "
               + saved
               + " is saved, but "
               + UNIT
               + " could not be enabled, so the state is not applied at boot: "
-              + e.getMessage());
+              + done.problem().get());
       return ExitCodes.FAILED;
     }
     err.println("persisted: " + UNIT + " enabled; it applies " + saved + " at boot");
     return applyCode;
-  }
-
-  /**
-   * Writes the file through a new temporary file in the folder and renames it over the old one: a
-   * link at either name is replaced, never followed, and a reader never sees half a file.
-   */
-  Path save() throws IOException {
-    ensureDirectory();
-    Path target = dir.resolve(FILE_NAME);
-    Path temporary = dir.resolve("." + FILE_NAME + ".new");
-    Files.deleteIfExists(temporary);
-    try (FileChannel out =
-        FileChannel.open(
-            temporary,
-            Set.of(
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-            PosixFilePermissions.asFileAttribute(FILE_MODE))) {
-      ByteBuffer buffer = ByteBuffer.wrap(declared);
-      while (buffer.hasRemaining()) {
-        out.write(buffer);
-      }
-      out.force(true);
-    }
-    // The umask may have taken bits away at creation; set exactly 0600 (the file is ours, no link).
-    Files.setPosixFilePermissions(temporary, FILE_MODE);
-    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-    return target;
-  }
-
-  private void ensureDirectory() throws IOException {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      Files.createDirectories(dir.getParent());
-      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
-    }
-    BasicFileAttributes attributes =
-        Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    if (!attributes.isDirectory()) {
-      throw new IOException(
-          dir
-              + " is "
-              + (attributes.isSymbolicLink() ? "a symbolic link" : "not a folder")
-              + "; remove it, netconverge makes the folder itself");
-    }
-    Files.setPosixFilePermissions(dir, DIR_MODE);
-  }
-
-  void enable() throws ExecException {
-    ExecResult r = executor.run(Command.of(systemctl, "enable", UNIT));
-    if (r.exitCode() != 0) {
-      throw new ExecException(
-          "'"
-              + systemctl
-              + " enable "
-              + UNIT
-              + "' failed (exit "
-              + r.exitCode()
-              + "): "
-              + r.stderr().strip());
-    }
   }
 }

@@ -64,7 +64,7 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     SpecLoader.Loaded<HostStateSpec> loaded;
-    WanFile.Result result = WanFile.load(file, "show", err);
+    WanFile.Result result = WanFile.load(file, "status", err);
     if (result instanceof WanFile.Refused refused) {
       if (refused.exitCode() == ExitCodes.INVALID_FILE && output == OutputFormat.text) {
         lastValidVersion(out);

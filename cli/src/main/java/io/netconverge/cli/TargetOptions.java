@@ -13,7 +13,9 @@ final class TargetOptions {
       names = "--netns",
       paramLabel = "NAME",
       converter = TargetOptions.NetnsName.class,
-      description = "Converge the named network namespace (as `ip netns exec NAME` would).")
+      description =
+          "Work on the named network namespace instead of this one (as `ip netns exec NAME`"
+              + " would).")
   String netns;
 
   /** A namespace name is checked when the command line is read: a usage error (64). */

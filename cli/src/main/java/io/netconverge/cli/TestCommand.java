@@ -60,7 +60,9 @@ final class TestCommand implements Callable<Integer> {
   @Option(
       names = "--name",
       paramLabel = "NAME",
-      description = "The container's name (default: converge-test- and a random suffix).")
+      description =
+          "The container's name (default: converge-test- and a random suffix); a container"
+              + " that has it already is refused and left as it is.")
   String name;
 
   @Mixin LoggingOptions logging = new LoggingOptions();

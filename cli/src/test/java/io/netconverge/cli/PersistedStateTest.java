@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netconverge.core.engine.Failure;
 import io.netconverge.core.engine.HostReport;
 import io.netconverge.core.engine.Mode;
-import io.netconverge.core.exec.ExecResult;
+import io.netconverge.core.exec.LocalExecutor;
 import io.netconverge.core.testing.FakeExecutor;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,12 +26,35 @@ class PersistedStateTest {
 
   @TempDir Path tmp;
 
-  private final FakeExecutor systemd = new FakeExecutor().on(List.of("systemctl", "enable"), "");
   private final StringWriter messages = new StringWriter();
   private final PrintWriter err = new PrintWriter(messages, true);
 
+  /** The file is saved by the script a confirm runs on a target, here on this machine. */
   private PersistedState persisted(Path dir, Path source) throws IOException {
-    return new PersistedState(dir, "systemctl", systemd, source, Files.readAllBytes(source));
+    return new PersistedState(
+        dir, systemctl(0).toString(), new LocalExecutor(), source, Files.readAllBytes(source));
+  }
+
+  /** A systemctl that logs its arguments and exits {@code code}, saying why when it fails. */
+  private Path systemctl(int code) throws IOException {
+    Path program = tmp.resolve("systemctl");
+    Files.writeString(
+        program,
+        "#!/bin/sh\necho \"$@\" >> "
+            + systemctlLog()
+            + "\n"
+            + (code == 0
+                ? ""
+                : "echo 'Failed to enable unit: Unit file netconverge.service does not exist.' >&2\n")
+            + "exit "
+            + code
+            + "\n");
+    Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwx------"));
+    return program;
+  }
+
+  private Path systemctlLog() {
+    return tmp.resolve("systemctl.log");
   }
 
   private Path source() throws IOException {
@@ -53,8 +76,7 @@ class PersistedStateTest {
     assertThat(Files.readString(dir.resolve("host.yaml"))).isEqualTo(STATE);
     assertThat(mode(dir)).isEqualTo("rwx------");
     assertThat(mode(dir.resolve("host.yaml"))).isEqualTo("rw-------");
-    assertThat(systemd.argvs())
-        .containsExactly(List.of("systemctl", "enable", "netconverge.service"));
+    assertThat(systemctlLog()).hasContent("enable netconverge.service");
     assertThat(messages.toString()).contains("netconverge.service enabled");
   }
 
@@ -85,7 +107,7 @@ class PersistedStateTest {
     try (var files = Files.list(elsewhere)) {
       assertThat(files).isEmpty();
     }
-    assertThat(systemd.commands()).isEmpty();
+    assertThat(systemctlLog()).doesNotExist();
   }
 
   @Test
@@ -109,7 +131,7 @@ class PersistedStateTest {
 
     assertThat(code).isEqualTo(ExitCodes.FAILED);
     assertThat(dir).doesNotExist();
-    assertThat(systemd.commands()).isEmpty();
+    assertThat(systemctlLog()).doesNotExist();
     assertThat(messages.toString()).contains("not persisted");
   }
 
@@ -136,26 +158,18 @@ class PersistedStateTest {
 
   @Test
   void aUnitThatCannotBeEnabledIsAFailureSayingTheStateIsNotAppliedAtBoot() throws Exception {
-    FakeExecutor broken =
-        new FakeExecutor()
-            .on(
-                List.of("systemctl"),
-                c ->
-                    new ExecResult(
-                        1,
-                        "",
-                        "Failed to enable unit: Unit file netconverge.service does not exist."));
     Path source = source();
     PersistedState persisted =
         new PersistedState(
             tmp.resolve("netconverge"),
-            "systemctl",
-            broken,
+            systemctl(1).toString(),
+            new LocalExecutor(),
             source,
             Files.readString(source).getBytes(StandardCharsets.UTF_8));
 
     assertThat(persisted.finish(ExitCodes.OK, err)).isEqualTo(ExitCodes.FAILED);
     assertThat(messages.toString())
+        .contains("is saved, but netconverge.service could not be enabled")
         .contains("not applied at boot")
         .contains("Unit file netconverge.service does not exist");
   }
@@ -163,7 +177,10 @@ class PersistedStateTest {
   @Test
   void aFolderThatIsAFileIsRefused() throws Exception {
     Path dir = Files.writeString(tmp.resolve("netconverge"), "x");
-    assertThatThrownBy(() -> persisted(dir, source()).save()).hasMessageContaining("not a folder");
+    assertThat(persisted(dir, source()).finish(ExitCodes.OK, err)).isEqualTo(ExitCodes.FAILED);
+    assertThat(messages.toString()).contains("not a folder");
+    assertThat(dir).hasContent("x");
+    assertThat(systemctlLog()).doesNotExist();
   }
 
   @Test
@@ -211,7 +228,7 @@ class PersistedStateTest {
     int code = persisted(dir, source()).finishOnConfirm(ExitCodes.OK, CHANGED, null, err);
     assertThat(code).isZero();
     assertThat(dir).doesNotExist();
-    assertThat(systemd.argvs()).isEmpty();
+    assertThat(systemctlLog()).doesNotExist();
     assertThat(messages.toString())
         .startsWith("persist pending: `converge confirm` saves " + tmp.resolve("router.yaml"))
         .contains("a revert drops it");
@@ -224,7 +241,7 @@ class PersistedStateTest {
         persisted(dir, source())
             .finishOnConfirm(ExitCodes.OK, CHANGED, dir.resolve("host.yaml").toString(), err);
     assertThat(code).isZero();
-    assertThat(systemd.argvs()).isEmpty();
+    assertThat(systemctlLog()).doesNotExist();
     assertThat(messages.toString())
         .contains("saved as " + dir.resolve("host.yaml"))
         .contains("netconverge.service enabled");

@@ -2,8 +2,6 @@ package io.netconverge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netconverge.it.DualIspNetwork.Family;
-import io.netconverge.it.DualIspNetwork.Isp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -22,35 +20,10 @@ class ConfirmWhenHealthyIT {
 
   private static final int TIMEOUT_SECONDS = 8;
 
-  @TempDir Path dir;
-
   /** Both WANs tracked by pinging the client through them (1 s, down 2), nftables marking. */
-  private static String profile(String extra) {
-    StringBuilder sb =
-        new StringBuilder(
-            "apiVersion: netconverge/v1\nkind: HostState\n"
-                + extra
-                + "dualWan:\n  backend: nftables\n  markMask: \"0xff\"\n  wans:\n");
-    for (Isp isp : Isp.values()) {
-      int n = isp.ordinal() + 1;
-      sb.append("    - name: isp")
-          .append(n)
-          .append("\n      interface: ")
-          .append(isp.wan())
-          .append("\n      mark: ")
-          .append(n * 10)
-          .append("\n      table: ")
-          .append(100 + n * 10)
-          .append("\n      gateway: ")
-          .append(isp.gateway(Family.IPV4))
-          .append("\n      address: ")
-          .append(isp.routerCidr(Family.IPV4))
-          .append("\n      track: { targets: [")
-          .append(DualIspNetwork.clientAddress(Family.IPV4))
-          .append("], interval: 1s, timeout: 500ms, down: 2, up: 2 }\n");
-    }
-    return sb.toString();
-  }
+  private static final DualIspProfile PROFILE = DualIspProfile.of().tracked(true);
+
+  @TempDir Path dir;
 
   /** ISP2's mark (20 = 0x14) sent to a blackhole before its table is looked up. */
   private static final String BLACKHOLE_ISP2 =
@@ -90,12 +63,12 @@ class ConfirmWhenHealthyIT {
     TestNamespace ns = router();
     String id = reverterId(ns);
     try (DualIspNetwork net = DualIspNetwork.build(ns)) {
-      Path good = write("good.yaml", profile(""));
+      Path good = write("good.yaml", PROFILE.yaml());
       Cli first = Cli.run("apply", "--netns", ns.name(), good.toString());
       assertThat(first.exitCode()).as(first.toString()).isZero();
       String before = state(ns);
 
-      Path broken = write("broken.yaml", profile(BLACKHOLE_ISP2));
+      Path broken = write("broken.yaml", PROFILE.before(BLACKHOLE_ISP2).yaml());
       long start = System.nanoTime();
       Cli apply =
           Cli.run(
@@ -140,7 +113,7 @@ class ConfirmWhenHealthyIT {
     TestNamespace ns = router();
     String id = reverterId(ns);
     try (DualIspNetwork net = DualIspNetwork.build(ns)) {
-      Path good = write("good.yaml", profile(""));
+      Path good = write("good.yaml", PROFILE.yaml());
       long start = System.nanoTime();
       Cli apply =
           Cli.run(

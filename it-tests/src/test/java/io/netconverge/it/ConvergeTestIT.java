@@ -76,6 +76,39 @@ class ConvergeTestIT {
   }
 
   @Test
+  void aContainerThatHasTheNameAlreadyIsLeftAsItIsAndTheClashIsNamed() throws Exception {
+    String theirs = name("theirs");
+    LocalExecutor local = new LocalExecutor();
+    local.check(
+        Command.of(
+            "docker",
+            "run",
+            "--detach",
+            "--pull",
+            "never",
+            "--name",
+            theirs,
+            image,
+            "sleep",
+            "infinity"));
+    try {
+      Cli r =
+          Cli.run(
+              "test", Cli.example("sysctl-basics.yaml"), "--distro", "bookworm", "--name", theirs);
+      assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+      assertThat(r.out())
+          .contains("FAILED  container")
+          .contains(
+              "a container named "
+                  + theirs
+                  + " exists already (it was left as it is): pick another --name");
+      assertThat(exists(theirs)).as("someone else's container " + theirs + " kept").isTrue();
+    } finally {
+      local.run(Command.of("docker", "rm", "--force", theirs));
+    }
+  }
+
+  @Test
   void aDefinitionTheContainersNftRejectsIsAnInvalidFileWithNftsReason() throws Exception {
     Path file = dir.resolve("bad-nft.yaml");
     Files.writeString(

@@ -123,7 +123,9 @@ class DualWanIT {
           r.contains("isp3")
               || r.contains("wan3")
               || r.matches("ip rule (-6 )?\\d+30:.*")
-              || r.matches(".*\\b(10|15|20|25)130\\b.*");
+              || r.matches(".*\\b(10|15|20|25)130\\b.*")
+              // Its table once it is no longer declared: the routes of ours in it go.
+              || r.startsWith("route table 130 ");
       if (third) {
         continue;
       }
@@ -177,8 +179,10 @@ class DualWanIT {
                 + " gateway6: \"2001:db8:2::1\" }\n");
     Cli run = Cli.run("apply", "--sandbox", "--diff", file.toString());
     assertThat(run.exitCode()).as(run.toString()).isZero();
+    // Everything is new in a sandbox; with backend iptables, the nft table of backend nftables is
+    // checked too, and is (ok) absent.
     assertThat(run.out())
-        .contains("ok=0 changed=")
+        .contains((backend.equals("iptables") ? "ok=1" : "ok=0") + " changed=")
         .containsPattern("ok=\\d+ changed=0 failed=0")
         .contains("ip rule -6 20110: from all fwmark 0x10/0xf0 lookup 110")
         .contains("default via fe80::1 dev wan0")

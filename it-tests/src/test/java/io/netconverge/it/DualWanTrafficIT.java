@@ -29,35 +29,7 @@ class DualWanTrafficIT {
    * an address, the {@code from ADDRESS} rule alone would route the router's own replies).
    */
   static String profile(String backend) {
-    StringBuilder wans = new StringBuilder();
-    for (Isp isp : Isp.values()) {
-      int n = isp.ordinal() + 1;
-      wans.append("    - name: isp")
-          .append(n)
-          .append("\n      interface: ")
-          .append(isp.wan())
-          .append("\n      mark: ")
-          .append(n * 10)
-          .append("\n      table: ")
-          .append(100 + n * 10)
-          .append("\n      gateway: ")
-          .append(isp.gateway(Family.IPV4))
-          .append("\n      gateway6: ")
-          .append(isp.gateway(Family.IPV6))
-          .append('\n');
-      if (isp == Isp.ISP1) {
-        wans.append("      address: ")
-            .append(isp.routerCidr(Family.IPV4))
-            .append("\n      address6: ")
-            .append(isp.routerCidr(Family.IPV6))
-            .append('\n');
-      }
-    }
-    return "apiVersion: netconverge/v1\nkind: HostState\n"
-        + "dualWan:\n  backend: "
-        + backend
-        + "\n  markMask: \"0xff\"\n  families: both\n  wans:\n"
-        + wans;
+    return DualIspProfile.of().backend(backend).bothFamilies().unaddressed(Isp.ISP2).yaml();
   }
 
   @ParameterizedTest(name = "{0}")

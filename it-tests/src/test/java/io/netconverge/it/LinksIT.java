@@ -2,6 +2,8 @@ package io.netconverge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netconverge.Netconverge;
 import io.netconverge.core.engine.Declared;
 import io.netconverge.core.engine.HostReport;
@@ -251,5 +253,128 @@ class LinksIT {
 
     HostReport again = Netconverge.apply(state, ns.target(), Progress.NONE);
     assertThat(again.changed()).as(again.toString()).isZero();
+  }
+
+  /** Two WANs on veth pairs whose peers are up, the WAN ends admin-down: a router at boot. */
+  private static void wansDownAtBoot(TestNamespace ns) {
+    ns.run("sysctl", "-q", "-w", "net.ipv6.conf.default.addr_gen_mode=1");
+    ns.addVethPair("wan0", "wan0p");
+    ns.addVethPair("wan1", "wan1p");
+    ns.run("ip", "link", "set", "wan0", "down");
+    ns.run("ip", "link", "set", "wan1", "down");
+  }
+
+  private static final String STATIC_WANS =
+      HEADER
+          + "dualWan:\n"
+          + "  backend: nftables\n"
+          + "  markMask: \"0xff\"\n"
+          + "  defaultTable: 100\n"
+          + "  staticAddresses: true\n"
+          + "  wans:\n"
+          + "    - { name: isp1, interface: wan0, mark: 0x10, table: 110,"
+          + " gateway: 198.51.100.1, address: 198.51.100.2/24 }\n"
+          + "    - { name: isp2, interface: wan1, mark: 0x20, table: 120,"
+          + " gateway: 203.0.113.1, address: 203.0.113.2/24 }\n";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static JsonNode host(Cli run) throws Exception {
+    return JSON.readTree(run.out()).path("hosts").get(0);
+  }
+
+  @Test
+  void wansDownAtBootAreBroughtUpAndTheirRoutesFollowInTheSameApply(
+      TestNamespace ns, @TempDir Path dir) throws Exception {
+    wansDownAtBoot(ns);
+    Path file = dir.resolve("router.yaml");
+    Files.writeString(file, STATIC_WANS);
+
+    String before = dump(ns);
+    Cli plan = Cli.run("plan", "--netns", ns.name(), file.toString());
+    assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
+    // The plan says what the apply will do: bring the links up, then their routes.
+    assertThat(plan.out())
+        .as(plan.toString())
+        .contains("interface wan1 is down; this apply brings it up");
+    assertThat(dump(ns)).as("a plan changes nothing").isEqualTo(before);
+
+    Cli apply = Cli.run("apply", "--netns", ns.name(), file.toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(apply.out()).doesNotContain("pending");
+    assertThat(ns.run("ip", "link", "show", "wan0")).contains(",UP");
+    assertThat(ns.run("ip", "link", "show", "wan1")).contains(",UP");
+    assertThat(ns.run("ip", "route", "show", "table", "110")).contains("default via 198.51.100.1");
+    assertThat(ns.run("ip", "route", "show", "table", "120")).contains("default via 203.0.113.1");
+    String outbound = ns.run("ip", "route", "show", "table", "100");
+    assertThat(outbound).contains("via 198.51.100.1").contains("via 203.0.113.1");
+
+    Cli again = Cli.run("apply", "--output", "json", "--netns", ns.name(), file.toString());
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(host(again).path("changed").asInt()).as(again.toString()).isZero();
+    assertThat(host(again).path("pending").size()).as(again.toString()).isZero();
+  }
+
+  @Test
+  void aWanBroughtUpWithoutCarrierStaysPendingLikeOneThatIsUpWithoutCarrier(
+      TestNamespace ns, @TempDir Path dir) throws Exception {
+    wansDownAtBoot(ns);
+    ns.run("ip", "link", "set", "wan1p", "down"); // the cable of wan1 is out
+    Path file = dir.resolve("router.yaml");
+    Files.writeString(file, STATIC_WANS);
+
+    Cli apply = Cli.run("apply", "--output", "json", "--netns", ns.name(), file.toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(3);
+    JsonNode first = host(apply);
+    assertThat(first.path("pending").get(0).path("wan").asText()).isEqualTo("isp2");
+    assertThat(first.path("pending").get(0).path("reason").asText())
+        .isEqualTo("interface wan1 has no carrier");
+    assertThat(ns.run("ip", "link", "show", "wan1")).contains(",UP").contains("NO-CARRIER");
+    assertThat(addresses(ns, "wan1")).containsExactly("203.0.113.2/24");
+    // No route through a link without carrier: not in the WAN's table, not in the default.
+    assertThat(ns.run("ip", "route", "show", "table", "110")).contains("default via 198.51.100.1");
+    assertThat(ns.run("ip", "route", "show", "table", "all")).doesNotContain("via 203.0.113.1");
+    assertThat(ns.run("ip", "route", "show", "table", "100")).contains("via 198.51.100.1");
+
+    Cli again = Cli.run("apply", "--output", "json", "--netns", ns.name(), file.toString());
+    assertThat(again.exitCode()).as(again.toString()).isEqualTo(3);
+    assertThat(host(again).path("changed").asInt()).as(again.toString()).isZero();
+
+    ns.run("ip", "link", "set", "wan1p", "up"); // the cable is back
+    Cli completes = Cli.run("apply", "--netns", ns.name(), file.toString());
+    assertThat(completes.exitCode()).as(completes.toString()).isZero();
+    assertThat(ns.run("ip", "route", "show", "table", "120")).contains("default via 203.0.113.1");
+  }
+
+  @Test
+  void aWanInterfaceTheFilesOwnLinksBringUpFollowsInTheSameApply(
+      TestNamespace ns, @TempDir Path dir) throws Exception {
+    wansDownAtBoot(ns);
+    Path file = dir.resolve("router.yaml");
+    Files.writeString(
+        file,
+        HEADER
+            + "links:\n"
+            + "  wan0: { up: true, addresses: [198.51.100.2/24] }\n"
+            + "  wan1: { up: true, addresses: [203.0.113.2/24] }\n"
+            + "dualWan:\n"
+            + "  backend: nftables\n"
+            + "  markMask: \"0xff\"\n"
+            + "  wans:\n"
+            + "    - { name: isp1, interface: wan0, mark: 0x10, table: 110,"
+            + " gateway: 198.51.100.1, address: 198.51.100.2/24 }\n"
+            + "    - { name: isp2, interface: wan1, mark: 0x20, table: 120,"
+            + " gateway: 203.0.113.1, address: 203.0.113.2/24 }\n");
+    String before = dump(ns);
+    Cli plan = Cli.run("plan", "--netns", ns.name(), file.toString());
+    assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
+    assertThat(dump(ns)).as("a plan changes nothing").isEqualTo(before);
+
+    Cli apply = Cli.run("apply", "--netns", ns.name(), file.toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(ns.run("ip", "route", "show", "table", "120")).contains("default via 203.0.113.1");
+    Cli again = Cli.run("apply", "--output", "json", "--netns", ns.name(), file.toString());
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(host(again).path("changed").asInt()).as(again.toString()).isZero();
   }
 }

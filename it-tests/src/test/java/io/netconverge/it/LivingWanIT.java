@@ -80,34 +80,7 @@ class LivingWanIT {
    * tracking (1 s, down 2, up 2) by pinging the client, and the profile's outbound default.
    */
   private static String profile(String isp1Gateway, boolean track) {
-    StringBuilder sb =
-        new StringBuilder(
-            "apiVersion: netconverge/v1\nkind: HostState\n"
-                + "dualWan:\n  backend: nftables\n  markMask: \"0xff\"\n  defaultTable: 100\n"
-                + "  wans:\n");
-    for (Isp isp : Isp.values()) {
-      int n = isp.ordinal() + 1;
-      sb.append("    - name: isp")
-          .append(n)
-          .append("\n      interface: ")
-          .append(isp.wan())
-          .append("\n      mark: ")
-          .append(n * 10)
-          .append("\n      table: ")
-          .append(100 + n * 10)
-          .append("\n      gateway: ")
-          .append(isp == Isp.ISP1 ? isp1Gateway : isp.gateway(Family.IPV4))
-          .append('\n');
-      if (isp == Isp.ISP2 || !isp1Gateway.equals("dhcp")) {
-        sb.append("      address: ").append(isp.routerCidr(Family.IPV4)).append('\n');
-      }
-      if (track) {
-        sb.append("      track: { targets: [")
-            .append(DualIspNetwork.clientAddress(Family.IPV4))
-            .append("], interval: 1s, timeout: 500ms, down: 2, up: 2 }\n");
-      }
-    }
-    return sb.toString();
+    return DualIspProfile.of().withDefaultTable().isp1Gateway(isp1Gateway).tracked(track).yaml();
   }
 
   private Path write(String yaml) throws IOException {

@@ -32,7 +32,7 @@ public final class ReadmeExample {
       report
           .failure()
           .ifPresent(f -> System.out.println(f.module().orElse("-") + ": " + f.message()));
-      for (Change change : report.pending()) { // typed values: nothing to parse
+      for (Change change : report.pending()) { // what the apply changed, as typed values
         change
             .after(SysctlValue.class)
             .ifPresent(v -> System.out.println(v.key() + " is now " + v.number().orElseThrow()));

@@ -123,6 +123,8 @@ class RoutingIT {
         "ip", "route", "add", "10.8.0.0/16", "via", "203.0.113.1", "table", "120", "proto", "bird");
     ns.run(
         "ip", "route", "add", "10.7.0.0/16", "via", "198.51.100.1", "table", "main", "proto", "77");
+    ns.run(
+        "ip", "route", "add", "10.6.0.0/16", "via", "198.51.100.1", "table", "main", "proto", "3");
     String foreignRules = ns.run("ip", "-N", "rule", "show");
     Path file =
         file(
@@ -155,8 +157,11 @@ class RoutingIT {
       assertThat(ns.run("ip", "-N", "route", "show", "table", "120"))
           .contains("10.8.0.0/16 via 203.0.113.1 dev wan1 proto 12")
           .contains("default via 203.0.113.1 dev wan1 proto 77");
-      // main is not declared: even a route with our protocol there is not ours to remove.
-      assertThat(ns.run("ip", "-N", "route", "show", "table", "main")).contains("10.7.0.0/16");
+      // main is not declared: a route of another protocol there stays, one of ours is ours and
+      // goes (the file no longer declares it).
+      assertThat(ns.run("ip", "-N", "route", "show", "table", "main"))
+          .contains("10.6.0.0/16")
+          .doesNotContain("10.7.0.0/16");
     }
     assertConverged(ns, file.toString());
   }
@@ -283,9 +288,10 @@ class RoutingIT {
   @Test
   void identityIncludesTheTable(TestNamespace ns) throws Exception {
     uplinks(ns);
-    // The same route in a table the file does not declare neither satisfies nor blocks ours.
+    // The same route in a table the file does not declare neither satisfies nor blocks ours (one
+    // of another protocol: one of ours there would be removed, see ProfileLeftoversIT).
     ns.run(
-        "ip", "route", "add", "10.1.0.0/16", "via", "198.51.100.1", "table", "111", "proto", "77");
+        "ip", "route", "add", "10.1.0.0/16", "via", "198.51.100.1", "table", "111", "proto", "4");
     Path file =
         file(
             dir,
@@ -297,7 +303,10 @@ class RoutingIT {
     assertThat(apply.out()).contains("changed=2");
     for (String table : new String[] {"110", "111", "120"}) {
       assertThat(ns.run("ip", "-N", "route", "show", "table", table))
-          .isEqualTo("10.1.0.0/16 via 198.51.100.1 dev wan0 proto 77 \n");
+          .isEqualTo(
+              "10.1.0.0/16 via 198.51.100.1 dev wan0 proto "
+                  + (table.equals("111") ? 4 : 77)
+                  + " \n");
     }
     assertConverged(ns, file.toString());
   }

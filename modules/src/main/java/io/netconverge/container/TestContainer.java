@@ -5,6 +5,9 @@ import io.netconverge.core.exec.DockerExecutor;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.exec.ExecResult;
 import io.netconverge.core.exec.Executor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,6 +55,8 @@ public final class TestContainer implements AutoCloseable {
   private final Executor local;
   private final String name;
   private final AtomicBoolean removed = new AtomicBoolean();
+  // The id of the container this made; null until docker said it, or when it made none.
+  private volatile String id;
   private final Thread cleanup = new Thread(this::remove, "test-container-cleanup");
 
   private TestContainer(Executor local, String name) {
@@ -69,18 +74,66 @@ public final class TestContainer implements AutoCloseable {
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }
+    // docker writes the id of the container it made to this file, even when the run fails after
+    // making it: only that container is removed, never another one that has the name already.
+    Path cidFile;
+    try {
+      cidFile = Files.createTempDirectory("netconverge-cid").resolve("cid");
+    } catch (IOException e) {
+      throw new ExecException("cannot make a temporary file for the container's id: " + e);
+    }
     List<String> argv =
-        new ArrayList<>(List.of("docker", "run", "--detach", "--pull", "never", "--name", name));
+        new ArrayList<>(
+            List.of(
+                "docker",
+                "run",
+                "--detach",
+                "--pull",
+                "never",
+                "--cidfile",
+                cidFile.toString(),
+                "--name",
+                name));
     argv.addAll(LEAST_PRIVILEGE);
     argv.addAll(List.of(image, "sleep", "infinity"));
     TestContainer container = new TestContainer(local, name);
     Runtime.getRuntime().addShutdownHook(container.cleanup);
+    Command command = Command.of(argv);
     try {
-      local.check(Command.of(argv));
+      ExecResult run = local.run(command);
+      container.id = idIn(cidFile);
+      if (!run.ok()) {
+        if (container.id == null && run.stderr().contains("is already in use")) {
+          throw new ExecException(
+              "a container named "
+                  + name
+                  + " exists already (it was left as it is): pick another --name",
+              run,
+              null);
+        }
+        throw ExecException.failed(local, command, run);
+      }
       return container;
     } catch (ExecException | RuntimeException e) {
       container.close();
       throw e;
+    } finally {
+      try {
+        Files.deleteIfExists(cidFile);
+        Files.deleteIfExists(cidFile.getParent());
+      } catch (IOException e) {
+        LOG.debug("cannot remove {}", cidFile, e);
+      }
+    }
+  }
+
+  /** The id docker wrote, or null when it made no container. */
+  private static String idIn(Path cidFile) {
+    try {
+      String id = Files.readString(cidFile).strip();
+      return id.isEmpty() ? null : id;
+    } catch (IOException e) {
+      return null;
     }
   }
 
@@ -107,8 +160,12 @@ public final class TestContainer implements AutoCloseable {
     if (!removed.compareAndSet(false, true)) {
       return;
     }
+    String made = id;
+    if (made == null) {
+      return; // docker made no container: the name may be someone else's
+    }
     try {
-      ExecResult r = local.run(Command.of("docker", "rm", "--force", "--volumes", name));
+      ExecResult r = local.run(Command.of("docker", "rm", "--force", "--volumes", made));
       if (!r.ok() && !r.stderr().contains("No such container")) {
         LOG.warn("could not remove container {}: {}", name, r.stderr().strip());
       }

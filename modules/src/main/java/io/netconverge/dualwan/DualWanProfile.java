@@ -9,6 +9,7 @@ import io.netconverge.core.net.TableRef;
 import io.netconverge.core.sandbox.SandboxInterface;
 import io.netconverge.core.spec.SpecViolation;
 import io.netconverge.iprule.IpRuleSpec;
+import io.netconverge.iptables.ChainSweep;
 import io.netconverge.iptables.IptablesChainSpec;
 import io.netconverge.iptables.IptablesTable;
 import io.netconverge.iptables.JumpPosition;
@@ -28,6 +29,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -86,6 +88,26 @@ public final class DualWanProfile {
 
   private DualWanProfile() {}
 
+  /**
+   * The marking of the backend a profile does not use, which must not be on the host: after a
+   * switch of {@code backend}, the old one's would go on marking beside the new one's.
+   *
+   * @param nftTables nft tables to remove when present (backend iptables: {@code inet dualwan})
+   * @param iptables the owned iptables chains to remove when present (backend nftables: those named
+   *     {@code NC-DUALWAN-*}, with their jumps); empty when none
+   */
+  public record Retired(List<NftTableName> nftTables, Optional<ChainSweep> iptables) {
+
+    public static final Retired NONE = new Retired(List.of(), Optional.empty());
+
+    public Retired {
+      nftTables = List.copyOf(nftTables);
+    }
+  }
+
+  /** The name every iptables chain of the profile starts with. */
+  public static final String CHAIN_PREFIX = "NC-DUALWAN-";
+
   /** The resources a profile stands for, in the file form of their modules. */
   public record Expansion(
       Map<SysctlKey, String> sysctl,
@@ -94,7 +116,9 @@ public final class DualWanProfile {
       List<NftTableSpec> nftables,
       List<IptablesChainSpec> iptables,
       List<SandboxInterface> interfaces,
-      Map<String, Object> sections) {
+      Map<String, Object> sections,
+      List<TableRef> heldTables,
+      Retired retired) {
 
     public Expansion {
       sysctl = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sysctl));
@@ -106,6 +130,40 @@ public final class DualWanProfile {
       sections =
           java.util.Collections.unmodifiableMap(
               new LinkedHashMap<>(sections == null ? Map.of() : sections));
+      heldTables = heldTables == null ? List.of() : List.copyOf(heldTables);
+      retired = retired == null ? Retired.NONE : retired;
+    }
+
+    public Expansion(
+        Map<SysctlKey, String> sysctl,
+        List<RouteTableSpec> routeTables,
+        List<IpRuleSpec> ipRules,
+        List<NftTableSpec> nftables,
+        List<IptablesChainSpec> iptables,
+        List<SandboxInterface> interfaces,
+        Map<String, Object> sections,
+        List<TableRef> heldTables) {
+      this(
+          sysctl,
+          routeTables,
+          ipRules,
+          nftables,
+          iptables,
+          interfaces,
+          sections,
+          heldTables,
+          Retired.NONE);
+    }
+
+    public Expansion(
+        Map<SysctlKey, String> sysctl,
+        List<RouteTableSpec> routeTables,
+        List<IpRuleSpec> ipRules,
+        List<NftTableSpec> nftables,
+        List<IptablesChainSpec> iptables,
+        List<SandboxInterface> interfaces,
+        Map<String, Object> sections) {
+      this(sysctl, routeTables, ipRules, nftables, iptables, interfaces, sections, List.of());
     }
 
     public Expansion(
@@ -119,10 +177,16 @@ public final class DualWanProfile {
     }
 
     /**
-     * The same expansion without the routing tables of {@code tables} (ids) and the sysctls of
-     * interfaces in {@code missingInterfaces}: what converges while those WANs are pending.
+     * The same expansion without the routing tables of {@code held} and the sysctls of interfaces
+     * in {@code missingInterfaces}: what converges while those WANs are pending. The tables left
+     * out are held ({@link #heldTables()}): their routes stay as they are and their names stay in
+     * rt_tables.d, since a WAN that waits must not lose what it had.
+     *
+     * @param held the pending WANs' tables, by number and name
      */
-    public Expansion without(Set<Long> tables, Set<String> missingInterfaces) {
+    public Expansion without(List<TableRef> held, Set<String> missingInterfaces) {
+      Set<Long> ids = new java.util.HashSet<>();
+      held.forEach(t -> ids.add(t.id()));
       Map<SysctlKey, String> keptSysctl = new LinkedHashMap<>();
       sysctl.forEach(
           (key, value) -> {
@@ -131,14 +195,18 @@ public final class DualWanProfile {
               keptSysctl.put(key, value);
             }
           });
+      List<TableRef> allHeld = new ArrayList<>(heldTables);
+      allHeld.addAll(held);
       return new Expansion(
           keptSysctl,
-          routeTables.stream().filter(t -> !tables.contains(t.id())).toList(),
+          routeTables.stream().filter(t -> !ids.contains(t.id())).toList(),
           ipRules,
           nftables,
           iptables,
           interfaces,
-          withoutLinks(missingInterfaces));
+          withoutLinks(missingInterfaces),
+          allHeld,
+          retired);
     }
 
     private Map<String, Object> withoutLinks(Set<String> missingInterfaces) {
@@ -280,7 +348,11 @@ public final class DualWanProfile {
         spec.backend() == Backend.NFTABLES ? List.of(nftTable(spec, wans, upNames)) : List.of(),
         chains,
         interfaces(spec),
-        sections(spec));
+        sections(spec),
+        List.of(),
+        spec.backend() == Backend.NFTABLES
+            ? new Retired(List.of(), Optional.of(ChainSweep.named(CHAIN_PREFIX)))
+            : new Retired(List.of(NFT_TABLE), Optional.empty()));
   }
 
   /**

@@ -49,7 +49,10 @@ public final class HostStateBuilder {
   /** A kernel parameter by its dotted name, e.g. {@code net.ipv4.ip_forward}. */
   public HostStateBuilder sysctl(String key, String value) {
     try {
-      sysctl.put(SysctlKey.of(key), Objects.requireNonNull(value, "value"));
+      // As in a file, a key declared twice is a problem, not the last value silently.
+      if (sysctl.put(SysctlKey.of(key), Objects.requireNonNull(value, "value")) != null) {
+        problem("sysctl", "duplicate key '" + key + "'");
+      }
     } catch (IllegalArgumentException e) {
       problem("sysctl[\"" + key + "\"]", e.getMessage());
     }

@@ -1,12 +1,15 @@
 package io.netconverge.hoststate;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import io.netconverge.core.net.TableRef;
 import io.netconverge.core.spec.SpecViolation;
 import io.netconverge.core.spec.Validated;
 import io.netconverge.dualwan.DualWanProfile;
 import io.netconverge.dualwan.DualWanSpec;
 import io.netconverge.iprule.IpRuleSpec;
+import io.netconverge.iptables.ChainSweep;
 import io.netconverge.iptables.IptablesChainSpec;
+import io.netconverge.nftables.NftTableName;
 import io.netconverge.nftables.NftTableSpec;
 import io.netconverge.route.RouteTableSpec;
 import io.netconverge.sysctl.SysctlKey;
@@ -15,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The file form of a host state ({@code kind: HostState}). Each key is one module's section; the
@@ -69,13 +73,17 @@ public record HostStateSpec(
 
   public HostStateSpec {
     sysctl = sysctl == null ? Map.of() : new LinkedHashMap<>(sysctl);
-    routeTables = routeTables == null ? List.of() : List.copyOf(routeTables);
+    routeTables =
+        routeTables == null
+            ? List.of()
+            : routeTables instanceof ProfileRouteTables p ? p : List.copyOf(routeTables);
     ipRules = ipRules == null ? null : List.copyOf(ipRules);
     nftables =
         nftables == null
             ? null
             : nftables instanceof ProfileTables p ? p : new ArrayList<>(nftables);
-    iptables = iptables == null ? null : List.copyOf(iptables);
+    iptables =
+        iptables == null ? null : iptables instanceof RetiredChains r ? r : List.copyOf(iptables);
     sections = sections == null ? Map.of() : new LinkedHashMap<>(sections);
     for (String key : sections.keySet()) {
       if (Modules.section(key).isEmpty()) {
@@ -108,12 +116,75 @@ public record HostStateSpec(
     return nftables != null && !(nftables instanceof ProfileTables);
   }
 
+  /**
+   * The nft tables a profile wants gone (the other backend's marking), when the file has no
+   * nftables key of its own (with one, the tables netconverge made and no longer declares go
+   * anyway).
+   */
+  public List<NftTableName> retiredNftTables() {
+    return nftables instanceof ProfileTables p ? p.retired : List.of();
+  }
+
+  /**
+   * The owned iptables chains a profile wants gone (the other backend's marking), when the file has
+   * no iptables key of its own (with one, the chains netconverge made and no longer declares go
+   * anyway); empty when none.
+   */
+  public Optional<ChainSweep> retiredIptablesChains() {
+    return iptables instanceof RetiredChains r ? Optional.of(r.sweep) : Optional.empty();
+  }
+
   /** The tables a profile brought into a spec whose file has no nftables key. */
   private static final class ProfileTables extends ArrayList<NftTableSpec> {
     private static final long serialVersionUID = 1L;
 
-    ProfileTables(List<NftTableSpec> tables) {
+    private final List<NftTableName> retired;
+
+    ProfileTables(List<NftTableSpec> tables, List<NftTableName> retired) {
       super(tables);
+      this.retired = List.copyOf(retired);
+    }
+  }
+
+  /**
+   * No chain, only the profile's chains to remove: a file with no iptables key, backend nftables.
+   */
+  private static final class RetiredChains extends ArrayList<IptablesChainSpec> {
+    private static final long serialVersionUID = 1L;
+
+    private final ChainSweep sweep;
+
+    RetiredChains(ChainSweep sweep) {
+      this.sweep = sweep;
+    }
+  }
+
+  /**
+   * Whether routes carrying our protocol in tables this state does not declare are ours to remove:
+   * when it declares tables, or a profile brought its tables in (even none, all its WANs pending).
+   * A state that only declares rules (or only the protocol) never looks at routes.
+   */
+  public boolean ownsProtocolRoutes() {
+    return !routeTables.isEmpty() || routeTables instanceof ProfileRouteTables;
+  }
+
+  /**
+   * The tables a profile holds as they are (its pending WANs'): their routes are neither changed
+   * nor removed, and their names stay.
+   */
+  public List<TableRef> heldRouteTables() {
+    return routeTables instanceof ProfileRouteTables p ? p.held : List.of();
+  }
+
+  /** The tables of a spec a profile was expanded into, with those it holds as they are. */
+  private static final class ProfileRouteTables extends ArrayList<RouteTableSpec> {
+    private static final long serialVersionUID = 1L;
+
+    private final List<TableRef> held;
+
+    ProfileRouteTables(List<RouteTableSpec> tables, List<TableRef> held) {
+      super(tables);
+      this.held = List.copyOf(held);
     }
   }
 
@@ -317,18 +388,23 @@ public record HostStateSpec(
     if (!profile.iptables().isEmpty()) {
       allIptables = new ArrayList<>(iptables == null ? List.of() : iptables);
       allIptables.addAll(profile.iptables());
+    } else if (iptables == null && profile.retired().iptables().isPresent()) {
+      allIptables = new RetiredChains(profile.retired().iptables().get());
     }
+    List<NftTableName> retiredNft = profile.retired().nftTables();
     return new HostStateSpec(
         apiVersion,
         kind,
         allSysctl,
         protocol,
-        concat(routeTables, profile.routeTables()),
+        new ProfileRouteTables(concat(routeTables, profile.routeTables()), profile.heldTables()),
         ipRules == null && profile.ipRules().isEmpty()
             ? null
             : concat(ipRules(), profile.ipRules()),
         nftables == null
-            ? (profile.nftables().isEmpty() ? null : new ProfileTables(profile.nftables()))
+            ? (profile.nftables().isEmpty() && retiredNft.isEmpty()
+                ? null
+                : new ProfileTables(profile.nftables(), retiredNft))
             : concat(nftables, profile.nftables()),
         allIptables,
         null,

@@ -57,6 +57,9 @@ public record Inventory(Path file, List<InventoryHost> hosts) {
     Set<String> known = new LinkedHashSet<>();
     hosts.forEach(h -> known.add(h.name()));
     hosts.forEach(h -> h.group().ifPresent(known::add));
+    if (names.stream().anyMatch(String::isBlank)) {
+      throw new IllegalArgumentException("an empty host or group name in --limit");
+    }
     List<String> unknown = names.stream().filter(n -> !known.contains(n)).toList();
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException(

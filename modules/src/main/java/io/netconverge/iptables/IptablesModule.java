@@ -68,6 +68,13 @@ public final class IptablesModule implements ModuleRegistration<List<IptablesCha
     for (int i = 0; i < specs.size(); i++) {
       chains.add(IptablesChain.from(specs.get(i), "iptables[" + i + "]"));
     }
-    into.add(new Declared<>(new IptablesResource(into.source()), IptablesState.declared(chains)));
+    // A profile alone, backend nftables: only its own chains of the iptables backend are looked
+    // for, and removed.
+    IptablesResource resource =
+        into.spec()
+            .retiredIptablesChains()
+            .map(sweep -> IptablesResource.sweeping(sweep, into.source()))
+            .orElseGet(() -> new IptablesResource(into.source()));
+    into.add(new Declared<>(resource, IptablesState.declared(chains)));
   }
 }

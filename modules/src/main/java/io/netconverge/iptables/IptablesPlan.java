@@ -48,6 +48,13 @@ final class IptablesPlan {
    * @param live the state read from the host
    */
   static IptablesPlan of(IptablesState declared, IptablesState live) {
+    return of(declared, live, ChainSweep.ALL);
+  }
+
+  /**
+   * @param sweep which owned chains that are not declared are removed
+   */
+  static IptablesPlan of(IptablesState declared, IptablesState live, ChainSweep sweep) {
     IptablesState.Reading reading = live.reading();
     if (reading == null) {
       throw new IllegalArgumentException("the live iptables state has no reading of the host");
@@ -67,7 +74,8 @@ final class IptablesPlan {
                 .filter(c -> c.family() == family && c.table() == table)
                 .toList();
         TableBatch ops =
-            planTable(family, table, chains, ruleset.table(table), canonical, byKey, deletions);
+            planTable(
+                family, table, chains, ruleset.table(table), canonical, byKey, deletions, sweep);
         if (!ops.isEmpty()) {
           batch.append('*').append(table).append('\n');
           ops.appendTo(batch);
@@ -132,7 +140,8 @@ final class IptablesPlan {
       SavedRuleset.Table live,
       Map<String, List<String>> canonical,
       Map<String, Change> byKey,
-      List<Change> deletions) {
+      List<Change> deletions,
+      ChainSweep sweep) {
     TableBatch ops = new TableBatch();
     Set<String> placedJumps = new HashSet<>();
     for (String builtin : table.builtins()) {
@@ -140,7 +149,10 @@ final class IptablesPlan {
       List<String> last = jumpsOf(declared, builtin, JumpPosition.LAST);
       JumpLayout layout = JumpLayout.of(live.rules(builtin), first, last);
       layout.placed().forEach(j -> placedJumps.add(builtin + " " + j));
-      layout.deletes().forEach(j -> ops.jumpDeletes.add("-D " + builtin + " " + j));
+      // A partial sweep declares nothing (so inserts nothing): of the jumps, only its own go.
+      layout.deletes().stream()
+          .filter(j -> ownedTarget(j).map(sweep::covers).orElse(true))
+          .forEach(j -> ops.jumpDeletes.add("-D " + builtin + " " + j));
       layout.inserts().forEach(i -> ops.jumpInserts.add(i.command(builtin)));
     }
 
@@ -182,7 +194,7 @@ final class IptablesPlan {
     }
 
     for (String owned : ownedChains(live, table)) {
-      if (declaredNames.contains(owned) || !live.hasChain(owned)) {
+      if (declaredNames.contains(owned) || !live.hasChain(owned) || !sweep.covers(owned)) {
         continue;
       }
       // Its jump already goes: no declared chain claims it in any built-in chain.
@@ -217,6 +229,13 @@ final class IptablesPlan {
    * declared chains the snapshot did not have are removed.
    */
   static IptablesBatches restore(IptablesState snapshot, IptablesState declared) {
+    return restore(snapshot, declared, ChainSweep.ALL);
+  }
+
+  /**
+   * As {@link #restore(IptablesState, IptablesState)}, for the owned chains {@code sweep} covers.
+   */
+  static IptablesBatches restore(IptablesState snapshot, IptablesState declared, ChainSweep sweep) {
     IptablesState.Reading reading = snapshot.reading();
     if (reading == null) {
       throw new IllegalArgumentException("a snapshot is a state read from a host");
@@ -237,7 +256,8 @@ final class IptablesPlan {
             declared.chains().stream()
                 .filter(c -> c.family() == family && c.table() == table)
                 .toList();
-        Set<String> owned = ownedChains(had, table);
+        Set<String> owned = new LinkedHashSet<>(ownedChains(had, table));
+        owned.removeIf(c -> !sweep.covers(c));
         if (chains.isEmpty() && owned.isEmpty()) {
           continue;
         }
@@ -261,7 +281,8 @@ final class IptablesPlan {
         }
         restored.addAll(owned);
         for (String builtin : table.builtins()) {
-          if (had.rules(builtin).stream().anyMatch(r -> ownedTarget(r).isPresent())) {
+          if (had.rules(builtin).stream()
+              .anyMatch(r -> ownedTarget(r).filter(sweep::covers).isPresent())) {
             builtins.add(builtin);
           }
         }

@@ -3,6 +3,7 @@ package io.netconverge.iptables;
 import io.netconverge.core.engine.DeclarationRejectedException;
 import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.ResourceModule;
+import io.netconverge.core.exec.BatchInput;
 import io.netconverge.core.exec.CanonicalCache;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
@@ -44,7 +45,6 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
   /** A fixed script: the data (the rules) only ever travels on stdin. */
   private static final String CANONICALIZE = "\"$1\" && exec \"$2\"";
 
-  private static final Pattern ERROR_LINE = Pattern.compile("Error occurred at line: (\\d+)");
   private static final Pattern TOOL_PREFIX = Pattern.compile("^\\S+ v[0-9.]+( \\([^)]*\\))?: ");
   private static final Pattern QUOTED = Pattern.compile("[`'\"]([^`'\"\\s]+)['\"]");
 
@@ -54,6 +54,7 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
   private final IptablesBackend forced;
   private final SpecSource source;
   private final CanonicalCache cache;
+  private final ChainSweep sweep;
 
   /**
    * @param forced the backend to use; null to detect it on each host
@@ -61,9 +62,24 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
    * @param cache where the target remembers canonical forms
    */
   public IptablesResource(IptablesBackend forced, SpecSource source, CanonicalCache cache) {
+    this(forced, source, cache, ChainSweep.ALL);
+  }
+
+  /**
+   * @param sweep which owned chains no longer declared are removed; a {@link ChainSweep#partial()
+   *     partial} one also lets a host without iptables converge (there is nothing to remove)
+   */
+  public IptablesResource(
+      IptablesBackend forced, SpecSource source, CanonicalCache cache, ChainSweep sweep) {
     this.forced = forced;
     this.source = source;
     this.cache = cache;
+    this.sweep = sweep;
+  }
+
+  /** Only removes the owned chains {@code sweep} covers, when the host has them. */
+  public static IptablesResource sweeping(ChainSweep sweep, SpecSource source) {
+    return new IptablesResource(null, source, CanonicalCache.standard(), sweep);
   }
 
   /** With the target's {@link CanonicalCache#standard() standard} canonical cache. */
@@ -82,12 +98,43 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
 
   @Override
   public IptablesState read(Executor executor, IptablesState declared) throws ExecException {
-    IptablesBackend preferred = forced != null ? forced : detect(executor);
+    IptablesBackend preferred;
+    Map<Family, SavedRuleset> saved = new EnumMap<>(Family.class);
+    if (forced == null && sweep.partial() && declared.chains().isEmpty()) {
+      // Only taking away: one process tells whether iptables is there (a host without it has
+      // nothing of ours) and which backend, and saves both families.
+      ExecResult result = executor.check(Command.of(SWEEP_READ));
+      String[] parts = result.stdout().split("\n==> ", -1);
+      if (parts[0].isBlank()) {
+        return new IptablesState(
+            List.of(), new IptablesState.Reading(Map.of(), Map.of(), Map.of(), Map.of()));
+      }
+      preferred = backendOf(executor, new ExecResult(0, parts[0], ""));
+      for (int i = 1; i < parts.length; i++) {
+        String section = parts[i];
+        int eol = section.indexOf('\n');
+        String name = eol < 0 ? section : section.substring(0, eol);
+        String body = eol < 0 ? "" : section.substring(eol + 1);
+        Family family = name.equals("ipv6") ? Family.IPV6 : Family.IPV4;
+        try {
+          saved.put(family, SavedRuleset.parse(body, ""));
+        } catch (IllegalArgumentException e) {
+          throw new ExecException(
+              "cannot read the iptables rules saved on "
+                  + executor.describe()
+                  + ": "
+                  + e.getMessage());
+        }
+      }
+    } else {
+      preferred = forced != null ? forced : detect(executor);
+    }
     Map<Family, IptablesBackend> backends = new EnumMap<>(Family.class);
     Map<Family, SavedRuleset> rulesets = new EnumMap<>(Family.class);
     for (Family family : Family.values()) {
       IptablesBackend backend = preferred;
-      SavedRuleset ruleset = save(executor, backend, family);
+      SavedRuleset ruleset =
+          saved.containsKey(family) ? saved.get(family) : save(executor, backend, family);
       if (forced == null
           && backend == IptablesBackend.NFT
           && ruleset.legacyTablesPresent()
@@ -108,15 +155,32 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
                 .anyMatch(
                     r ->
                         java.util.Arrays.stream(IptablesTable.values())
-                            .anyMatch(t -> !IptablesPlan.ownedChains(r.table(t), t).isEmpty()));
+                            .anyMatch(
+                                t ->
+                                    IptablesPlan.ownedChains(r.table(t), t).stream()
+                                        .anyMatch(sweep::covers)));
     if (onNft && owns) {
       // Only what a restore may have to take away is looked at: one process, whatever the size.
       nftTables = nftTables(executor.check(Command.of(NFT_CHAINS)).stdout(), backends);
     }
     IptablesState.Reading reading =
         new IptablesState.Reading(backends, rulesets, Map.of(), nftTables);
-    return new IptablesState(liveChains(declared, reading), reading);
+    return new IptablesState(liveChains(declared, reading, sweep), reading);
   }
+
+  /**
+   * When iptables is installed: its version, then each family's rules as the backend it names saves
+   * them ({@code ==> ipv4}, {@code ==> ipv6}; its warnings too, which are comments); nothing when
+   * it is not installed. What a sweep that only takes away needs, in one process.
+   */
+  static final List<String> SWEEP_READ =
+      List.of(
+          "sh",
+          "-c",
+          "command -v iptables >/dev/null 2>&1 || exit 0; v=$(iptables --version) || exit 1;"
+              + " echo \"$v\"; case \"$v\" in *'(nf_tables)'*) s=nft;; *'(legacy)'*) s=legacy;;"
+              + " *) exit 0;; esac; echo '==> ipv4'; iptables-$s-save 2>&1 || exit 1;"
+              + " echo '==> ipv6'; ip6tables-$s-save 2>&1 || exit 1");
 
   /**
    * Lists the nft chains, when nft is installed (iptables-nft does not need it): the first line
@@ -238,7 +302,11 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
   }
 
   private IptablesBackend detect(Executor executor) throws ExecException {
-    ExecResult version = executor.check("iptables", "--version");
+    return backendOf(executor, executor.check("iptables", "--version"));
+  }
+
+  private static IptablesBackend backendOf(Executor executor, ExecResult version)
+      throws ExecException {
     return IptablesBackend.ofVersion(version.stdout() + version.stderr())
         .orElseThrow(
             () ->
@@ -269,7 +337,7 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
 
   /** Every declared or owned chain that exists on the host, as the host prints it. */
   private static List<IptablesChain> liveChains(
-      IptablesState declared, IptablesState.Reading reading) {
+      IptablesState declared, IptablesState.Reading reading, ChainSweep sweep) {
     record Wanted(Family family, IptablesTable table, String name) {}
     List<Wanted> wanted = new ArrayList<>();
     for (IptablesChain chain : declared.chains()) {
@@ -278,7 +346,9 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
     for (Family family : Family.values()) {
       for (IptablesTable table : IptablesTable.values()) {
         for (String owned : IptablesPlan.ownedChains(reading.ruleset(family).table(table), table)) {
-          wanted.add(new Wanted(family, table, owned));
+          if (sweep.covers(owned)) {
+            wanted.add(new Wanted(family, table, owned));
+          }
         }
       }
     }
@@ -421,18 +491,11 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
         ThrowAwayNamespace.run(
             executor, loadAndSave, input, "check the declared " + family.iptablesTool() + " rules");
     if (!result.ok()) {
-      Matcher at = ERROR_LINE.matcher(result.stderr());
-      if (at.find()) {
+      Optional<BatchInput.Stop> at = BatchInput.stoppedAt(result.stderr());
+      if (at.isPresent()) {
         Origin[] where = new Origin[1];
         DeclarationRejectedException rejected =
-            rejected(
-                family,
-                chains,
-                lines,
-                origins,
-                Integer.parseInt(at.group(1)),
-                result.stderr(),
-                where);
+            rejected(family, chains, lines, origins, at.get().line(), result.stderr(), where);
         throw new RuleRefused(where[0], rejected, explain(result.stderr()));
       }
       throw ExecException.failed(executor, command, result);
@@ -622,7 +685,7 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
     List<String> parts = new ArrayList<>();
     for (String line : stderr.split("\n")) {
       String l = line.strip();
-      if (l.isEmpty() || ERROR_LINE.matcher(l).find() || l.startsWith("Try `")) {
+      if (l.isEmpty() || BatchInput.named(l).isPresent() || l.startsWith("Try `")) {
         continue;
       }
       parts.add(TOOL_PREFIX.matcher(l).replaceFirst(""));
@@ -632,7 +695,7 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
 
   @Override
   public Diff<IptablesBatches> diff(IptablesState declared, IptablesState live) {
-    IptablesPlan plan = IptablesPlan.of(declared, live);
+    IptablesPlan plan = IptablesPlan.of(declared, live, sweep);
     return new Diff<>(plan.changes(), plan.batches());
   }
 
@@ -653,11 +716,11 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
       return List.of();
     }
     String stderr = failure.result().stderr();
-    Matcher at = ERROR_LINE.matcher(stderr);
-    if (!at.find()) {
+    Optional<BatchInput.Stop> at = BatchInput.stoppedAt(stderr);
+    if (at.isEmpty()) {
       return List.of();
     }
-    int number = Integer.parseInt(at.group(1));
+    int number = at.get().line();
     IptablesBatches.Batch batch =
         plan.batches().stream()
             .filter(b -> b.backend().restore(b.family()).equals(failure.command().get(0)))
@@ -666,17 +729,18 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
     if (batch == null) {
       return List.of();
     }
-    String[] lines = batch.input().split("\n");
-    if (number < 1 || number > lines.length) {
+    Optional<String> stoppedAt = BatchInput.line(batch.input(), number);
+    if (stoppedAt.isEmpty()) {
       return List.of();
     }
+    String[] lines = batch.input().split("\n", -1);
     IptablesTable table = null;
     for (int i = 0; i < number; i++) {
       if (lines[i].startsWith("*")) {
         table = IptablesTable.parse(lines[i].substring(1).strip());
       }
     }
-    Matcher rule = RULE_LINE.matcher(lines[number - 1]);
+    Matcher rule = RULE_LINE.matcher(stoppedAt.get());
     if (table == null || !rule.find()) {
       return List.of();
     }
@@ -695,7 +759,7 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
                             + " on this target refuses a rule of chain "
                             + name
                             + " at apply (a throw-away namespace took it): '"
-                            + lines[number - 1]
+                            + stoppedAt.get()
                             + "': "
                             + explain(stderr))
                     .problems())
@@ -718,6 +782,6 @@ public final class IptablesResource implements ResourceModule<IptablesState, Ipt
 
   @Override
   public IptablesBatches restore(IptablesState snapshot, IptablesState declared) {
-    return IptablesPlan.restore(snapshot, declared);
+    return IptablesPlan.restore(snapshot, declared, sweep);
   }
 }

@@ -41,9 +41,14 @@ public final class NftablesModule implements ModuleRegistration<List<NftTableSpe
   @Override
   public void declare(List<NftTableSpec> tables, Assembly into) {
     // Only the file's own nftables key sweeps: a profile's table alone leaves other tables be.
-    into.add(
-        new Declared<>(
-            new NftablesResource(into.spec().ownsNftTables()),
-            NftState.declared(tables, into.source())));
+    NftState declared = NftState.declared(tables, into.source());
+    List<NftTableName> retired = into.spec().retiredNftTables();
+    if (!retired.isEmpty()) {
+      // A profile's table of a backend it no longer uses: absent, when it is there.
+      List<NftTable> all = new java.util.ArrayList<>(declared.tables());
+      retired.forEach(name -> all.add(NftTable.absent(name)));
+      declared = NftState.of(all);
+    }
+    into.add(new Declared<>(new NftablesResource(into.spec().ownsNftTables()), declared));
   }
 }

@@ -7,6 +7,7 @@ import io.netconverge.core.engine.Diff;
 import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.engine.ResourceId;
 import io.netconverge.core.engine.ResourceModule;
+import io.netconverge.core.exec.BatchInput;
 import io.netconverge.core.exec.CanonicalCache;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
@@ -53,6 +54,11 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
 
   static final List<String> READ_LIVE = List.of("sh", "-c", NftListing.LIST_BOTH);
 
+  /** {@link #READ_LIVE} when nft is installed; nothing when it is not. */
+  static final List<String> READ_LIVE_IF_PRESENT =
+      List.of(
+          "sh", "-c", "if command -v nft >/dev/null 2>&1; then " + NftListing.LIST_BOTH + "; fi");
+
   static final List<String> APPLY = List.of("nft", "-f", "-");
 
   static final List<String> VERSION = List.of("nft", "--version");
@@ -68,9 +74,6 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
 
   private static final Pattern TABLE_LINE = Pattern.compile("^table (\\S+) (\\S+) \\{.*");
 
-  private static final Pattern NFT_ERROR =
-      Pattern.compile("^/dev/stdin:(\\d+):(\\d+)(?:-\\d+)?: Error: (.*)$");
-
   @Override
   public String kind() {
     return "nftables";
@@ -78,9 +81,19 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
 
   @Override
   public NftState read(Executor executor, NftState declared) throws ExecException {
-    ExecResult live = executor.run(Command.of(READ_LIVE));
+    boolean onlyAbsent =
+        !sweep && declared.tables().stream().allMatch(t -> t.definition().isEmpty());
+    // Only taking tables away: a host without nft has none of them, and converges.
+    List<String> argv = onlyAbsent ? READ_LIVE_IF_PRESENT : READ_LIVE;
+    ExecResult live = executor.run(Command.of(argv));
     if (!live.ok()) {
-      throw crashedOrFailed(executor, Command.of(READ_LIVE), live, "listing the live ruleset");
+      throw crashedOrFailed(executor, Command.of(argv), live, "listing the live ruleset");
+    }
+    if (onlyAbsent && live.stdout().isBlank()) {
+      return new NftState(
+          declared.tables().stream().map(t -> NftTable.absent(t.name())).toList(),
+          Map.of(),
+          Map.of());
     }
     Set<NftTableName> owned = new LinkedHashSet<>();
     declared.tables().forEach(t -> owned.add(t.name()));
@@ -408,18 +421,14 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
     }
     String[] script = plan.script().split("\n", -1);
     List<SpecProblem> problems = new ArrayList<>();
-    for (String line : failure.result().stderr().split("\n")) {
-      Matcher m = NFT_ERROR.matcher(line);
-      if (!m.matches()) {
-        continue;
-      }
-      int at = Integer.parseInt(m.group(1));
+    for (BatchInput.Stop stop : BatchInput.stops(failure.result().stderr())) {
+      int at = stop.line();
       Optional<NftTableName> table = definedAt(script, at);
       TextOrigin origin = table.map(plan.origins()::get).orElse(null);
       if (origin == null) {
         return List.of();
       }
-      String listed = at <= script.length ? script[at - 1].strip() : "";
+      String listed = BatchInput.line(plan.script(), at).map(String::strip).orElse("");
       problems.add(
           origin.problem(
               0,
@@ -427,7 +436,7 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
               "this target's nft refuses table "
                   + table.get()
                   + " at apply (a throw-away namespace took it): "
-                  + m.group(3)
+                  + stop.words()
                   + (listed.isEmpty() ? "" : "; at the line of nft's listing '" + listed + "'")));
     }
     return problems;
@@ -550,16 +559,16 @@ public final class NftablesResource implements ResourceModule<NftState, NftPlan>
       List<SpecProblem> problems = new ArrayList<>();
       String[] lines = stderr.split("\n");
       for (int i = 0; i < lines.length; i++) {
-        Matcher m = NFT_ERROR.matcher(lines[i]);
-        if (!m.matches()) {
+        Optional<BatchInput.Stop> stop = BatchInput.named(lines[i]);
+        if (stop.isEmpty()) {
           continue;
         }
-        int inputLine = Integer.parseInt(m.group(1));
-        int column = Integer.parseInt(m.group(2));
-        StringBuilder message = new StringBuilder("nft: ").append(m.group(3));
+        int inputLine = stop.get().line();
+        int column = stop.get().column();
+        StringBuilder message = new StringBuilder("nft: ").append(stop.get().words());
         // nft follows each error with the offending line and a marker under the culprit: the
         // problem is located already, so only the culprit's text is kept, on the same line.
-        if (i + 2 < lines.length && !NFT_ERROR.matcher(lines[i + 1]).matches()) {
+        if (i + 2 < lines.length && BatchInput.named(lines[i + 1]).isEmpty()) {
           culprit(lines[i + 1], lines[i + 2])
               .ifPresent(c -> message.append(" (").append(c).append(')'));
         }

@@ -29,7 +29,9 @@ import java.util.Optional;
  * Routing tables owned whole. Read: the iproute2 name files (one {@code sh}), then {@code ip -N -j
  * -d route show table all} once per family. Write: our name files when they differ (one process
  * each), then one {@code ip -batch -} per family. Routes of the kernel (proto kernel) are never
- * read as ours nor removed; tables not declared are never touched.
+ * read as ours nor removed. In a table not declared, a route carrying our protocol is ours and is
+ * removed (when the state says so: {@link RouteTablesState#protocolRoutes()}), except in the local
+ * table and in held tables; every other route there is never touched.
  */
 public final class RouteTablesResource implements ResourceModule<RouteTablesState, RoutePlan> {
 
@@ -135,17 +137,33 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
             "table " + t.ref() + " is table " + id + ", which the file already declares");
       }
     }
+    // Routes of ours in tables the file does not declare: kept apart, so that they are removed.
+    // The local table is the kernel's, and a held table (a pending WAN's) stays as it is.
+    java.util.Set<Long> leftAlone = new java.util.HashSet<>();
+    leftAlone.add(TableRef.RESERVED.get("local"));
+    for (TableRef t : declared.held()) {
+      t.resolve(names).ifPresent(leftAlone::add);
+    }
+    Map<Long, List<Route>> strays = new java.util.TreeMap<>();
     List<CapturedRoute> captured = new ArrayList<>();
     for (Family family : Family.values()) {
+      boolean strayed = false;
       for (RouteJson.InTable r : routes(executor, family)) {
         List<Route> in = byTable.get(r.table());
         if (in != null) {
           in.add(r.route());
+        } else if (declared.protocolRoutes()
+            && r.route().protocol() == protocol
+            && !leftAlone.contains(r.table())) {
+          strays.computeIfAbsent(r.table(), k -> new ArrayList<>()).add(r.route());
+          strayed = true;
         }
       }
-      if (!byTable.isEmpty()) {
+      // The text read only when there is something a restore may need to put back.
+      if (!byTable.isEmpty() || strayed) {
         for (CapturedRoute r : capture(executor, family)) {
-          if (byTable.containsKey(r.table())) {
+          if (byTable.containsKey(r.table())
+              || (strays.containsKey(r.table()) && r.protocol() == protocol)) {
             captured.add(r);
           }
         }
@@ -156,7 +174,10 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
       // Read back as a table that purges: declaring a snapshot again restores it exactly.
       tables.add(new RouteTable(new TableRef(id, t.ref().name()), true, byTable.get(id)));
     }
-    return new RouteTablesState(tables, files, captured);
+    // A table of strays never purges: declaring a snapshot again touches only our routes in it.
+    strays.forEach(
+        (id, routes) -> tables.add(new RouteTable(new TableRef(id, null), false, routes)));
+    return new RouteTablesState(tables, files, captured, !strays.isEmpty(), List.of());
   }
 
   /** The routes as ip prints them as text: every attribute, in words ip takes back. */
@@ -401,7 +422,7 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
       fileOp(ops, "rt_protos.d", have.protosDir(), want.protosConf(), have.protosConf());
     }
     Map<String, Long> names = have == null ? TableRef.RESERVED : have.names();
-    Map<Long, RouteTable> liveById = new HashMap<>();
+    Map<Long, RouteTable> liveById = new LinkedHashMap<>();
     for (RouteTable t : live.tables()) {
       t.ref().resolve(names).ifPresent(id -> liveById.put(id, t));
     }
@@ -413,7 +434,34 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
       RouteTable in = liveById.get(id);
       planTable(ops, t, id, in == null ? List.of() : in.routes());
     }
+    if (declared.protocolRoutes()) {
+      java.util.Set<Long> kept = new java.util.HashSet<>();
+      for (RouteTable t : declared.tables()) {
+        t.ref().resolve(names).ifPresent(kept::add);
+      }
+      for (TableRef t : declared.held()) {
+        t.resolve(names).ifPresent(kept::add);
+      }
+      kept.add(TableRef.RESERVED.get("local"));
+      liveById.forEach(
+          (id, t) -> {
+            if (!kept.contains(id)) {
+              // No longer declared: only our routes in it go, named as the host names the table.
+              planTable(ops, new RouteTable(nameOf(id, names), false, List.of()), id, t.routes());
+            }
+          });
+    }
     return ops;
+  }
+
+  /** The table as the host's names call it, for a report. */
+  private static TableRef nameOf(long id, Map<String, Long> names) {
+    for (Map.Entry<String, Long> e : names.entrySet()) {
+      if (e.getValue() == id) {
+        return new TableRef(id, e.getKey());
+      }
+    }
+    return new TableRef(id, null);
   }
 
   private static void fileOp(

@@ -83,7 +83,10 @@ public final class RoutingModule implements ModuleRegistration<HostStateSpec> {
 
   @Override
   public void declare(HostStateSpec spec, Assembly into) {
-    if (spec.routeTables().isEmpty() && !spec.managesIpRules() && spec.protocol() == null) {
+    if (spec.routeTables().isEmpty()
+        && !spec.ownsProtocolRoutes()
+        && !spec.managesIpRules()
+        && spec.protocol() == null) {
       return;
     }
     int protocol = spec.routingProtocol();
@@ -97,10 +100,22 @@ public final class RoutingModule implements ModuleRegistration<HostStateSpec> {
         names.put(t.ref().name(), t.ref().id());
       }
     }
+    List<TableRef> held = spec.heldRouteTables();
+    for (TableRef t : held) {
+      // A pending WAN keeps its table's name, as it keeps the table's routes.
+      if (t.id() != null && t.name() != null && !TableRef.RESERVED.containsKey(t.name())) {
+        names.putIfAbsent(t.name(), t.id());
+      }
+    }
     into.add(
         new Declared<>(
             new RouteTablesResource(protocol, into.namesDir()),
-            new RouteTablesState(tables, Iproute2Files.declared(names, protocol))));
+            new RouteTablesState(
+                tables,
+                Iproute2Files.declared(names, protocol),
+                List.of(),
+                spec.ownsProtocolRoutes(),
+                held)));
     List<IpRule> rules = spec.ipRules().stream().map(r -> IpRule.of(r, protocol)).toList();
     // No ipRules key: rules are not looked at, so tables alone never remove a rule of ours.
     if (spec.managesIpRules()) {

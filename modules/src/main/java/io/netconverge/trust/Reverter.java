@@ -124,9 +124,12 @@ public final class Reverter implements Safeguard {
 
   /**
    * Saves the file {@code $src} as {@code $dir/host.yaml} (0600, in a folder of 0700; a folder that
-   * is a symbolic link is refused; written to a new file renamed over the old one, so a link at its
-   * name is replaced, never followed) and enables the boot unit with {@code $sc}. Prints {@code
-   * persisted FILE} then {@code enabled} or {@code not-enabled WHY}; or {@code not-persisted WHY}.
+   * is a symbolic link is refused; written to a new file, synced to disk and renamed over the old
+   * one, so a link at its name is replaced, never followed, and a crash leaves the old file or the
+   * new one) and enables the boot unit with {@code $sc}. Prints {@code persisted FILE} then {@code
+   * enabled} or {@code not-enabled WHY}; or {@code not-persisted WHY}. The one way a file is saved
+   * for boot: at a confirm on the target, and by {@code apply --persist} on this machine ({@link
+   * #persistNow}).
    */
   static final String INSTALL =
       "umask 077\n"
@@ -144,7 +147,8 @@ public final class Reverter implements Safeguard {
           + "elif ! mkdir -p \"$dir\" 2>/dev/null || ! chmod 0700 \"$dir\"; then\n"
           + "  echo \"not-persisted cannot make the folder $dir\"\n"
           + "elif ! rm -f \"$t\" || ! (set -C; cat \"$src\" >\"$t\") 2>/dev/null"
-          + " || ! chmod 0600 \"$t\" || ! mv -f -T \"$t\" \"$f\"; then\n"
+          + " || ! chmod 0600 \"$t\" || ! { sync \"$t\" 2>/dev/null || sync; }"
+          + " || ! mv -f -T \"$t\" \"$f\"; then\n"
           + "  rm -f \"$t\"; echo \"not-persisted cannot write $f\"\n"
           + "else\n"
           + "  echo \"persisted $f\"\n"

@@ -3,12 +3,16 @@ package io.netconverge.wan;
 import io.netconverge.core.engine.PendingPart;
 import io.netconverge.core.net.Family;
 import io.netconverge.core.net.InterfaceAddress;
+import io.netconverge.core.net.TableRef;
 import io.netconverge.core.spec.SpecSource;
 import io.netconverge.dualwan.DualWanProfile;
 import io.netconverge.dualwan.DualWanSpec;
 import io.netconverge.dualwan.WanSpec;
 import io.netconverge.hoststate.HostState;
 import io.netconverge.hoststate.HostStateSpec;
+import io.netconverge.links.LinkSpec;
+import io.netconverge.links.LinksModule;
+import io.netconverge.links.LinksSpec;
 import io.netconverge.sysctl.SysctlKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,11 +33,26 @@ import java.util.Set;
  *
  * @param state what the runner converges
  * @param wans every WAN as found, in the file's order
+ * @param broughtUp the WAN interfaces that are down and that this state's links bring up
  */
-public record LiveHostState(HostState state, List<WanStatus> wans) {
+public record LiveHostState(HostState state, List<WanStatus> wans, Set<String> broughtUp) {
 
   public LiveHostState {
     wans = List.copyOf(wans);
+    broughtUp = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(broughtUp));
+  }
+
+  public LiveHostState(HostState state, List<WanStatus> wans) {
+    this(state, wans, Set.of());
+  }
+
+  /**
+   * Whether applying this state changes what the WANs' links are: a WAN interface that is down and
+   * that the state's links bring up. Its WAN is pending in this state; once it is applied, the WANs
+   * are read again and their routes converge in the same apply ({@code Converger}).
+   */
+  public boolean awaitsApply() {
+    return !broughtUp.isEmpty();
   }
 
   public List<PendingPart> pending() {
@@ -56,22 +76,24 @@ public record LiveHostState(HostState state, List<WanStatus> wans) {
     if (profile == null) {
       return new LiveHostState(HostState.from(spec, source, iproute2Dir), List.of());
     }
+    // What this apply's links section (the file's own and the profile's) does to each interface.
+    LinksSpec links = links(spec);
+    Set<String> broughtUp = new java.util.LinkedHashSet<>();
     List<WanSpec> resolved = new ArrayList<>();
     List<WanStatus> statuses = new ArrayList<>();
-    Set<Long> pendingTables = new HashSet<>();
+    List<TableRef> pendingTables = new ArrayList<>();
     Set<String> missing = new HashSet<>();
     Set<String> active = new HashSet<>();
     for (WanSpec wan : profile.wans()) {
       String itf = wan.itf().name();
       WanFacts.Link link = facts.link(itf).orElse(null);
+      LinkSpec declared = links.links().get(wan.itf());
       List<String> reasons = new ArrayList<>();
+      linkReason(itf, link, declared).ifPresent(reasons::add);
       if (link == null) {
-        reasons.add("interface " + itf + " is missing");
         missing.add(itf);
-      } else if (!link.adminUp()) {
-        reasons.add("interface " + itf + " is down");
-      } else if (!link.carrier()) {
-        reasons.add("interface " + itf + " has no carrier");
+      } else if (!link.adminUp() && declared != null && Boolean.TRUE.equals(declared.up())) {
+        broughtUp.add(itf);
       }
       String[] gateways = new String[2];
       InterfaceAddress[] addresses = new InterfaceAddress[2];
@@ -85,12 +107,13 @@ public record LiveHostState(HostState state, List<WanStatus> wans) {
         if (!wan.dynamicGateway(family)) {
           // The kernel refuses a route via a gateway it cannot reach on the link (no address
           // yet): that WAN waits, as one that is down, and the rest converges.
+          // An address this apply gives the interface (links, or the profile's staticAddresses)
+          // puts the gateway on the link before the routes need it.
           String gateway = gateways[i];
-          InterfaceAddress declared = addresses[i];
           boolean added =
-              Boolean.TRUE.equals(profile.staticAddresses())
-                  && declared != null
-                  && declared.contains(gateway);
+              declared != null
+                  && gateway != null
+                  && declared.addresses().stream().anyMatch(a -> a.contains(gateway));
           if (gateway != null && link != null && link.up() && !added && !link.reaches(gateway)) {
             reasons.add(
                 "gateway "
@@ -129,7 +152,7 @@ public record LiveHostState(HostState state, List<WanStatus> wans) {
       boolean ready = reasons.isEmpty();
       List<PendingPart> pending = new ArrayList<>();
       if (!ready) {
-        pendingTables.add(wan.table());
+        pendingTables.add(new TableRef(wan.table(), wan.name()));
         String why = String.join("; ", reasons);
         pending.add(
             new PendingPart(
@@ -182,7 +205,51 @@ public record LiveHostState(HostState state, List<WanStatus> wans) {
               sysctl.put(key, value);
             });
     HostStateSpec ready = expanded.withSysctl(sysctl);
-    return new LiveHostState(HostState.from(ready, source, iproute2Dir), statuses);
+    return new LiveHostState(HostState.from(ready, source, iproute2Dir), statuses, broughtUp);
+  }
+
+  /** The links section an apply of {@code spec} runs: the file's own merged with the profile's. */
+  private static LinksSpec links(HostStateSpec spec) {
+    LinksSpec all = spec.expanded().section(LinksModule.REGISTRATION);
+    return all == null ? new LinksSpec(Map.of()) : all;
+  }
+
+  /**
+   * Why a WAN's link keeps its routes out of this converge, judged from the link as read and what
+   * this converge's links section does to it; empty when the link carries them now.
+   *
+   * <p>An interface that is down but which this apply brings up has no carrier yet to judge (the
+   * kernel reports none while it is down): it waits with a reason that says so, and the apply reads
+   * it again once it is up ({@link #broughtUp}) and converges its routes then, when it has carrier.
+   * One without carrier then waits like any interface that is up without carrier: a route through
+   * it would be taken by the kernel ({@code linkdown}) yet carry nothing.
+   *
+   * @param link the interface as read, null when missing
+   * @param declared its entry in the links section, null when none
+   */
+  static Optional<String> linkReason(String itf, WanFacts.Link link, LinkSpec declared) {
+    Boolean up = declared == null ? null : declared.up();
+    if (link == null) {
+      return Optional.of("interface " + itf + " is missing");
+    }
+    if (Boolean.FALSE.equals(up)) {
+      return Optional.of(
+          link.adminUp()
+              ? "interface " + itf + " is set down by this file's links"
+              : "interface " + itf + " is down (this file's links keep it down)");
+    }
+    if (!link.adminUp()) {
+      return Optional.of(
+          Boolean.TRUE.equals(up)
+              ? "interface "
+                  + itf
+                  + " is down; this apply brings it up, and its routes follow once it has carrier"
+              : "interface " + itf + " is down");
+    }
+    if (!link.carrier()) {
+      return Optional.of("interface " + itf + " has no carrier");
+    }
+    return Optional.empty();
   }
 
   private static String literal(String gateway) {

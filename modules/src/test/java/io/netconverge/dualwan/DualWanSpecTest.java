@@ -216,7 +216,29 @@ class DualWanSpecTest {
     assertThat(expanded.ipRules()).hasSize(1 + 6);
     assertThat(expanded.routeTables()).extracting(t -> t.name()).containsExactly("isp1", "isp2");
     assertThat(expanded.nftables()).hasSize(1);
-    assertThat(expanded.iptables()).isNull();
+    // Backend nftables: no chain, only the profile's own iptables chains looked for, to remove.
+    assertThat(expanded.iptables()).isEmpty();
+    assertThat(expanded.retiredIptablesChains())
+        .contains(io.netconverge.iptables.ChainSweep.named("NC-DUALWAN-"));
+    assertThat(expanded.retiredNftTables()).isEmpty();
+  }
+
+  @Test
+  void backendIptablesRetiresTheNftTableAndBackendNftablesTheChains() throws Exception {
+    HostStateSpec iptables = parse(TWO_WANS.replace("backend: nftables", "backend: iptables"));
+    HostStateSpec expanded = iptables.expanded();
+    assertThat(expanded.nftables()).isEmpty();
+    assertThat(expanded.retiredNftTables()).containsExactly(DualWanProfile.NFT_TABLE);
+    assertThat(expanded.retiredIptablesChains()).isEmpty();
+    assertThat(expanded.ownsNftTables()).as("no sweep of other tables").isFalse();
+    // The file's own iptables key: its chains are declared, and none is only retired.
+    HostStateSpec own =
+        parse(
+            "iptables:\n  - { family: ipv4, table: mangle, chain: MINE, jumpFrom: PREROUTING,"
+                + " rules: [] }\n"
+                + TWO_WANS);
+    assertThat(own.expanded().retiredIptablesChains()).isEmpty();
+    assertThat(own.expanded().iptables()).hasSize(1);
   }
 
   @Test

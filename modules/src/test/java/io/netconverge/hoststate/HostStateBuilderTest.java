@@ -111,6 +111,20 @@ class HostStateBuilderTest {
   }
 
   @Test
+  void aSysctlDeclaredTwiceIsAProblemAsInAFileNotTheLastValue() {
+    InvalidSpecException e =
+        assertThrows(
+            InvalidSpecException.class,
+            () ->
+                HostState.builder()
+                    .sysctl("net.ipv4.ip_forward", "1")
+                    .sysctl("net.ipv4.ip_forward", "0")
+                    .build());
+    assertThat(e.getMessage())
+        .isEqualTo("(declared in code): sysctl: duplicate key 'net.ipv4.ip_forward'");
+  }
+
+  @Test
   void aValidStateBuildsTheModulesInApplyOrder() throws Exception {
     HostState state =
         HostState.builder()

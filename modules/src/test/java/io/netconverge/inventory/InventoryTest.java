@@ -119,6 +119,10 @@ class InventoryTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no host or group named e3, core")
         .hasMessageContaining("it has: e1, e2, lab, edge");
+    // An empty name (--limit '', or a, ,b) is said so, not "no host or group named  in ...".
+    assertThatThrownBy(() -> inventory.select(List.of("e1", "")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("an empty host or group name in --limit");
   }
 
   @Test

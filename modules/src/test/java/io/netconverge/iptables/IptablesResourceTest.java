@@ -597,4 +597,65 @@ class IptablesResourceTest {
     assertThat(module.commands(diff.plan()).get(0).stdin())
         .isEqualTo("*mangle\n-D PREROUTING -m comment --comment netconverge -j NC-MARK\nCOMMIT\n");
   }
+
+  private static FakeExecutor sweptHost(String live) {
+    return new FakeExecutor()
+        .on(
+            IptablesResource.SWEEP_READ,
+            "iptables v1.8.9 (nf_tables)\n==> ipv4\n" + live + "==> ipv6\n")
+        .on(IptablesResource.NFT_CHAINS, NFT_CHAINS_LISTING);
+  }
+
+  @Test
+  void aSweepOfTheProfilesChainsLeavesOtherOwnedChainsAlone() throws Exception {
+    IptablesResource sweeping =
+        IptablesResource.sweeping(ChainSweep.named("NC-DUALWAN-"), SpecSource.none());
+    FakeExecutor host = sweptHost(Fixtures.text("live-nft.stdout"));
+    IptablesState declared = IptablesState.declared(List.of());
+    IptablesState live = sweeping.read(host, declared);
+    Diff<IptablesBatches> diff = sweeping.diff(declared, live);
+    assertThat(diff.changes()).isEmpty();
+    assertThat(diff.plan().batches()).isEmpty();
+    // One process; nothing of the profile's, so the nft chains a restore would need are not
+    // listed.
+    assertThat(host.argvs()).containsExactly(IptablesResource.SWEEP_READ);
+  }
+
+  @Test
+  void aSweepOfTheProfilesChainsRemovesThemWithTheirJumps() throws Exception {
+    IptablesResource sweeping =
+        IptablesResource.sweeping(ChainSweep.named("NC-DUALWAN-"), SpecSource.none());
+    FakeExecutor host =
+        sweptHost(Fixtures.text("live-nft.stdout").replace("NC-MARK", "NC-DUALWAN-PRE"));
+    IptablesState declared = IptablesState.declared(List.of());
+    IptablesState live = sweeping.read(host, declared);
+    Diff<IptablesBatches> diff = sweeping.diff(declared, live);
+    assertThat(diff.changes())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.action()).isEqualTo(Action.DELETE);
+              assertThat(c.resource().render()).isEqualTo("iptables mangle NC-DUALWAN-PRE");
+            });
+    String input = diff.plan().batches().get(0).input();
+    assertThat(input)
+        .contains("-D PREROUTING -m comment --comment netconverge -j NC-DUALWAN-PRE")
+        .contains("-X NC-DUALWAN-PRE");
+    assertThat(host.argvs())
+        .containsExactly(IptablesResource.SWEEP_READ, IptablesResource.NFT_CHAINS);
+  }
+
+  @Test
+  void aHostWithoutIptablesHasNoChainToSweepAndConverges() throws Exception {
+    IptablesResource sweeping =
+        IptablesResource.sweeping(ChainSweep.named("NC-DUALWAN-"), SpecSource.none());
+    FakeExecutor host = new FakeExecutor().on(IptablesResource.SWEEP_READ, "");
+    IptablesState declared = IptablesState.declared(List.of());
+    IptablesState live = sweeping.read(host, declared);
+    Diff<IptablesBatches> diff = sweeping.diff(declared, live);
+    assertThat(diff.changes()).isEmpty();
+    assertThat(sweeping.commands(diff.plan())).isEmpty();
+    assertThat(sweeping.commands(sweeping.restore(live, declared))).isEmpty();
+    assertThat(host.argvs()).containsExactly(IptablesResource.SWEEP_READ);
+  }
 }

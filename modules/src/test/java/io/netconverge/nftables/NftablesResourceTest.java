@@ -142,6 +142,36 @@ class NftablesResourceTest {
   }
 
   @Test
+  void aProfilesRetiredTableIsDeletedWhenPresentInOneProcess() throws Exception {
+    NftablesResource profileOnly = new NftablesResource(false);
+    NftState gone = NftState.of(List.of(NftTable.absent(DUALWAN)));
+    FakeExecutor fake =
+        new FakeExecutor()
+            .on(
+                NftablesResource.READ_LIVE_IF_PRESENT,
+                Fixtures.text("live-same-other-spellings.txt"));
+    NftState live = profileOnly.read(fake, gone);
+    NftState canonical = profileOnly.canonical(fake, gone, live);
+    Diff<NftPlan> diff = profileOnly.diff(canonical, live);
+    assertThat(diff.changes()).singleElement().extracting(Change::action).isEqualTo(Action.DELETE);
+    assertThat(fake.argvs()).containsExactly(NftablesResource.READ_LIVE_IF_PRESENT);
+    // The foreign table of the listing is no part of it.
+    assertThat(live.tables()).extracting(NftTable::name).containsExactly(DUALWAN);
+  }
+
+  @Test
+  void aHostWithoutNftHasNoRetiredTableAndConverges() throws Exception {
+    NftablesResource profileOnly = new NftablesResource(false);
+    NftState gone = NftState.of(List.of(NftTable.absent(DUALWAN)));
+    FakeExecutor fake = new FakeExecutor().on(NftablesResource.READ_LIVE_IF_PRESENT, "");
+    NftState live = profileOnly.read(fake, gone);
+    Diff<NftPlan> diff = profileOnly.diff(profileOnly.canonical(fake, gone, live), live);
+    assertThat(diff.changes()).singleElement().extracting(Change::action).isEqualTo(Action.OK);
+    assertThat(profileOnly.commands(diff.plan())).isEmpty();
+    assertThat(fake.argvs()).containsExactly(NftablesResource.READ_LIVE_IF_PRESENT);
+  }
+
+  @Test
   void readAndCanonicalAreTwoProcessesWhateverTheNumberOfTables() throws Exception {
     FakeExecutor fake =
         new FakeExecutor()

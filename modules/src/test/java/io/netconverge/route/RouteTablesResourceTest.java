@@ -9,7 +9,6 @@ import io.netconverge.core.engine.FieldChange;
 import io.netconverge.core.exec.Command;
 import io.netconverge.core.exec.ExecException;
 import io.netconverge.core.net.Family;
-import io.netconverge.core.net.IpBatch;
 import io.netconverge.core.net.IpPrefix;
 import io.netconverge.core.net.TableRef;
 import io.netconverge.core.testing.FakeExecutor;
@@ -154,6 +153,85 @@ class RouteTablesResourceTest {
     assertThat(t.ref().id()).isEqualTo(110L);
     assertThat(t.purge()).isTrue();
     assertThat(t.routes()).hasSize(12);
+  }
+
+  /** Owns table 130 only, and the routes of our protocol in every table it does not declare. */
+  private static RouteTablesState owningProtocolRoutes(List<TableRef> held) {
+    return new RouteTablesState(
+        List.of(RouteTable.of(RouteTableSpec.of("isp3", 130, List.of()), 77)),
+        Iproute2Files.declared(names(), 77),
+        List.of(),
+        true,
+        held);
+  }
+
+  private static List<String> batchLines(RoutePlan plan) {
+    return plan.batches().values().stream().flatMap(List::stream).toList();
+  }
+
+  @Test
+  void routesOfOursInTablesNoLongerDeclaredAreRemovedInTheSameFiveProcesses() throws Exception {
+    FakeExecutor host = host();
+    RouteTablesState declared = owningProtocolRoutes(List.of());
+    RouteTablesState live = module.read(host, declared);
+    assertThat(host.argvs()).hasSize(5);
+    assertThat(live.tables().stream().map(t -> t.ref().id()))
+        .as("table 130, then the tables holding routes of ours, local apart")
+        .containsExactly(130L, 110L, 120L);
+    assertThat(live.tables().subList(1, 3)).noneMatch(RouteTable::purge);
+
+    var diff = module.diff(declared, live);
+    List<Change> removals =
+        diff.changes().stream().filter(c -> c.action() == Action.DELETE).toList();
+    // Table 110: its 12 routes, all ours; table 120: the two of ours, not proto 3 nor proto 4.
+    assertThat(removals).hasSize(14);
+    assertThat(removals.stream().map(c -> c.resource().render()))
+        .anyMatch(r -> r.startsWith("route table isp1(110) "))
+        .anyMatch(r -> r.contains("isp2(120)") && r.contains("10.5.0.0/16"))
+        .noneMatch(r -> r.contains("default") && r.contains("120"))
+        .noneMatch(r -> r.contains("2001:db8:8::/48"));
+    List<String> lines = batchLines(diff.plan());
+    assertThat(lines).allMatch(l -> l.startsWith("route del ")).hasSize(14);
+    assertThat(lines).noneMatch(l -> l.contains("203.0.113.1"));
+  }
+
+  @Test
+  void aHeldTableKeepsItsRoutesAndItIsNotEvenReadAsOurs() throws Exception {
+    FakeExecutor host = host();
+    RouteTablesState declared = owningProtocolRoutes(List.of(new TableRef(110L, "isp1")));
+    RouteTablesState live = module.read(host, declared);
+    assertThat(live.tables().stream().map(t -> t.ref().id())).containsExactly(130L, 120L);
+    List<String> lines = batchLines(module.diff(declared, live).plan());
+    assertThat(lines).hasSize(2).noneMatch(l -> l.contains("table 110"));
+    // Even a live state that holds it (read for another declaration) is not touched.
+    RouteTablesState wider = module.read(host(), owningProtocolRoutes(List.of()));
+    assertThat(batchLines(module.diff(declared, wider).plan()))
+        .hasSize(2)
+        .noneMatch(l -> l.contains("table 110"));
+  }
+
+  @Test
+  void withoutOwningProtocolRoutesUndeclaredTablesAreNeitherReadNorTouched() throws Exception {
+    RouteTablesState declared =
+        new RouteTablesState(
+            List.of(RouteTable.of(RouteTableSpec.of("isp3", 130, List.of()), 77)),
+            Iproute2Files.declared(names(), 77));
+    RouteTablesState live = module.read(host(), declared);
+    assertThat(live.tables().stream().map(t -> t.ref().id())).containsExactly(130L);
+    assertThat(batchLines(module.diff(declared, live).plan())).isEmpty();
+  }
+
+  @Test
+  void aRestorePutsBackOnlyOurRoutesOfATableNoLongerDeclared() throws Exception {
+    RouteTablesState declared = owningProtocolRoutes(List.of(new TableRef(110L, "isp1")));
+    RouteTablesState snapshot = module.read(host(), declared);
+    List<String> lines = batchLines(module.restore(snapshot, declared));
+    assertThat(lines).contains("route flush table 120 proto 77");
+    assertThat(lines.stream().filter(l -> l.startsWith("route replace ")))
+        .allMatch(l -> l.contains("table 120") && l.contains("proto 77"))
+        .anyMatch(l -> l.contains("10.5.0.0/16"))
+        .hasSize(2);
+    assertThat(lines).noneMatch(l -> l.contains("table 110"));
   }
 
   @Test
@@ -481,23 +559,6 @@ class RouteTablesResourceTest {
     Iproute2Files none = new Iproute2Files(false, null, false, null, Map.of());
     RouteTablesState live = new RouteTablesState(List.of(), none);
     assertThat(module.diff(declared(), live).changes()).isEmpty();
-  }
-
-  @Test
-  void aBatchErrorNamesTheLineTheKernelRejected() {
-    FakeExecutor host =
-        new FakeExecutor()
-            .fail(
-                List.of("ip", "-4", "-batch", "-"),
-                2,
-                "Error: Nexthop has invalid gateway.\nCommand failed -:2\n");
-    assertThatThrownBy(
-            () ->
-                IpBatch.run(
-                    host, Family.IPV4, List.of("route add a", "route add b", "route add c")))
-        .isInstanceOf(ExecException.class)
-        .hasMessageContaining("'ip -4 route add b' failed (line 2 of 3")
-        .hasMessageContaining("Nexthop has invalid gateway");
   }
 
   @Test

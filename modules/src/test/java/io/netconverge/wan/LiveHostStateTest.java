@@ -6,6 +6,7 @@ import io.netconverge.Netconverge;
 import io.netconverge.core.engine.Declared;
 import io.netconverge.core.engine.PendingPart;
 import io.netconverge.core.net.InterfaceAddress;
+import io.netconverge.core.net.TableRef;
 import io.netconverge.core.spec.SpecSource;
 import io.netconverge.hoststate.HostStateSpec;
 import io.netconverge.route.RouteTable;
@@ -71,6 +72,15 @@ class LiveHostStateTest {
     return t;
   }
 
+  private static RouteTablesState routeTables(LiveHostState live) {
+    for (Declared<?, ?> d : live.state().declared()) {
+      if (d.state() instanceof RouteTablesState s) {
+        return s;
+      }
+    }
+    throw new AssertionError("no route tables in " + live);
+  }
+
   private static List<String> sysctls(LiveHostState live) {
     for (Declared<?, ?> d : live.state().declared()) {
       if (d.state() instanceof SysctlState s) {
@@ -112,6 +122,12 @@ class LiveHostStateTest {
             "isp1: outbound default via wan1: no gateway from DHCP on wan1 yet");
     assertThat(tables(live)).containsOnlyKeys(100L, 120L);
     assertThat(tables(live).get(100L)).singleElement().asString().contains("dev wan2");
+    // Its table is held: not declared, yet never taken for a table of ours no longer declared,
+    // and its name stays in rt_tables.d.
+    RouteTablesState routes = routeTables(live);
+    assertThat(routes.protocolRoutes()).isTrue();
+    assertThat(routes.held()).containsExactly(new TableRef(110L, "isp1"));
+    assertThat(routes.files().tablesConf()).contains("110\tisp1").contains("120\tisp2");
     // Its sysctls still converge: the interface is there.
     assertThat(sysctls(live)).contains("net.ipv4.conf.wan1.rp_filter", "net.ipv4.ip_forward");
   }
@@ -203,5 +219,97 @@ class LiveHostStateTest {
         .extracting(WanStatus::health)
         .containsExactly(Health.UNKNOWN, Health.UNTRACKED);
     assertThat(live.wans()).extracting(WanStatus::active).containsExactly(true, true);
+  }
+
+  private static final String STATIC =
+      "apiVersion: netconverge/v1\nkind: HostState\n"
+          + "dualWan:\n"
+          + "  backend: nftables\n"
+          + "  markMask: \"0xff\"\n"
+          + "  defaultTable: 100\n"
+          + "  staticAddresses: true\n"
+          + "  wans:\n"
+          + "    - { name: isp1, interface: wan1, mark: 10, table: 110, gateway: 198.51.100.1,"
+          + " address: 198.51.100.2/24 }\n"
+          + "    - { name: isp2, interface: wan2, mark: 20, table: 120, gateway: 203.0.113.1,"
+          + " address: 203.0.113.2/24 }\n";
+
+  private static LiveHostState resolve(String file, WanFacts facts) throws Exception {
+    return LiveHostState.resolve(
+        Netconverge.loader().parse(file, "router.yaml", HostStateSpec.class),
+        SpecSource.none(),
+        Path.of("/nonexistent"),
+        facts,
+        Map.of());
+  }
+
+  private static WanFacts.Link down(String name) {
+    return new WanFacts.Link(name, 4, false, false, List.of(), List.of(), null, null);
+  }
+
+  @Test
+  void aWanInterfaceDownThatTheProfilesLinksBringUpWaitsForThisApplyToReadItAgain()
+      throws Exception {
+    LiveHostState live =
+        resolve(STATIC, facts(down("wan1"), link("wan2", true, null, "203.0.113.2/24")));
+    assertThat(live.awaitsApply()).isTrue();
+    assertThat(live.broughtUp()).containsExactly("wan1");
+    assertThat(live.pending())
+        .extracting(PendingPart::reason)
+        .containsOnly(
+            "interface wan1 is down; this apply brings it up, and its routes follow once it"
+                + " has carrier");
+    assertThat(tables(live)).containsOnlyKeys(100L, 120L);
+  }
+
+  @Test
+  void withoutStaticAddressesADownWanInterfaceIsDownAndNothingWaitsForTheApply() throws Exception {
+    LiveHostState live =
+        resolve(
+            STATIC.replace("  staticAddresses: true\n", ""),
+            facts(down("wan1"), link("wan2", true, null, "203.0.113.2/24")));
+    assertThat(live.awaitsApply()).isFalse();
+    assertThat(live.pending())
+        .extracting(PendingPart::reason)
+        .containsOnly("interface wan1 is down");
+  }
+
+  @Test
+  void theFilesOwnLinksBringAWanUpAndPutItsGatewayOnTheLink() throws Exception {
+    String own =
+        STATIC.replace("  staticAddresses: true\n", "")
+            + "links:\n  wan1: { up: true, addresses: [198.51.100.2/24] }\n";
+    LiveHostState down =
+        resolve(own, facts(down("wan1"), link("wan2", true, null, "203.0.113.2/24")));
+    assertThat(down.broughtUp()).containsExactly("wan1");
+    // Up, without the address yet: the address the links add covers the gateway.
+    LiveHostState up =
+        resolve(
+            own, facts(link("wan1", true, null, null), link("wan2", true, null, "203.0.113.2/24")));
+    assertThat(up.awaitsApply()).isFalse();
+    assertThat(up.pending()).isEmpty();
+    assertThat(tables(up)).containsKeys(110L, 120L);
+  }
+
+  @Test
+  void linkReasonsFollowTheLinkAndWhatTheLinksSectionDoesToIt() {
+    var upAndCarrier = link("wan1", true, null, null);
+    var upNoCarrier = new WanFacts.Link("wan1", 2, true, false, List.of(), List.of(), null, null);
+    var bringUp = new io.netconverge.links.LinkSpec(true, null, List.of(), null);
+    var setDown = new io.netconverge.links.LinkSpec(false, null, List.of(), null);
+    assertThat(LiveHostState.linkReason("wan1", null, bringUp))
+        .contains("interface wan1 is missing");
+    assertThat(LiveHostState.linkReason("wan1", upAndCarrier, null)).isEmpty();
+    assertThat(LiveHostState.linkReason("wan1", upAndCarrier, bringUp)).isEmpty();
+    assertThat(LiveHostState.linkReason("wan1", upNoCarrier, bringUp))
+        .contains("interface wan1 has no carrier");
+    assertThat(LiveHostState.linkReason("wan1", down("wan1"), null))
+        .contains("interface wan1 is down");
+    assertThat(LiveHostState.linkReason("wan1", down("wan1"), bringUp).orElseThrow())
+        .startsWith("interface wan1 is down; this apply brings it up");
+    assertThat(LiveHostState.linkReason("wan1", upAndCarrier, setDown))
+        .contains("interface wan1 is set down by this file's links");
+    assertThat(LiveHostState.linkReason("wan1", down("wan1"), setDown))
+        .contains("interface wan1 is down (this file's links keep it down)");
   }
 }

@@ -257,6 +257,7 @@ public record HostReport(
     return failure.map(Failure::message).orElse(null);
   }
 
+  /** Resources found as declared: nothing to do for them. */
   public long ok() {
     return changes.stream().filter(c -> !c.changes()).count();
   }
@@ -273,14 +274,22 @@ public record HostReport(
     return unsuccessful() ? 0 : changes.stream().filter(Change::changes).count();
   }
 
-  /** Resources that failed to converge: the pending changes of a failed host, at least one. */
+  /**
+   * Resources that failed to converge: the pending changes of a failed host, at least one; none for
+   * a host cancelled before anything of it was read (a host of a fleet that was never run is not a
+   * failure of its own: its error says why it was not run).
+   */
   public long failed() {
-    if (!unsuccessful()) {
+    if (!unsuccessful() || (status == Status.CANCELLED && changes.isEmpty())) {
       return 0;
     }
     return Math.max(1, changes.stream().filter(Change::changes).count());
   }
 
+  /**
+   * The changes that do something (not the ones found as declared): what a plan would make, what an
+   * apply made. Not {@link #pendingParts()}, the parts of a WAN left out until it is ready.
+   */
   public List<Change> pending() {
     return changes.stream().filter(Change::changes).toList();
   }

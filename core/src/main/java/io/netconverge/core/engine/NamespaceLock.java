@@ -164,6 +164,14 @@ public final class NamespaceLock {
     Matcher m = answer == null ? null : ANSWER.matcher(answer);
     if (m == null || !m.matches()) {
       String err = drainAfterExit(holder);
+      // The target is not there (no such namespace, container or ssh host): say that, the way a
+      // plan does, not as a problem of the lock.
+      if (!holder.isAlive()) {
+        java.util.Optional<String> gone = executor.unreachable(holder.exitValue(), err);
+        if (gone.isPresent()) {
+          throw new ExecException(gone.get());
+        }
+      }
       throw new ExecException(
           "cannot take the converge lock on "
               + executor.describe()

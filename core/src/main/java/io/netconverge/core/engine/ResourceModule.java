@@ -65,10 +65,11 @@ public interface ResourceModule<S, P> {
 
   /**
    * Pure: when {@code failure}, the failure of one of {@code plan}'s commands, is the target's tool
-   * refusing a value the file declares (not a fault of the host), those values, each at its line;
-   * empty otherwise. What a throw-away namespace could not try before (an interface's own key, a
-   * target without such a namespace) is refused only by the apply itself: the runner then restores
-   * the host and reports the file invalid (exit 65) rather than a failure without a line. None by
+   * refusing a value the file declares (not a fault of the host), those values, each at its line
+   * and with what the tool said of it (the runner adds only what ran and how it ended); empty
+   * otherwise. What a throw-away namespace could not try before (an interface's own key, a target
+   * without such a namespace) is refused only by the apply itself: the runner then restores the
+   * host and reports the file invalid (exit 65) rather than a failure without a line. None by
    * default.
    */
   default List<SpecProblem> rejected(P plan, ExecException failure) {

@@ -247,21 +247,19 @@ public final class Runner {
       if (applying != null) {
         rejected = rejectedBy(applying, e);
       }
+      if (!rejected.isEmpty()) {
+        // The file's mistake, found by the target only now: said at its lines, like any other,
+        // each with the tool's words; what ran and how it ended follows once. The command, its
+        // exit code and stderr stay in the record.
+        failure =
+            failure.withMessage(
+                new DeclarationRejectedException(rejected).getMessage() + "\n(" + e.ran() + ")");
+      }
     } catch (RuntimeException e) {
       // A bug in a module must not leave the host half-applied: restore, then report it.
       failure = Failure.of(module, new ExecException("internal error while applying: " + e));
     }
     Restoration restoration = restore(host, executor, touched);
-    if (!rejected.isEmpty()) {
-      // The file's mistake, found by the target only now: said at its lines, like any other.
-      // The command, its exit code and stderr stay in the record.
-      failure =
-          failure.withMessage(
-              new DeclarationRejectedException(rejected).getMessage()
-                  + "\n("
-                  + failure.message()
-                  + ")");
-    }
     if (restoration.outcome() == RestoreOutcome.INCOMPLETE) {
       // The safeguard stays armed: when the controller lost the host, it still puts it back.
       String message = failure.message() + "; restore incomplete: " + restoration.difference();

@@ -61,15 +61,31 @@ public final class DockerExecutor implements Executor {
         local.run(new Command(dockerArgv(command.argv()), command.stdin(), command.timeout()));
     // The docker client's own failures (no such container, not running, no daemon) must not pass
     // for the program's exit code.
-    String err = result.stderr().strip();
-    if (!result.ok()
-        && (err.startsWith("Error response from daemon")
-            || err.startsWith("Error: No such container")
-            || err.startsWith("Cannot connect to the Docker daemon"))) {
+    if (unreachable(result.exitCode(), result.stderr()).isPresent()) {
       throw new ExecException(
-          "cannot run '" + command.display() + "' on " + describe() + ": " + err, result, null);
+          "cannot run '"
+              + command.display()
+              + "' on "
+              + describe()
+              + ": "
+              + result.stderr().strip(),
+          result,
+          null);
     }
     return result;
+  }
+
+  @Override
+  public java.util.Optional<String> unreachable(int exitCode, String stderr) {
+    String err = stderr.strip();
+    boolean client =
+        exitCode != 0
+            && (err.startsWith("Error response from daemon")
+                || err.startsWith("Error: No such container")
+                || err.startsWith("Cannot connect to the Docker daemon"));
+    return client
+        ? java.util.Optional.of("cannot reach " + describe() + ": " + err)
+        : java.util.Optional.empty();
   }
 
   @Override

@@ -11,6 +11,7 @@ public class ExecException extends Exception {
 
   private final transient ExecResult result;
   private final transient List<String> command;
+  private final String ran;
 
   public ExecException(String message, ExecResult result, Throwable cause) {
     this(message, List.of(), result, cause);
@@ -22,6 +23,7 @@ public class ExecException extends Exception {
    */
   public ExecException(String message, List<String> command, ExecResult result, Throwable cause) {
     super(message, cause);
+    this.ran = message;
     this.command = List.copyOf(command);
     this.result = result;
   }
@@ -29,14 +31,6 @@ public class ExecException extends Exception {
   public ExecException(String message) {
     this(message, null, null);
   }
-
-  /**
-   * How batch tools name the input line they stopped at: {@code ip -batch}, iptables-restore and
-   * {@code nft -f -}.
-   */
-  private static final java.util.regex.Pattern INPUT_LINE =
-      java.util.regex.Pattern.compile(
-          "Command failed -:(\\d+)|Error occurred at line: (\\d+)|/dev/stdin:(\\d+):");
 
   public static ExecException failed(Executor on, Command command, ExecResult result) {
     java.util.Optional<String> missing = MissingTool.in(result.exitCode(), result.stderr());
@@ -56,19 +50,23 @@ public class ExecException extends Exception {
     if (err.isEmpty()) {
       err = result.stdout().strip();
     }
+    String ran =
+        "'" + command.display() + "' failed (exit " + result.exitCode() + ") on " + on.describe();
     return new ExecException(
-        "'"
-            + command.display()
-            + "' failed (exit "
-            + result.exitCode()
-            + ") on "
-            + on.describe()
+        ran
             + (err.isEmpty() ? "" : ": " + err)
             + failedInputLine(command, err)
             + readOnlyProcSys(command, err),
+        ran,
         command.argv(),
-        result,
-        null);
+        result);
+  }
+
+  private ExecException(String message, String ran, List<String> command, ExecResult result) {
+    super(message, null);
+    this.ran = ran;
+    this.command = List.copyOf(command);
+    this.result = result;
   }
 
   /** The argv of the command that failed; empty when the failure is not one command's. */
@@ -76,7 +74,6 @@ public class ExecException extends Exception {
     return command;
   }
 
-  /** The line of stdin a batch tool says it failed at, quoted; empty when it names none. */
   /**
    * What a sysctl refused for want of a writable /proc/sys needs: root, and in a container
    * /proc/sys unmasked and writable (Docker mounts it read-only). Empty for any other failure.
@@ -91,21 +88,26 @@ public class ExecException extends Exception {
         + " --security-opt systempaths=unconfined)";
   }
 
+  /** The line of stdin a batch tool says it stopped at, quoted; empty when it names none. */
   static String failedInputLine(Command command, String stderr) {
     if (command.stdin().isEmpty()) {
       return "";
     }
-    java.util.regex.Matcher m = INPUT_LINE.matcher(stderr);
-    if (!m.find()) {
-      return "";
-    }
-    String number = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
-    int n = Integer.parseInt(number);
-    String[] lines = command.stdin().split("\n", -1);
-    if (n < 1 || n > lines.length) {
-      return "";
-    }
-    return " (input line " + n + ": '" + lines[n - 1].strip() + "')";
+    return BatchInput.stoppedAt(stderr)
+        .flatMap(
+            at ->
+                BatchInput.line(command.stdin(), at.line())
+                    .map(line -> " (input line " + at.line() + ": '" + line.strip() + "')"))
+        .orElse("");
+  }
+
+  /**
+   * What ran, where, and how it ended, without what the command said: for a message that says the
+   * tool's words already (a refusal located in the file). The whole message when the failure is not
+   * a command's exit.
+   */
+  public String ran() {
+    return ran;
   }
 
   /** The result of the command, when it ran to an exit code; null when it never did. */

@@ -31,6 +31,15 @@ public interface Executor {
   /** A name for messages: {@code local}, {@code netns nc-test}, {@code ssh router1}. */
   String describe();
 
+  /**
+   * Why the target itself could not be reached, when that is what a program's exit code and stderr
+   * say (the namespace, the container or the ssh connection is not there), in a sentence; empty
+   * when they are the program's own. For what ran through {@link #spawn}, which does not check.
+   */
+  default java.util.Optional<String> unreachable(int exitCode, String stderr) {
+    return java.util.Optional.empty();
+  }
+
   /** Runs the command and requires exit code 0. */
   default ExecResult check(Command command) throws ExecException {
     ExecResult result = run(command);

@@ -50,15 +50,24 @@ public final class NetnsExecutor implements Executor {
     ExecResult r = host.run(command.prefixed(List.of("ip", "netns", "exec", namespace)));
     // ip's own refusal (exit 255, before the command runs) would otherwise read as the command's
     // failure: "grep exited 255: Cannot open network namespace ...".
-    if (r.exitCode() == 255
-        && r.stderr().startsWith("Cannot open network namespace \"" + namespace + "\"")) {
-      throw new ExecException(
-          "network namespace "
-              + namespace
-              + " does not exist"
-              + (r.stderr().contains("No such file") ? "" : ": " + r.stderr().strip()));
+    java.util.Optional<String> gone = unreachable(r.exitCode(), r.stderr());
+    if (gone.isPresent()) {
+      throw new ExecException(gone.get());
     }
     return r;
+  }
+
+  @Override
+  public java.util.Optional<String> unreachable(int exitCode, String stderr) {
+    if (exitCode != 255
+        || !stderr.startsWith("Cannot open network namespace \"" + namespace + "\"")) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        "network namespace "
+            + namespace
+            + " does not exist"
+            + (stderr.contains("No such file") ? "" : ": " + stderr.strip()));
   }
 
   @Override

@@ -114,6 +114,14 @@ public final class SshExecutor implements Executor {
   }
 
   @Override
+  public java.util.Optional<String> unreachable(int exitCode, String stderr) {
+    return exitCode == SSH_FAILED
+        ? java.util.Optional.of(
+            "cannot reach " + describe() + ": " + firstNonBlank(stderr, "ssh exited 255"))
+        : java.util.Optional.empty();
+  }
+
+  @Override
   public Process spawn(List<String> argv) throws ExecException {
     prepareControlDirectory();
     return local.spawn(sshArgv(argv));

@@ -105,6 +105,20 @@ final class SourceMap {
     return quoted.replace("\\\"", "\"").replace("\\\\", "\\");
   }
 
+  /**
+   * A field's path ({@code wans[1].table}, {@code .frob}, {@code [0].mark}), relative to a part of
+   * the file, joined to that part's own path ({@code hosts[0].state}): a list index or a path that
+   * already starts with its dot is appended as it is, a name after a dot. The result never starts
+   * with a dot.
+   */
+  static String join(String part, String relative) {
+    String field = relative.startsWith(".") ? relative.substring(1) : relative;
+    if (part.isEmpty() || field.isEmpty()) {
+      return part + field;
+    }
+    return field.startsWith("[") ? part + field : part + "." + field;
+  }
+
   /** The path step for a map key or field: plain when it is a name, quoted otherwise. */
   static String step(String name) {
     return name.matches("[A-Za-z_][A-Za-z0-9_]*")

@@ -508,7 +508,7 @@ public final class SpecLoader {
       SpecViolation violation, String path, String source, SourceMap map) {
     List<SpecProblem> problems = new ArrayList<>();
     for (SpecViolation one : violation.violations()) {
-      String fieldPath = under(path, one.path());
+      String fieldPath = SourceMap.join(path, one.path());
       Node at = (one.aboutKey() ? map.locateKey(fieldPath) : map.locate(fieldPath)).orElse(null);
       if (one.line() > 0 && at instanceof ScalarNode scalar) {
         problems.addAll(inText(scalar, source, clean(fieldPath), one).problems());
@@ -714,7 +714,7 @@ public final class SpecLoader {
 
   private static SpecProblem violationProblem(
       SpecViolation v, String path, String source, SourceMap map) {
-    String fieldPath = under(path, v.path());
+    String fieldPath = SourceMap.join(path, v.path());
     Optional<Node> at = v.aboutKey() ? map.locateKey(fieldPath) : map.locate(fieldPath);
     return problemAt(at.orElse(null), source, clean(fieldPath), v.getMessage()).problems().get(0);
   }
@@ -811,19 +811,6 @@ public final class SpecLoader {
 
   private static int columnOf(JsonLocation loc) {
     return loc == null ? 0 : Math.max(0, loc.getColumnNr());
-  }
-
-  /**
-   * A check's path (relative to the part it checked: {@code wans[1].table}, {@code frob}) under the
-   * part's own path in the file ({@code hosts[0].hostState}).
-   */
-  static String under(String part, String relative) {
-    if (part.isEmpty() || relative.isEmpty()) {
-      return part + relative;
-    }
-    return relative.startsWith(".") || relative.startsWith("[")
-        ? part + relative
-        : part + "." + relative;
   }
 
   private static String clean(String path) {

@@ -76,7 +76,7 @@ public final class SpecSource {
    * hosts[2].state}: paths given to {@link #origin} are then relative to that part.
    */
   public SpecSource under(String pathPrefix) {
-    return new SpecSource(name, structure, prefix + pathPrefix);
+    return new SpecSource(name, structure, SourceMap.join(prefix, pathPrefix));
   }
 
   /** For declarations built in code: every origin is unknown. */
@@ -93,11 +93,7 @@ public final class SpecSource {
    * and column where that field stands; without them when the state was declared in code.
    */
   public SpecProblem problem(String relativePath, String message) {
-    String relative = relativePath.startsWith(".") ? relativePath.substring(1) : relativePath;
-    String path =
-        prefix.isEmpty()
-            ? relative
-            : relative.startsWith("[") ? prefix + relative : prefix + "." + relative;
+    String path = SourceMap.join(prefix, relativePath);
     Optional<Node> node = structure.map().locate(path);
     int line = node.map(n -> n.getStartMark().getLine() + 1).orElse(0);
     int column = node.map(n -> n.getStartMark().getColumn() + 1).orElse(0);
@@ -109,7 +105,7 @@ public final class SpecSource {
    * first asked for, so a file that is never wrong is never composed for it.
    */
   public TextOrigin origin(String relativePath) {
-    String path = prefix.isEmpty() ? relativePath : prefix + "." + relativePath;
+    String path = SourceMap.join(prefix, relativePath);
     return new TextOrigin(name, path, () -> place(path));
   }
 

@@ -111,6 +111,14 @@ class NamespaceLockTest {
   }
 
   @Test
+  void aNamespaceThatIsNotThereIsSaidSoNotAsALockProblem() {
+    Executor gone = new io.netconverge.core.exec.NetnsExecutor("nc-lock-no-such-namespace");
+    assertThatThrownBy(() -> new NamespaceLock(locks()).acquire(gone, "a"))
+        .isInstanceOf(ExecException.class)
+        .hasMessage("network namespace nc-lock-no-such-namespace does not exist");
+  }
+
+  @Test
   void aHolderThatCannotStartIsAnErrorNotALock() throws Exception {
     Executor broken = withReadlink("broken", "echo 'readlink: no /proc here' >&2; exit 1");
     assertThatThrownBy(() -> new NamespaceLock(locks()).acquire(broken, "a"))

@@ -145,7 +145,10 @@ class RunnerTest {
                 7,
                 5,
                 name + "." + declaredAtLine7,
-                "the kernel refuses '" + plan.get(declaredAtLine7) + "'"));
+                "the kernel refuses '"
+                    + plan.get(declaredAtLine7)
+                    + "': "
+                    + failure.result().stderr()));
       }
       return List.of();
     }
@@ -251,9 +254,11 @@ class RunnerTest {
     b.declaredAtLine7 = "y";
     HostReport report = new Runner().apply(target, declare(Map.of("x", "new"), Map.of("y", "bad")));
     assertThat(report.status()).isEqualTo(HostReport.Status.INVALID);
+    // The tool's words are said once, at the line; then what ran, without them again.
     assertThat(report.error())
-        .startsWith("host.yaml:7:5: b.y: the kernel refuses 'bad'")
-        .contains("cannot write y");
+        .startsWith("host.yaml:7:5: b.y: the kernel refuses 'bad': cannot write y\n(")
+        .contains("'set b y bad' failed (exit 1)")
+        .containsOnlyOnce("cannot write y");
     assertThat(report.failure().orElseThrow().module()).hasValue("b");
     assertThat(report.failure().orElseThrow().command()).containsExactly("set", "b", "y", "bad");
     assertThat(report.restored()).isTrue();

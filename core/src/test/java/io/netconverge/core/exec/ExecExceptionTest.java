@@ -41,4 +41,20 @@ class ExecExceptionTest {
             new ExecResult(2, "", "RTNETLINK answers: Operation not permitted\n"));
     assertThat(ip.getMessage()).doesNotContain("systempaths");
   }
+
+  @Test
+  void aBatchToolsFailureQuotesTheInputLineItStoppedAt() {
+    ExecException e =
+        ExecException.failed(
+            DOCKER,
+            Command.of("ip", "-4", "-batch", "-")
+                .withStdin("route add a\nroute add 10.0.0.0/8 via 1.2.3.4\nroute add c\n"),
+            new ExecResult(2, "", "Error: Nexthop has invalid gateway.\nCommand failed -:2\n"));
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "'ip -4 -batch -' failed (exit 2) on docker router1: Error: Nexthop has invalid"
+                + " gateway.\nCommand failed -:2 (input line 2: 'route add 10.0.0.0/8 via"
+                + " 1.2.3.4')");
+    assertThat(e.ran()).isEqualTo("'ip -4 -batch -' failed (exit 2) on docker router1");
+  }
 }

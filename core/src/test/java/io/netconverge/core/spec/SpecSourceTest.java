@@ -42,6 +42,26 @@ class SpecSourceTest {
   }
 
   @Test
+  void aPathRelativeToAListStartsWithItsIndexWithoutADot() throws Exception {
+    SpecSource hosts = SpecLoader.source(TEXT, "inv.yaml").under("hosts");
+    assertThat(hosts.origin("[0].state.rules").problem(2, 0, "bad").toString())
+        .isEqualTo("inv.yaml:6: hosts[0].state.rules: bad");
+    assertThat(hosts.problem("[0].state.folded", "bad").toString())
+        .isEqualTo("inv.yaml:8:15: hosts[0].state.folded: bad");
+  }
+
+  @Test
+  void partsAndFieldsJoinTheSameWayWhateverTheyStartWith() {
+    assertThat(SourceMap.join("hosts[0].state", "rules")).isEqualTo("hosts[0].state.rules");
+    assertThat(SourceMap.join("hosts[0].state", ".rules")).isEqualTo("hosts[0].state.rules");
+    assertThat(SourceMap.join("hosts", "[0].state")).isEqualTo("hosts[0].state");
+    assertThat(SourceMap.join("hosts", ".[0]")).isEqualTo("hosts[0]");
+    assertThat(SourceMap.join("", ".frob")).isEqualTo("frob");
+    assertThat(SourceMap.join("", "[1]")).isEqualTo("[1]");
+    assertThat(SourceMap.join("hosts[0]", "")).isEqualTo("hosts[0]");
+  }
+
+  @Test
   void withoutAFileOnlyThePathIsKnown() {
     assertThat(SpecSource.none().origin("nftables[0].definition").problem(4, 2, "bad").toString())
         .isEqualTo("(declared in code): nftables[0].definition: line 4: bad");
