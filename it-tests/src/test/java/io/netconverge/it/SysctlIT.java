@@ -65,6 +65,48 @@ class SysctlIT {
   }
 
   @Test
+  void integersWrittenInHexOrOctalConvergeOnceAndThenAreInSync(TestNamespace ns, @TempDir Path dir)
+      throws Exception {
+    ns.resetSysctlBaseline();
+    Path file = dir.resolve("hex.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n"
+            + "  net.ipv6.conf.all.hop_limit: \"0x3f\"\n"
+            + "  net.ipv4.ip_default_ttl: \"0100\"\n");
+    Cli apply = Cli.run("apply", "--netns", ns.name(), file.toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(apply.out()).contains("changed=1");
+    assertThat(ns.run("cat", "/proc/sys/net/ipv6/conf/all/hop_limit").strip()).isEqualTo("63");
+    assertThat(ns.run("cat", "/proc/sys/net/ipv4/ip_default_ttl").strip()).isEqualTo("64");
+    Cli plan = Cli.run("plan", "--netns", ns.name(), file.toString());
+    assertThat(plan.exitCode()).as(plan.toString()).isZero();
+    Cli again = Cli.run("apply", "--netns", ns.name(), file.toString());
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.out()).contains("changed=0");
+  }
+
+  @Test
+  void aPlainNumberYamlReadsOtherwiseIsAnInvalidFileAtItsLineAndNothingChanges(
+      TestNamespace ns, @TempDir Path dir) throws Exception {
+    ns.resetSysctlBaseline();
+    Path file = dir.resolve("octal.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n"
+            + "  net.ipv4.ip_forward: 1\n  net.ipv4.ip_default_ttl: 010\n");
+    String before = ns.dump();
+    Cli apply = Cli.run("apply", "--netns", ns.name(), file.toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(65);
+    assertThat(apply.err())
+        .contains(
+            file
+                + ":5:28: sysctl[\"net.ipv4.ip_default_ttl\"]: '010' is read as 8 (YAML 1.1 reads"
+                + " a number with a leading 0 as octal)");
+    assertThat(ns.dump()).isEqualTo(before);
+  }
+
+  @Test
   void aKeyOfAMissingInterfaceIsAClearErrorAndNothingChanges(TestNamespace ns, @TempDir Path dir)
       throws Exception {
     ns.resetSysctlBaseline();

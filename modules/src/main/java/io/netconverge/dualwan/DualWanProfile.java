@@ -189,9 +189,7 @@ public final class DualWanProfile {
         List<IptablesChainSpec> explicitIptables) {
       for (var e : explicitSysctl.entrySet()) {
         String mine = sysctl.get(e.getKey());
-        if (mine != null
-            && e.getValue() != null
-            && !SysctlState.canonical(mine).equals(SysctlState.canonical(e.getValue()))) {
+        if (mine != null && e.getValue() != null && !SysctlState.same(e.getValue(), mine)) {
           throw new SpecViolation(
               "sysctl[\"" + e.getKey() + "\"]",
               "dualWan needs "

@@ -128,7 +128,7 @@ public final class SysctlResource implements ResourceModule<SysctlState, SysctlP
         .values()
         .forEach(
             (key, want) -> {
-              if (!SysctlState.canonical(want).equals(live.get(key))) {
+              if (!SysctlState.same(want, live.get(key))) {
                 toWrite.put(key, want);
               }
             });
@@ -255,7 +255,7 @@ public final class SysctlResource implements ResourceModule<SysctlState, SysctlP
       if (have == null) {
         changes.add(Change.create(resource, want, List.of(FieldChange.added("value", want))));
         writes.put(key, want.text());
-      } else if (SysctlState.canonical(have).equals(want.text())) {
+      } else if (SysctlState.same(want.text(), have)) {
         changes.add(Change.ok(resource, new SysctlValue(key, have)));
       } else {
         SysctlValue was = new SysctlValue(key, have);

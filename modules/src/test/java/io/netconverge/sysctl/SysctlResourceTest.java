@@ -210,6 +210,39 @@ class SysctlResourceTest {
   }
 
   @Test
+  void integersWrittenInHexOrOctalAreTheNumbersTheKernelPrints() {
+    List<Change> changes =
+        module
+            .diff(
+                state(
+                    "net.ipv6.conf.all.hop_limit", "0x40",
+                    "net.ipv4.ip_default_ttl", "0100",
+                    "net.ipv4.ip_local_port_range", "0x8000 60999",
+                    "net.ipv4.conf.all.rp_filter", "0x1",
+                    "net.ipv4.ip_forward", "08"),
+                state(
+                    "net.ipv6.conf.all.hop_limit", "64",
+                    "net.ipv4.ip_default_ttl", "64",
+                    "net.ipv4.ip_local_port_range", "32768\t60999",
+                    "net.ipv4.conf.all.rp_filter", "2",
+                    "net.ipv4.ip_forward", "8"))
+            .changes();
+    assertThat(changes)
+        .extracting(Change::action)
+        .containsExactly(Action.OK, Action.OK, Action.OK, Action.UPDATE, Action.UPDATE);
+    // What is written is what was declared: the kernel reads it as the same number.
+    assertThat(changes.get(3).afterText()).isEqualTo("0x1");
+    // A word the kernel would not read as a number is compared as text.
+    assertThat(changes.get(4).afterText()).isEqualTo("08");
+    assertThat(SysctlState.same("0x10", "0x10")).isTrue();
+    assertThat(SysctlState.same("010", "010")).isTrue();
+    assertThat(SysctlState.same("16", "0x10")).as("the kernel printed hex: text").isFalse();
+    assertThat(SysctlState.same("-010", "-8")).isTrue();
+    assertThat(SysctlState.same("+8", "8")).as("the kernel takes no +").isFalse();
+    assertThat(SysctlState.same("0x40 1", "64")).isFalse();
+  }
+
+  @Test
   void aLibraryUserReadsASysctlChangesValuesAsNumbersWithoutParsingText() {
     List<Change> changes =
         module

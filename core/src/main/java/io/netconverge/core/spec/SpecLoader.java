@@ -162,6 +162,7 @@ public final class SpecLoader {
     JsonNode tree = quickTree(text);
     String kind = tree == null ? null : quickKind(tree);
     if (kind != null) {
+      refuseForms(text, source);
       LOG.debug("read {} ({}) in {} ms", source, kind, millisSince(start));
       return new Document(text, source, null, kind, tree);
     }
@@ -394,6 +395,7 @@ public final class SpecLoader {
       if (all.isEmpty()) {
         throw new InvalidSpecException(new SpecProblem(source, 0, 0, "", "the file is empty"));
       }
+      refuseForms(text, source);
       return all.get(0);
     } catch (MarkedYAMLException e) {
       Mark at = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
@@ -412,6 +414,14 @@ public final class SpecLoader {
     } catch (org.yaml.snakeyaml.error.YAMLException e) {
       throw new InvalidSpecException(
           new SpecProblem(source, 0, 0, "", "not valid YAML: " + e.getMessage()));
+    }
+  }
+
+  /** Refuses what {@link YamlForms} finds: a form that would be bound as something else. */
+  private static void refuseForms(String text, String source) throws InvalidSpecException {
+    List<SpecProblem> problems = YamlForms.problems(text, source);
+    if (!problems.isEmpty()) {
+      throw new InvalidSpecException(problems);
     }
   }
 

@@ -160,6 +160,117 @@ class SpecLoaderTest {
     assertThat(documentProblems(bad).get(0).toString()).startsWith("f.yaml:4:");
   }
 
+  /** The problems of a text both ways (read once, composed first), which must agree. */
+  private List<SpecProblem> bothWays(String text) {
+    List<SpecProblem> problems = documentProblems(text);
+    assertThat(problems).as(text).isEqualTo(composedProblems(text));
+    return problems;
+  }
+
+  @Test
+  void anAliasIsRefusedAtItsLineNeverBoundAsTheAnchorsName() {
+    // Jackson alone binds *main as the text "main": a valid, different value.
+    String text =
+        HEAD
+            + "wans:\n"
+            + "  - { name: &main isp1, table: 110 }\n"
+            + "  - { name: *main, table: 120 }\n";
+    List<SpecProblem> problems = bothWays(text);
+    assertThat(problems)
+        .extracting(SpecProblem::toString)
+        .containsExactly(
+            "f.yaml:4:13: wans[0].name: YAML anchors and aliases are not supported; write the value"
+                + " (drop &main)",
+            "f.yaml:5:13: wans[1].name: YAML anchors and aliases are not supported; write the value"
+                + " instead of *main");
+  }
+
+  @Test
+  void anAnchorAloneAndAMergeKeyAreRefusedToo() {
+    assertThat(bothWays(HEAD + "values: &v\n  a: x\n"))
+        .extracting(SpecProblem::toString)
+        .containsExactly(
+            "f.yaml:3:9: values: YAML anchors and aliases are not supported; write the value"
+                + " (drop &v)");
+    List<SpecProblem> merge =
+        bothWays(
+            "apiVersion: netconverge/v1\nkind: Free\nany:\n  - &h {a: 1}\n  - <<: *h\n    b: 2\n");
+    assertThat(merge)
+        .extracting(SpecProblem::toString)
+        .containsExactly(
+            "f.yaml:4:5: any[0]: YAML anchors and aliases are not supported; write the value"
+                + " (drop &h)",
+            "f.yaml:5:5: any[1][\"<<\"]: YAML merge keys (<<) are not supported; write the keys out",
+            "f.yaml:5:9: any[1][\"<<\"]: YAML anchors and aliases are not supported; write the"
+                + " value instead of *h");
+  }
+
+  @Test
+  void aComplexKeyIsASentenceAtItsLine() {
+    List<SpecProblem> problems = bothWays(HEAD + "values: { ? [a, b] : 1 }\n");
+    assertThat(problems)
+        .extracting(SpecProblem::toString)
+        .containsExactly(
+            "f.yaml:3:13: values: a key must be a single word or number, not a list or mapping");
+  }
+
+  @Test
+  void yaml11NumbersAndBooleansThatReadOtherwiseThanWrittenAreRefused() {
+    assertThat(bothWays(HEAD + "wans:\n  - { name: isp1, table: 010 }\n"))
+        .extracting(SpecProblem::toString)
+        .containsExactly(
+            "f.yaml:4:26: wans[0].table: '010' is read as 8 (YAML 1.1 reads a number with a"
+                + " leading 0 as octal); write 8, or quote it (\"010\") if you mean the text");
+    assertThat(bothWays(HEAD + "values:\n  a: 1_0\n  b: yes\n  c: Off\n  d: 0b11\n"))
+        .extracting(p -> p.line() + " " + p.path() + " " + p.message())
+        .containsExactly(
+            "4 values.a '1_0' is read as 10 (YAML 1.1 drops the _ of a number); write 10, or quote"
+                + " it (\"1_0\") if you mean the text",
+            "5 values.b 'yes' is read as true (YAML 1.1 reads yes as a boolean); write true, or"
+                + " quote it (\"yes\") if you mean the text",
+            "6 values.c 'Off' is read as false (YAML 1.1 reads Off as a boolean); write false, or"
+                + " quote it (\"Off\") if you mean the text",
+            "7 values.d '0b11' is read as 3 (YAML 1.1 reads 0b as binary); write 3, or quote it"
+                + " (\"0b11\") if you mean the text");
+  }
+
+  @Test
+  void everyPlaceAPlainValueCanStartIsScanned() {
+    List<String> texts =
+        List.of(
+            HEAD + "values: {\"a\":010}\n",
+            HEAD + "values: {a: [\n  x,\n  010\n]}\n",
+            HEAD + "values:\r\n  a: on\r\n",
+            HEAD + "values:\n  a:\n    off\n",
+            HEAD + "values:\n  a: !!str &x b\n",
+            HEAD + "values: {a: x, b: NO}\n",
+            HEAD + "values:\n  a: -0b1\n",
+            HEAD + "values:\n  a: 1.5_0\n",
+            HEAD + "values:\n  a: yes # on\n");
+    for (String text : texts) {
+      assertThat(bothWays(text)).as(text).hasSize(1);
+    }
+  }
+
+  @Test
+  void plainValuesThatReadAsWrittenStillBind() throws Exception {
+    String text =
+        HEAD
+            + "values:\n  a: 0x40\n  b: 0\n  c: true\n  d: \"010\"\n  e: '1_0'\n  f: 10.0.0.1\n"
+            + "  g: no-such\n  h: 08\n  i: \"yes\"\n  j: 0.5\n"
+            + "  k: a&b*c\n"
+            + "wans:\n  - { name: isp1, mark: 0x10, table: 100 }\n";
+    Doc doc = (Doc) docOrFree.bindDocument(docOrFree.document(text, "f.yaml"));
+    assertThat(doc).isEqualTo(docOrFree.parse(text, "f.yaml"));
+    assertThat(doc.values())
+        .containsEntry(new Key("a"), "64")
+        .containsEntry(new Key("d"), "010")
+        .containsEntry(new Key("e"), "1_0")
+        .containsEntry(new Key("h"), "08")
+        .containsEntry(new Key("i"), "yes")
+        .containsEntry(new Key("k"), "a&b*c");
+  }
+
   @Test
   void anUnknownKeyIsReportedAtTheKeyWithTheKnownOnes() {
     SpecProblem p = problem(HEAD + "values:\n  a.b: 1\nvalue:\n  x: 1\n");
