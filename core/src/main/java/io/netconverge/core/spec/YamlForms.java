@@ -40,18 +40,14 @@ final class YamlForms {
 
   /**
    * Texts where none of these forms can start need no event scan (most files: the scan would double
-   * the time of their reading). An anchor or alias character anywhere, a merge key, a {@code ?}
-   * that may start a key; and where a plain value may start (a line's start, after {@code : },
-   * {@code - }, {@code ? }, a tag, or in a flow collection), a number with a leading 0 or an {@code
-   * _}, or yes, no, on, off alone. Words in comments mostly do not match.
+   * the time of their reading). Kept simple enough to be seen to be a superset: any anchor, alias
+   * or key character ({@code & * ?}), a merge key, a number with a leading 0 (not inside a word or
+   * a dotted address) or an {@code _} after a digit or dot, or yes, no, on, off as a word anywhere
+   * (comments included: a comment only costs the scan).
    */
   private static final Pattern MAYBE =
       Pattern.compile(
-          "[&*]|<<|^[ \\t]*\\?|[{,][ \\t]*\\?"
-              + "|(?:^[ \\t]*|[:{,?-][ \\t]+|[\\[{,:]|![^\\s]*[ \\t]+)"
-              + "(?:[-+]?(?:0[0-9bB_]|[0-9.]+_)"
-              + "|(?i:yes|no|on|off)[ \\t]*(?:$|[,\\]}#]))",
-          Pattern.MULTILINE);
+          "[&*?]|<<|(?<![0-9A-Za-z.])[-+]?0[0-9bB_]|[0-9.]_|(?i:\\b(?:yes|no|on|off)\\b)");
 
   // The resolver Jackson's YAML parser decides a plain scalar's type with.
   private static final Resolver RESOLVER = new Resolver();
