@@ -89,42 +89,42 @@ class SysctlIT {
   @Test
   void aPlainNumberYamlReadsOtherwiseIsAnInvalidFileAtItsLineAndNothingChanges(
       TestNamespace ns, @TempDir Path dir) throws Exception {
-    ns.resetSysctlBaseline();
     Path file = dir.resolve("octal.yaml");
-    Files.writeString(
+    applyIsInvalidAndChangesNothing(
+        ns,
         file,
-        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n"
-            + "  net.ipv4.ip_forward: 1\n  net.ipv4.ip_default_ttl: 010\n");
+        "  net.ipv4.ip_forward: 1\n  net.ipv4.ip_default_ttl: 010\n",
+        file
+            + ":5:28: sysctl[\"net.ipv4.ip_default_ttl\"]: '010' is read as 8 (YAML 1.1 reads"
+            + " a number with a leading 0 as octal)");
+  }
+
+  /**
+   * An apply of these sysctl lines exits 65 saying {@code expected}; the namespace is as before.
+   */
+  private static void applyIsInvalidAndChangesNothing(
+      TestNamespace ns, Path file, String sysctlLines, String expected) throws Exception {
+    ns.resetSysctlBaseline();
+    Files.writeString(file, "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n" + sysctlLines);
     String before = ns.dump();
     Cli apply = Cli.run("apply", "--netns", ns.name(), file.toString());
     assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(65);
-    assertThat(apply.err())
-        .contains(
-            file
-                + ":5:28: sysctl[\"net.ipv4.ip_default_ttl\"]: '010' is read as 8 (YAML 1.1 reads"
-                + " a number with a leading 0 as octal)");
+    assertThat(apply.err()).contains(expected);
     assertThat(ns.dump()).isEqualTo(before);
   }
 
   @Test
   void aKeyOfAMissingInterfaceIsAClearErrorAndNothingChanges(TestNamespace ns, @TempDir Path dir)
       throws Exception {
-    ns.resetSysctlBaseline();
     Path file = dir.resolve("wan9.yaml");
-    Files.writeString(
+    applyIsInvalidAndChangesNothing(
+        ns,
         file,
-        "apiVersion: netconverge/v1\nkind: HostState\nsysctl:\n"
-            + "  net.ipv4.ip_forward: 1\n  net.ipv4.conf.wan9.rp_filter: 2\n");
-    String before = ns.dump();
-    Cli apply = Cli.run("apply", "--netns", ns.name(), file.toString());
-    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(65);
-    assertThat(apply.err())
-        .contains(
-            file
-                + ":5:33: sysctl[\"net.ipv4.conf.wan9.rp_filter\"]: no such sysctl on netns "
-                + ns.name()
-                + ": net.ipv4.conf.wan9.rp_filter does not exist (is interface wan9 there?)");
-    assertThat(ns.dump()).isEqualTo(before);
+        "  net.ipv4.ip_forward: 1\n  net.ipv4.conf.wan9.rp_filter: 2\n",
+        file
+            + ":5:33: sysctl[\"net.ipv4.conf.wan9.rp_filter\"]: no such sysctl on netns "
+            + ns.name()
+            + ": net.ipv4.conf.wan9.rp_filter does not exist (is interface wan9 there?)");
   }
 
   @Test

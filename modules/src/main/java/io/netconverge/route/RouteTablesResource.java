@@ -139,11 +139,7 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
     }
     // Routes of ours in tables the file does not declare: kept apart, so that they are removed.
     // The local table is the kernel's, and a held table (a pending WAN's) stays as it is.
-    java.util.Set<Long> leftAlone = new java.util.HashSet<>();
-    leftAlone.add(TableRef.RESERVED.get("local"));
-    for (TableRef t : declared.held()) {
-      t.resolve(names).ifPresent(leftAlone::add);
-    }
+    java.util.Set<Long> leftAlone = leftAlone(declared, names);
     Map<Long, List<Route>> strays = new java.util.TreeMap<>();
     List<CapturedRoute> captured = new ArrayList<>();
     for (Family family : Family.values()) {
@@ -435,14 +431,10 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
       planTable(ops, t, id, in == null ? List.of() : in.routes());
     }
     if (declared.protocolRoutes()) {
-      java.util.Set<Long> kept = new java.util.HashSet<>();
+      java.util.Set<Long> kept = leftAlone(declared, names);
       for (RouteTable t : declared.tables()) {
         t.ref().resolve(names).ifPresent(kept::add);
       }
-      for (TableRef t : declared.held()) {
-        t.resolve(names).ifPresent(kept::add);
-      }
-      kept.add(TableRef.RESERVED.get("local"));
       liveById.forEach(
           (id, t) -> {
             if (!kept.contains(id)) {
@@ -452,6 +444,19 @@ public final class RouteTablesResource implements ResourceModule<RouteTablesStat
           });
     }
     return ops;
+  }
+
+  /**
+   * The tables whose routes of our protocol are not ours to remove although the state does not
+   * declare them: the kernel's local table and the held ones (a pending WAN's).
+   */
+  private static java.util.Set<Long> leftAlone(RouteTablesState declared, Map<String, Long> names) {
+    java.util.Set<Long> ids = new java.util.HashSet<>();
+    ids.add(TableRef.RESERVED.get("local"));
+    for (TableRef t : declared.held()) {
+      t.resolve(names).ifPresent(ids::add);
+    }
+    return ids;
   }
 
   /** The table as the host's names call it, for a report. */

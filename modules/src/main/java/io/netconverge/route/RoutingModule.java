@@ -83,10 +83,7 @@ public final class RoutingModule implements ModuleRegistration<HostStateSpec> {
 
   @Override
   public void declare(HostStateSpec spec, Assembly into) {
-    if (spec.routeTables().isEmpty()
-        && !spec.ownsProtocolRoutes()
-        && !spec.managesIpRules()
-        && spec.protocol() == null) {
+    if (!spec.ownsProtocolRoutes() && !spec.managesIpRules() && spec.protocol() == null) {
       return;
     }
     int protocol = spec.routingProtocol();
